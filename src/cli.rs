@@ -1,0 +1,68 @@
+//! Command-line arguments, and the dispatch from a parsed command to the library.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::exit_code::Outcome;
+
+/// Tests phone IVR bots by calling them.
+#[derive(Debug, Parser)]
+#[command(name = "ivr-test", version, about, long_about = None)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate configuration and every script; never dials.
+    Check(CheckArgs),
+}
+
+/// Arguments of `ivr-test check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Convo files or folders (searched recursively).
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// The botium.json to read (default: ./botium.json when present).
+    #[arg(long, short = 'c', value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Apply includes and utterance expansion before reporting steps.
+    #[arg(long)]
+    pub expand: bool,
+}
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A summary for people, diagnostics on stderr.
+    Human,
+    /// One JSON document on stdout, stable for tooling.
+    Json,
+}
+
+/// The process environment as a map (the library never reads it directly).
+pub fn process_env() -> BTreeMap<String, String> {
+    std::env::vars_os()
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+        .collect()
+}
+
+/// Runs a parsed command line with the given environment, writing to stdout and stderr.
+pub fn run(cli: Cli, env: &BTreeMap<String, String>) -> Outcome {
+    match cli.command {
+        Command::Check(args) => {
+            let stdout = std::io::stdout();
+            let stderr = std::io::stderr();
+            crate::check::run(&args, env, &mut stdout.lock(), &mut stderr.lock())
+        }
+    }
+}

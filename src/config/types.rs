@@ -1,0 +1,296 @@
+//! The typed configuration the rest of the tool reads.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde_json::Value;
+
+/// Everything `botium.json` plus the environment configure.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The `botium.json` that was read, if any.
+    pub file: Option<PathBuf>,
+    /// Typed capabilities with the original connector's defaults.
+    pub capabilities: Capabilities,
+    /// `ASSERTERS`, `LOGIC_HOOKS` and `USER_INPUTS` declarations, in file order.
+    pub extensions: Vec<Extension>,
+    /// `botium.Sources`, kept as written (legacy; unused by calls).
+    pub sources: serde_json::Map<String, Value>,
+    /// `botium.Envs`, kept as written.
+    pub envs: serde_json::Map<String, Value>,
+    /// Things that load but probably are not what the user meant.
+    pub warnings: Vec<String>,
+}
+
+/// Which registry an extension declaration adds a name to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExtensionKind {
+    /// An `ASSERTERS` entry.
+    Asserter,
+    /// A `LOGIC_HOOKS` entry.
+    LogicHook,
+    /// A `USER_INPUTS` entry.
+    UserInput,
+}
+
+/// One `{"ref", "src", "global", "args"}` entry of `ASSERTERS`, `LOGIC_HOOKS` or `USER_INPUTS`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Extension {
+    /// The registry the entry belongs to.
+    pub kind: ExtensionKind,
+    /// `ref`: the name scripts use.
+    pub name: String,
+    /// `src`: where Botium would load the implementation from.
+    pub src: Option<String>,
+    /// `global`: runs on every step.
+    pub global: bool,
+    /// `args`: global arguments.
+    pub args: Option<Value>,
+}
+
+/// A secret value (auth token, password): never printed, not even by `Debug`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+    /// The secret itself, for the one place that must send it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// Typed capabilities.
+#[derive(Debug, Clone)]
+pub struct Capabilities {
+    /// `PROJECTNAME`.
+    pub project_name: String,
+    /// `CONTAINERMODE` (`twilio-ivr` for the original connector).
+    pub container_mode: Option<String>,
+    /// `WAITFORBOTTIMEOUT`: how long a `#bot` step waits.
+    pub wait_for_bot_timeout: Duration,
+    /// The `TWILIO_IVR_*` capabilities.
+    pub twilio: TwilioCaps,
+    /// The `SCRIPTING_*` capabilities.
+    pub scripting: ScriptingCaps,
+    /// Every capability as merged from file and environment (secrets included: never print).
+    pub raw: BTreeMap<String, Value>,
+}
+
+/// The Gather `speechTimeout`: seconds of silence, or `auto`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpeechTimeout {
+    /// `auto`: Twilio decides when speech ended.
+    Auto,
+    /// Whole seconds of silence.
+    Seconds(u32),
+}
+
+/// The `TWILIO_IVR_*` capabilities of the original connector.
+#[derive(Debug, Clone)]
+pub struct TwilioCaps {
+    /// `TWILIO_IVR_ACCOUNT_SID`.
+    pub account_sid: Option<String>,
+    /// `TWILIO_IVR_AUTH_TOKEN`.
+    pub auth_token: Option<Secret>,
+    /// `TWILIO_IVR_FROM`: the caller ID.
+    pub from: Option<String>,
+    /// `TWILIO_IVR_TO`: the IVR's number.
+    pub to: Option<String>,
+    /// `TWILIO_IVR_LANGUAGE_CODE` (default `en-US`).
+    pub language_code: String,
+    /// `TWILIO_IVR_VOICE`.
+    pub voice: Option<String>,
+    /// `TWILIO_IVR_SPEECH_MODEL` (default `phone_call`; empty means unset).
+    pub speech_model: Option<String>,
+    /// `TWILIO_IVR_SPEECH_MODEL_ENHANCED` (default true).
+    pub speech_model_enhanced: bool,
+    /// `TWILIO_IVR_SPEECH_TIMEOUT`.
+    pub speech_timeout: Option<SpeechTimeout>,
+    /// `TWILIO_IVR_PUBLICURL`.
+    pub public_url: Option<String>,
+    /// `TWILIO_IVR_PUBLICURLPARAMS`, as an encoded query string without `?`.
+    pub public_url_params: Option<String>,
+    /// `TWILIO_IVR_REDISURL` (may hold a password).
+    pub redis_url: Option<Secret>,
+    /// `TWILIO_IVR_REDIS_TOPICBASE` (default `BOTIUM_TWILIO_IVR`).
+    pub redis_topic_base: String,
+    /// `TWILIO_IVR_INBOUNDPORT`.
+    pub inbound_port: Option<u16>,
+    /// `TWILIO_IVR_INBOUNDENDPOINT` (default `/`).
+    pub inbound_endpoint: String,
+    /// `TWILIO_IVR_RECORD` (default false).
+    pub record: bool,
+    /// `TWILIO_IVR_REDIAL`: total dial attempts (default 5).
+    pub redial: u32,
+    /// `TWILIO_IVR_WAIT_CALL_STARTED` (default 20 s).
+    pub wait_call_started: Duration,
+    /// `TWILIO_IVR_WAIT_CALL_COMPLETED` (default 10 s).
+    pub wait_call_completed: Duration,
+    /// `TWILIO_IVR_WAIT_BOTIUM_RESPONSE` (default 5 s; here only an upper bound, never a sleep).
+    pub wait_botium_response: Duration,
+}
+
+/// How `#me` utterance references expand into test cases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UttExpansionMode {
+    /// One test case per sample (default).
+    All,
+    /// Only the first sample.
+    First,
+    /// `SCRIPTING_UTTEXPANSION_RANDOM_COUNT` random samples.
+    Random,
+    /// Pair samples of several utterances by index.
+    Index,
+}
+
+/// How expanded test cases are named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UttNamingMode {
+    /// `<convo>/<UTT>-L<n>` (default).
+    JustLineTag,
+    /// `<convo>/<UTT>-L<n>-<sample>`.
+    Utterance,
+}
+
+/// The `SCRIPTING_*` capabilities.
+#[derive(Debug, Clone)]
+pub struct ScriptingCaps {
+    /// `SCRIPTING_MATCHING_MODE` as written (default `wildcardIgnoreCase`).
+    pub matching_mode: String,
+    /// `SCRIPTING_MATCHING_MODE_ARGS`.
+    pub matching_mode_args: Vec<Value>,
+    /// `SCRIPTING_NORMALIZE_TEXT` (default true).
+    pub normalize_text: bool,
+    /// `SCRIPTING_NORMALIZE_TEXT_REMOVE_CHARACTERES` (Botium's spelling).
+    pub normalize_remove_characters: Vec<String>,
+    /// `SCRIPTING_NORMALIZE_TEXT_REMOVE_REGEXP`.
+    pub normalize_remove_regexp: Option<String>,
+    /// `SCRIPTING_SPEECH_TOLERANT` (ours, default true): number words, punctuation, recogniser variants.
+    pub speech_tolerant: bool,
+    /// `SCRIPTING_SIMILARITY_THRESHOLD` (ours, 0..=1, default 1): a near miss at or above it passes.
+    pub similarity_threshold: f64,
+    /// `SCRIPTING_TXT_EOL`: a custom line separator.
+    pub txt_eol: Option<String>,
+    /// `SCRIPTING_ENABLE_MEMORY` (default false).
+    pub enable_memory: bool,
+    /// `SCRIPTING_MEMORY_MATCHING_MODE` (default `non_whitespace`).
+    pub memory_matching_mode: String,
+    /// `SCRIPTING_MEMORY_COLUMN_MODE`.
+    pub memory_column_mode: Option<String>,
+    /// `SCRIPTING_MEMORYEXPANSION_KEEP_ORIG` (default false).
+    pub memory_expansion_keep_orig: bool,
+    /// `SCRIPTING_ENABLE_MULTIPLE_ASSERT_ERRORS` (default false).
+    pub enable_multiple_assert_errors: bool,
+    /// `SCRIPTING_ENABLE_SKIP_ASSERT_ERRORS` (default false).
+    pub enable_skip_assert_errors: bool,
+    /// `SCRIPTING_FORCE_BOT_CONSUMED` (default false).
+    pub force_bot_consumed: bool,
+    /// `SCRIPTING_UTTEXPANSION_MODE` (default all).
+    pub utt_expansion_mode: UttExpansionMode,
+    /// `SCRIPTING_UTTEXPANSION_RANDOM_COUNT` (default 1).
+    pub utt_expansion_random_count: u32,
+    /// `SCRIPTING_UTTEXPANSION_NAMING_MODE` (default justLineTag).
+    pub utt_expansion_naming_mode: UttNamingMode,
+    /// `SCRIPTING_UTTEXPANSION_NAMING_UTTERANCE_MAX` (default 16).
+    pub utt_expansion_naming_utterance_max: u32,
+    /// `SCRIPTING_CONVO_STEP_PARAMETERS`: defaults for every step.
+    pub convo_step_parameters: Option<Value>,
+}
+
+impl Default for TwilioCaps {
+    fn default() -> Self {
+        TwilioCaps {
+            account_sid: None,
+            auth_token: None,
+            from: None,
+            to: None,
+            language_code: "en-US".into(),
+            voice: None,
+            speech_model: Some("phone_call".into()),
+            speech_model_enhanced: true,
+            speech_timeout: None,
+            public_url: None,
+            public_url_params: None,
+            redis_url: None,
+            redis_topic_base: "BOTIUM_TWILIO_IVR".into(),
+            inbound_port: None,
+            inbound_endpoint: "/".into(),
+            record: false,
+            redial: 5,
+            wait_call_started: Duration::from_millis(20_000),
+            wait_call_completed: Duration::from_millis(10_000),
+            wait_botium_response: Duration::from_millis(5_000),
+        }
+    }
+}
+
+impl Default for ScriptingCaps {
+    fn default() -> Self {
+        ScriptingCaps {
+            matching_mode: "wildcardIgnoreCase".into(),
+            matching_mode_args: Vec::new(),
+            normalize_text: true,
+            normalize_remove_characters: Vec::new(),
+            normalize_remove_regexp: None,
+            speech_tolerant: true,
+            similarity_threshold: 1.0,
+            txt_eol: None,
+            enable_memory: false,
+            memory_matching_mode: "non_whitespace".into(),
+            memory_column_mode: None,
+            memory_expansion_keep_orig: false,
+            enable_multiple_assert_errors: false,
+            enable_skip_assert_errors: false,
+            force_bot_consumed: false,
+            utt_expansion_mode: UttExpansionMode::All,
+            utt_expansion_random_count: 1,
+            utt_expansion_naming_mode: UttNamingMode::JustLineTag,
+            utt_expansion_naming_utterance_max: 16,
+            convo_step_parameters: None,
+        }
+    }
+}
+
+impl Default for Capabilities {
+    fn default() -> Self {
+        Capabilities {
+            project_name: "Botium Project".into(),
+            container_mode: None,
+            wait_for_bot_timeout: Duration::from_millis(10_000),
+            twilio: TwilioCaps::default(),
+            scripting: ScriptingCaps::default(),
+            raw: BTreeMap::new(),
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            file: None,
+            capabilities: Capabilities::default(),
+            extensions: Vec::new(),
+            sources: serde_json::Map::new(),
+            envs: serde_json::Map::new(),
+            warnings: Vec::new(),
+        }
+    }
+}

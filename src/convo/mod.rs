@@ -1,0 +1,1 @@
+//! BotiumScript: the convo language.

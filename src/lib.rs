@@ -1,0 +1,32 @@
+//! `ivr-test`: tests phone IVR bots by calling them.
+//!
+//! # Map of the crate
+//!
+//! | module | job |
+//! |---|---|
+//! | [`cli`] | clap arguments; dispatches to the commands; no business logic |
+//! | [`config`] | `botium.json` + `BOTIUM_<CAP>` environment -> typed [`config::Config`] |
+//! | [`convo`] | BotiumScript: the nom grammar, the step builder, file discovery, partial convos, utterances, diagnostics |
+//! | [`matching`] | Botium's matching modes and normalisation, the speech-tolerant layer, similarity scores |
+//! | [`check`] | `ivr-test check`: validate configuration and scripts, report in human or JSON form |
+//! | [`exit_code`] | the named exit codes |
+//!
+//! # Data flow
+//!
+//! ```text
+//! botium.json + env --config--> Config ---------------------+
+//!                                  | (registry of names)     |
+//! *.convo.txt, *.pconvo.txt,       v                         v
+//! *.utterances.txt  --------> convo::load  --> Suite --> check (report, exit code)
+//!                             (grammar -> steps -> includes -> expansion), every error collected
+//! ```
+//!
+//! The library never exits the process and keeps no global state: I/O (paths, environment,
+//! output streams) is passed in, and commands return an [`exit_code::Outcome`].
+
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod convo;
+pub mod exit_code;
+pub mod matching;
