@@ -1,0 +1,199 @@
+//! Source text: decoding, line splitting and the JavaScript notion of whitespace.
+//!
+//! Botium splits a file on `/\r\n|\r|\n/` (or on `SCRIPTING_TXT_EOL`) and trims with JavaScript's
+//! `String.prototype.trim`, whose whitespace set differs from Rust's `char::is_whitespace`
+//! (it includes U+FEFF and excludes U+0085). Matching it exactly keeps parses identical.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// A decoded script file, kept whole so diagnostics can show the offending line.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as the user named it.
+    pub path: Arc<PathBuf>,
+    /// The text, without a leading byte-order mark.
+    pub text: Arc<str>,
+}
+
+/// One physical line of a source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Line<'a> {
+    /// 1-based line number.
+    pub number: usize,
+    /// Byte offset of the line's start in the source text.
+    pub offset: usize,
+    /// The line without its terminator.
+    pub text: &'a str,
+}
+
+/// A file that is not UTF-8: where the first bad byte is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotUtf8 {
+    /// 1-based line of the first invalid byte.
+    pub line: usize,
+    /// 1-based column (characters before it on its line, plus one).
+    pub column: usize,
+}
+
+impl SourceFile {
+    /// Decodes raw bytes as UTF-8, with or without a byte-order mark.
+    pub fn decode(path: Arc<PathBuf>, bytes: &[u8]) -> Result<SourceFile, NotUtf8> {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Ok(SourceFile {
+                path,
+                text: Arc::from(text),
+            }),
+            Err(err) => {
+                let valid = &bytes[..err.valid_up_to()];
+                // The prefix is valid by construction; fall back to lossy only to count.
+                let prefix = String::from_utf8_lossy(valid);
+                let line = 1 + prefix.matches('\n').count();
+                let column = 1 + prefix.rsplit('\n').next().map_or(0, |l| l.chars().count());
+                Err(NotUtf8 { line, column })
+            }
+        }
+    }
+
+    /// Wraps text that is already decoded (tests, generated suites).
+    pub fn from_text(path: impl Into<PathBuf>, text: &str) -> SourceFile {
+        let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+        SourceFile {
+            path: Arc::new(path.into()),
+            text: Arc::from(text),
+        }
+    }
+
+    /// The file's lines, split as Botium splits them.
+    pub fn lines(&self, eol: Option<&str>) -> Vec<Line<'_>> {
+        split_lines(&self.text, eol)
+    }
+}
+
+/// Splits on `\r\n`, `\r` or `\n` (mixed freely), or on a custom separator when one is given.
+pub fn split_lines<'a>(text: &'a str, eol: Option<&str>) -> Vec<Line<'a>> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let mut number = 1;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    match eol.filter(|e| !e.is_empty()) {
+        Some(sep) => {
+            while let Some(found) = text[i..].find(sep) {
+                let end = i + found;
+                lines.push(Line {
+                    number,
+                    offset: start,
+                    text: &text[start..end],
+                });
+                number += 1;
+                i = end + sep.len();
+                start = i;
+            }
+        }
+        None => {
+            while i < bytes.len() {
+                let terminator = match bytes[i] {
+                    b'\r' if bytes.get(i + 1) == Some(&b'\n') => 2,
+                    b'\r' | b'\n' => 1,
+                    _ => 0,
+                };
+                if terminator > 0 {
+                    lines.push(Line {
+                        number,
+                        offset: start,
+                        text: &text[start..i],
+                    });
+                    number += 1;
+                    i += terminator;
+                    start = i;
+                } else {
+                    i += 1;
+                }
+            }
+        }
+    }
+    lines.push(Line {
+        number,
+        offset: start,
+        text: &text[start..],
+    });
+    lines
+}
+
+/// JavaScript's whitespace for `trim` and `\s`: WhiteSpace plus LineTerminator.
+pub fn is_js_whitespace(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\n' | '\u{0B}' | '\u{0C}' | '\r' | ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200A}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202F}'
+                | '\u{205F}'
+                | '\u{3000}'
+                | '\u{FEFF}'
+    )
+}
+
+/// JavaScript's `String.prototype.trim`.
+pub fn js_trim(s: &str) -> &str {
+    s.trim_matches(is_js_whitespace)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts<'a>(lines: &[Line<'a>]) -> Vec<&'a str> {
+        lines.iter().map(|l| l.text).collect()
+    }
+
+    #[test]
+    fn splits_lf_crlf_cr_and_mixed() {
+        assert_eq!(texts(&split_lines("a\nb", None)), ["a", "b"]);
+        assert_eq!(texts(&split_lines("a\r\nb\r\n", None)), ["a", "b", ""]);
+        assert_eq!(texts(&split_lines("a\rb", None)), ["a", "b"]);
+        assert_eq!(
+            texts(&split_lines("n\n\n#bot\r\nrn\r\n\r#bot\rr", None)),
+            ["n", "", "#bot", "rn", "", "#bot", "r"]
+        );
+        // "\n\r" is two line breaks, as with /\r\n|\r|\n/.
+        assert_eq!(texts(&split_lines("a\n\rb", None)), ["a", "", "b"]);
+    }
+
+    #[test]
+    fn line_numbers_and_offsets_point_into_the_text() {
+        let text = "x\r\nyy\rz";
+        let lines = split_lines(text, None);
+        assert_eq!(lines[1].number, 2);
+        assert_eq!(&text[lines[1].offset..lines[1].offset + 2], "yy");
+        assert_eq!(lines[2].number, 3);
+        assert_eq!(&text[lines[2].offset..], "z");
+    }
+
+    #[test]
+    fn custom_eol_splits_only_on_it() {
+        assert_eq!(texts(&split_lines("a\nb;;c", Some(";;"))), ["a\nb", "c"]);
+    }
+
+    #[test]
+    fn byte_order_mark_is_dropped() {
+        let file = SourceFile::decode(Arc::new("x".into()), b"\xEF\xBB\xBFname\n#me").unwrap();
+        assert_eq!(&*file.text, "name\n#me");
+    }
+
+    #[test]
+    fn invalid_utf8_reports_line_and_column() {
+        let err = SourceFile::decode(Arc::new("x".into()), b"ok\nab\xFFc").unwrap_err();
+        assert_eq!(err, NotUtf8 { line: 2, column: 3 });
+    }
+
+    #[test]
+    fn js_trim_follows_javascript() {
+        assert_eq!(js_trim("\u{FEFF} a \u{A0}"), "a");
+        // U+0085 is whitespace to Rust but not to JavaScript.
+        assert_eq!(js_trim("\u{85}a"), "\u{85}a");
+    }
+}

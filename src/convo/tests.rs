@@ -1,0 +1,705 @@
+//! Parser tests: every rule and every row of the reference's tables (botiumscript.md §2.5, §3.1,
+//! §3.3, §3.6), each written as the input file and the step Botium produces for it.
+
+use serde_json::json;
+
+use super::ast::{Convo, ConvoStep, Sender};
+use super::convo_file::{parse_convo, ParsedConvo};
+use super::discovery::{ScriptFile, ScriptKind};
+use super::registry::Registry;
+use super::source::SourceFile;
+use super::{load_sources, Suite};
+use crate::config::{Extension, ExtensionKind, ScriptingCaps};
+
+fn parse(text: &str) -> ParsedConvo {
+    parse_with(text, &Registry::default())
+}
+
+fn parse_with(text: &str, registry: &Registry) -> ParsedConvo {
+    parse_convo(
+        &SourceFile::from_text("t.convo.txt", text),
+        "t.convo.txt",
+        registry,
+        None,
+    )
+}
+
+fn convo(text: &str) -> Convo {
+    let parsed = parse(text);
+    parsed
+        .convo
+        .unwrap_or_else(|| panic!("parse failed: {:?}", parsed.diagnostics))
+}
+
+fn steps(text: &str) -> Vec<ConvoStep> {
+    convo(text).steps
+}
+
+fn only_step(text: &str) -> ConvoStep {
+    let mut s = steps(text);
+    assert_eq!(s.len(), 1, "{s:?}");
+    s.remove(0)
+}
+
+fn text(step: &ConvoStep) -> Option<&str> {
+    step.text.as_deref()
+}
+
+fn error_of(text: &str) -> String {
+    let parsed = parse(text);
+    assert!(parsed.convo.is_none(), "expected a parse error");
+    parsed
+        .diagnostics
+        .iter()
+        .find(|d| d.is_error())
+        .map(|d| format!("{}: {}", d.position(), d.message))
+        .unwrap_or_default()
+}
+
+// §2.5: tag lines.
+
+#[test]
+fn trailing_spaces_after_a_header_are_no_channel() {
+    let s = only_step("x\n#me   \nhi");
+    assert_eq!((s.sender, s.channel.as_deref()), (Sender::Me, None));
+}
+
+#[test]
+fn near_headers_are_text_or_description() {
+    let c = convo("name\n#BOT\n# bot\n#     me\n #me\n#meow\n#me\tx\n#me\nhi");
+    assert_eq!(
+        c.description.as_deref(),
+        Some("#BOT\n# bot\n#     me\n #me\n#meow\n#me\tx")
+    );
+    assert_eq!(c.steps.len(), 1);
+    let s = only_step("x\n#bot\n#BOT\n# bot");
+    assert_eq!(text(&s), Some("#BOT\n# bot"));
+}
+
+#[test]
+fn channels() {
+    assert_eq!(
+        only_step("x\n#bot default\nhi").channel.as_deref(),
+        Some("default")
+    );
+    assert_eq!(
+        only_step("x\n#me hello channel").channel.as_deref(),
+        Some("hello channel")
+    );
+}
+
+#[test]
+fn hashes_in_text() {
+    // convos_with_hashmark.convo.txt
+    let s = steps("convos + #\n\n#me\n# one hash\n\n#bot\n## two hashes\n");
+    assert_eq!(text(&s[0]), Some("# one hash"));
+    assert_eq!(text(&s[1]), Some("## two hashes"));
+    assert_eq!(
+        text(&only_step("x\n#bot\n##API_SUCCESS##")),
+        Some("##API_SUCCESS##")
+    );
+}
+
+// §2.5: prefixes.
+
+#[test]
+fn optional_and_not_prefixes_on_text() {
+    let cases = [
+        ("?maybe", "maybe", true, false),
+        ("??x", "?x", false, false),
+        ("!x", "x", false, true),
+        ("!!literal bang", "!literal bang", false, false),
+        ("!!!!test", "!!!test", false, false),
+        ("?!X", "X", true, true),
+        ("??!test 2", "?!test 2", false, false),
+        ("????test 2", "???test 2", false, false),
+    ];
+    for (line, expected, optional, not) in cases {
+        let s = only_step(&format!("x\n#bot\n{line}"));
+        assert_eq!(
+            (text(&s), s.optional, s.not),
+            (Some(expected), optional, not),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn only_the_first_text_line_prefix_counts() {
+    // convos_with_exclamation_secline / convos_with_question_secline
+    let s = only_step("x\n#bot\n!test 2\n!test 2");
+    assert_eq!((text(&s), s.not), (Some("test 2\n!test 2"), true));
+    let s = only_step("x\n#bot\n?test 2\n?test 2");
+    assert_eq!((text(&s), s.optional), (Some("test 2\n?test 2"), true));
+}
+
+// §2.5: names, hooks, asserters, user inputs.
+
+#[test]
+fn a_tab_or_a_leading_space_makes_text() {
+    assert_eq!(text(&only_step("x\n#me\nPAUSE\t100")), Some("PAUSE\t100"));
+    let s = only_step("x\n#me\n PAUSE 100");
+    assert_eq!(text(&s), Some(" PAUSE 100"));
+    assert!(s.logic_hooks.is_empty());
+}
+
+#[test]
+fn hook_in_bot_takes_the_rest_as_argument() {
+    let s = only_step("x\n#bot\nPAUSE is not text here");
+    assert_eq!(s.logic_hooks[0].name, "PAUSE");
+    assert_eq!(s.logic_hooks[0].args, ["is not text here"]);
+    assert_eq!(text(&s), None);
+}
+
+#[test]
+fn asserters_only_outside_me() {
+    let s = only_step("x\n#bot\nTEXT hello\nINTENT greeting");
+    let names: Vec<&str> = s.asserters.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["TEXT", "INTENT"]);
+    let s = only_step("x\n#me\nTEXT foo");
+    assert_eq!(text(&s), Some("TEXT foo"));
+    assert!(s.asserters.is_empty());
+}
+
+#[test]
+fn user_inputs_only_in_me() {
+    let s = only_step("x\n#bot\nBUTTON Option1");
+    assert_eq!(text(&s), Some("BUTTON Option1"));
+    assert!(s.user_inputs.is_empty());
+    let s = only_step("x\n#me\nBUTTON payload|Title\nPAUSE 10");
+    assert_eq!(text(&s), None);
+    assert_eq!(s.user_inputs[0].name, "BUTTON");
+    assert_eq!(s.user_inputs[0].args, ["payload", "Title"]);
+    assert_eq!(s.logic_hooks[0].args, ["10"]);
+}
+
+#[test]
+fn unregistered_name_is_text_and_registered_one_is_an_asserter() {
+    let plain = Registry::new(&[]);
+    let s = parse_with("x\n#bot\nDUMMY welcome", &plain)
+        .convo
+        .unwrap()
+        .steps;
+    assert_eq!(text(&s[0]), Some("DUMMY welcome"));
+    let with = Registry::new(&[Extension {
+        kind: ExtensionKind::Asserter,
+        name: "DUMMY".into(),
+        src: None,
+        global: false,
+        args: None,
+    }]);
+    let s = parse_with("x\n#bot\nDUMMY welcome", &with)
+        .convo
+        .unwrap()
+        .steps;
+    assert_eq!(s[0].asserters[0].name, "DUMMY");
+    assert_eq!(s[0].asserters[0].args, ["welcome"]);
+}
+
+#[test]
+fn checktwiliosms_is_built_in() {
+    let s = steps("conversation\n\n#bot\n\n#me\nBUTTON 3\n\n#bot\n\n#end\nPAUSE 10000\nCHECKTWILIOSMS welcome\n");
+    let end = s.last().unwrap();
+    assert_eq!(end.sender, Sender::End);
+    assert_eq!(end.logic_hooks[0].args, ["10000"]);
+    assert_eq!(end.asserters[0].name, "CHECKTWILIOSMS");
+    assert_eq!(end.asserters[0].args, ["welcome"]);
+}
+
+#[test]
+fn text_after_a_hook_in_me_is_an_error() {
+    // convos_emptyrow_text_after_logichook.convo.txt
+    let msg = error_of("#me\nPAUSE 100\nHi!\n\n#bot\nHi\n\n\n");
+    assert_eq!(
+        msg,
+        "t.convo.txt:3:1: Failed to parse conversation. No text expected here: 'Hi!'"
+    );
+    // #434: PAUSE before text.
+    assert!(error_of("x\n#me\nPAUSE 100\nHi!").contains("No text expected here"));
+}
+
+#[test]
+fn blank_lines_after_a_hook_in_me_are_dropped() {
+    // convos_emptyrow_just_asserter.convo.txt
+    let s = steps("#me\nPAUSE 100\n\n#bot\nHi\n\n\n");
+    assert_eq!(text(&s[0]), None);
+    assert_eq!(s[0].logic_hooks.len(), 1);
+    assert_eq!(text(&s[1]), Some("Hi"));
+    // ... also without the separator row.
+    let s = steps("#me\nPAUSE 100\n#bot\nHi\n\n\n");
+    assert_eq!(text(&s[0]), None);
+}
+
+#[test]
+fn mixed_optional_elements_are_an_error() {
+    let msg = error_of("x\n#bot\n?maybe\nBUTTONS a");
+    assert!(
+        msg.contains("All element in convo step has to be optional or not optional"),
+        "{msg}"
+    );
+    // All optional is fine (welcome_multiple_botsteps_opt).
+    let s = only_step("x\n#bot\n?\n?BUTTONS First Button|Second Button\nCONVO_STEP_PARAMETERS {\"stepTimeout\": 300}");
+    assert!(s.asserters[0].optional);
+    assert_eq!(s.logic_hooks[0].name, "CONVO_STEP_PARAMETERS");
+}
+
+#[test]
+fn include_hook_with_a_pipe_keeps_two_args() {
+    let s = only_step("x\n#begin\nINCLUDE SUB\\|x|y");
+    assert_eq!(s.logic_hooks[0].args, ["SUB|x", "y"]);
+}
+
+// §2.4: args.
+
+#[test]
+fn escaped_pipes_in_args() {
+    // convos_args_escape.convo.txt
+    let s = only_step("#bot\nBUTTONS Test\\|1|Test\\|2\n");
+    assert_eq!(s.asserters[0].args, ["Test|1", "Test|2"]);
+    assert!(!s.asserters[0].not);
+}
+
+#[test]
+fn negated_asserter() {
+    // convos_asserter_modificator.convo.txt
+    let s = steps("#bot\n!BUTTONS Test1|Test2\n\n#me\nhugo");
+    assert_eq!(s[0].asserters[0].args, ["Test1", "Test2"]);
+    assert!(s[0].asserters[0].not && !s[0].asserters[0].optional);
+    assert_eq!(text(&s[1]), Some("hugo"));
+}
+
+// §3.1: header.
+
+#[test]
+fn name_and_description() {
+    let c = convo("Name\nDesc 1\nDesc 2\n\n#me");
+    assert_eq!(c.name, "Name");
+    assert_eq!(c.description.as_deref(), Some("Desc 1\nDesc 2\n"));
+    let c = convo("Name\n#me");
+    assert_eq!(c.description, None);
+    let c = convo("  spaced name  \n#me");
+    assert_eq!(c.name, "  spaced name  ");
+}
+
+#[test]
+fn no_name_falls_back_to_the_file_name() {
+    // convos_emptyrow_empty.convo.txt starts with a header.
+    assert_eq!(convo("#me\n\n#bot\nHi\n").name, "t.convo.txt");
+    // A leading blank line: the name is "", so the file name; the next line is description.
+    let c = convo("\nreal first\n#me\nhi");
+    assert_eq!(c.name, "t.convo.txt");
+    assert_eq!(c.description.as_deref(), Some("real first"));
+    // An empty file.
+    assert_eq!(convo("").name, "t.convo.txt");
+}
+
+#[test]
+fn invalid_senders_make_no_steps() {
+    // convos_invalidsender.convo.txt: botium-core expects zero steps.
+    let c = convo("#     me something else\n\n# bot\nHi\n");
+    assert!(c.steps.is_empty());
+    assert_eq!(c.name, "#     me something else");
+}
+
+// §3.2 / §3.3: building the step.
+
+#[test]
+fn parser_results_table() {
+    let cases: [(&str, Option<&str>); 8] = [
+        (
+            "#me\nline one\n\nline three\n\n",
+            Some("line one\n\nline three"),
+        ),
+        (
+            "#bot\nexpected one\nexpected two\n",
+            Some("expected one\nexpected two"),
+        ),
+        ("#bot\n", Some("")),
+        ("#bot\nBUTTONS a|b\n", Some("")),
+        ("#bot\n?maybe", Some("maybe")),
+        ("#bot\n!!literal bang", Some("!literal bang")),
+        (
+            "#me\n// not a comment\n# also not a comment",
+            Some("// not a comment\n# also not a comment"),
+        ),
+        ("#begin\nsome text\nPAUSE 5", Some("some text")),
+    ];
+    for (body, expected) in cases {
+        let s = only_step(&format!("x\n{body}"));
+        assert_eq!(text(&s), expected, "{body:?}");
+    }
+}
+
+#[test]
+fn empty_versus_null() {
+    // A section with no lines is null; one of only blank lines is "".
+    let s = steps("x\n#me\n#bot\nHi\n\n");
+    assert_eq!(text(&s[0]), None);
+    let s = steps("#me\n\n#bot\nHi\n");
+    assert_eq!(text(&s[0]), Some(""));
+    let s = steps("#me\n\n\n#bot\nHi \n\n\n");
+    assert_eq!(text(&s[0]), Some(""));
+    assert_eq!(text(&s[1]), Some("Hi "), "trailing spaces are kept");
+    // Asserters plus a trailing blank line give "".
+    let s = only_step("x\n#bot\nBUTTONS a|b\n");
+    assert_eq!(s.asserters[0].args, ["a", "b"]);
+    assert_eq!(text(&s), Some(""));
+    let s = only_step("x\n#bot\nBUTTONS a|b");
+    assert_eq!(text(&s), None);
+}
+
+#[test]
+fn negated_asserters_without_args() {
+    let s = only_step("x\n#bot\n!TEXT\n!BUTTONS a|b");
+    assert!(s.asserters.iter().all(|a| a.not));
+    assert!(s.asserters[0].args.is_empty());
+    assert_eq!(s.asserters[1].args, ["a", "b"]);
+}
+
+#[test]
+fn inner_blank_lines_are_kept_and_text_is_joined_around_asserters() {
+    // convos_with_newlines.convo.txt
+    let s = steps("convos_with_newlines\n\n#me\nHallo\n\nHallo2\n\n#bot\nHallo\n\nHallo2\n");
+    assert_eq!(text(&s[0]), Some("Hallo\n\nHallo2"));
+    assert_eq!(text(&s[1]), Some("Hallo\n\nHallo2"));
+    let s = only_step("x\n#bot\nhello\nBUTTONS a\nworld");
+    assert_eq!(text(&s), Some("hello\nworld"));
+}
+
+#[test]
+fn json_text_becomes_source_data() {
+    // convos_jsonmessage.convo.txt
+    let s = only_step("JSON\n\n#me\n{\n  \"sessionId\": \"1234567890876543\",\n  \"text\": \"Text message\",\n  \"data\": {\n    \"key\": \"value\"\n  }\n}\n");
+    assert_eq!(text(&s), None);
+    assert_eq!(
+        s.source_data,
+        Some(
+            json!({"sessionId": "1234567890876543", "text": "Text message", "data": {"key": "value"}})
+        )
+    );
+    // Numbers stay text.
+    assert_eq!(text(&only_step("x\n#me\n123")), Some("123"));
+    // JSON-like text that does not parse is an error, as Botium's JSON.parse throws.
+    assert!(error_of("x\n#me\n,").contains("JSON"));
+}
+
+#[test]
+fn line_endings_lf_crlf_cr_and_mixed() {
+    let lf = steps("mixed\n\n#me\nn\n\n#bot\nrn\n\n#bot\nr\n");
+    for variant in [
+        "mixed\r\n\r\n#me\r\nn\r\n\r\n#bot\r\nrn\r\n\r\n#bot\r\nr\r\n",
+        "mixed\r\r#me\rn\r\r#bot\rrn\r\r#bot\rr\r",
+        "mixed\n\n#me\nn\n\n#bot\r\nrn\r\n\r#bot\rr\n",
+    ] {
+        let other = steps(variant);
+        let texts: Vec<_> = other.iter().map(|s| s.text.clone()).collect();
+        assert_eq!(texts, lf.iter().map(|s| s.text.clone()).collect::<Vec<_>>());
+        assert_eq!(other[2].location.line, lf[2].location.line);
+    }
+}
+
+#[test]
+fn byte_order_mark() {
+    let c = convo("\u{FEFF}named\n#me\nhi");
+    assert_eq!(c.name, "named");
+}
+
+#[test]
+fn step_tags_and_lines() {
+    let s = steps("x\n\n#me\nhi\n\n#bot\nho");
+    assert_eq!(s[0].step_tag, "Line 3");
+    assert_eq!(s[1].step_tag, "Line 6");
+    assert_eq!(s[1].location.line, 6);
+}
+
+// Warnings for lines Botium silently treats as text.
+
+#[test]
+fn warnings_for_probable_mistakes() {
+    let p = parse("x\n#me\nBUTTONS 1\n\n#bot\nBUTTON 2\n\n#bot\nPAUS 100\n\n#end\nstray text\n");
+    let warnings: Vec<&str> = p.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(warnings.len(), 4, "{warnings:?}");
+    assert!(warnings[0].contains("asserter"));
+    assert!(warnings[1].contains("user input"));
+    assert!(p.diagnostics[2].help.as_deref().unwrap().contains("PAUSE"));
+    assert!(warnings[3].contains("ignored"));
+    assert!(p.convo.is_some(), "warnings do not stop the parse");
+}
+
+// §3.6 / §3.7: partials, utterances, expansion, through the loader.
+
+fn suite(files: &[(&str, &str)]) -> Suite {
+    suite_with(files, &ScriptingCaps::default())
+}
+
+fn suite_with(files: &[(&str, &str)], caps: &ScriptingCaps) -> Suite {
+    let sources = files
+        .iter()
+        .map(|(name, text)| {
+            let source = SourceFile::from_text(*name, text);
+            let file = ScriptFile {
+                path: source.path.clone(),
+                kind: super::discovery::ScriptKind::of(name).expect("script suffix"),
+                fallback_name: name.to_string(),
+            };
+            (file, source)
+        })
+        .collect();
+    load_sources(sources, &Registry::default(), caps)
+}
+
+fn step_texts(c: &Convo) -> Vec<String> {
+    c.steps
+        .iter()
+        .filter(|s| matches!(s.sender, Sender::Me | Sender::Bot))
+        .map(|s| format!("{} {}", s.sender, s.text.clone().unwrap_or_default()))
+        .collect()
+}
+
+const LOGIN: &str = "Login\n\n#begin\n\n#bot\nPassword please!\n\n#me\n123456\n\n#end\n";
+const LOGOUT: &str = "Logout\n\n#me\nLogout please!\n\n#bot\nAre you sure?\n\n#me\nYes\n";
+
+#[test]
+fn partial_convos_depth1() {
+    let main = "Main\n\n#begin\n\n#me\nLogin please\n\nINCLUDE Login\n\n#bot\nYou are logged in!\n\n#me\nINCLUDE Logout\n\n#bot\nYou are logged out!\n\n#end\n";
+    let s = suite(&[
+        ("main.convo.txt", main),
+        ("login.pconvo.txt", LOGIN),
+        ("logout.pconvo.txt", LOGOUT),
+    ]);
+    assert!(!s.has_errors(), "{:?}", s.diagnostics);
+    let t = &s.test_cases[0];
+    assert_eq!(
+        step_texts(t),
+        [
+            "me Login please",
+            "bot Password please!",
+            "me 123456",
+            "bot You are logged in!",
+            "me Logout please!",
+            "bot Are you sure?",
+            "me Yes",
+            "bot You are logged out!"
+        ]
+    );
+    let tags: Vec<&str> = t.steps.iter().map(|s| s.step_tag.as_str()).collect();
+    assert!(tags.contains(&"Login/Line 5"), "{tags:?}");
+    // The main convo keeps its own #begin/#end; the partial's are dropped.
+    assert_eq!(t.steps.first().unwrap().sender, Sender::Begin);
+    assert_eq!(t.steps.last().unwrap().sender, Sender::End);
+    assert_eq!(
+        t.steps.iter().filter(|s| s.sender == Sender::Begin).count(),
+        1
+    );
+}
+
+#[test]
+fn include_sections_name_partials_on_header_and_lines() {
+    let sub = "sub\n\n#bot\nin sub!\n";
+    let main = "main\n\n#include sub\nsub\nsub\n\n#me\nbye\n";
+    let s = suite(&[("main.convo.txt", main), ("sub.pconvo.txt", sub)]);
+    let texts = step_texts(&s.test_cases[0]);
+    assert_eq!(
+        texts,
+        ["bot in sub!", "bot in sub!", "bot in sub!", "me bye"]
+    );
+}
+
+#[test]
+fn include_errors_have_botiums_texts() {
+    let circular = suite(&[
+        ("main.convo.txt", "main\n\n#include first\n"),
+        ("first.pconvo.txt", "first\n\n#include second\n"),
+        ("second.pconvo.txt", "second\n\n#include first\n"),
+    ]);
+    let msgs: Vec<String> = circular
+        .diagnostics
+        .iter()
+        .map(|d| d.message.clone())
+        .collect();
+    assert!(
+        msgs.iter().any(|m| m.contains(r#"Partial convos are included circular. "first" is referenced by "/" and by "/first/second""#)),
+        "{msgs:?}"
+    );
+    assert!(circular.test_cases.is_empty());
+
+    let none = suite(&[("main.convo.txt", "main\n#begin\nINCLUDE notexists\n")]);
+    assert!(none.diagnostics[0]
+        .message
+        .contains("Cant find partial convo with name notexists (There are no partial convos)"));
+    assert_eq!(none.diagnostics[0].line, 3);
+
+    let wrong = suite(&[
+        ("main.convo.txt", "main\n#begin\nINCLUDE wrongref\n"),
+        ("exists.pconvo.txt", "exists\n#me\nhi\n"),
+    ]);
+    assert!(wrong.diagnostics[0]
+        .message
+        .contains("Cant find partial convo with name wrongref (available partial convos: exists)"));
+
+    let dup = suite(&[
+        ("a.pconvo.txt", "pconvo\n#me\nhi\n"),
+        ("b.pconvo.txt", "pconvo\n#me\nho\n"),
+    ]);
+    assert_eq!(
+        dup.diagnostics[0].message,
+        "Duplicate partial convo: pconvo"
+    );
+
+    let arg = suite(&[
+        ("main.convo.txt", "main\n#me\nhi\nINCLUDE a|b\n"),
+        ("a.pconvo.txt", "a\n#me\nx\n"),
+    ]);
+    assert!(arg.diagnostics[0]
+        .message
+        .contains("Wrong argument for include logic hook!"));
+
+    let noname = suite(&[("noname.pconvo.txt", "\n#me\nhi\n")]);
+    assert!(noname.diagnostics[0]
+        .message
+        .starts_with("Header name is mandatory"));
+    let pipe = suite(&[("p.pconvo.txt", "a|b\n#me\nhi\n")]);
+    assert_eq!(
+        pipe.diagnostics[0].message,
+        "Invalid partial convo name: a|b"
+    );
+}
+
+#[test]
+fn utterances_expand_me_steps_and_name_test_cases() {
+    let s = suite(&[
+        (
+            "uttexp.convo.txt",
+            "uttexp\n\n#me\nUTT_ME\n\n#bot\nUTT_BOT\n",
+        ),
+        ("me.utterances.txt", "UTT_ME\nhi\nhello\n"),
+        ("bot.utterances.txt", "UTT_BOT\nbye\nsee you\n"),
+    ]);
+    let names: Vec<&str> = s.test_cases.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["uttexp/UTT_ME-L1", "uttexp/UTT_ME-L2"]);
+    assert_eq!(text(&s.test_cases[1].steps[0]), Some("hello"));
+    // #bot references stay for the runner to resolve as alternatives.
+    assert_eq!(text(&s.test_cases[1].steps[1]), Some("UTT_BOT"));
+}
+
+#[test]
+fn utterance_arguments_and_zero_padding() {
+    let samples: String = (1..=10).map(|i| format!("s{i} %s\n")).collect();
+    let s = suite(&[
+        ("u.convo.txt", "u\n#me\nUTT_HELLO bot\n"),
+        ("u.utterances.txt", &format!("UTT_HELLO\n{samples}")),
+    ]);
+    assert_eq!(s.test_cases.len(), 10);
+    assert_eq!(s.test_cases[0].name, "u/UTT_HELLO-L01");
+    assert_eq!(text(&s.test_cases[0].steps[0]), Some("s1 bot"));
+}
+
+#[test]
+fn expansion_modes_first_random_and_single_samples() {
+    let files = [
+        ("u.convo.txt", "u\n#me\nA\n#me\nB\n"),
+        ("a.utterances.txt", "A\na1\na2\n"),
+        ("b.utterances.txt", "B\nb1\nb2\nb3\n"),
+        ("c.convo.txt", "c\n#me\nC\n"),
+        ("c.utterances.txt", "C\nonly\n"),
+    ];
+    let all = suite(&files);
+    // 2 x 3 cartesian product, plus c unrenamed (single sample).
+    assert_eq!(all.test_cases.len(), 7);
+    assert!(all.test_cases.iter().any(|c| c.name == "u/A-L2/B-L3"));
+    assert!(all.test_cases.iter().any(|c| c.name == "c"));
+
+    let first = suite_with(
+        &files,
+        &ScriptingCaps {
+            utt_expansion_mode: crate::config::UttExpansionMode::First,
+            ..ScriptingCaps::default()
+        },
+    );
+    assert_eq!(first.test_cases.len(), 2);
+
+    let random_caps = ScriptingCaps {
+        utt_expansion_mode: crate::config::UttExpansionMode::Random,
+        utt_expansion_random_count: 2,
+        ..ScriptingCaps::default()
+    };
+    let random = suite_with(&files, &random_caps);
+    let again = suite_with(&files, &random_caps);
+    assert_eq!(random.test_cases.len(), 5);
+    let names = |s: &Suite| {
+        s.test_cases
+            .iter()
+            .map(|c| c.name.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        names(&random),
+        names(&again),
+        "random picks are reproducible"
+    );
+}
+
+#[test]
+fn convos_sort_by_name_and_skip_names_are_dropped() {
+    let s = suite(&[
+        ("1.convo.txt", "passing convo\n#me\nhi"),
+        ("2.convo.txt", "failing convo\n#me\nhi"),
+        ("3.convo.txt", "skip_this one\n#me\nhi"),
+        ("4.convo.txt", "SKIP-that one\n#me\nhi"),
+    ]);
+    let names: Vec<&str> = s.convos.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["failing convo", "passing convo"]);
+    assert_eq!(s.skipped_convos.len(), 2);
+}
+
+#[test]
+fn all_errors_of_all_files_are_reported() {
+    let s = suite(&[
+        (
+            "a.convo.txt",
+            "a\n#me\nPAUSE 100\nHi!\n#bot\n?x\nBUTTONS y\n",
+        ),
+        ("b.convo.txt", "b\n#me\nBUTTON 12x\n"),
+        ("c.convo.txt", "c\n#me\nhello\n"),
+    ]);
+    let errors: Vec<String> = s
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.position())
+        .collect();
+    assert_eq!(
+        errors,
+        ["a.convo.txt:4:1", "a.convo.txt:5:1", "b.convo.txt:3:1"]
+    );
+    // Files and test cases that parsed are still listed.
+    let names: Vec<&str> = s.convos.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["b", "c"]);
+}
+
+#[test]
+fn features_that_cannot_apply_to_a_call_are_errors_at_their_line() {
+    let s = suite(&[(
+        "i.convo.txt",
+        "i\n#me\nhi\n#bot\nINTENT greeting\nJSON_PATH $.x\n",
+    )]);
+    let msgs: Vec<String> = s
+        .diagnostics
+        .iter()
+        .map(|d| format!("{}: {}", d.position(), d.message))
+        .collect();
+    assert_eq!(msgs.len(), 2, "{msgs:?}");
+    assert!(msgs[0].starts_with("i.convo.txt:5:1: asserter INTENT cannot apply to a phone call"));
+    assert!(msgs[1].starts_with("i.convo.txt:6:1: asserter JSON_PATH"));
+    assert_eq!(s.convos.len(), 1, "the convo still parsed");
+}
+
+#[test]
+fn memory_tables_load_through_the_suite() {
+    let s = suite(&[(
+        "m.scriptingmemory.txt",
+        "        |$productName\nproduct1|Wiener Schnitzel\n",
+    )]);
+    assert_eq!(s.memory_cases.len(), 1);
+    assert!(ScriptKind::of("m.scriptingmemory.txt").is_some());
+}

@@ -1,0 +1,125 @@
+//! Checks that need the whole picture of a parsed script: names that cannot apply to a phone call,
+//! extensions we cannot run, and arguments the runner would reject (so `check` fails exactly
+//! where `run` would refuse, before any call is placed).
+
+use super::ast::{Convo, Location};
+use super::registry::{Applicability, Registry};
+
+/// A finding at a line of a convo.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    /// Where it stands.
+    pub location: Location,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+/// Every finding in a convo's steps, in step order.
+pub fn validate_convo(convo: &Convo, registry: &Registry) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for step in &convo.steps {
+        let at = |line: usize| Location {
+            line,
+            ..step.location.clone()
+        };
+        let mut applicability = |kind: &str, name: &str, line: usize, a: Applicability| {
+            match a {
+            Applicability::Supported => {}
+            Applicability::NotOnACall(reason) => findings.push(Finding {
+                location: at(line),
+                message: format!("{kind} {name} cannot apply to a phone call: {reason}"),
+                help: Some("remove it, or keep this test case for a chatbot runner".into()),
+            }),
+            Applicability::External => findings.push(Finding {
+                location: at(line),
+                message: format!(
+                    "{kind} {name} is declared in botium.json with code ivr-test cannot load"
+                ),
+                help: Some("ivr-test runs its built-in hooks and asserters only; remove the line or the declaration".into()),
+            }),
+        }
+        };
+        for a in &step.asserters {
+            applicability("asserter", &a.name, a.line, registry.asserter(&a.name));
+        }
+        for h in &step.logic_hooks {
+            applicability("logic hook", &h.name, h.line, registry.logic_hook(&h.name));
+        }
+        for u in &step.user_inputs {
+            applicability("user input", &u.name, u.line, registry.user_input(&u.name));
+        }
+        for h in step.logic_hooks.iter().chain(&step.user_inputs) {
+            if let Some((message, help)) = argument_problem(&h.name, &h.args) {
+                findings.push(Finding {
+                    location: at(h.line),
+                    message,
+                    help: Some(help),
+                });
+            }
+        }
+    }
+    findings
+}
+
+/// Arguments the runner cannot use, for the built-ins whose arguments have a fixed form.
+fn argument_problem(name: &str, args: &[String]) -> Option<(String, String)> {
+    let is_ms = |a: &str| !a.is_empty() && a.chars().all(|c| c.is_ascii_digit());
+    match name {
+        "BUTTON" => {
+            let Some(digits) = args.first().filter(|d| !d.is_empty()) else {
+                return Some((
+                    "BUTTON needs the keys to press, for example BUTTON 1 or BUTTON 123#".into(),
+                    "keys are 0-9, * and #; w waits half a second, W a whole second".into(),
+                ));
+            };
+            digits
+                .chars()
+                .find(|c| !matches!(c, '0'..='9' | '*' | '#' | 'w' | 'W'))
+                .map(|bad| {
+                    (
+                        format!("invalid character \"{bad}\" in the keys \"{digits}\" of BUTTON"),
+                        "keys are 0-9, * and #; w waits half a second, W a whole second".into(),
+                    )
+                })
+        }
+        "PAUSE" => match args {
+            [ms] if is_ms(ms) => None,
+            _ => Some((
+                format!("PAUSE takes one whole number of milliseconds, got {args:?}"),
+                "for example PAUSE 2000".into(),
+            )),
+        },
+        "WAITFORBOT" => match args {
+            [] => None,
+            [ms] if is_ms(ms) => None,
+            _ => Some((
+                format!("WAITFORBOT takes at most one whole number of milliseconds, got {args:?}"),
+                "for example WAITFORBOT 5000".into(),
+            )),
+        },
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn button_keys_are_checked() {
+        assert!(argument_problem("BUTTON", &["123w*#W".into()]).is_none());
+        let (msg, _) = argument_problem("BUTTON", &["12a".into()]).unwrap();
+        assert!(msg.contains("\"a\""), "{msg}");
+        assert!(argument_problem("BUTTON", &[]).is_some());
+    }
+
+    #[test]
+    fn pause_needs_one_number() {
+        assert!(argument_problem("PAUSE", &["100".into()]).is_none());
+        assert!(argument_problem("PAUSE", &["is not text here".into()]).is_some());
+        assert!(argument_problem("PAUSE", &[]).is_some());
+        assert!(argument_problem("WAITFORBOT", &[]).is_none());
+    }
+}
