@@ -1,7 +1,8 @@
 //! Command-line arguments, and the dispatch from a parsed command to the library.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -62,7 +63,15 @@ pub fn run(cli: Cli, env: &BTreeMap<String, String>) -> Outcome {
         Command::Check(args) => {
             let stdout = std::io::stdout();
             let stderr = std::io::stderr();
-            crate::check::run(&args, env, &mut stdout.lock(), &mut stderr.lock())
+            let color = stderr.is_terminal() && !env.contains_key("NO_COLOR");
+            crate::check::run(
+                &args,
+                env,
+                Path::new("."),
+                color,
+                &mut stdout.lock(),
+                &mut stderr.lock(),
+            )
         }
     }
 }

@@ -158,8 +158,13 @@ impl fmt::Debug for Rendered<'_> {
 }
 
 impl fmt::Display for Rendered<'_> {
+    /// With a snippet, miette prints the position above it; without one, the title carries it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self.0, f)
+        if self.1.is_some() {
+            f.write_str(&self.0.message)
+        } else {
+            fmt::Display::fmt(self.0, f)
+        }
     }
 }
 

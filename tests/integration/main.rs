@@ -1,1 +1,6 @@
-//! Integration tests: the real binary against real files.
+//! Integration tests: the real `ivr-test` binary, run in temporary projects and on the shared
+//! corpus of real BotiumScript files.
+
+mod check;
+mod corpus;
+mod harness;
