@@ -157,6 +157,18 @@ pub struct Convo {
     pub steps: Vec<ConvoStep>,
 }
 
+impl Convo {
+    /// The same test case with other steps (and name), without copying the old steps.
+    pub fn with_steps(&self, name: String, steps: Vec<ConvoStep>) -> Convo {
+        Convo {
+            name,
+            description: self.description.clone(),
+            file: self.file.clone(),
+            steps,
+        }
+    }
+}
+
 /// A named list of samples from an `.utterances.txt` file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Utterance {

@@ -153,23 +153,28 @@ fn ignored_text_warnings(
     warnings
 }
 
-/// A first word written like a hook name (`SOME_NAME`) or close to a registered one.
+/// A first word written like a hook name (capitals, digits, `_`): the closest registered name
+/// when it is a likely typo, else advice when it looks like an undeclared custom hook.
+/// Prose is never compared, which keeps this cheap on large suites.
 fn unregistered_hook_name(name: &str, registry: &Registry) -> Option<String> {
-    let looks_like_hook = name.len() >= 4
-        && name.contains('_')
+    let hook_style = name.len() >= 4
         && name
             .chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    if !hook_style {
+        return None;
+    }
     let closest = registry
         .all_names()
+        .filter(|known| known.len() >= 4 && known.len().abs_diff(name.len()) <= 2)
         .map(|known| (strsim::levenshtein(name, known), known))
-        .filter(|(d, known)| *d <= 2 && known.len() >= 4 && name.len() >= 4)
+        .filter(|(d, _)| *d <= 2)
         .min();
-    match (closest, looks_like_hook) {
-        (Some((_, known)), _) => Some(format!("did you mean {known}?")),
-        (None, true) => Some(
+    match closest {
+        Some((_, known)) => Some(format!("did you mean {known}?")),
+        None if name.contains('_') => Some(
             "declare it in botium.json (ASSERTERS, LOGIC_HOOKS or USER_INPUTS), or start the line with a space to make it text".into(),
         ),
-        (None, false) => None,
+        None => None,
     }
 }

@@ -39,11 +39,7 @@ fn expand_from(
 ) {
     let Some(position) = (index..steps.len()).find(|&i| utterance_of(&steps[i], book).is_some())
     else {
-        out.push(Convo {
-            name,
-            steps,
-            ..convo.clone()
-        });
+        out.push(convo.with_steps(name, steps));
         return;
     };
     let Some((utt_name, samples)) = utterance_of(&steps[position], book) else {

@@ -40,7 +40,17 @@ fn patterns() -> &'static Json2Patterns {
 
 /// `is-json` 2.x: is this text to be parsed as JSON?
 pub fn looks_like_json(text: &str) -> bool {
-    if !js_number_is_nan(text) {
+    // Fast exit for prose: only JSON tokens and structure survive the test, so the first
+    // non-blank character must start one (the regexes below are costly on every step).
+    let starts_json = text
+        .trim_start_matches(is_js_whitespace)
+        .starts_with(|c: char| {
+            matches!(
+                c,
+                '{' | '[' | ']' | '}' | ',' | ':' | '"' | 't' | 'f' | 'n' | '-' | '0'..='9'
+            )
+        });
+    if !starts_json || !js_number_is_nan(text) {
         return false;
     }
     let p = patterns();

@@ -172,10 +172,7 @@ pub fn load_sources(
     for convo in &suite.convos {
         match suite.partials.expand(convo) {
             Ok(steps) => {
-                let with_partials = Convo {
-                    steps,
-                    ..convo.clone()
-                };
+                let with_partials = convo.with_steps(convo.name.clone(), steps);
                 suite.test_cases.extend(expansion::expand_utterances(
                     &with_partials,
                     &suite.utterances,

@@ -703,3 +703,78 @@ fn memory_tables_load_through_the_suite() {
     assert_eq!(s.memory_cases.len(), 1);
     assert!(ScriptKind::of("m.scriptingmemory.txt").is_some());
 }
+
+// No input panics the parser (property test; the cargo-fuzz target in fuzz/ goes further).
+
+mod no_panic {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn fragment() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("#me".to_string()),
+            Just("#bot".to_string()),
+            Just("#begin".to_string()),
+            Just("#end".to_string()),
+            Just("#include P".to_string()),
+            Just("#me chan".to_string()),
+            Just("PAUSE 100".to_string()),
+            Just("INCLUDE P".to_string()),
+            Just("INCLUDE P|Q".to_string()),
+            Just("BUTTON 1|x".to_string()),
+            Just("?BUTTONS a\\|b|c".to_string()),
+            Just("!TEXT".to_string()),
+            Just("UTT".to_string()),
+            Just("{\"a\": 1}".to_string()),
+            Just(",".to_string()),
+            Just(String::new()),
+            "[ -~]{0,12}",
+            "\\PC{0,8}",
+        ]
+    }
+
+    fn script() -> impl Strategy<Value = String> {
+        let eol = prop_oneof![Just("\n"), Just("\r\n"), Just("\r")];
+        proptest::collection::vec((fragment(), eol), 0..24).prop_map(|lines| {
+            lines
+                .into_iter()
+                .map(|(l, e)| format!("{l}{e}"))
+                .collect::<String>()
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn any_convo_text_parses_or_reports(text in script()) {
+            let parsed = parse(&text);
+            let line_count = super::super::source::split_lines(&text, None).len();
+            for d in &parsed.diagnostics {
+                prop_assert!(d.line <= line_count, "{d}");
+            }
+            if let Some(c) = parsed.convo {
+                for s in &c.steps {
+                    prop_assert!(s.location.line >= 1 && s.location.line <= line_count);
+                }
+            }
+        }
+
+        #[test]
+        fn any_suite_loads(main in script(), partial in script(), utt in script()) {
+            let s = suite(&[
+                ("main.convo.txt", &main),
+                ("p.pconvo.txt", &format!("P\n{partial}")),
+                ("u.utterances.txt", &format!("UTT\n{utt}")),
+            ]);
+            prop_assert!(s.files_read == 3);
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+            let path = std::sync::Arc::new(std::path::PathBuf::from("x.convo.txt"));
+            if let Ok(source) = SourceFile::decode(path, &bytes) {
+                let _ = parse_convo(&source, "x", &Registry::default(), None);
+            }
+        }
+    }
+}
