@@ -160,9 +160,12 @@ pub enum ConfigError {
 }
 
 /// Every error found while loading the configuration, plus the warnings gathered on the way.
+///
+/// `Display` is a one-line summary; miette renders each error as a related diagnostic, and plain
+/// text output should print each of `errors`.
 #[derive(Debug)]
 pub struct ConfigErrors {
-    /// The errors, in the order found (file problems first, then capabilities by name).
+    /// The errors, in the order found (file problems first, then capabilities, then extensions).
     pub errors: Vec<ConfigError>,
     /// Warnings that were also found (secrets redacted).
     pub warnings: Vec<String>,
@@ -185,11 +188,7 @@ impl fmt::Display for ConfigErrors {
             f,
             "invalid configuration: {count} error{}",
             if count == 1 { "" } else { "s" }
-        )?;
-        for error in &self.errors {
-            write!(f, "\n  {error}")?;
-        }
-        Ok(())
+        )
     }
 }
 

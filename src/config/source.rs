@@ -10,6 +10,7 @@ use miette::NamedSource;
 use serde_json::Value;
 
 use super::error::{ConfigError, FileSource, Origin};
+use super::secrets::SECRET_CAPABILITIES;
 
 /// Paths deeper than this are not recorded: `botium.Capabilities.ASSERTERS.<i>` is the deepest we use.
 const MAX_RECORDED_DEPTH: usize = 4;
@@ -40,6 +41,7 @@ impl ParsedFile {
                 };
                 // The text is valid JSON, so the scanner cannot fail; missing spans only cost positions.
                 let _ = scanner.value(&mut Vec::new());
+                let masked_text = mask_secret_spans(masked_text, &scanner.spans);
                 Ok(ParsedFile {
                     path: path.to_path_buf(),
                     masked_text,
@@ -156,6 +158,22 @@ pub(crate) fn mask_secret_keys(text: &str) -> String {
         }
     }
     String::from_utf8(bytes).unwrap_or_else(|_| "*".repeat(text.len()))
+}
+
+/// Masks the whole value of each secret capability, whatever its JSON type (keeps newlines).
+fn mask_secret_spans(text: String, spans: &BTreeMap<Vec<String>, (usize, usize)>) -> String {
+    let mut bytes = text.into_bytes();
+    for key in SECRET_CAPABILITIES {
+        let path = ["botium", "Capabilities", key].map(String::from).to_vec();
+        if let Some(&(start, len)) = spans.get(&path) {
+            for byte in bytes.iter_mut().skip(start).take(len) {
+                if *byte != b'\n' {
+                    *byte = b'*';
+                }
+            }
+        }
+    }
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// Replaces every occurrence of each secret with '*'s of the same byte length.
