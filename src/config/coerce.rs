@@ -452,6 +452,22 @@ mod tests {
         assert_eq!(text_list(&json!([{}]), None), Err(TEXT_LIST));
     }
 
+    proptest::proptest! {
+        #[test]
+        fn coercions_never_panic_and_queries_stay_encoded(text in "\\PC{0,40}") {
+            let value = Value::String(text.clone());
+            let _ = (boolean(&value), milliseconds(&value), whole_number(&value, 1));
+            let _ = (port(&value), fraction(&value), speech_timeout(&value));
+            let _ = (text_list(&value, None), http_url(&value, None), redis_url(&value, None));
+            if let Ok(Some(query)) = query_params(&value, None) {
+                proptest::prop_assert!(
+                    query.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~%+=&".contains(&b)),
+                    "{}", query
+                );
+            }
+        }
+    }
+
     #[test]
     fn expansion_modes_parse() {
         assert_eq!(
