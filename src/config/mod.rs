@@ -3,7 +3,23 @@
 //! Botium keeps capabilities as an untyped map and tests them for truthiness, so `0` is "missing"
 //! and `"false"` is true. Here every capability the tool uses is parsed once, at load, into a
 //! typed field; a bad value is an error that names the capability and the expected form.
+//!
+//! Entry points: [`Config::load`], [`Config::describe`], [`Config::redact`],
+//! [`Config::missing_for_calls`]; errors are [`ConfigErrors`] (every problem, not just the first).
 
+mod coerce;
+mod describe;
+mod error;
+mod extensions;
+mod known;
+mod load;
+mod secrets;
+mod source;
+mod typed;
 mod types;
 
+#[cfg(test)]
+mod load_tests;
+
+pub use error::{ConfigError, ConfigErrors, Origin};
 pub use types::*;

@@ -77,8 +77,8 @@ impl fmt::Display for Secret {
     }
 }
 
-/// Typed capabilities.
-#[derive(Debug, Clone)]
+/// Typed capabilities (`Debug` is written by hand in `secrets.rs`: `raw` holds secrets).
+#[derive(Clone)]
 pub struct Capabilities {
     /// `PROJECTNAME`.
     pub project_name: String,
