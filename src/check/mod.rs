@@ -7,15 +7,50 @@ pub mod json_report;
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::cli::{CheckArgs, Format};
-use crate::config::Config;
+use crate::config::{resolve_path, Config, ConfigError};
 use crate::convo::{self, diagnostics::Rendered, Registry, Sender, Suite};
 use crate::exit_code::Outcome;
 use json_report::{Finding, Report};
 
-/// Runs `check`, writing the report to `out` and diagnostics to `err`.
+/// What the configuration step produced: the config to use (defaults when it failed to load),
+/// its errors and its warnings.
+struct LoadedConfig {
+    config: Config,
+    errors: Vec<ConfigError>,
+    warnings: Vec<String>,
+}
+
+impl LoadedConfig {
+    fn load(args: &CheckArgs, env: &BTreeMap<String, String>, cwd: &Path) -> LoadedConfig {
+        match Config::load(args.config.as_deref(), cwd, env) {
+            Ok(config) => LoadedConfig {
+                warnings: config.warnings.clone(),
+                config,
+                errors: Vec::new(),
+            },
+            // Scripts are still checked (with the built-in names) so every mistake shows at once.
+            Err(errs) => LoadedConfig {
+                config: Config::default(),
+                errors: errs.errors,
+                warnings: errs.warnings,
+            },
+        }
+    }
+
+    fn place(&self) -> String {
+        self.config
+            .file
+            .as_ref()
+            .map_or("defaults (no botium.json)".to_string(), |f| {
+                f.display().to_string()
+            })
+    }
+}
+
+/// Runs `check` in `cwd`, writing the report to `out` and diagnostics to `err`.
 pub fn run(
     args: &CheckArgs,
     env: &BTreeMap<String, String>,
@@ -24,36 +59,15 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Outcome {
-    let (config, config_errors) = match load_config(args, env, cwd) {
-        Ok(config) => (config, Vec::new()),
-        Err(problems) => (Config::default(), problems),
-    };
-    let registry = Registry::new(&config.extensions);
-    let paths: Vec<_> = args.paths.iter().map(|p| resolve(cwd, p)).collect();
-    let suite = convo::load(&paths, &registry, &config.capabilities.scripting);
-    let config_warnings: Vec<Finding> = config
-        .warnings
-        .iter()
-        .map(|w| config_finding(&config, w))
-        .collect();
-    let failed = suite.has_errors() || !config_errors.is_empty();
+    let loaded = LoadedConfig::load(args, env, cwd);
+    let registry = Registry::new(&loaded.config.extensions);
+    let paths: Vec<PathBuf> = args.paths.iter().map(|p| resolve_path(cwd, p)).collect();
+    let suite = convo::load(&paths, &registry, &loaded.config.capabilities.scripting);
+    let failed = suite.has_errors() || !loaded.errors.is_empty();
 
     let written = match args.format {
-        Format::Json => {
-            let report = Report::new(&suite, args.expand, config_errors, config_warnings);
-            serde_json::to_writer_pretty(&mut *out, &report)
-                .map_err(std::io::Error::from)
-                .and_then(|()| writeln!(out))
-        }
-        Format::Human => write_human(
-            &suite,
-            &config_errors,
-            &config_warnings,
-            args.expand,
-            color,
-            out,
-            err,
-        ),
+        Format::Json => write_json(&suite, &loaded, args.expand, out),
+        Format::Human => write_human(&suite, &loaded, args.expand, color, out, err),
     };
     match (written, failed) {
         // A closed pipe or full disk: the verdict cannot be delivered.
@@ -63,36 +77,43 @@ pub fn run(
     }
 }
 
-/// Relative paths are taken from the working directory the command runs in.
-fn resolve(cwd: &Path, path: &Path) -> std::path::PathBuf {
-    if path.is_absolute() || cwd == Path::new(".") {
-        path.to_path_buf()
-    } else {
-        cwd.join(path)
-    }
-}
-
-fn load_config(
-    _args: &CheckArgs,
-    _env: &BTreeMap<String, String>,
-    _cwd: &Path,
-) -> Result<Config, Vec<Finding>> {
-    Ok(Config::default())
-}
-
-fn config_finding(config: &Config, message: &str) -> Finding {
-    Finding {
-        file: config.file.as_ref().map(|f| f.display().to_string()),
-        line: 0,
-        column: 0,
-        message: message.to_string(),
-    }
+fn write_json(
+    suite: &Suite,
+    loaded: &LoadedConfig,
+    expand: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let errors = loaded
+        .errors
+        .iter()
+        .map(|error| {
+            let (file, line, column) = error.location();
+            Finding {
+                file: file.map(|f| f.display().to_string()),
+                line,
+                column,
+                message: error.to_string(),
+            }
+        })
+        .collect();
+    let warnings = loaded
+        .warnings
+        .iter()
+        .map(|w| Finding {
+            file: loaded.config.file.as_ref().map(|f| f.display().to_string()),
+            line: 0,
+            column: 0,
+            message: w.clone(),
+        })
+        .collect();
+    let report = Report::new(suite, expand, errors, warnings);
+    serde_json::to_writer_pretty(&mut *out, &report).map_err(std::io::Error::from)?;
+    writeln!(out)
 }
 
 fn write_human(
     suite: &Suite,
-    config_errors: &[Finding],
-    config_warnings: &[Finding],
+    loaded: &LoadedConfig,
     expand: bool,
     color: bool,
     out: &mut dyn Write,
@@ -104,21 +125,26 @@ fn write_human(
         miette::GraphicalTheme::unicode_nocolor()
     };
     let handler = miette::GraphicalReportHandler::new_themed(theme);
-    for finding in config_errors.iter().chain(config_warnings) {
-        let place = finding.file.as_deref().unwrap_or("configuration");
-        writeln!(err, "{place}: {}", finding.message)?;
+    let render = |report: &dyn miette::Diagnostic| {
+        let mut text = String::new();
+        match handler.render_report(&mut text, report) {
+            Ok(()) => text,
+            Err(_) => format!("{report}\n"),
+        }
+    };
+    for error in &loaded.errors {
+        write!(err, "{}", render(error))?;
+    }
+    for warning in &loaded.warnings {
+        writeln!(err, "warning: {}: {warning}", loaded.place())?;
     }
     for d in &suite.diagnostics {
-        let mut text = String::new();
-        if handler.render_report(&mut text, &Rendered::new(d)).is_err() {
-            text = format!("{d}\n");
-        }
-        write!(err, "{text}")?;
+        write!(err, "{}", render(&Rendered::new(d)))?;
     }
 
-    let errors = config_errors.len() + suite.diagnostics.iter().filter(|d| d.is_error()).count();
-    let warnings = config_warnings.len() + suite.diagnostics.len()
-        - suite.diagnostics.iter().filter(|d| d.is_error()).count();
+    let script_errors = suite.diagnostics.iter().filter(|d| d.is_error()).count();
+    let errors = loaded.errors.len() + script_errors;
+    let warnings = loaded.warnings.len() + suite.diagnostics.len() - script_errors;
     let cases = if expand {
         &suite.test_cases
     } else {
@@ -138,6 +164,7 @@ fn write_human(
             writeln!(out, "  {}", case.name)?;
         }
     }
+    writeln!(out, "configuration: {}", loaded.place())?;
     writeln!(
         out,
         "{} files read: {} test cases ({} after expansion), {} partial convos, {} utterance lists, {} #me/#bot steps{}",

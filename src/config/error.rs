@@ -203,3 +203,28 @@ impl Diagnostic for ConfigErrors {
         Some(Box::new(self.errors.iter().map(|e| e as &dyn Diagnostic)))
     }
 }
+
+impl ConfigError {
+    /// The file, line and column an error points at (line and column 0 when unknown).
+    pub fn location(&self) -> (Option<&std::path::Path>, usize, usize) {
+        fn at_origin(origin: &Origin) -> (Option<&std::path::Path>, usize, usize) {
+            match origin {
+                Origin::File {
+                    path, line, column, ..
+                } => (Some(path.as_path()), *line, *column),
+                Origin::Env { .. } => (None, 0, 0),
+            }
+        }
+        match self {
+            ConfigError::FileNotFound { path, .. }
+            | ConfigError::FileUnreadable { path, .. }
+            | ConfigError::NotBotiumFile { path }
+            | ConfigError::SectionNotObject { path, .. } => (Some(path.as_path()), 0, 0),
+            ConfigError::JsonSyntax {
+                path, line, column, ..
+            } => (Some(path.as_path()), *line, *column),
+            ConfigError::InvalidValue { origin, .. }
+            | ConfigError::InvalidExtension { origin, .. } => at_origin(origin),
+        }
+    }
+}

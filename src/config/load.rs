@@ -131,9 +131,21 @@ fn choose_file(
     env: &BTreeMap<String, String>,
 ) -> (PathBuf, Option<&'static str>) {
     match (explicit, env.get("BOTIUM_CONFIG")) {
-        (Some(path), _) => (cwd.join(path), Some("--config")),
-        (None, Some(path)) if !path.is_empty() => (cwd.join(path), Some("BOTIUM_CONFIG")),
-        _ => (cwd.join("botium.json"), None),
+        (Some(path), _) => (resolve_path(cwd, path), Some("--config")),
+        (None, Some(path)) if !path.is_empty() => {
+            (resolve_path(cwd, Path::new(path)), Some("BOTIUM_CONFIG"))
+        }
+        _ => (resolve_path(cwd, Path::new("botium.json")), None),
+    }
+}
+
+/// A path the user typed, taken from the working folder `cwd`. When `cwd` is the process's own
+/// working folder (`.`), the path stays as typed, so messages show it the way the user wrote it.
+pub fn resolve_path(cwd: &Path, path: &Path) -> PathBuf {
+    if path.is_absolute() || cwd == Path::new(".") {
+        path.to_path_buf()
+    } else {
+        cwd.join(path)
     }
 }
 

@@ -22,4 +22,5 @@ mod types;
 mod load_tests;
 
 pub use error::{ConfigError, ConfigErrors, Origin};
+pub use load::resolve_path;
 pub use types::*;

@@ -29,6 +29,12 @@ impl Project {
         self
     }
 
+    /// Sets an environment variable for the run (the run starts from an empty environment).
+    pub fn env(mut self, key: &str, value: &str) -> Project {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
     /// The project folder.
     pub fn path(&self) -> &Path {
         self.dir.path()

@@ -2,5 +2,6 @@
 //! corpus of real BotiumScript files.
 
 mod check;
+mod config;
 mod corpus;
 mod harness;
