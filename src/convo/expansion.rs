@@ -6,26 +6,60 @@
 //! test case. A list with a single sample keeps the convo's name (reference §3.7). Random picks
 //! are seeded by the convo name, so a rerun tests the same samples.
 
-use super::ast::{Convo, ConvoStep, Sender};
+use super::ast::{Convo, ConvoStep, Location, Sender};
 use super::utterances::{format_sample, UtteranceBook};
 use crate::config::{ScriptingCaps, UttExpansionMode, UttNamingMode};
 
-/// Expands one convo (whose includes are already expanded) into its test cases.
-pub fn expand_utterances(convo: &Convo, book: &UtteranceBook, caps: &ScriptingCaps) -> Vec<Convo> {
+/// At most this many test cases from one convo. Each is a billed phone call, and a few `#me`
+/// steps with long lists multiply into millions (Botium would try to build them all).
+pub const MAX_TEST_CASES_PER_CONVO: usize = 10_000;
+
+/// A convo whose utterance expansion would exceed [`MAX_TEST_CASES_PER_CONVO`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TooManyTestCases {
+    /// The first `#me` step that refers to an utterance list.
+    pub location: Location,
+    /// How many test cases the expansion would make (saturating).
+    pub count: usize,
+}
+
+/// Expands one convo (whose includes are already expanded) into its test cases, after checking
+/// how many there would be.
+pub fn expand_utterances(
+    convo: &Convo,
+    book: &UtteranceBook,
+    caps: &ScriptingCaps,
+) -> Result<Vec<Convo>, TooManyTestCases> {
+    let lists: Vec<(&ConvoStep, usize)> = convo
+        .steps
+        .iter()
+        .filter_map(|s| utterance_of(s, book).map(|(_, samples)| (s, samples.len())))
+        .collect();
+    let picked = |n: usize| match caps.utt_expansion_mode {
+        UttExpansionMode::First => n.min(1),
+        UttExpansionMode::Random => n.min(caps.utt_expansion_random_count.max(1) as usize),
+        UttExpansionMode::All | UttExpansionMode::Index => n,
+    };
+    let count = if caps.utt_expansion_mode == UttExpansionMode::Index {
+        lists.iter().map(|l| l.1).max().unwrap_or(1)
+    } else {
+        lists
+            .iter()
+            .fold(1usize, |acc, l| acc.saturating_mul(picked(l.1).max(1)))
+    };
+    if let (true, Some((first, _))) = (count > MAX_TEST_CASES_PER_CONVO, lists.first()) {
+        return Err(TooManyTestCases {
+            location: first.location.clone(),
+            count,
+        });
+    }
     if caps.utt_expansion_mode == UttExpansionMode::Index {
-        return expand_by_index(convo, book, caps);
+        return Ok(expand_by_index(convo, book, caps));
     }
     let mut out = Vec::new();
-    expand_from(
-        convo,
-        0,
-        convo.steps.clone(),
-        convo.name.clone(),
-        book,
-        caps,
-        &mut out,
-    );
-    out
+    let steps = convo.steps.clone();
+    expand_from(convo, 0, steps, convo.name.clone(), book, caps, &mut out);
+    Ok(out)
 }
 
 fn expand_from(

@@ -173,11 +173,21 @@ pub fn load_sources(
         match suite.partials.expand(convo) {
             Ok(steps) => {
                 let with_partials = convo.with_steps(convo.name.clone(), steps);
-                suite.test_cases.extend(expansion::expand_utterances(
-                    &with_partials,
-                    &suite.utterances,
-                    caps,
-                ));
+                match expansion::expand_utterances(&with_partials, &suite.utterances, caps) {
+                    Ok(cases) => suite.test_cases.extend(cases),
+                    Err(too_many) => suite.diagnostics.push(
+                        at_line(
+                            &too_many.location,
+                            format!(
+                                "{}: utterance expansion would make {} test cases (phone calls); the limit is {}",
+                                convo.name,
+                                if too_many.count == usize::MAX { "too many".to_string() } else { too_many.count.to_string() },
+                                expansion::MAX_TEST_CASES_PER_CONVO
+                            ),
+                        )
+                        .with_help("set SCRIPTING_UTTEXPANSION_MODE to first or random (with SCRIPTING_UTTEXPANSION_RANDOM_COUNT), or use shorter utterance lists"),
+                    ),
+                }
             }
             Err(err) => suite.diagnostics.push(at_line(
                 &err.location,

@@ -778,3 +778,27 @@ mod no_panic {
         }
     }
 }
+
+#[test]
+fn utterance_explosion_is_bounded_with_a_located_error() {
+    // Found by the fuzzer: 12 samples in 5 #me steps would be 248,832 test cases.
+    let samples: String = (0..12).map(|i| format!("s{i}\n")).collect();
+    let main = "main\n#me\nUTT\n#me\nUTT\n#me\nUTT\n#me\nUTT\n#me\nUTT\n";
+    let files = [
+        ("main.convo.txt", main),
+        ("u.utterances.txt", &format!("UTT\n{samples}")),
+    ];
+    let s = suite(&files);
+    assert!(s.test_cases.is_empty());
+    let d = &s.diagnostics[0];
+    assert_eq!((d.line, d.is_error()), (2, true));
+    assert!(d.message.contains("248832 test cases"), "{}", d.message);
+    let first = suite_with(
+        &files,
+        &ScriptingCaps {
+            utt_expansion_mode: crate::config::UttExpansionMode::First,
+            ..ScriptingCaps::default()
+        },
+    );
+    assert_eq!(first.test_cases.len(), 1);
+}
