@@ -17,6 +17,19 @@ pub struct ParsedConvo {
     pub name_from_file: bool,
     /// Errors and warnings, in line order.
     pub diagnostics: Vec<Diagnostic>,
+    /// Lines whose first word looks like an unregistered hook. They are text in Botium; the
+    /// warning holds only if the word is not an utterance list either, which the loader knows
+    /// once every file is read.
+    pub hook_like: Vec<HookLikeText>,
+}
+
+/// A text line whose first word is written like a hook name, with the warning to give.
+#[derive(Debug)]
+pub struct HookLikeText {
+    /// The first word.
+    pub name: String,
+    /// The warning, when `name` turns out not to be an utterance list.
+    pub warning: Diagnostic,
 }
 
 /// Parses a convo (or partial convo) file. `fallback_name` is used when the file has no name line.
@@ -51,6 +64,7 @@ pub fn parse_convo(
     });
 
     let mut diagnostics = Vec::new();
+    let mut hook_like = Vec::new();
     let mut steps = Vec::new();
     let mut failed = false;
     let mut start = first_header;
@@ -69,7 +83,13 @@ pub fn parse_convo(
             };
             match build_step(source, &section, registry, join_with) {
                 Ok(step) => {
-                    diagnostics.extend(ignored_text_warnings(source, &section, registry));
+                    ignored_text_warnings(
+                        source,
+                        &section,
+                        registry,
+                        &mut diagnostics,
+                        &mut hook_like,
+                    );
                     steps.push(step);
                 }
                 Err(errors) => {
@@ -90,6 +110,7 @@ pub fn parse_convo(
         }),
         name_from_file,
         diagnostics,
+        hook_like,
     }
 }
 
@@ -99,11 +120,12 @@ fn ignored_text_warnings(
     source: &SourceFile,
     section: &Section<'_, '_>,
     registry: &Registry,
-) -> Vec<Diagnostic> {
+    warnings: &mut Vec<Diagnostic>,
+    hook_like: &mut Vec<HookLikeText>,
+) {
     use super::ast::Sender;
-    let mut warnings = Vec::new();
     if section.sender == Sender::Include {
-        return warnings;
+        return;
     }
     let begin_or_end = matches!(section.sender, Sender::Begin | Sender::End);
     for line in section.body {
@@ -139,10 +161,13 @@ fn ignored_text_warnings(
                 "move it to a #me section".into(),
             ));
         } else if let Some(suggestion) = unregistered_hook_name(name, registry) {
-            warnings.push(warning(
-                format!("'{name}' is not a registered asserter, logic hook or user input, so this line is text"),
-                suggestion,
-            ));
+            hook_like.push(HookLikeText {
+                name: name.to_string(),
+                warning: warning(
+                    format!("'{name}' is not a registered asserter, logic hook, user input or utterance list, so this line is text"),
+                    suggestion,
+                ),
+            });
         } else if begin_or_end {
             warnings.push(warning(
                 format!("text in #{} is ignored", section.sender),
@@ -150,7 +175,6 @@ fn ignored_text_warnings(
             ));
         }
     }
-    warnings
 }
 
 /// A first word written like a hook name (capitals, digits, `_`): the closest registered name

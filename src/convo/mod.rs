@@ -116,6 +116,7 @@ pub fn load_sources(
         files_read: sources.len(),
         ..Suite::default()
     };
+    let mut hook_like = Vec::new();
     let by_path: HashMap<Arc<PathBuf>, &SourceFile> =
         sources.iter().map(|(f, s)| (f.path.clone(), s)).collect();
     let at_line = |location: &Location, message: String| -> Diagnostic {
@@ -127,6 +128,7 @@ pub fn load_sources(
             ScriptKind::Convo | ScriptKind::PartialConvo => {
                 let parsed = convo_file::parse_convo(source, &file.fallback_name, registry, eol);
                 suite.diagnostics.extend(parsed.diagnostics);
+                hook_like.extend(parsed.hook_like);
                 let Some(convo) = parsed.convo else { continue };
                 if file.kind == ScriptKind::PartialConvo {
                     let first_line = Location {
@@ -159,6 +161,12 @@ pub fn load_sources(
         }
     }
     sort_by_name(&mut suite.convos);
+    suite.diagnostics.extend(
+        hook_like
+            .into_iter()
+            .filter(|h| suite.utterances.get(&h.name).is_none())
+            .map(|h| h.warning),
+    );
 
     for convo in suite.convos.iter().chain(suite.partials.iter()) {
         for finding in validate::validate_convo(convo, registry) {

@@ -418,12 +418,34 @@ fn step_tags_and_lines() {
 fn warnings_for_probable_mistakes() {
     let p = parse("x\n#me\nBUTTONS 1\n\n#bot\nBUTTON 2\n\n#bot\nPAUS 100\n\n#end\nstray text\n");
     let warnings: Vec<&str> = p.diagnostics.iter().map(|d| d.message.as_str()).collect();
-    assert_eq!(warnings.len(), 4, "{warnings:?}");
+    assert_eq!(warnings.len(), 3, "{warnings:?}");
     assert!(warnings[0].contains("asserter"));
     assert!(warnings[1].contains("user input"));
-    assert!(p.diagnostics[2].help.as_deref().unwrap().contains("PAUSE"));
-    assert!(warnings[3].contains("ignored"));
+    assert!(warnings[2].contains("ignored"));
+    assert_eq!(p.hook_like.len(), 1);
+    assert_eq!(p.hook_like[0].name, "PAUS");
+    assert!(p.hook_like[0]
+        .warning
+        .help
+        .as_deref()
+        .unwrap()
+        .contains("PAUSE"));
     assert!(p.convo.is_some(), "warnings do not stop the parse");
+}
+
+#[test]
+fn hook_like_words_are_fine_when_they_name_utterance_lists() {
+    let files = [("a.convo.txt", "a\n#me\nUTT_SALES\n#bot\nMY_HOOK x\n")];
+    let without = suite(&files);
+    assert_eq!(without.diagnostics.len(), 2, "{:?}", without.diagnostics);
+    let with = suite(&[files[0], ("s.utterances.txt", "UTT_SALES\nsales\n")]);
+    let names: Vec<&str> = with
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+    assert!(names[0].contains("MY_HOOK"));
 }
 
 // §3.6 / §3.7: partials, utterances, expansion, through the loader.
