@@ -239,3 +239,31 @@ fn invalid_utf8_names_the_place() {
     assert!(out.stderr.contains("bad.convo.txt:3:2"), "{}", out.stderr);
     assert!(out.stderr.contains("not valid UTF-8"), "{}", out.stderr);
 }
+
+#[test]
+fn the_readme_quickstart_suite_passes() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = crate::harness::run_in(
+        root,
+        &[
+            "check",
+            "examples/convos",
+            "--config",
+            "examples/botium.json",
+            "--expand",
+        ],
+        &[],
+    )
+    .expect_code(0);
+    assert!(
+        out.stdout.contains("2 test cases (4 after expansion)"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("0 errors, 0 warnings"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+}
