@@ -10,6 +10,7 @@
 //! | [`matching`] | Botium's matching modes and normalisation, the speech-tolerant layer, similarity scores |
 //! | [`check`] | `ivr-test check`: validate configuration and scripts, report in human or JSON form |
 //! | [`exit_code`] | the named exit codes |
+//! | [`js_text`] | JavaScript's whitespace rules, which Botium's parsing and matching follow |
 //!
 //! # Data flow
 //!
@@ -24,9 +25,12 @@
 //! The library never exits the process and keeps no global state: I/O (paths, environment,
 //! output streams) is passed in, and commands return an [`exit_code::Outcome`].
 
+#![warn(missing_docs)]
+
 pub mod check;
 pub mod cli;
 pub mod config;
 pub mod convo;
 pub mod exit_code;
+pub mod js_text;
 pub mod matching;

@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::source::{is_js_whitespace, js_trim};
 
 /// JS `\s` as a character class body (WhiteSpace + LineTerminator).
-const JS_SPACE: &str = r"\t\n\x0B\x0C\r \x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}";
+const JS_SPACE: &str = crate::js_text::WHITESPACE_CLASS_ITEMS;
 
 struct Json2Patterns {
     escapes: Regex,

@@ -1,8 +1,7 @@
-//! Source text: decoding, line splitting and the JavaScript notion of whitespace.
+//! Source text: decoding and line splitting.
 //!
 //! Botium splits a file on `/\r\n|\r|\n/` (or on `SCRIPTING_TXT_EOL`) and trims with JavaScript's
-//! `String.prototype.trim`, whose whitespace set differs from Rust's `char::is_whitespace`
-//! (it includes U+FEFF and excludes U+0085). Matching it exactly keeps parses identical.
+//! `String.prototype.trim` (see [`crate::js_text`]).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -122,25 +121,7 @@ pub fn split_lines<'a>(text: &'a str, eol: Option<&str>) -> Vec<Line<'a>> {
     lines
 }
 
-/// JavaScript's whitespace for `trim` and `\s`: WhiteSpace plus LineTerminator.
-pub fn is_js_whitespace(c: char) -> bool {
-    matches!(
-        c,
-        '\t' | '\n' | '\u{0B}' | '\u{0C}' | '\r' | ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'
-            ..='\u{200A}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202F}'
-                | '\u{205F}'
-                | '\u{3000}'
-                | '\u{FEFF}'
-    )
-}
-
-/// JavaScript's `String.prototype.trim`.
-pub fn js_trim(s: &str) -> &str {
-    s.trim_matches(is_js_whitespace)
-}
+pub use crate::js_text::{is_whitespace as is_js_whitespace, trim as js_trim};
 
 #[cfg(test)]
 mod tests {
@@ -188,12 +169,5 @@ mod tests {
     fn invalid_utf8_reports_line_and_column() {
         let err = SourceFile::decode(Arc::new("x".into()), b"ok\nab\xFFc").unwrap_err();
         assert_eq!(err, NotUtf8 { line: 2, column: 3 });
-    }
-
-    #[test]
-    fn js_trim_follows_javascript() {
-        assert_eq!(js_trim("\u{FEFF} a \u{A0}"), "a");
-        // U+0085 is whitespace to Rust but not to JavaScript.
-        assert_eq!(js_trim("\u{85}a"), "\u{85}a");
     }
 }

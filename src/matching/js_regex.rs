@@ -24,26 +24,9 @@
 
 use super::error::MatchingError;
 
-/// JavaScript's `\s` set (ECMAScript WhiteSpace + LineTerminator), as class items.
-pub(crate) const JS_WHITESPACE_CLASS_ITEMS: &str = r"\x{9}-\x{D}\x{20}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}";
-
-/// Whether `c` is whitespace for JavaScript's `\s` and `String.prototype.trim`.
-pub(crate) fn is_js_whitespace(c: char) -> bool {
-    matches!(
-        c,
-        '\u{9}'..='\u{D}'
-            | ' '
-            | '\u{A0}'
-            | '\u{1680}'
-            | '\u{2000}'..='\u{200A}'
-            | '\u{2028}'
-            | '\u{2029}'
-            | '\u{202F}'
-            | '\u{205F}'
-            | '\u{3000}'
-            | '\u{FEFF}'
-    )
-}
+pub(crate) use crate::js_text::{
+    is_whitespace as is_js_whitespace, WHITESPACE_CLASS_ITEMS as JS_WHITESPACE_CLASS_ITEMS,
+};
 
 const WORD_ITEMS: &str = "A-Za-z0-9_";
 /// Limit on backtracking steps, so a pathological pattern fails instead of hanging a run.

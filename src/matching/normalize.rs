@@ -101,6 +101,12 @@ fn cleanup(text: &str) -> String {
     let text = replace_static(&P_CLOSE, "</p>", text, " ");
     let text = replace_static(&BR, "<br[^>]*>", text, " ");
     let text = replace_static(&ANY_TAG, "<[^>]*>", text, "");
+    controls_entities_and_spaces(&text)
+}
+
+/// Botium's normalisation after the tags: control characters become spaces, the five entities
+/// are decoded, whitespace runs collapse and the ends are trimmed.
+fn controls_entities_and_spaces(text: &str) -> String {
     let text: String = text
         .chars()
         .map(|c| {
@@ -182,23 +188,7 @@ pub(crate) fn normalize_pattern(pattern: &str, opts: &NormalizeOptions) -> Strin
     if !opts.enabled || pattern.is_empty() {
         return pattern.to_string();
     }
-    let text: String = pattern
-        .chars()
-        .map(|c| {
-            if c <= '\u{1F}' || c == '\u{7F}' {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect();
-    let text = text
-        .replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&#39;", "'")
-        .replace("&quot;", "\"");
-    collapse_js_whitespace(&text)
+    controls_entities_and_spaces(pattern)
 }
 
 #[cfg(test)]
