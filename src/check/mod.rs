@@ -13,6 +13,7 @@ use crate::cli::{CheckArgs, Format};
 use crate::config::{resolve_path, Config, ConfigError};
 use crate::convo::{self, diagnostics::Rendered, Registry, Sender, Suite};
 use crate::exit_code::Outcome;
+use crate::matching::{matcher_from_caps, MatchingError};
 use json_report::{Finding, Report};
 
 /// What the configuration step produced: the config to use (defaults when it failed to load),
@@ -61,13 +62,22 @@ pub fn run(
 ) -> Outcome {
     let loaded = LoadedConfig::load(args, env, cwd);
     let registry = Registry::new(&loaded.config.extensions);
+    let matcher_problem = matcher_from_caps(&loaded.config.capabilities.scripting).err();
     let paths: Vec<PathBuf> = args.paths.iter().map(|p| resolve_path(cwd, p)).collect();
     let suite = convo::load(&paths, &registry, &loaded.config.capabilities.scripting);
-    let failed = suite.has_errors() || !loaded.errors.is_empty();
+    let failed = suite.has_errors() || !loaded.errors.is_empty() || matcher_problem.is_some();
 
     let written = match args.format {
-        Format::Json => write_json(&suite, &loaded, args.expand, out),
-        Format::Human => write_human(&suite, &loaded, args.expand, color, out, err),
+        Format::Json => write_json(&suite, &loaded, matcher_problem.as_ref(), args.expand, out),
+        Format::Human => write_human(
+            &suite,
+            &loaded,
+            matcher_problem.as_ref(),
+            args.expand,
+            color,
+            out,
+            err,
+        ),
     };
     match (written, failed) {
         // A closed pipe or full disk: the verdict cannot be delivered.
@@ -80,9 +90,11 @@ pub fn run(
 fn write_json(
     suite: &Suite,
     loaded: &LoadedConfig,
+    matcher_problem: Option<&MatchingError>,
     expand: bool,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
+    let config_file = loaded.config.file.as_ref().map(|f| f.display().to_string());
     let errors = loaded
         .errors
         .iter()
@@ -95,12 +107,18 @@ fn write_json(
                 message: error.to_string(),
             }
         })
+        .chain(matcher_problem.map(|problem| Finding {
+            file: config_file.clone(),
+            line: 0,
+            column: 0,
+            message: matching_config_message(problem),
+        }))
         .collect();
     let warnings = loaded
         .warnings
         .iter()
         .map(|w| Finding {
-            file: loaded.config.file.as_ref().map(|f| f.display().to_string()),
+            file: config_file.clone(),
             line: 0,
             column: 0,
             message: w.clone(),
@@ -111,9 +129,11 @@ fn write_json(
     writeln!(out)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn write_human(
     suite: &Suite,
     loaded: &LoadedConfig,
+    matcher_problem: Option<&MatchingError>,
     expand: bool,
     color: bool,
     out: &mut dyn Write,
@@ -135,6 +155,14 @@ fn write_human(
     for error in &loaded.errors {
         write!(err, "{}", render(error))?;
     }
+    if let Some(problem) = matcher_problem {
+        writeln!(
+            err,
+            "error: {}: {}",
+            loaded.place(),
+            matching_config_message(problem)
+        )?;
+    }
     for warning in &loaded.warnings {
         writeln!(err, "warning: {}: {warning}", loaded.place())?;
     }
@@ -143,7 +171,7 @@ fn write_human(
     }
 
     let script_errors = suite.diagnostics.iter().filter(|d| d.is_error()).count();
-    let errors = loaded.errors.len() + script_errors;
+    let errors = loaded.errors.len() + usize::from(matcher_problem.is_some()) + script_errors;
     let warnings = loaded.warnings.len() + suite.diagnostics.len() - script_errors;
     let cases = if expand {
         &suite.test_cases
@@ -184,6 +212,11 @@ fn write_human(
         warnings,
         plural(warnings, "warning")
     )
+}
+
+/// A matching setting the matcher rejects, said as a configuration problem.
+fn matching_config_message(problem: &MatchingError) -> String {
+    format!("the SCRIPTING_* matching settings cannot be used: {problem}")
 }
 
 fn skipped_note(suite: &Suite) -> String {

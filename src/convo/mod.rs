@@ -15,6 +15,7 @@ pub mod convo_file;
 pub mod diagnostics;
 pub mod discovery;
 pub mod expansion;
+pub mod expectations;
 pub mod grammar;
 pub mod includes;
 pub mod json_text;
@@ -168,8 +169,19 @@ pub fn load_sources(
             .map(|h| h.warning),
     );
 
+    // Without a usable matcher (a configuration error `check` reports) expectations go unchecked.
+    let matcher = crate::matching::matcher_from_caps(caps)
+        .ok()
+        .map(|(m, _)| m);
     for convo in suite.convos.iter().chain(suite.partials.iter()) {
-        for finding in validate::validate_convo(convo, registry) {
+        let expectation_findings = matcher
+            .as_ref()
+            .map(|m| expectations::validate_expectations(convo, &suite.utterances, m))
+            .unwrap_or_default();
+        for finding in validate::validate_convo(convo, registry)
+            .into_iter()
+            .chain(expectation_findings)
+        {
             let d = at_line(&finding.location, finding.message);
             suite.diagnostics.push(match finding.help {
                 Some(help) => d.with_help(help),

@@ -824,3 +824,48 @@ fn utterance_explosion_is_bounded_with_a_located_error() {
     );
     assert_eq!(first.test_cases.len(), 1);
 }
+
+#[test]
+fn unusable_expected_texts_are_errors_at_their_line() {
+    let regexp = ScriptingCaps {
+        matching_mode: "regexp".into(),
+        ..ScriptingCaps::default()
+    };
+    let files = [
+        ("r.convo.txt", "r\n#me\nhi\n#bot\nbalance is \\$\\d+\n#bot\nbalance is (\n#bot\nTEXT_REGEXP_ANY ok|[\n"),
+        ("w.convo.txt", "w\n#bot\nUTT_WILD\n"),
+        ("w.utterances.txt", &format!("UTT_WILD\nfine\n{}\n", "*".repeat(11))),
+    ];
+    let s = suite_with(&files, &regexp);
+    let errors: Vec<String> = s
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.position())
+        .collect();
+    // In regexp mode eleven `*` are an invalid pattern too.
+    assert_eq!(
+        errors,
+        ["r.convo.txt:6:1", "r.convo.txt:9:1", "w.convo.txt:2:1"],
+        "{:?}",
+        s.diagnostics
+    );
+    // The same files in the default wildcard mode: the regexp texts are fine, 11 wildcards are not.
+    let s = suite(&files);
+    let errors: Vec<String> = s
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors[0].starts_with("r.convo.txt:9:1: TEXT_REGEXP_ANY"),
+        "{errors:?}"
+    );
+    assert!(
+        errors[1].contains("w.convo.txt:2:1")
+            && errors[1].contains("Maximum number of 10 wildcards"),
+        "{errors:?}"
+    );
+}

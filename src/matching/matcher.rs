@@ -293,3 +293,31 @@ fn is_better(candidate: &MatchResult, current: &MatchResult) -> bool {
     }
     candidate.score > current.score
 }
+
+/// The matcher a run uses, from `SCRIPTING_*` capabilities (mode, normalisation, speech layer,
+/// threshold); the warning names an unknown mode (which compares as case-sensitive `equals`).
+pub fn matcher_from_caps(
+    caps: &crate::config::ScriptingCaps,
+) -> Result<(Matcher, Option<String>), MatchingError> {
+    let (mode, warning) = MatchingMode::parse(&caps.matching_mode, &caps.matching_mode_args)?;
+    let normalize = NormalizeOptions {
+        enabled: caps.normalize_text,
+        remove_characters: caps.normalize_remove_characters.clone(),
+        remove_regexp: caps.normalize_remove_regexp.clone(),
+    };
+    let matcher = Matcher::new(
+        mode,
+        normalize,
+        caps.speech_tolerant,
+        caps.similarity_threshold,
+    )?;
+    Ok((matcher, warning))
+}
+
+impl Matcher {
+    /// A matcher for another mode with the same normalisation, without the speech layer (text
+    /// asserters compare as Botium does).
+    pub fn for_mode(&self, mode: MatchingMode) -> Result<Matcher, MatchingError> {
+        Matcher::new(mode, self.normalize.clone(), false, 1.0)
+    }
+}

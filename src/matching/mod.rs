@@ -81,6 +81,6 @@ pub use asserters::{
     TEXT_ASSERTER_NAMES,
 };
 pub use error::MatchingError;
-pub use matcher::{MatchHow, MatchResult, Matcher};
+pub use matcher::{matcher_from_caps, MatchHow, MatchResult, Matcher};
 pub use mode::{parse_wer_threshold, MatchingMode, MODE_NAMES};
 pub use normalize::{normalize_text, parse_remove_characters, NormalizeOptions};

@@ -164,3 +164,19 @@ fn unknown_matching_mode_is_a_warning_with_a_suggestion() {
     assert!(out.stderr.contains("wildcardIgnoreCase"), "{}", out.stderr);
     assert!(out.stdout.contains("1 warning"), "{}", out.stdout);
 }
+
+#[test]
+fn matching_settings_the_matcher_cannot_use_are_configuration_errors() {
+    let out = Project::new()
+        .file(
+            "botium.json",
+            &botium_json(json!({"SCRIPTING_NORMALIZE_TEXT_REMOVE_REGEXP": "([a-z]"})),
+        )
+        .file("a.convo.txt", "a\n#me\nhi\n")
+        .run(&["check", ".", "--format", "json"])
+        .expect_code(2);
+    let report = out.json();
+    let message = report["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("matching settings"), "{message}");
+    assert_eq!(report["errors"][0]["file"], "botium.json");
+}
