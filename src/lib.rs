@@ -31,6 +31,8 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod convo;
+pub mod emulator;
 pub mod exit_code;
 pub mod js_text;
 pub mod matching;
+pub mod twilio;

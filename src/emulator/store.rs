@@ -1,0 +1,91 @@
+//! The emulator's state: every call, message and recording, behind one lock. Handlers and call
+//! tasks hold the lock only for a read or an update, never across an await.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use super::model::{CallRecord, MessageRecord, RecordingRecord};
+
+#[derive(Debug, Default)]
+struct State {
+    calls: Vec<CallRecord>,
+    messages: Vec<MessageRecord>,
+    recordings: Vec<RecordingRecord>,
+}
+
+/// Shared, cheaply cloned handle on the emulator's records.
+#[derive(Debug, Clone, Default)]
+pub struct Store {
+    state: Arc<Mutex<State>>,
+}
+
+impl Store {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock leaves plain data behind; keep serving it.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Adds a call.
+    pub fn insert_call(&self, call: CallRecord) {
+        self.lock().calls.push(call);
+    }
+
+    /// A copy of one call.
+    pub fn call(&self, sid: &str) -> Option<CallRecord> {
+        self.lock().calls.iter().find(|c| c.sid == sid).cloned()
+    }
+
+    /// Changes one call in place; returns the closure's result, or `None` for an unknown SID.
+    pub fn update_call<T>(
+        &self,
+        sid: &str,
+        change: impl FnOnce(&mut CallRecord) -> T,
+    ) -> Option<T> {
+        self.lock()
+            .calls
+            .iter_mut()
+            .find(|c| c.sid == sid)
+            .map(change)
+    }
+
+    /// Copies of every call (oldest first) that pass `filter`.
+    pub fn calls(&self, filter: impl Fn(&CallRecord) -> bool) -> Vec<CallRecord> {
+        self.lock()
+            .calls
+            .iter()
+            .filter(|c| filter(c))
+            .cloned()
+            .collect()
+    }
+
+    /// Adds a message.
+    pub fn insert_message(&self, message: MessageRecord) {
+        self.lock().messages.push(message);
+    }
+
+    /// Copies of every message (oldest first) that pass `filter`.
+    pub fn messages(&self, filter: impl Fn(&MessageRecord) -> bool) -> Vec<MessageRecord> {
+        self.lock()
+            .messages
+            .iter()
+            .filter(|m| filter(m))
+            .cloned()
+            .collect()
+    }
+
+    /// Adds a recording.
+    pub fn insert_recording(&self, recording: RecordingRecord) {
+        self.lock().recordings.push(recording);
+    }
+
+    /// Copies of every recording that passes `filter`.
+    pub fn recordings(&self, filter: impl Fn(&RecordingRecord) -> bool) -> Vec<RecordingRecord> {
+        self.lock()
+            .recordings
+            .iter()
+            .filter(|r| filter(r))
+            .cloned()
+            .collect()
+    }
+}

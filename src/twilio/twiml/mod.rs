@@ -1,0 +1,6 @@
+//! TwiML: the document model ([`ast`]), shared by the emulator's interpreter (which parses what
+//! IVR applications return) and the runner (which writes what it answers Twilio).
+
+pub mod ast;
+
+pub use ast::*;
