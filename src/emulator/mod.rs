@@ -13,4 +13,5 @@
 pub mod clock;
 pub mod control;
 pub mod model;
+pub mod recogniser;
 pub mod store;
