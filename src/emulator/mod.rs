@@ -11,6 +11,7 @@
 //! Time runs on a scaled [`clock::Clock`]; every record lives in the [`store::Store`].
 
 pub mod clock;
+pub mod config;
 pub mod control;
 pub mod model;
 pub mod store;
