@@ -512,7 +512,8 @@ fn not_e164(number: &str) -> String {
     format!("`{number}` is not an E.164 number (+ and 7 to 15 digits)")
 }
 
-fn is_http_url(text: &str) -> bool {
+/// Whether `text` is an absolute http(s) URL with a host.
+pub fn is_http_url(text: &str) -> bool {
     url::Url::parse(text)
         .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
 }

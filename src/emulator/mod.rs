@@ -13,5 +13,7 @@
 pub mod clock;
 pub mod config;
 pub mod control;
+pub mod ledger;
 pub mod model;
+pub mod rest;
 pub mod store;
