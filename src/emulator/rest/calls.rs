@@ -68,12 +68,6 @@ pub fn fetch(
     Ok(Json(call_json(&call, &state.config)).into_response())
 }
 
-/// What an update asks for, validated before anything changes.
-struct Update {
-    status: Option<CallStatus>,
-    redirect: Option<crate::emulator::model::TwimlSource>,
-}
-
 /// `POST Calls/{Sid}.json`: `Status=completed|canceled`, or a redirect with `Url`/`Twiml`;
 /// `StatusCallback`, `FallbackUrl` and `TimeLimit` are stored on the call for the engine.
 pub fn update(
@@ -94,14 +88,11 @@ pub fn update(
             )))
         }
     };
-    let redirects = params.get("Url").is_some() || params.get("Twiml").is_some();
-    let update = Update {
-        status,
-        redirect: if redirects {
-            Some(twiml_param(params)?)
-        } else {
-            None
-        },
+    // Everything is validated before anything changes or the engine is asked.
+    let redirect = if params.get("Url").is_some() || params.get("Twiml").is_some() {
+        Some(twiml_param(params)?)
+    } else {
+        None
     };
     let status_callback = url_param(params, "StatusCallback")?;
     if status_callback.is_some() && params.get("Url").is_none() {
@@ -139,7 +130,7 @@ pub fn update(
         }
         call.date_updated = now;
     });
-    match (update.status, update.redirect) {
+    match (status, redirect) {
         (Some(CallStatus::Completed), _) => state.control.hang_up(sid),
         (Some(_), _) => {
             // Twilio: canceling only affects a queued or ringing call.
