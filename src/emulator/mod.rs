@@ -11,7 +11,10 @@
 //! Time runs on a scaled [`clock::Clock`]; every record lives in the [`store::Store`].
 
 pub mod clock;
+pub mod config;
 pub mod control;
+pub mod ledger;
 pub mod model;
 pub mod recogniser;
+pub mod rest;
 pub mod store;

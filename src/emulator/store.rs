@@ -49,6 +49,13 @@ impl Store {
             .map(change)
     }
 
+    /// Removes a call (REST `DELETE`); returns it, or `None` for an unknown SID.
+    pub fn remove_call(&self, sid: &str) -> Option<CallRecord> {
+        let mut state = self.lock();
+        let index = state.calls.iter().position(|c| c.sid == sid)?;
+        Some(state.calls.remove(index))
+    }
+
     /// Copies of every call (oldest first) that pass `filter`.
     pub fn calls(&self, filter: impl Fn(&CallRecord) -> bool) -> Vec<CallRecord> {
         self.lock()
