@@ -4,6 +4,7 @@
 pub mod ast;
 mod attrs;
 pub mod parse;
+pub mod write;
 mod xml;
 
 pub use ast::*;
