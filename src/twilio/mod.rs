@@ -4,6 +4,8 @@
 //! It holds no call state; see `shared/reference/twilio.md` for the specification.
 
 pub mod error;
+mod sha256;
 pub mod sid;
+pub mod signature;
 pub mod time;
 pub mod twiml;

@@ -2,5 +2,10 @@
 //! IVR applications return) and the runner (which writes what it answers Twilio).
 
 pub mod ast;
+mod attrs;
+pub mod parse;
+pub mod write;
+mod xml;
 
 pub use ast::*;
+pub use parse::{parse, resolve_url, TwimlError};

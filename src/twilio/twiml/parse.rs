@@ -1,0 +1,488 @@
+//! TwiML text to a [`Response`], with Twilio's nesting rules and defaults
+//! (`shared/reference/twilio.md` §7). Anything Twilio would refuse with 12100 "Document parse
+//! failure" is a [`TwimlError`].
+
+use super::ast::*;
+use super::attrs::Attrs;
+use super::xml::{self, trim_xml, Element, Node};
+
+/// Why a document is not TwiML this tool can run; every variant is Twilio's error 12100.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TwimlError {
+    /// The text is not well-formed XML.
+    #[error("Document parse failure: invalid XML at byte {position}: {message}")]
+    Xml {
+        /// Byte offset in the document near the problem.
+        position: u64,
+        /// What the XML reader objected to.
+        message: String,
+    },
+    /// The root element is not `<Response>`.
+    #[error("Document parse failure: the root element must be <Response>, not <{found}>")]
+    NotResponse {
+        /// The root element's name.
+        found: String,
+    },
+    /// A TwiML element where TwiML does not allow it (§7.2).
+    #[error("Document parse failure: <{child}> is not allowed inside <{parent}>")]
+    Nesting {
+        /// The enclosing element.
+        parent: String,
+        /// The misplaced element (`Play digits` for a keypad `<Play>` in `<Gather>`).
+        child: String,
+    },
+    /// A name TwiML does not know; names are case-sensitive, so `<say>` is one.
+    #[error("Document parse failure: <{name}> (inside <{parent}>) is not a TwiML element; names are case-sensitive")]
+    UnknownElement {
+        /// The unknown name.
+        name: String,
+        /// The enclosing element.
+        parent: String,
+    },
+    /// Text inside an element that takes none.
+    #[error("Document parse failure: <{element}> cannot contain text, found {text:?}")]
+    UnexpectedText {
+        /// The element.
+        element: String,
+        /// The text, trimmed.
+        text: String,
+    },
+    /// An attribute value Twilio does not accept.
+    #[error("Document parse failure: <{element}> attribute {attribute}=\"{value}\" is invalid: expected {expected}")]
+    Attribute {
+        /// The element.
+        element: String,
+        /// The attribute name.
+        attribute: String,
+        /// The value as written.
+        value: String,
+        /// What would be valid.
+        expected: &'static str,
+    },
+    /// Content the verb cannot run without, such as `<Redirect>`'s URL.
+    #[error("Document parse failure: <{element}> {problem}")]
+    Missing {
+        /// The element.
+        element: String,
+        /// What is missing.
+        problem: &'static str,
+    },
+}
+
+impl TwimlError {
+    /// Twilio's error code for all of these: 12100, "Document parse failure".
+    pub fn code(&self) -> u32 {
+        12100
+    }
+}
+
+/// Parses a TwiML document, applying every default (§7).
+pub fn parse(xml: &str) -> Result<Response, TwimlError> {
+    let root = xml::read(xml)?;
+    if root.name != "Response" {
+        return Err(TwimlError::NotResponse { found: root.name });
+    }
+    let mut verbs = Vec::new();
+    for child in elements(&root)? {
+        verbs.push(top_level_verb(child)?);
+    }
+    Ok(Response { verbs })
+}
+
+/// `relative` resolved against the URL of the document it appeared in (§7.1); absolute URLs
+/// come back normalised. `None` when `base` is not an absolute URL or the result is invalid.
+pub fn resolve_url(base: &str, relative: &str) -> Option<String> {
+    let base = url::Url::parse(base).ok()?;
+    base.join(relative).ok().map(String::from)
+}
+
+/// Verbs this tool does not run but Twilio accepts at the top level (§7.2; `Queue` and `Prompt`
+/// are what the official builder allows there).
+const UNSUPPORTED_VERBS: [&str; 11] = [
+    "Connect", "Start", "Stop", "Enqueue", "Leave", "Pay", "Refer", "Sms", "Echo", "Queue",
+    "Prompt",
+];
+
+/// `<Dial>` nouns that name a party this tool can transfer to.
+const DIAL_TARGETS: [&str; 3] = ["Number", "Client", "Sip"];
+
+/// The other `<Dial>` nouns: valid TwiML, but not a transfer to a number.
+const DIAL_OTHER_NOUNS: [&str; 5] = ["Conference", "Queue", "Sim", "Application", "WhatsApp"];
+
+/// SSML allowed in `<Say>` (§7.2), plus Amazon Polly's extensions that Twilio passes through.
+const SSML: [&str; 12] = [
+    "break",
+    "emphasis",
+    "lang",
+    "p",
+    "phoneme",
+    "prosody",
+    "s",
+    "say-as",
+    "sub",
+    "w",
+    "amazon:domain",
+    "amazon:effect",
+];
+
+/// Other element names that are TwiML somewhere, so misplacing one is a nesting error rather
+/// than an unknown name.
+const OTHER_TWIML: [&str; 18] = [
+    "Response",
+    "Parameter",
+    "Identity",
+    "Stream",
+    "Siprec",
+    "Transcription",
+    "Recording",
+    "ConversationRelay",
+    "Room",
+    "VirtualAgent",
+    "Conversation",
+    "Assistant",
+    "AiSession",
+    "Autopilot",
+    "ConversationRelaySession",
+    "Language",
+    "Config",
+    "Task",
+];
+
+/// The top-level verbs this tool runs.
+const VERBS: [&str; 9] = [
+    "Say", "Play", "Pause", "Gather", "Record", "Dial", "Redirect", "Hangup", "Reject",
+];
+
+/// Whether `name` is a TwiML element anywhere.
+fn is_known(name: &str) -> bool {
+    VERBS.contains(&name)
+        || UNSUPPORTED_VERBS.contains(&name)
+        || DIAL_TARGETS.contains(&name)
+        || DIAL_OTHER_NOUNS.contains(&name)
+        || SSML.contains(&name)
+        || OTHER_TWIML.contains(&name)
+}
+
+/// The error for `child` where `parent` does not allow it.
+fn misplaced(parent: &str, child: &str) -> TwimlError {
+    if is_known(child) {
+        TwimlError::Nesting {
+            parent: parent.to_string(),
+            child: child.to_string(),
+        }
+    } else {
+        TwimlError::UnknownElement {
+            name: child.to_string(),
+            parent: parent.to_string(),
+        }
+    }
+}
+
+/// The child elements of `el`, which may hold only whitespace besides them.
+fn elements(el: &Element) -> Result<Vec<&Element>, TwimlError> {
+    let mut out = Vec::new();
+    for node in &el.children {
+        match node {
+            Node::Element(child) => out.push(child),
+            Node::Text(text) => no_text(el, text)?,
+        }
+    }
+    Ok(out)
+}
+
+/// Fails on non-whitespace text.
+fn no_text(el: &Element, text: &str) -> Result<(), TwimlError> {
+    let trimmed = trim_xml(text);
+    if trimmed.is_empty() {
+        Ok(())
+    } else {
+        Err(TwimlError::UnexpectedText {
+            element: el.name.clone(),
+            text: trimmed.to_string(),
+        })
+    }
+}
+
+/// The text of an element that takes no child elements, trimmed.
+fn text_only(el: &Element) -> Result<String, TwimlError> {
+    let mut text = String::new();
+    for node in &el.children {
+        match node {
+            Node::Text(t) => text.push_str(t),
+            Node::Element(child) => return Err(misplaced(&el.name, &child.name)),
+        }
+    }
+    Ok(trim_xml(&text).to_string())
+}
+
+/// An element that takes neither text nor children, or only `<Parameter>`s (`allow_parameter`).
+fn empty(el: &Element, allow_parameter: bool) -> Result<(), TwimlError> {
+    for child in elements(el)? {
+        if !(allow_parameter && child.name == "Parameter") {
+            return Err(misplaced(&el.name, &child.name));
+        }
+    }
+    Ok(())
+}
+
+/// A child of `<Response>`.
+fn top_level_verb(el: &Element) -> Result<Verb, TwimlError> {
+    let attrs = Attrs::new(el);
+    Ok(match el.name.as_str() {
+        "Say" => Verb::Say(say(el)?),
+        "Play" => Verb::Play(play(el)?),
+        "Pause" => Verb::Pause(pause(el)?),
+        "Gather" => Verb::Gather(gather(el)?),
+        "Record" => {
+            empty(el, false)?;
+            let transcribe = attrs.boolean("transcribe")?.unwrap_or(false);
+            Verb::Record(Record {
+                action: attrs.string("action"),
+                method: attrs.method("method")?,
+                timeout: attrs.uint("timeout", 0)?.unwrap_or(5),
+                finish_on_key: attrs
+                    .keys("finishOnKey", usize::MAX)?
+                    .unwrap_or_else(|| "1234567890*#".to_string()),
+                // Twilio shortens the default when transcribing (§7.5).
+                max_length: attrs.uint("maxLength", 1)?.unwrap_or(if transcribe {
+                    120
+                } else {
+                    3600
+                }),
+                play_beep: attrs.boolean("playBeep")?.unwrap_or(true),
+                recording_status_callback: attrs.string("recordingStatusCallback"),
+            })
+        }
+        "Dial" => dial(el)?,
+        "Redirect" => {
+            let url = text_only(el)?;
+            if url.is_empty() {
+                return Err(TwimlError::Missing {
+                    element: el.name.clone(),
+                    problem: "needs a URL",
+                });
+            }
+            Verb::Redirect(Redirect {
+                url,
+                method: attrs.method("method")?,
+            })
+        }
+        "Hangup" => {
+            empty(el, true)?;
+            Verb::Hangup
+        }
+        "Reject" => {
+            empty(el, true)?;
+            Verb::Reject(Reject {
+                reason: attrs.reject_reason("reason")?,
+            })
+        }
+        name if UNSUPPORTED_VERBS.contains(&name) => Verb::Unsupported {
+            name: name.to_string(),
+        },
+        other => return Err(misplaced("Response", other)),
+    })
+}
+
+/// `<Say>`: attributes and the spoken text.
+fn say(el: &Element) -> Result<Say, TwimlError> {
+    let attrs = Attrs::new(el);
+    let mut spoken = Spoken::default();
+    spoken.element(el)?;
+    Ok(Say {
+        text: trim_xml(&spoken.text).to_string(),
+        voice: attrs.string("voice"),
+        language: attrs.string("language"),
+        repeat: attrs.uint("loop", 0)?.unwrap_or(1),
+    })
+}
+
+/// What a `<Say>` says aloud: its text, with SSML reduced to text.
+#[derive(Default)]
+struct Spoken {
+    /// The text so far.
+    text: String,
+    /// A word break is owed before the next text (after `<break>`, `<p>`, `<s>`).
+    pending_break: bool,
+}
+
+impl Spoken {
+    /// Appends the content of `el`.
+    fn element(&mut self, el: &Element) -> Result<(), TwimlError> {
+        for node in &el.children {
+            match node {
+                Node::Text(t) => self.push(t),
+                Node::Element(child) if SSML.contains(&child.name.as_str()) => {
+                    // Pauses and paragraph/sentence edges separate words when spoken, so they
+                    // separate them in the transcript too.
+                    let separates = matches!(child.name.as_str(), "break" | "p" | "s");
+                    self.pending_break |= separates;
+                    match Attrs::new(child).string("alias") {
+                        // `<sub alias>` is spoken as its alias, not its text.
+                        Some(alias) if child.name == "sub" => self.push(&alias),
+                        _ => self.element(child)?,
+                    }
+                    self.pending_break |= separates;
+                }
+                Node::Element(child) => return Err(misplaced(&el.name, &child.name)),
+            }
+        }
+        Ok(())
+    }
+
+    /// Appends text, first settling an owed word break unless whitespace already separates.
+    fn push(&mut self, t: &str) {
+        if t.is_empty() {
+            return;
+        }
+        if std::mem::take(&mut self.pending_break) {
+            let spaced = self.text.chars().next_back().is_none_or(xml::is_xml_space)
+                || t.starts_with(xml::is_xml_space);
+            if !spaced {
+                self.text.push(' ');
+            }
+        }
+        self.text.push_str(t);
+    }
+}
+
+/// `<Play>`: a media URL and/or keypad digits.
+fn play(el: &Element) -> Result<Play, TwimlError> {
+    let attrs = Attrs::new(el);
+    let url = text_only(el)?;
+    let digits = attrs.digits("digits")?;
+    if url.is_empty() && digits.is_none() {
+        return Err(TwimlError::Missing {
+            element: el.name.clone(),
+            problem: "needs a media URL or a digits attribute",
+        });
+    }
+    Ok(Play {
+        url: (!url.is_empty()).then_some(url),
+        digits,
+        repeat: attrs.uint("loop", 0)?.unwrap_or(1),
+    })
+}
+
+/// `<Pause>`.
+fn pause(el: &Element) -> Result<Pause, TwimlError> {
+    empty(el, false)?;
+    Ok(Pause {
+        length: Attrs::new(el).uint("length", 1)?.unwrap_or(1),
+    })
+}
+
+/// `<Gather>` with its nested prompts.
+fn gather(el: &Element) -> Result<Gather, TwimlError> {
+    let attrs = Attrs::new(el);
+    let mut prompts = Vec::new();
+    for child in elements(el)? {
+        prompts.push(match child.name.as_str() {
+            "Say" => Verb::Say(say(child)?),
+            "Play" => {
+                let play = play(child)?;
+                if play.digits.is_some() {
+                    // "You can't play 'digits' within a <Gather>" (§7.2).
+                    return Err(TwimlError::Nesting {
+                        parent: el.name.clone(),
+                        child: "Play digits".to_string(),
+                    });
+                }
+                Verb::Play(play)
+            }
+            "Pause" => Verb::Pause(pause(child)?),
+            other => return Err(misplaced(&el.name, other)),
+        });
+    }
+    let (dtmf, speech) = attrs.input("input")?.unwrap_or((true, false));
+    Ok(Gather {
+        action: attrs.string("action"),
+        method: attrs.method("method")?,
+        dtmf,
+        speech,
+        timeout: attrs.uint("timeout", 1)?.unwrap_or(5),
+        speech_timeout: attrs.speech_timeout("speechTimeout")?,
+        finish_on_key: attrs
+            .keys("finishOnKey", 1)?
+            .unwrap_or_else(|| "#".to_string()),
+        num_digits: attrs.uint("numDigits", 1)?,
+        action_on_empty_result: attrs.boolean("actionOnEmptyResult")?.unwrap_or(false),
+        language: attrs.string("language"),
+        hints: attrs.string("hints"),
+        speech_model: attrs.string("speechModel"),
+        enhanced: attrs.boolean("enhanced")?.unwrap_or(false),
+        prompts,
+    })
+}
+
+/// `<Dial>`: a transfer when it names a number, client or SIP address; other nouns
+/// (conferences, queues, ...) make it a verb this tool does not run.
+fn dial(el: &Element) -> Result<Verb, TwimlError> {
+    let attrs = Attrs::new(el);
+    let mut text = String::new();
+    let mut noun_target: Option<String> = None;
+    let mut other_noun = false;
+    for node in &el.children {
+        match node {
+            Node::Text(t) => text.push_str(t),
+            Node::Element(child) if DIAL_TARGETS.contains(&child.name.as_str()) => {
+                if noun_target.is_none() {
+                    let mut address = String::new();
+                    // `<Client>` may wrap its name in `<Identity>`; descendants' text is the name.
+                    descendant_text(child, &mut address);
+                    let address = trim_xml(&address);
+                    if address.is_empty() {
+                        return Err(TwimlError::Missing {
+                            element: child.name.clone(),
+                            problem: "needs an address",
+                        });
+                    }
+                    noun_target = Some(address.to_string());
+                }
+            }
+            Node::Element(child) if DIAL_OTHER_NOUNS.contains(&child.name.as_str()) => {
+                other_noun = true;
+            }
+            Node::Element(child) => return Err(misplaced(&el.name, &child.name)),
+        }
+    }
+    let text = trim_xml(&text);
+    let target = match noun_target {
+        _ if !text.is_empty() => text.to_string(),
+        Some(target) => target,
+        None if other_noun => {
+            return Ok(Verb::Unsupported {
+                name: el.name.clone(),
+            })
+        }
+        None => {
+            return Err(TwimlError::Missing {
+                element: el.name.clone(),
+                problem: "needs a number to dial",
+            })
+        }
+    };
+    Ok(Verb::Dial(Dial {
+        target,
+        action: attrs.string("action"),
+        method: attrs.method("method")?,
+        timeout: attrs.uint("timeout", 1)?.unwrap_or(30),
+        caller_id: attrs.string("callerId"),
+        time_limit: attrs.uint("timeLimit", 1)?,
+        record: attrs.dial_record("record")?,
+    }))
+}
+
+/// All text under `el`, in document order.
+fn descendant_text(el: &Element, out: &mut String) {
+    for node in &el.children {
+        match node {
+            Node::Text(t) => out.push_str(t),
+            Node::Element(child) => descendant_text(child, out),
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "parse_tests/mod.rs"]
+mod tests;
