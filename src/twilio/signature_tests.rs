@@ -535,3 +535,17 @@ fn candidates_do_not_repeat() {
         ]
     );
 }
+
+proptest::proptest! {
+    #[test]
+    fn validate_never_panics_and_accepts_its_own_signature(
+        url in "(https?://)?[a-z@:\\[\\]0-9.]{0,12}(:[0-9]{0,5})?(/[a-zA-Z%'?&=+#]{0,12})?",
+        name in "[A-Za-z]{1,6}",
+        value in "\\PC{0,8}",
+    ) {
+        let p = vec![(name, value)];
+        let signature = compute(TOKEN, &url, &p);
+        proptest::prop_assert!(validate(TOKEN, &url, &p, &signature));
+        proptest::prop_assert!(!validate("other", &url, &p, &signature));
+    }
+}

@@ -364,3 +364,12 @@ fn duplicate_attributes_are_invalid_xml() {
         TwimlError::Xml { .. }
     ));
 }
+
+proptest::proptest! {
+    /// Whatever an IVR application returns, parsing answers with a document or an error.
+    #[test]
+    fn parse_never_panics(body in "(<[/A-Za-z!?\\[ =\"&;#x0-9]{0,10}>?|[a-z &<>\"]{0,6}){0,12}") {
+        let _ = parse(&format!("<Response>{body}</Response>"));
+        let _ = parse(&body);
+    }
+}
