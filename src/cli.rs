@@ -22,6 +22,25 @@ pub struct Cli {
 pub enum Command {
     /// Validate configuration and every script; never dials.
     Check(CheckArgs),
+    /// Serve a local Twilio-compatible API (calls, TwiML, SMS) for offline tests.
+    Emulator(EmulatorArgs),
+}
+
+/// Arguments of `ivr-test emulator`.
+#[derive(Debug, Args)]
+pub struct EmulatorArgs {
+    /// Port on 127.0.0.1 to serve on (0: any free port; the URL is printed).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// The emulator configuration (JSON; see fixtures/emulator.json).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// How many times faster than real time calls run (overrides the file's time_scale).
+    #[arg(long, value_name = "X")]
+    pub time_scale: Option<f64>,
+    /// Also log every webhook request.
+    #[arg(long)]
+    pub verbose: bool,
 }
 
 /// Arguments of `ivr-test check`.
@@ -72,6 +91,15 @@ pub fn run(cli: Cli, env: &BTreeMap<String, String>) -> Outcome {
                 &mut stdout.lock(),
                 &mut stderr.lock(),
             )
+        }
+        Command::Emulator(args) => {
+            let command = crate::emulator::command::EmulatorCommand {
+                port: args.port,
+                config: args.config,
+                time_scale: args.time_scale,
+                verbose: args.verbose,
+            };
+            crate::emulator::command::run(&command, env, &mut std::io::stdout())
         }
     }
 }

@@ -11,10 +11,14 @@
 //! Time runs on a scaled [`clock::Clock`]; every record lives in the [`store::Store`].
 
 pub mod clock;
+pub mod command;
 pub mod config;
 pub mod control;
+pub mod engine;
 pub mod ledger;
+pub mod log;
 pub mod model;
 pub mod recogniser;
 pub mod rest;
+pub mod server;
 pub mod store;

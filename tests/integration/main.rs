@@ -4,4 +4,6 @@
 mod check;
 mod config;
 mod corpus;
+mod emulator;
 mod harness;
+mod twiml_app;

@@ -1,0 +1,108 @@
+//! `ivr-test emulator`: serves the emulator on a loopback port until Ctrl-C or SIGTERM.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+use super::config::EmulatorConfig;
+use super::log::EventLog;
+use super::server::{start, EmulatorOptions};
+use crate::exit_code::Outcome;
+
+/// What the command line asked for.
+#[derive(Debug, Clone)]
+pub struct EmulatorCommand {
+    /// Port on 127.0.0.1 (0: any free port).
+    pub port: u16,
+    /// The emulator configuration file.
+    pub config: Option<PathBuf>,
+    /// Overrides the configuration's time scale.
+    pub time_scale: Option<f64>,
+    /// One log line per webhook request as well.
+    pub verbose: bool,
+}
+
+/// Runs the emulator; prints its base URL on `out`, the event log and errors on stderr.
+pub fn run(
+    command: &EmulatorCommand,
+    env: &BTreeMap<String, String>,
+    out: &mut dyn Write,
+) -> Outcome {
+    let config = match EmulatorConfig::load(command.config.as_deref(), env) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return Outcome::InvalidInput;
+        }
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return Outcome::Infrastructure;
+        }
+    };
+    runtime.block_on(async {
+        let listener = match tokio::net::TcpListener::bind(("127.0.0.1", command.port)).await {
+            Ok(listener) => listener,
+            Err(error) => {
+                eprintln!(
+                    "error: cannot listen on 127.0.0.1:{}: {error}",
+                    command.port
+                );
+                return Outcome::Infrastructure;
+            }
+        };
+        let options = EmulatorOptions {
+            time_scale: command.time_scale,
+            webhook_budget: None,
+            log: EventLog::new(command.verbose, |line| eprintln!("{line}")),
+        };
+        let emulator = match start(listener, config, options).await {
+            Ok(emulator) => emulator,
+            Err(error) => {
+                eprintln!("error: {error}");
+                return Outcome::InvalidInput;
+            }
+        };
+        let announced = writeln!(
+            out,
+            "ivr-test emulator: Twilio API at {}/2010-04-01 (ledger: {}/_emulator/calls)",
+            emulator.base_url, emulator.base_url
+        )
+        .and_then(|()| out.flush());
+        if announced.is_err() {
+            return Outcome::Infrastructure;
+        }
+        stopped().await;
+        eprintln!(
+            "ivr-test emulator: stopping ({} calls still live)",
+            emulator.live_calls()
+        );
+        emulator.stop().await;
+        Outcome::Passed
+    })
+}
+
+/// Resolves at Ctrl-C or SIGTERM.
+async fn stopped() {
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

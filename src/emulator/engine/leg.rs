@@ -1,0 +1,508 @@
+//! The TwiML interpreter of one call leg.
+//!
+//! A leg runs a document's verbs top to bottom: `<Say>` and `<Play digits>` put sound on the
+//! line (taking as long as they would on a phone), `<Gather>` and `<Record>` listen to the other
+//! leg, and verbs with an `action` (or `<Redirect>`) fetch the next document. When the verbs
+//! run out, or at `<Hangup>`, `<Reject>` or `<Dial>`, the leg ends and with it the call.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Mutex;
+use tokio::time::Instant;
+
+use super::bridge::{Ear, Mouth, SoundKind};
+use super::webhook::{FetchError, WebhookClient};
+use crate::emulator::clock::Clock;
+use crate::emulator::log::EventLog;
+use crate::emulator::model::{Leg, TranscriptLine, TwimlSource};
+use crate::emulator::recogniser::{speaking_time, RecogniserModel};
+use crate::emulator::store::Store;
+use crate::twilio::twiml::{
+    self, Gather, HttpMethod, Record, RejectReason, Response, SpeechTimeout, Verb,
+};
+
+/// What Twilio says when an application fails and there is no fallback.
+pub const APPLICATION_ERROR: &str = "We're sorry, an application error has occurred. Goodbye.";
+/// How long `speechTimeout="auto"` waits after speech ends, in emulated time.
+const AUTO_SPEECH_TIMEOUT: Duration = Duration::from_millis(1000);
+/// How long one keypad tone lasts.
+const KEY_TONE: Duration = Duration::from_millis(200);
+/// How long a `<Play>` of an audio URL lasts (the emulator does not fetch media).
+const AUDIO_CLIP: Duration = Duration::from_secs(2);
+/// At most this many documents per leg, against redirect loops.
+const MAX_DOCUMENTS: usize = 1000;
+
+/// How a leg ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LegEnd {
+    /// `<Hangup>`, an application error, or the verbs ran out.
+    HungUp,
+    /// `<Reject>` as the first verb of the callee leg.
+    Rejected(RejectReason),
+    /// `<Dial>`: the call was transferred to this number.
+    Transferred(String),
+}
+
+/// Everything a leg needs; one per leg of a call.
+pub struct LegContext {
+    /// How this leg makes sound and notes what it does.
+    pub voice: Voice,
+    /// The key webhooks of this leg are signed with.
+    pub auth_token: String,
+    /// The standard parameters of every request of this leg (without `CallStatus`).
+    pub params: Vec<(String, String)>,
+    /// Where to go when the leg's TwiML fails.
+    pub fallback: Option<(String, HttpMethod)>,
+    /// The webhook client.
+    pub client: WebhookClient,
+    /// What the other leg says arrives here (shared so a redirected leg keeps listening).
+    pub ear: Arc<Mutex<Ear>>,
+    /// How speech is recognised.
+    pub recogniser: Arc<std::sync::Mutex<RecogniserModel>>,
+}
+
+/// The sound-making part of a leg: speaks, presses, plays, and notes it in the transcript.
+/// Cloned onto a task for `<Gather>` prompts, which input may interrupt.
+#[derive(Debug, Clone)]
+pub struct Voice {
+    /// Which leg this is.
+    pub leg: Leg,
+    /// The call SID (transcripts are kept per call).
+    pub call_sid: String,
+    /// Emulated time.
+    pub clock: Clock,
+    /// Where transcripts go.
+    pub store: Store,
+    /// What this leg says reaches the other leg here.
+    pub mouth: Mouth,
+    /// Speech rate.
+    pub words_per_minute: f64,
+    /// The emulator's event log.
+    pub log: EventLog,
+}
+
+impl Voice {
+    /// Adds a line to the call's transcript (and the event log).
+    pub fn note(&self, text: impl Into<String>) {
+        let line = TranscriptLine {
+            at: self.clock.now(),
+            leg: self.leg,
+            text: text.into(),
+        };
+        let who = match self.leg {
+            Leg::Caller => "caller",
+            Leg::Callee => "callee",
+        };
+        self.log
+            .event(&format!("{} {who}: {}", self.call_sid, line.text));
+        self.store
+            .update_call(&self.call_sid, |c| c.transcript.push(line));
+    }
+
+    /// Speaks a text: puts it on the line and takes as long as saying it does.
+    pub async fn say(&self, text: &str) {
+        let emulated = speaking_time(text, self.words_per_minute);
+        self.note(format!("says: {text}"));
+        self.mouth.emit(
+            SoundKind::Speech(text.to_string()),
+            self.clock.wall(emulated),
+        );
+        self.clock.sleep(emulated).await;
+    }
+
+    /// Presses keys; `w` waits half a second, `W` a second.
+    pub async fn press(&self, digits: &str) {
+        self.note(format!("presses: {digits}"));
+        for key in digits.chars() {
+            match key {
+                'w' => self.clock.sleep(Duration::from_millis(500)).await,
+                'W' => self.clock.sleep(Duration::from_secs(1)).await,
+                _ => {
+                    self.mouth
+                        .emit(SoundKind::Key(key), self.clock.wall(KEY_TONE));
+                    self.clock.sleep(KEY_TONE).await;
+                }
+            }
+        }
+    }
+
+    /// Plays a sound-making verb (`Say`, `Play`, `Pause`); other verbs make no sound.
+    pub async fn play(&self, verb: &Verb) {
+        let times = |repeat: u32| if repeat == 0 { 1000 } else { repeat };
+        match verb {
+            Verb::Say(say) => {
+                for _ in 0..times(say.repeat) {
+                    self.say(&say.text).await;
+                }
+            }
+            Verb::Play(play) => {
+                for _ in 0..times(play.repeat) {
+                    if let Some(digits) = &play.digits {
+                        self.press(digits).await;
+                    }
+                    if let Some(url) = &play.url {
+                        self.note(format!("plays: {url}"));
+                        self.mouth
+                            .emit(SoundKind::Audio, self.clock.wall(AUDIO_CLIP));
+                        self.clock.sleep(AUDIO_CLIP).await;
+                    }
+                }
+            }
+            Verb::Pause(pause) => {
+                self.clock
+                    .sleep(Duration::from_secs(u64::from(pause.length)))
+                    .await
+            }
+            _ => {}
+        }
+    }
+}
+
+/// What a `<Gather>` or `<Record>` produced.
+enum Heard {
+    Nothing,
+    Digits {
+        digits: String,
+        finished_on: Option<char>,
+    },
+    Speech(Vec<String>),
+}
+
+impl LegContext {
+    fn request_params(
+        &self,
+        call_status: &str,
+        extra: Vec<(String, String)>,
+    ) -> Vec<(String, String)> {
+        let mut params = self.params.clone();
+        params.push(("CallStatus".into(), call_status.into()));
+        params.extend(extra);
+        params
+    }
+
+    /// Runs the leg from its first document until it ends.
+    pub async fn run(&self, first: TwimlSource, first_status: &str) -> LegEnd {
+        let mut next = Some((first, self.request_params(first_status, Vec::new())));
+        let mut first_document = true;
+        for _ in 0..MAX_DOCUMENTS {
+            let Some((source, params)) = next.take() else {
+                return LegEnd::HungUp;
+            };
+            let (document, url) = match self.load(&source, &params).await {
+                Some(loaded) => loaded,
+                None => return self.application_error().await,
+            };
+            match self.run_document(&document, &url, first_document).await {
+                Step::Next(source, params) => next = Some((source, params)),
+                Step::End(end) => return end,
+            }
+            first_document = false;
+        }
+        self.voice.note("error: too many documents (redirect loop)");
+        self.application_error().await
+    }
+
+    /// Fetches (or parses) a document, trying the fallback URL once when it fails.
+    async fn load(
+        &self,
+        source: &TwimlSource,
+        params: &[(String, String)],
+    ) -> Option<(Response, String)> {
+        let (url, result) = match source {
+            TwimlSource::Inline(xml) => (
+                String::new(),
+                twiml::parse(xml).map_err(|e| FetchError::Document {
+                    url: "Twiml parameter".into(),
+                    reason: e.to_string(),
+                }),
+            ),
+            TwimlSource::Url { url, method } => (
+                url.clone(),
+                self.client
+                    .fetch_twiml(url, *method, params, &self.auth_token)
+                    .await,
+            ),
+        };
+        let error = match result {
+            Ok(document) => return Some((document, url)),
+            Err(error) => error,
+        };
+        self.voice.note(format!("error {}: {error}", error.code()));
+        let (fallback_url, method) = self.fallback.clone()?;
+        let mut fallback_params = params.to_vec();
+        fallback_params.push(("ErrorCode".into(), error.code().to_string()));
+        fallback_params.push(("ErrorUrl".into(), url));
+        match self
+            .client
+            .fetch_twiml(&fallback_url, method, &fallback_params, &self.auth_token)
+            .await
+        {
+            Ok(document) => Some((document, fallback_url)),
+            Err(error) => {
+                self.voice
+                    .note(format!("error {}: fallback failed: {error}", error.code()));
+                None
+            }
+        }
+    }
+
+    async fn application_error(&self) -> LegEnd {
+        self.voice.say(APPLICATION_ERROR).await;
+        LegEnd::HungUp
+    }
+
+    async fn run_document(&self, document: &Response, url: &str, first_document: bool) -> Step {
+        for (index, verb) in document.verbs.iter().enumerate() {
+            match verb {
+                Verb::Say(_) | Verb::Play(_) | Verb::Pause(_) => self.voice.play(verb).await,
+                Verb::Gather(gather) => {
+                    let heard = self.gather(gather).await;
+                    let extra = match heard {
+                        Heard::Nothing if !gather.action_on_empty_result => continue,
+                        Heard::Nothing => Vec::new(),
+                        Heard::Digits {
+                            digits,
+                            finished_on,
+                        } => {
+                            self.voice.note(format!("gathered digits: {digits}"));
+                            let mut p = vec![("Digits".into(), digits)];
+                            if let Some(key) = finished_on {
+                                p.push(("FinishedOnKey".into(), key.to_string()));
+                            }
+                            p
+                        }
+                        Heard::Speech(texts) => {
+                            let heard = self.recognise(&texts.join(" "));
+                            self.voice
+                                .note(format!("heard: {} ({:.2})", heard.0, heard.1));
+                            vec![
+                                ("SpeechResult".into(), heard.0),
+                                ("Confidence".into(), format!("{:.8}", heard.1)),
+                            ]
+                        }
+                    };
+                    return self.follow(gather.action.as_deref(), url, gather.method, extra);
+                }
+                Verb::Record(record) => {
+                    let extra = self.record(record).await;
+                    return self.follow(record.action.as_deref(), url, record.method, extra);
+                }
+                Verb::Dial(dial) => {
+                    self.voice.note(format!("transferred to {}", dial.target));
+                    return Step::End(LegEnd::Transferred(dial.target.clone()));
+                }
+                Verb::Redirect(redirect) => {
+                    return self.follow(Some(&redirect.url), url, redirect.method, Vec::new());
+                }
+                Verb::Hangup => {
+                    self.voice.note("hangs up");
+                    return Step::End(LegEnd::HungUp);
+                }
+                Verb::Reject(reject) => {
+                    self.voice.note("rejects the call");
+                    return Step::End(
+                        if first_document && index == 0 && self.voice.leg == Leg::Callee {
+                            LegEnd::Rejected(reject.reason)
+                        } else {
+                            LegEnd::HungUp
+                        },
+                    );
+                }
+                Verb::Unsupported { name } => {
+                    self.voice.note(format!("skips unsupported <{name}>"))
+                }
+            }
+        }
+        self.voice.note("hangs up (no more verbs)");
+        Step::End(LegEnd::HungUp)
+    }
+
+    /// The request an `action` (default: the current document) makes next.
+    fn follow(
+        &self,
+        action: Option<&str>,
+        document_url: &str,
+        method: HttpMethod,
+        extra: Vec<(String, String)>,
+    ) -> Step {
+        let target = match action {
+            Some(action) if !document_url.is_empty() => {
+                twiml::resolve_url(document_url, action).unwrap_or_else(|| action.to_string())
+            }
+            Some(action) => action.to_string(),
+            None => document_url.to_string(),
+        };
+        if target.is_empty() {
+            // Inline TwiML has no document URL to fall back on: the call ends, as on Twilio.
+            self.voice
+                .note("error 11100: no action URL for inline TwiML");
+            return Step::End(LegEnd::HungUp);
+        }
+        Step::Next(
+            TwimlSource::Url {
+                url: target,
+                method,
+            },
+            self.request_params("in-progress", extra),
+        )
+    }
+
+    fn recognise(&self, spoken: &str) -> (String, f64) {
+        let mut model = self
+            .recogniser
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let heard = model.hear(spoken);
+        (heard.text, heard.confidence)
+    }
+
+    /// Listens as `<Gather>` does: nested prompts play until the first input (barge-in); then
+    /// keys end at `numDigits`, `finishOnKey` or `timeout` between keys, and speech ends after
+    /// `speechTimeout` of silence.
+    async fn gather(&self, gather: &Gather) -> Heard {
+        let mut ear = self.ear.lock().await;
+        let mut pending = ear.start_listening();
+        let prompts: Vec<Verb> = gather.prompts.clone();
+        // Prompts play on their own task so that input can interrupt them.
+        let voice = self.voice.clone();
+        let mut prompt_task = Some(tokio::spawn(async move {
+            for verb in &prompts {
+                voice.play(verb).await;
+            }
+        }));
+        let timeout = self
+            .voice
+            .clock
+            .wall(Duration::from_secs(u64::from(gather.timeout)));
+        let speech_timeout = self.voice.clock.wall(match gather.speech_timeout {
+            Some(SpeechTimeout::Auto) => AUTO_SPEECH_TIMEOUT,
+            Some(SpeechTimeout::Seconds(s)) => Duration::from_secs(u64::from(s)),
+            None => Duration::from_secs(u64::from(gather.timeout)),
+        });
+        let mut digits = String::new();
+        let mut speech: Vec<String> = Vec::new();
+        let mut deadline: Option<Instant> = None;
+        loop {
+            // While prompts play, no timer runs; afterwards `timeout` starts (Twilio's rule).
+            if let Some(task) = &mut prompt_task {
+                if task.is_finished() {
+                    prompt_task = None;
+                    deadline.get_or_insert(Instant::now() + timeout);
+                }
+            }
+            let sound = match pending.pop() {
+                Some(sound) => Some(sound),
+                None => {
+                    let wait_until = match (&prompt_task, deadline) {
+                        (Some(_), _) => Instant::now() + Duration::from_millis(20),
+                        (None, Some(d)) => d,
+                        (None, None) => Instant::now() + timeout,
+                    };
+                    match ear.next_until(wait_until).await {
+                        Some(sound) => Some(sound),
+                        None if prompt_task.is_some() => continue,
+                        None => break,
+                    }
+                }
+            };
+            let Some(sound) = sound else { break };
+            match sound.kind {
+                SoundKind::Key(key) if gather.dtmf && speech.is_empty() => {
+                    stop(&mut prompt_task);
+                    if gather.finish_on_key.contains(key) {
+                        return Heard::Digits {
+                            digits,
+                            finished_on: Some(key),
+                        };
+                    }
+                    digits.push(key);
+                    if gather
+                        .num_digits
+                        .is_some_and(|n| digits.chars().count() >= n as usize)
+                    {
+                        return Heard::Digits {
+                            digits,
+                            finished_on: None,
+                        };
+                    }
+                    deadline = Some(Instant::now() + timeout);
+                }
+                SoundKind::Speech(text) if gather.speech && digits.is_empty() => {
+                    stop(&mut prompt_task);
+                    speech.push(text);
+                    deadline = Some(sound.start + sound.duration + speech_timeout);
+                }
+                _ => {}
+            }
+        }
+        stop(&mut prompt_task);
+        if !speech.is_empty() {
+            Heard::Speech(speech)
+        } else if !digits.is_empty() {
+            Heard::Digits {
+                digits,
+                finished_on: None,
+            }
+        } else {
+            Heard::Nothing
+        }
+    }
+
+    /// Records as `<Record>` does: until `timeout` of silence, a finish key or `maxLength`.
+    async fn record(&self, record: &Record) -> Vec<(String, String)> {
+        let started = self.voice.clock.now();
+        if record.play_beep {
+            self.voice.mouth.emit(
+                SoundKind::Audio,
+                self.voice.clock.wall(Duration::from_millis(500)),
+            );
+        }
+        let mut ear = self.ear.lock().await;
+        ear.start_listening();
+        let max_end = Instant::now()
+            + self
+                .voice
+                .clock
+                .wall(Duration::from_secs(u64::from(record.max_length)));
+        let silence = self
+            .voice
+            .clock
+            .wall(Duration::from_secs(u64::from(record.timeout.max(1))));
+        let mut finished_on = String::new();
+        loop {
+            let deadline = (Instant::now() + silence).min(max_end);
+            match ear.next_until(deadline).await {
+                Some(sound) => {
+                    if let SoundKind::Key(key) = sound.kind {
+                        if record.finish_on_key.contains(key) {
+                            finished_on = key.to_string();
+                            break;
+                        }
+                    }
+                }
+                None => break,
+            }
+        }
+        let seconds = (self.voice.clock.now() - started).num_seconds().max(0);
+        self.voice.note(format!("recorded {seconds} s"));
+        let recording_sid = crate::twilio::sid::new_sid("RE");
+        vec![
+            ("RecordingSid".into(), recording_sid),
+            ("RecordingDuration".into(), seconds.to_string()),
+            ("Digits".into(), finished_on),
+        ]
+    }
+}
+
+/// What a document run leads to.
+enum Step {
+    Next(TwimlSource, Vec<(String, String)>),
+    End(LegEnd),
+}
+
+fn stop(task: &mut Option<tokio::task::JoinHandle<()>>) {
+    if let Some(task) = task.take() {
+        task.abort();
+    }
+}

@@ -1,0 +1,252 @@
+//! The call engine: one task per call, from the calls-per-second queue through ringing and the
+//! two bridged legs to the end, with status callbacks on the way.
+//!
+//! ```text
+//! start -> queue (CPS) -> initiated -> ringing -> in-progress ---------> completed
+//!                                        |          caller leg <-bridge-> callee leg
+//!                                        +-> busy | no-answer | failed | canceled
+//! ```
+
+pub mod bridge;
+mod call;
+pub mod callbacks;
+pub mod leg;
+pub mod webhook;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use super::clock::Clock;
+use super::control::CallControl;
+use super::model::{CallRequest, TwimlSource};
+use super::store::Store;
+use crate::twilio::twiml::HttpMethod;
+
+/// What answers at a number.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Destination {
+    /// An IVR application (or, without TwiML, a silent line).
+    Answers {
+        /// The IVR's TwiML URL and method; `None` answers and stays silent.
+        voice_url: Option<(String, HttpMethod)>,
+        /// Where the IVR's TwiML goes when it fails.
+        fallback: Option<(String, HttpMethod)>,
+        /// Rings before answering (0 answers at once).
+        rings: u32,
+        /// Hangs up this long after answering, whatever the TwiML does.
+        hang_up_after: Option<Duration>,
+    },
+    /// A busy signal.
+    Busy,
+    /// Rings until the caller's `Timeout`.
+    NoAnswer,
+    /// Cannot be reached.
+    Failed,
+}
+
+/// The engine's view of the emulator configuration.
+#[derive(Debug, Clone)]
+pub struct EngineSettings {
+    /// Auth token per account SID (the key webhooks are signed with).
+    pub auth_tokens: HashMap<String, String>,
+    /// What answers at each number.
+    pub destinations: HashMap<String, Destination>,
+    /// Speech rate of `<Say>`.
+    pub words_per_minute: f64,
+    /// Recogniser noise (0..=1) and its seed.
+    pub recogniser_noise: f64,
+    /// Seed of the recogniser noise.
+    pub recogniser_seed: u64,
+    /// Calls started per second per account (Twilio's default: 1).
+    pub calls_per_second: f64,
+    /// Time budget of each webhook request (Twilio: 15 s, wall clock).
+    pub webhook_budget: Duration,
+    /// How long one ring lasts (emulated).
+    pub ring: Duration,
+}
+
+impl Default for EngineSettings {
+    fn default() -> Self {
+        EngineSettings {
+            auth_tokens: HashMap::new(),
+            destinations: HashMap::new(),
+            words_per_minute: 150.0,
+            recogniser_noise: 0.0,
+            recogniser_seed: 0,
+            calls_per_second: 1.0,
+            webhook_budget: Duration::from_secs(15),
+            ring: Duration::from_secs(6),
+        }
+    }
+}
+
+/// What the REST API asks of a running call.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// `Status=completed`.
+    HangUp,
+    /// `Status=canceled`.
+    Cancel,
+    /// `Url`/`Twiml`: the caller leg continues with this TwiML.
+    Redirect(TwimlSource),
+}
+
+pub(crate) struct Shared {
+    pub settings: EngineSettings,
+    pub log: crate::emulator::log::EventLog,
+    pub store: Store,
+    pub clock: Clock,
+    pub client: webhook::WebhookClient,
+    live: Mutex<HashMap<String, mpsc::UnboundedSender<Command>>>,
+    /// The next free start slot per account, for the calls-per-second limit.
+    next_slot: tokio::sync::Mutex<HashMap<String, tokio::time::Instant>>,
+}
+
+impl Shared {
+    /// Waits for this account's next calls-per-second slot; returns the wait (wall clock).
+    pub async fn wait_for_slot(&self, account_sid: &str) -> Duration {
+        let now = tokio::time::Instant::now();
+        let interval = self.clock.wall(Duration::from_secs_f64(
+            1.0 / self.settings.calls_per_second.max(0.001),
+        ));
+        let slot = {
+            let mut slots = self.next_slot.lock().await;
+            let slot = slots.get(account_sid).copied().unwrap_or(now).max(now);
+            slots.insert(account_sid.to_string(), slot + interval);
+            slot
+        };
+        tokio::time::sleep_until(slot).await;
+        slot - now
+    }
+
+    pub fn forget(&self, call_sid: &str) {
+        self.live
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(call_sid);
+    }
+}
+
+/// Runs calls; implements the REST API's [`CallControl`].
+#[derive(Clone)]
+pub struct CallEngine {
+    shared: Arc<Shared>,
+}
+
+impl CallEngine {
+    /// An engine over `store`, on `clock`, logging to `log`.
+    pub fn new(
+        settings: EngineSettings,
+        store: Store,
+        clock: Clock,
+        log: crate::emulator::log::EventLog,
+    ) -> CallEngine {
+        let client = webhook::WebhookClient::new(settings.webhook_budget, log.clone());
+        CallEngine {
+            shared: Arc::new(Shared {
+                settings,
+                log,
+                store,
+                clock,
+                client,
+                live: Mutex::new(HashMap::new()),
+                next_slot: tokio::sync::Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    /// How many calls are still running.
+    pub fn live_calls(&self) -> usize {
+        self.shared
+            .live
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .len()
+    }
+
+    fn send(&self, call_sid: &str, command: Command) {
+        let live = self.shared.live.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(tx) = live.get(call_sid) {
+            let _ = tx.send(command);
+        }
+    }
+}
+
+impl CallControl for CallEngine {
+    fn start(&self, call_sid: &str, request: CallRequest) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        self.shared
+            .live
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(call_sid.to_string(), tx);
+        tokio::spawn(call::run(
+            self.shared.clone(),
+            call_sid.to_string(),
+            request,
+            rx,
+        ));
+    }
+
+    fn hang_up(&self, call_sid: &str) {
+        self.send(call_sid, Command::HangUp);
+    }
+
+    fn cancel(&self, call_sid: &str) {
+        self.send(call_sid, Command::Cancel);
+    }
+
+    fn redirect(&self, call_sid: &str, twiml: TwimlSource) {
+        self.send(call_sid, Command::Redirect(twiml));
+    }
+}
+
+impl EngineSettings {
+    /// The engine's settings from the emulator configuration.
+    pub fn from_config(
+        config: &crate::emulator::config::EmulatorConfig,
+    ) -> Result<EngineSettings, String> {
+        use crate::emulator::config::NumberBehaviour;
+        let mut destinations = HashMap::new();
+        for (number, entry) in &config.numbers {
+            if entry.studio_flow.is_some() {
+                return Err(format!(
+                    "numbers[\"{number}\"].studio_flow: Studio flows are not supported yet; use voice_url"
+                ));
+            }
+            let destination = match entry.behaviour {
+                NumberBehaviour::Busy => Destination::Busy,
+                NumberBehaviour::NoAnswer => Destination::NoAnswer,
+                NumberBehaviour::Failed => Destination::Failed,
+                NumberBehaviour::Answer => Destination::Answers {
+                    voice_url: entry.voice_url.clone().map(|u| (u, entry.voice_method)),
+                    fallback: entry
+                        .voice_fallback_url
+                        .clone()
+                        .map(|u| (u, entry.voice_fallback_method)),
+                    rings: entry.rings_before_answer(),
+                    hang_up_after: entry
+                        .hang_up_after_secs
+                        .map(|s| Duration::from_secs(u64::from(s))),
+                },
+            };
+            destinations.insert(number.clone(), destination);
+        }
+        Ok(EngineSettings {
+            auth_tokens: config
+                .accounts
+                .iter()
+                .map(|a| (a.sid.clone(), a.auth_token.expose().to_string()))
+                .collect(),
+            destinations,
+            words_per_minute: f64::from(config.speech_rate_wpm),
+            recogniser_noise: config.recogniser.noise,
+            recogniser_seed: config.recogniser.seed,
+            calls_per_second: config.calls_per_second,
+            ..EngineSettings::default()
+        })
+    }
+}

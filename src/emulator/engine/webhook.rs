@@ -1,0 +1,163 @@
+//! Requests the emulator makes as Twilio would: TwiML fetches and status callbacks, form-encoded
+//! (or in the query for GET), signed with `X-Twilio-Signature`, within Twilio's time budget.
+
+use std::time::Duration;
+
+use crate::emulator::log::EventLog;
+use crate::twilio::sid::new_sid;
+use crate::twilio::signature;
+use crate::twilio::twiml::{self, HttpMethod, Response};
+
+/// Why a TwiML request failed, with Twilio's debugger code.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum FetchError {
+    /// 11200: a non-2xx answer.
+    #[error("HTTP {status} from {url}")]
+    Status {
+        /// The URL requested.
+        url: String,
+        /// The status answered.
+        status: u16,
+    },
+    /// 11205: no answer within the budget, or no connection.
+    #[error("no answer from {url} within {budget_ms} ms ({reason})")]
+    Connection {
+        /// The URL requested.
+        url: String,
+        /// The budget.
+        budget_ms: u128,
+        /// What the HTTP client said.
+        reason: String,
+    },
+    /// 11100: the URL is not usable.
+    #[error("invalid URL {url}")]
+    InvalidUrl {
+        /// The URL.
+        url: String,
+    },
+    /// 12100: the body is not a valid TwiML document.
+    #[error("invalid TwiML from {url}: {reason}")]
+    Document {
+        /// The URL requested.
+        url: String,
+        /// The parse error.
+        reason: String,
+    },
+}
+
+impl FetchError {
+    /// Twilio's error code for the debugger and `ErrorCode` of fallback requests.
+    pub fn code(&self) -> u32 {
+        match self {
+            FetchError::Status { .. } => 11200,
+            FetchError::Connection { .. } => 11205,
+            FetchError::InvalidUrl { .. } => 11100,
+            FetchError::Document { .. } => 12100,
+        }
+    }
+}
+
+/// Sends signed Twilio-style requests.
+#[derive(Debug, Clone)]
+pub struct WebhookClient {
+    http: reqwest::Client,
+    budget: Duration,
+    log: EventLog,
+}
+
+impl WebhookClient {
+    /// A client whose requests get `budget` in all (Twilio: 15 s including connecting).
+    pub fn new(budget: Duration, log: EventLog) -> WebhookClient {
+        let http = reqwest::Client::builder()
+            .user_agent("TwilioProxy/1.1")
+            .redirect(reqwest::redirect::Policy::limited(10))
+            .build()
+            .unwrap_or_default();
+        WebhookClient { http, budget, log }
+    }
+
+    /// Requests `url` with Twilio's parameters, signed with `auth_token`; returns the body.
+    pub async fn send(
+        &self,
+        url: &str,
+        method: HttpMethod,
+        params: &[(String, String)],
+        auth_token: &str,
+    ) -> Result<String, FetchError> {
+        // A URL fragment never goes over HTTP (it carries Twilio's connection overrides).
+        let url = url.split('#').next().unwrap_or(url).to_string();
+        let mut parsed =
+            url::Url::parse(&url).map_err(|_| FetchError::InvalidUrl { url: url.clone() })?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(FetchError::InvalidUrl { url });
+        }
+        let request = match method {
+            HttpMethod::Get => {
+                parsed.query_pairs_mut().extend_pairs(params.iter());
+                let signed_url = parsed.to_string();
+                let signature = signature::compute(auth_token, &signed_url, &[]);
+                self.http
+                    .get(parsed)
+                    .header("X-Twilio-Signature", signature)
+            }
+            HttpMethod::Post => {
+                let signed_url = parsed.to_string();
+                let signature = signature::compute(auth_token, &signed_url, params);
+                let body = serde_urlencoded::to_string(params).unwrap_or_default();
+                self.http
+                    .post(parsed)
+                    .header("X-Twilio-Signature", signature)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .body(body)
+            }
+        };
+        let request = request
+            .header("I-Twilio-Idempotency-Token", new_sid("ID"))
+            .header("Accept", "*/*")
+            .timeout(self.budget);
+        let connection = |e: reqwest::Error| FetchError::Connection {
+            url: url.clone(),
+            budget_ms: self.budget.as_millis(),
+            reason: if e.is_timeout() {
+                "timed out".into()
+            } else {
+                e.to_string()
+            },
+        };
+        let started = std::time::Instant::now();
+        let response = request.send().await.map_err(connection)?;
+        let status = response.status();
+        self.log.detail(&format!(
+            "webhook {} {url} -> {} in {} ms",
+            if method == HttpMethod::Get {
+                "GET"
+            } else {
+                "POST"
+            },
+            status.as_u16(),
+            started.elapsed().as_millis()
+        ));
+        if !status.is_success() {
+            return Err(FetchError::Status {
+                url,
+                status: status.as_u16(),
+            });
+        }
+        response.text().await.map_err(connection)
+    }
+
+    /// Requests a TwiML document and parses it.
+    pub async fn fetch_twiml(
+        &self,
+        url: &str,
+        method: HttpMethod,
+        params: &[(String, String)],
+        auth_token: &str,
+    ) -> Result<Response, FetchError> {
+        let body = self.send(url, method, params, auth_token).await?;
+        twiml::parse(&body).map_err(|e| FetchError::Document {
+            url: url.to_string(),
+            reason: e.to_string(),
+        })
+    }
+}

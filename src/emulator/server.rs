@@ -1,0 +1,109 @@
+//! Starting and stopping the emulator on a listener the caller provides (tests and `run` bind
+//! `127.0.0.1:0`; the CLI binds the port it was given).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use super::clock::Clock;
+use super::config::EmulatorConfig;
+use super::engine::{CallEngine, EngineSettings};
+use super::log::EventLog;
+use super::rest::{router, RestState};
+use super::store::Store;
+
+/// Choices made by whoever starts the emulator, on top of its configuration file.
+#[derive(Debug, Clone, Default)]
+pub struct EmulatorOptions {
+    /// Overrides the configuration's `time_scale`.
+    pub time_scale: Option<f64>,
+    /// Overrides Twilio's 15 s webhook budget (tests of slow webhooks use less).
+    pub webhook_budget: Option<Duration>,
+    /// Where the event log goes.
+    pub log: EventLog,
+}
+
+/// A running emulator.
+pub struct RunningEmulator {
+    /// `http://127.0.0.1:<port>`: the API base URL to give Twilio clients.
+    pub base_url: String,
+    /// Every call, message and recording.
+    pub store: Store,
+    engine: CallEngine,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// Why the emulator could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The listener has no local address.
+    #[error("cannot read the listening address: {0}")]
+    Address(#[from] std::io::Error),
+    /// The configuration asks for something the engine cannot do.
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+/// Serves the emulator on `listener` until [`RunningEmulator::stop`].
+pub async fn start(
+    listener: TcpListener,
+    config: EmulatorConfig,
+    options: EmulatorOptions,
+) -> Result<RunningEmulator, StartError> {
+    let address = listener.local_addr()?;
+    let base_url = format!("http://{address}");
+    let mut settings = EngineSettings::from_config(&config).map_err(StartError::Unsupported)?;
+    if let Some(budget) = options.webhook_budget {
+        settings.webhook_budget = budget;
+    }
+    let clock = Clock::new(options.time_scale.unwrap_or(config.time_scale));
+    let store = Store::default();
+    let engine = CallEngine::new(settings, store.clone(), clock, options.log.clone());
+    let app = router(RestState {
+        config: Arc::new(config),
+        store: store.clone(),
+        clock,
+        control: Arc::new(engine.clone()),
+    });
+    let (shutdown, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    Ok(RunningEmulator {
+        base_url,
+        store,
+        engine,
+        shutdown: Some(shutdown),
+        server,
+    })
+}
+
+impl RunningEmulator {
+    /// How many calls are still running.
+    pub fn live_calls(&self) -> usize {
+        self.engine.live_calls()
+    }
+
+    /// Stops serving and waits for the server to finish.
+    pub async fn stop(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        let _ = (&mut self.server).await;
+    }
+}
+
+impl Drop for RunningEmulator {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}

@@ -1,0 +1,661 @@
+//! The emulator end to end: real HTTP, real signatures, two TwiML applications talking.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use ivr_test::emulator::config::{EmulatorConfig, NumberBehaviour, NumberConfig};
+use ivr_test::emulator::server::{start, EmulatorOptions, RunningEmulator};
+
+use crate::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
+
+pub const ACCOUNT: &str = "AC0123456789abcdef0123456789abcdef";
+pub const TOKEN: &str = "emulator-test-token";
+pub const CALLER: &str = "+15005550006";
+pub const IVR: &str = "+15551230001";
+
+/// An emulator with one account, the caller ID, and `numbers`, running 20 times faster.
+pub async fn emulator(numbers: Vec<(&str, NumberConfig)>) -> RunningEmulator {
+    let mut config = EmulatorConfig::with_account(ACCOUNT, TOKEN);
+    config.caller_ids = vec![CALLER.into()];
+    config.numbers = numbers
+        .into_iter()
+        .map(|(n, c)| (n.to_string(), c))
+        .collect();
+    config.calls_per_second = 100.0;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let options = EmulatorOptions {
+        time_scale: Some(20.0),
+        webhook_budget: Some(Duration::from_secs(2)),
+        // Shown with --nocapture, to follow a failing test's calls.
+        log: ivr_test::emulator::log::EventLog::new(true, |l| eprintln!("[emulator] {l}")),
+    };
+    start(listener, config, options).await.expect("start")
+}
+
+/// A number answered by an IVR at `url`.
+pub fn ivr_at(url: String) -> NumberConfig {
+    NumberConfig {
+        voice_url: Some(url),
+        ..NumberConfig::default()
+    }
+}
+
+/// A number with a fixed behaviour.
+pub fn behaving(behaviour: NumberBehaviour) -> NumberConfig {
+    NumberConfig {
+        behaviour,
+        ..NumberConfig::default()
+    }
+}
+
+/// `POST Calls.json` with form pairs; returns status and JSON.
+pub async fn create_call(base: &str, form: &[(&str, &str)]) -> (u16, serde_json::Value) {
+    post(base, "Calls.json", form).await
+}
+
+/// A form POST to an account resource.
+pub async fn post(base: &str, resource: &str, form: &[(&str, &str)]) -> (u16, serde_json::Value) {
+    let response = reqwest::Client::new()
+        .post(format!("{base}/2010-04-01/Accounts/{ACCOUNT}/{resource}"))
+        .basic_auth(ACCOUNT, Some(TOKEN))
+        .form(form)
+        .send()
+        .await
+        .expect("request");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or_default())
+}
+
+/// A GET of an account resource.
+pub async fn get(base: &str, resource: &str) -> serde_json::Value {
+    reqwest::Client::new()
+        .get(format!("{base}/2010-04-01/Accounts/{ACCOUNT}/{resource}"))
+        .basic_auth(ACCOUNT, Some(TOKEN))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json")
+}
+
+/// Waits (bounded) until the call has a terminal status; returns its JSON.
+pub async fn wait_until_ended(base: &str, sid: &str) -> serde_json::Value {
+    for _ in 0..500 {
+        let call = get(base, &format!("Calls/{sid}.json")).await;
+        if matches!(
+            call["status"].as_str(),
+            Some("completed" | "busy" | "failed" | "no-answer" | "canceled")
+        ) {
+            return call;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("call {sid} did not end");
+}
+
+fn listen(action: &str) -> String {
+    format!(
+        r#"<Response><Gather input="speech" action="{action}" speechTimeout="auto" timeout="4" actionOnEmptyResult="true"/></Response>"#
+    )
+}
+
+#[tokio::test]
+async fn a_caller_and_an_ivr_hold_a_conversation() {
+    // The IVR: a menu by keys or speech that times out into a reprompt, a name by speech, an SMS.
+    let emulator_base = Arc::new(std::sync::Mutex::new(String::new()));
+    let sms_base = emulator_base.clone();
+    let ivr = TwimlAppBuilder::new(TOKEN)
+        .twiml(
+            "/voice",
+            r#"<Response>
+                 <Gather input="speech dtmf" action="/menu" numDigits="1" timeout="3" speechTimeout="auto">
+                   <Say>Welcome to Acme. Press one for sales.</Say>
+                 </Gather>
+                 <Say>Sorry, I did not get that.</Say>
+                 <Redirect>/voice</Redirect>
+               </Response>"#,
+        )
+        .route("/menu", |r: &Received| {
+            Reply::Twiml(if r.param("Digits") == "1" {
+                r#"<Response><Say>Sales. Please say your name.</Say><Gather input="speech" action="/name" speechTimeout="auto" timeout="4"/></Response>"#.into()
+            } else {
+                "<Response><Redirect>/voice</Redirect></Response>".into()
+            })
+        })
+        .route("/name", move |r: &Received| {
+            let base = sms_base.lock().expect("lock").clone();
+            let to = r.param("From").to_string();
+            tokio::spawn(async move {
+                post(&base, "Messages.json", &[("To", &to), ("From", IVR), ("Body", "Your sales code is 4711")]).await;
+            });
+            Reply::Twiml(format!(
+                "<Response><Say>Thanks {}. We sent you a text. Goodbye.</Say><Hangup/></Response>",
+                r.param("SpeechResult").trim_end_matches('.')
+            ))
+        })
+        .start()
+        .await;
+
+    // The caller: listens, stays silent once (so the IVR times out), then presses 1 and speaks.
+    let welcomes = Arc::new(AtomicUsize::new(0));
+    let seen = welcomes.clone();
+    let caller = TwimlAppBuilder::new(TOKEN)
+        .twiml("/start", &listen("/heard"))
+        .route("/heard", move |r: &Received| {
+            let heard = r.param("SpeechResult");
+            // The reprompt and the repeated welcome follow each other closely, so they arrive
+            // as one utterance, as with a real recogniser.
+            Reply::Twiml(if heard.contains("Welcome") && seen.fetch_add(1, Ordering::SeqCst) == 1 {
+                r#"<Response><Play digits="1"/><Gather input="speech" action="/heard" speechTimeout="auto" timeout="4"/></Response>"#.into()
+            } else if heard.starts_with("Sales") {
+                r#"<Response><Say>John Smith</Say><Gather input="speech" action="/heard" speechTimeout="auto" timeout="4"/></Response>"#.into()
+            } else {
+                listen("/heard")
+            })
+        })
+        .route("/status", |_| Reply::Status(204))
+        .start()
+        .await;
+
+    let emulator = emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
+    *emulator_base.lock().expect("lock") = emulator.base_url.clone();
+    let (status, call) = create_call(
+        &emulator.base_url,
+        &[
+            ("To", IVR),
+            ("From", CALLER),
+            ("Url", &caller.url("/start")),
+            ("StatusCallback", &caller.url("/status")),
+            ("StatusCallbackEvent", "initiated"),
+            ("StatusCallbackEvent", "ringing"),
+            ("StatusCallbackEvent", "answered"),
+            ("StatusCallbackEvent", "completed"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 201, "{call}");
+    let sid = call["sid"].as_str().expect("sid").to_string();
+    let ended = wait_until_ended(&emulator.base_url, &sid).await;
+    assert_eq!(ended["status"], "completed");
+
+    // Speech both ways, with the recogniser's formatting.
+    let heard: Vec<String> = caller
+        .received_at("/heard")
+        .iter()
+        .map(|r| r.param("SpeechResult").to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    assert!(
+        heard.contains(&"Welcome to Acme. Press 1 for sales.".to_string()),
+        "{heard:?}"
+    );
+    assert!(
+        heard
+            .iter()
+            .any(|h| h.starts_with("Sorry, I did not get that.")),
+        "the IVR's Gather timed out and fell through: {heard:?}"
+    );
+    assert_eq!(
+        ivr.received_at("/voice").len(),
+        2,
+        "the reprompt redirected to /voice"
+    );
+    let menu = ivr.received_at("/menu");
+    assert_eq!(
+        menu.last().map(|r| r.param("Digits")),
+        Some("1"),
+        "digits reached the IVR"
+    );
+    let name = ivr.received_at("/name");
+    assert_eq!(name[0].param("SpeechResult"), "John Smith.");
+    assert!(name[0].param("Confidence").parse::<f64>().is_ok());
+    // The IVR leg sees an inbound call from the caller.
+    let first = &ivr.received_at("/voice")[0];
+    assert_eq!(
+        (
+            first.param("Direction"),
+            first.param("From"),
+            first.param("To")
+        ),
+        ("inbound", CALLER, IVR)
+    );
+
+    // The SMS the IVR sent is listed for the caller.
+    let mut listed = serde_json::Value::Null;
+    for _ in 0..100 {
+        listed = get(
+            &emulator.base_url,
+            &format!("Messages.json?To={}", CALLER.replace('+', "%2B")),
+        )
+        .await;
+        if listed["messages"].as_array().is_some_and(|m| !m.is_empty()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        listed["messages"][0]["body"], "Your sales code is 4711",
+        "{listed}"
+    );
+
+    // Every webhook was signed; status callbacks arrived in order with sequence numbers.
+    for r in ivr.received().iter().chain(caller.received().iter()) {
+        assert!(r.signed, "unsigned request to {}: {:?}", r.path, r.params);
+    }
+    let callbacks = caller
+        .wait_for("four status callbacks", |r| {
+            r.iter().filter(|x| x.path == "/status").count() == 4
+        })
+        .await;
+    let statuses: Vec<(String, String)> = callbacks
+        .iter()
+        .filter(|r| r.path == "/status")
+        .map(|r| {
+            (
+                r.param("CallStatus").to_string(),
+                r.param("SequenceNumber").to_string(),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, String)> = [
+        ("initiated", "0"),
+        ("ringing", "1"),
+        ("in-progress", "2"),
+        ("completed", "3"),
+    ]
+    .iter()
+    .map(|(s, n)| (s.to_string(), n.to_string()))
+    .collect();
+    assert_eq!(statuses, expected);
+    let completed = callbacks
+        .iter()
+        .rfind(|r| r.path == "/status")
+        .expect("completed");
+    assert!(completed.param("CallDuration").parse::<u64>().is_ok());
+    assert_eq!(completed.param("CallbackSource"), "call-progress-events");
+    assert!(!completed.param("Timestamp").is_empty());
+
+    // The ledger shows the call ended, with both legs' transcripts.
+    let ledger: serde_json::Value = reqwest::get(format!("{}/_emulator/calls", emulator.base_url))
+        .await
+        .expect("ledger")
+        .json()
+        .await
+        .expect("json");
+    let entry = &ledger[0];
+    assert_eq!(entry["status"], "completed");
+    let transcript = entry["transcript"].to_string();
+    for line in [
+        "presses: 1",
+        "gathered digits: 1",
+        "says: John Smith",
+        "heard: John Smith.",
+        // The IVR hangs up right after this, so the caller's Gather ends with the call.
+        "says: Thanks John Smith. We sent you a text. Goodbye.",
+        "hangs up",
+    ] {
+        assert!(
+            transcript.contains(line),
+            "{line:?} missing in {transcript}"
+        );
+    }
+    assert_eq!(emulator.live_calls(), 0);
+}
+
+/// Places a call from a caller app that only listens; returns the ended call and the callbacks.
+async fn call_and_end(
+    emulator: &RunningEmulator,
+    to: &str,
+    extra: &[(&str, &str)],
+) -> (serde_json::Value, TwimlApp) {
+    let caller = TwimlAppBuilder::new(TOKEN)
+        .twiml("/start", &listen("/heard"))
+        .twiml("/heard", &listen("/heard"))
+        .twiml(
+            "/fallback",
+            "<Response><Say>Fallback speaking.</Say></Response>",
+        )
+        .route("/status", |_| Reply::Status(204))
+        .start()
+        .await;
+    let start = caller.url("/start");
+    let status = caller.url("/status");
+    let mut form = vec![
+        ("To", to),
+        ("From", CALLER),
+        ("Url", start.as_str()),
+        ("StatusCallback", status.as_str()),
+        ("StatusCallbackEvent", "ringing"),
+        ("StatusCallbackEvent", "completed"),
+    ];
+    form.extend_from_slice(extra);
+    let (code, call) = create_call(&emulator.base_url, &form).await;
+    assert_eq!(code, 201, "{call}");
+    let ended = wait_until_ended(&emulator.base_url, call["sid"].as_str().expect("sid")).await;
+    caller
+        .wait_for("the completed callback", |r| {
+            r.iter().any(|x| {
+                x.path == "/status"
+                    && x.param("CallStatus") == ended["status"].as_str().unwrap_or("")
+            })
+        })
+        .await;
+    (ended, caller)
+}
+
+fn final_callback(app: &TwimlApp) -> Received {
+    app.received_at("/status").pop().expect("a status callback")
+}
+
+#[tokio::test]
+async fn numbers_that_do_not_answer_end_with_their_status_at_once() {
+    let emulator = emulator(vec![
+        ("+15551230002", behaving(NumberBehaviour::Busy)),
+        ("+15551230003", behaving(NumberBehaviour::NoAnswer)),
+        ("+15551230004", behaving(NumberBehaviour::Failed)),
+        (
+            "+15551230005",
+            NumberConfig {
+                answer_after_rings: Some(5),
+                ..ivr_at("http://127.0.0.1:9/never".into())
+            },
+        ),
+    ])
+    .await;
+    for (to, status, sip, extra) in [
+        ("+15551230002", "busy", "486", &[][..]),
+        ("+15551230003", "no-answer", "487", &[("Timeout", "10")][..]),
+        ("+15551230004", "failed", "503", &[][..]),
+        ("+15551239999", "failed", "404", &[][..]),
+        // Five rings (30 s) do not fit in a 10 s Timeout.
+        ("+15551230005", "no-answer", "487", &[("Timeout", "10")][..]),
+    ] {
+        let (ended, caller) = call_and_end(&emulator, to, extra).await;
+        assert_eq!(ended["status"], status, "{to}");
+        let last = final_callback(&caller);
+        assert_eq!(
+            (last.param("CallStatus"), last.param("SipResponseCode")),
+            (status, sip),
+            "{to}"
+        );
+        assert_eq!(last.param("CallDuration"), "0");
+        assert!(
+            caller.received_at("/start").is_empty(),
+            "{to}: no TwiML is fetched for an unanswered call"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_number_that_hangs_up_after_some_seconds() {
+    let ivr = TwimlAppBuilder::new(TOKEN)
+        .twiml("/voice", r#"<Response><Pause length="60"/></Response>"#)
+        .start()
+        .await;
+    let emulator = emulator(vec![(
+        IVR,
+        NumberConfig {
+            hang_up_after_secs: Some(3),
+            ..ivr_at(ivr.url("/voice"))
+        },
+    )])
+    .await;
+    let (ended, _) = call_and_end(&emulator, IVR, &[]).await;
+    assert_eq!(ended["status"], "completed");
+    let duration: u64 = ended["duration"]
+        .as_str()
+        .expect("duration")
+        .parse()
+        .expect("number");
+    assert!((2..=5).contains(&duration), "{ended}");
+}
+
+#[tokio::test]
+async fn failing_ivr_webhooks_play_the_application_error_or_use_the_fallback() {
+    let ivr = TwimlAppBuilder::new(TOKEN)
+        .route("/slow", |_| {
+            Reply::Slow(
+                Duration::from_secs(4),
+                "<Response><Say>late</Say></Response>".into(),
+            )
+        })
+        .route("/broken", |_| Reply::Status(500))
+        .twiml("/invalid", "<Response><Say>unclosed</Response>")
+        .twiml(
+            "/fallback",
+            "<Response><Say>The fallback answers.</Say></Response>",
+        )
+        .start()
+        .await;
+    let emulator = emulator(vec![
+        ("+15551230011", ivr_at(ivr.url("/slow"))),
+        ("+15551230012", ivr_at(ivr.url("/broken"))),
+        (
+            "+15551230013",
+            NumberConfig {
+                voice_fallback_url: Some(ivr.url("/fallback")),
+                ..ivr_at(ivr.url("/invalid"))
+            },
+        ),
+    ])
+    .await;
+    for (to, code, said) in [
+        (
+            "+15551230011",
+            "11205",
+            "We're sorry, an application error has occurred. Goodbye.",
+        ),
+        (
+            "+15551230012",
+            "11200",
+            "We're sorry, an application error has occurred. Goodbye.",
+        ),
+        ("+15551230013", "12100", "The fallback answers."),
+    ] {
+        let (ended, _) = call_and_end(&emulator, to, &[]).await;
+        assert_eq!(ended["status"], "completed");
+        // The IVR leg's last words end the call before the caller's Gather completes (as on
+        // Twilio, a Gather cut off by a hang-up posts nothing), so the ledger shows them.
+        let ledger: serde_json::Value =
+            reqwest::get(format!("{}/_emulator/calls", emulator.base_url))
+                .await
+                .expect("ledger")
+                .json()
+                .await
+                .expect("json");
+        let entry = ledger
+            .as_array()
+            .and_then(|calls| calls.iter().find(|c| c["to"] == to))
+            .expect("ledger entry")
+            .to_string();
+        assert!(entry.contains(&format!("error {code}")), "{to}: {entry}");
+        assert!(entry.contains(&format!("says: {said}")), "{to}: {entry}");
+    }
+    let fallback = ivr.received_at("/fallback");
+    assert_eq!(fallback[0].param("ErrorCode"), "12100");
+    assert!(fallback[0].param("ErrorUrl").ends_with("/invalid"));
+}
+
+#[tokio::test]
+async fn the_rest_api_hangs_up_and_redirects_live_calls() {
+    let ivr = TwimlAppBuilder::new(TOKEN)
+        .twiml(
+            "/voice",
+            r#"<Response><Gather input="speech" timeout="60" action="/voice"/></Response>"#,
+        )
+        .start()
+        .await;
+    let caller = TwimlAppBuilder::new(TOKEN)
+        .twiml("/start", r#"<Response><Pause length="120"/></Response>"#)
+        .twiml(
+            "/next",
+            "<Response><Say>Redirected hello</Say><Pause length=\"120\"/></Response>",
+        )
+        .start()
+        .await;
+    let emulator = emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
+    let (_, call) = create_call(
+        &emulator.base_url,
+        &[
+            ("To", IVR),
+            ("From", CALLER),
+            ("Url", &caller.url("/start")),
+        ],
+    )
+    .await;
+    let sid = call["sid"].as_str().expect("sid").to_string();
+    caller
+        .wait_for("the call to start", |r| !r.is_empty())
+        .await;
+    let (code, _) = post(
+        &emulator.base_url,
+        &format!("Calls/{sid}.json"),
+        &[("Url", &caller.url("/next"))],
+    )
+    .await;
+    assert_eq!(code, 200);
+    ivr.wait_for("the IVR to hear the redirected leg", |r| {
+        r.iter()
+            .any(|x| x.param("SpeechResult") == "Redirected hello.")
+    })
+    .await;
+    let (code, _) = post(
+        &emulator.base_url,
+        &format!("Calls/{sid}.json"),
+        &[("Status", "completed")],
+    )
+    .await;
+    assert_eq!(code, 200);
+    let ended = wait_until_ended(&emulator.base_url, &sid).await;
+    assert_eq!(ended["status"], "completed");
+    let (code, body) = post(
+        &emulator.base_url,
+        &format!("Calls/{sid}.json"),
+        &[("Url", &caller.url("/next"))],
+    )
+    .await;
+    assert_eq!((code, body["code"].as_u64()), (400, Some(21220)));
+    assert_eq!(emulator.live_calls(), 0);
+}
+
+#[tokio::test]
+async fn a_call_cancelled_while_queued_fires_no_callbacks() {
+    let mut config = EmulatorConfig::with_account(ACCOUNT, TOKEN);
+    config.caller_ids = vec![CALLER.into()];
+    config.numbers = [(IVR.to_string(), behaving(NumberBehaviour::NoAnswer))].into();
+    config.calls_per_second = 0.05; // one call per 20 s of emulated time
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let emulator = start(
+        listener,
+        config,
+        EmulatorOptions {
+            time_scale: Some(1.0),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("start");
+    let status = TwimlAppBuilder::new(TOKEN)
+        .route("/status", |_| Reply::Status(204))
+        .start()
+        .await;
+    let mut sids = Vec::new();
+    for _ in 0..2 {
+        let (_, call) = create_call(
+            &emulator.base_url,
+            &[
+                ("To", IVR),
+                ("From", CALLER),
+                ("Twiml", "<Response><Hangup/></Response>"),
+                ("StatusCallback", &status.url("/status")),
+                ("StatusCallbackEvent", "initiated"),
+                ("StatusCallbackEvent", "completed"),
+            ],
+        )
+        .await;
+        sids.push(call["sid"].as_str().expect("sid").to_string());
+    }
+    let (code, _) = post(
+        &emulator.base_url,
+        &format!("Calls/{}.json", sids[1]),
+        &[("Status", "canceled")],
+    )
+    .await;
+    assert_eq!(code, 200);
+    let ended = wait_until_ended(&emulator.base_url, &sids[1]).await;
+    assert_eq!(ended["status"], "canceled");
+    post(
+        &emulator.base_url,
+        &format!("Calls/{}.json", sids[0]),
+        &[("Status", "canceled")],
+    )
+    .await;
+    wait_until_ended(&emulator.base_url, &sids[0]).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let second: Vec<Received> = status
+        .received()
+        .into_iter()
+        .filter(|r| r.param("CallSid") == sids[1])
+        .collect();
+    assert!(
+        second.is_empty(),
+        "a call cancelled while queued fires no callbacks: {second:?}"
+    );
+}
+
+#[tokio::test]
+async fn reject_record_and_dial() {
+    let ivr = TwimlAppBuilder::new(TOKEN)
+        .twiml("/busy", r#"<Response><Reject reason="busy"/></Response>"#)
+        .twiml("/reject", "<Response><Reject/></Response>")
+        .twiml(
+            "/agent",
+            "<Response><Say>Connecting you to an agent.</Say><Dial>+15557654321</Dial></Response>",
+        )
+        .start()
+        .await;
+    let emulator = emulator(vec![
+        ("+15551230021", ivr_at(ivr.url("/busy"))),
+        ("+15551230022", ivr_at(ivr.url("/reject"))),
+        ("+15551230023", ivr_at(ivr.url("/agent"))),
+    ])
+    .await;
+    let (busy, _) = call_and_end(&emulator, "+15551230021", &[]).await;
+    assert_eq!(busy["status"], "busy");
+    let (rejected, _) = call_and_end(&emulator, "+15551230022", &[]).await;
+    assert_eq!(rejected["status"], "no-answer");
+    let (agent, caller) = call_and_end(&emulator, "+15551230023", &[("Record", "true")]).await;
+    assert_eq!(agent["status"], "completed");
+    let last = final_callback(&caller);
+    assert!(
+        last.param("RecordingUrl").contains("/Recordings/RE"),
+        "{:?}",
+        last.params
+    );
+    let recordings = get(
+        &emulator.base_url,
+        &format!(
+            "Calls/{}/Recordings.json",
+            agent["sid"].as_str().unwrap_or("")
+        ),
+    )
+    .await;
+    assert_eq!(
+        recordings["recordings"].as_array().map(Vec::len),
+        Some(1),
+        "{recordings}"
+    );
+    let ledger = reqwest::get(format!("{}/_emulator/calls", emulator.base_url))
+        .await
+        .expect("ledger")
+        .text()
+        .await
+        .expect("text");
+    assert!(ledger.contains("transferred to +15557654321"), "{ledger}");
+}
