@@ -659,3 +659,102 @@ async fn reject_record_and_dial() {
         .expect("text");
     assert!(ledger.contains("transferred to +15557654321"), "{ledger}");
 }
+
+#[tokio::test]
+async fn official_python_library_works_against_the_emulator() {
+    let has_library = std::process::Command::new("python3")
+        .args(["-c", "import twilio"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_library {
+        // CI installs it (.ci/run) and sets this, so there the test cannot be skipped.
+        assert!(
+            std::env::var_os("IVR_TEST_REQUIRE_PYTHON_TWILIO").is_none(),
+            "the twilio Python library is required here: pip install twilio"
+        );
+        eprintln!("skipped: the twilio Python library is not installed (pip install twilio)");
+        return;
+    }
+    let ivr = TwimlAppBuilder::new(TOKEN)
+        .twiml(
+            "/voice",
+            r#"<Response><Say>Hello from the IVR.</Say><Pause length="120"/></Response>"#,
+        )
+        .start()
+        .await;
+    let caller = TwimlAppBuilder::new(TOKEN)
+        .twiml("/start", &listen("/heard"))
+        .twiml("/heard", r#"<Response><Pause length="120"/></Response>"#)
+        .route("/status", |_| Reply::Status(204))
+        .start()
+        .await;
+    let emulator = emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
+
+    // One call whose webhooks (TwiML and callbacks, GET and POST) the library then validates.
+    let (_, call) = create_call(
+        &emulator.base_url,
+        &[
+            ("To", IVR),
+            ("From", CALLER),
+            ("Url", &caller.url("/start?step=1&b=x y")),
+            ("StatusCallback", &caller.url("/status")),
+            ("StatusCallbackEvent", "answered"),
+        ],
+    )
+    .await;
+    caller
+        .wait_for("the caller to hear the IVR", |r| {
+            r.iter().any(|x| x.path == "/heard")
+        })
+        .await;
+    let sid = call["sid"].as_str().expect("sid").to_string();
+    post(
+        &emulator.base_url,
+        &format!("Calls/{sid}.json"),
+        &[("Status", "completed")],
+    )
+    .await;
+    wait_until_ended(&emulator.base_url, &sid).await;
+    let webhooks: Vec<serde_json::Value> = caller
+        .received()
+        .iter()
+        .chain(ivr.received().iter())
+        .map(|r| serde_json::json!({"url": r.url, "params": r.params, "signature": r.signature}))
+        .collect();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let webhooks_file = dir.path().join("webhooks.json");
+    std::fs::write(
+        &webhooks_file,
+        serde_json::to_string(&webhooks).expect("json"),
+    )
+    .expect("write");
+
+    let args = serde_json::json!({
+        "base_url": emulator.base_url,
+        "account_sid": ACCOUNT,
+        "auth_token": TOKEN,
+        "from": CALLER,
+        "to": IVR,
+        "twiml_url": caller.url("/heard"),
+        "callback_url": caller.url("/status"),
+        "webhooks_file": webhooks_file,
+    })
+    .to_string();
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/twilio_library.py");
+    let output = tokio::process::Command::new("python3")
+        .arg(script)
+        .arg(args)
+        .output()
+        .await
+        .expect("run python3");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    eprintln!("{stdout}");
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+    assert!(!stdout.contains("FAIL"), "{stdout}");
+}

@@ -15,6 +15,10 @@ use ivr_test::twilio::signature;
 /// One request the application received.
 #[derive(Debug, Clone)]
 pub struct Received {
+    /// The full URL requested.
+    pub url: String,
+    /// The `X-Twilio-Signature` header as sent.
+    pub signature: String,
     /// Path without the query.
     pub path: String,
     /// Form (POST) or query (GET) parameters.
@@ -141,6 +145,8 @@ async fn handle(
     let signed = signature::validate(&state.token, &url, &signed_params, given);
     let params = if method == Method::POST { form } else { query };
     let received = Received {
+        url: url.clone(),
+        signature: given.to_string(),
         path: uri.path().to_string(),
         params,
         signed,
