@@ -758,3 +758,72 @@ async fn official_python_library_works_against_the_emulator() {
     assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
     assert!(!stdout.contains("FAIL"), "{stdout}");
 }
+
+#[test]
+fn the_emulator_command_serves_until_sigterm() {
+    use std::io::{BufRead, BufReader};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ivr-test"))
+        .args([
+            "emulator",
+            "--port",
+            "0",
+            "--config",
+            "fixtures/emulator.json",
+            "--time-scale",
+            "10",
+        ])
+        .current_dir(root)
+        .env_clear()
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut first = String::new();
+    BufReader::new(stdout).read_line(&mut first).expect("read");
+    assert!(
+        first.starts_with("ivr-test emulator: Twilio API at http://127.0.0.1:"),
+        "{first}"
+    );
+    let base = first
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .and_then(|w| w.strip_suffix("/2010-04-01"))
+        .expect("base URL")
+        .to_string();
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let health = runtime.block_on(async {
+        reqwest::get(format!("{base}/_emulator/health"))
+            .await
+            .map(|r| r.status().as_u16())
+    });
+    assert_eq!(health.ok(), Some(200));
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(0));
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut stderr)
+        .expect("read");
+    assert!(stderr.contains("stopping"), "{stderr}");
+    assert!(
+        !stderr.contains("emulator-example-token"),
+        "the auth token leaked: {stderr}"
+    );
+}
+
+#[test]
+fn the_emulator_command_refuses_a_bad_configuration() {
+    let project = crate::harness::Project::new().file(
+        "emu.json",
+        r#"{"accounts": [], "numbers": {"x": {"behaviour": "maybe"}}}"#,
+    );
+    let out = project
+        .run(&["emulator", "--config", "emu.json"])
+        .expect_code(2);
+    assert!(out.stderr.contains("emu.json"), "{}", out.stderr);
+}
