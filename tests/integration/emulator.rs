@@ -827,3 +827,94 @@ fn the_emulator_command_refuses_a_bad_configuration() {
         .expect_code(2);
     assert!(out.stderr.contains("emu.json"), "{}", out.stderr);
 }
+
+#[tokio::test]
+async fn keys_barge_in_and_end_at_the_finish_key() {
+    // A 60-word prompt takes 24 s (1.2 s at 20x); keys pressed at once must cut it short.
+    let long_prompt = "please listen carefully as our menu options have changed ".repeat(7);
+    let ivr = TwimlAppBuilder::new(TOKEN)
+        .twiml(
+            "/voice",
+            &format!(r#"<Response><Gather input="dtmf" action="/keys" timeout="5"><Say>{long_prompt}</Say></Gather></Response>"#),
+        )
+        .twiml("/keys", "<Response><Hangup/></Response>")
+        .start()
+        .await;
+    let emulator = emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
+    let started = std::time::Instant::now();
+    let (ended, _) = call_and_end(&emulator, IVR, &[("SendDigits", "ww1234#9")]).await;
+    assert_eq!(ended["status"], "completed");
+    let keys = ivr.received_at("/keys");
+    assert_eq!(
+        keys[0].param("Digits"),
+        "1234",
+        "the finish key is not part of Digits"
+    );
+    assert_eq!(keys[0].param("FinishedOnKey"), "#");
+    assert!(
+        started.elapsed() < Duration::from_millis(1100),
+        "the prompt was not interrupted: {:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn time_limit_ends_a_call() {
+    let ivr = TwimlAppBuilder::new(TOKEN)
+        .twiml("/voice", r#"<Response><Pause length="600"/></Response>"#)
+        .start()
+        .await;
+    let emulator = emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
+    let (ended, _) = call_and_end(&emulator, IVR, &[("TimeLimit", "4")]).await;
+    assert_eq!(ended["status"], "completed");
+    let duration: u64 = ended["duration"]
+        .as_str()
+        .expect("duration")
+        .parse()
+        .expect("number");
+    assert!((3..=6).contains(&duration), "{ended}");
+}
+
+#[tokio::test]
+async fn recogniser_noise_from_the_configuration_changes_what_is_heard() {
+    // The IVR pauses before hanging up, so the caller's Gather completes.
+    let ivr = TwimlAppBuilder::new(TOKEN)
+        .twiml("/voice", r#"<Response><Say>I want to hear about sales for my account to see the balance</Say><Pause length="5"/><Hangup/></Response>"#)
+        .start()
+        .await;
+    let mut config = EmulatorConfig::with_account(ACCOUNT, TOKEN);
+    config.caller_ids = vec![CALLER.into()];
+    config.numbers = [(IVR.to_string(), ivr_at(ivr.url("/voice")))].into();
+    config.recogniser.noise = 1.0;
+    config.recogniser.seed = 7;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let noisy = start(
+        listener,
+        config,
+        EmulatorOptions {
+            time_scale: Some(20.0),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("start");
+    let (_, caller) = call_and_end(&noisy, IVR, &[]).await;
+    let heard: Vec<String> = caller
+        .received_at("/heard")
+        .iter()
+        .map(|r| r.param("SpeechResult").to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    assert_eq!(heard.len(), 1, "{heard:?}");
+    assert_ne!(
+        heard[0],
+        "I want to hear about sales for my account to see the balance."
+    );
+    let confidence: f64 = caller.received_at("/heard")[0]
+        .param("Confidence")
+        .parse()
+        .unwrap_or(1.0);
+    assert!(confidence < 0.92, "{confidence}");
+}
