@@ -9,6 +9,8 @@
 //! | [`convo`] | BotiumScript: the nom grammar, the step builder, file discovery, partial convos, utterances, diagnostics |
 //! | [`matching`] | Botium's matching modes and normalisation, the speech-tolerant layer, similarity scores |
 //! | [`check`] | `ivr-test check`: validate configuration and scripts, report in human or JSON form |
+//! | [`twilio`] | Twilio's wire protocol: signatures, TwiML documents (parse and write), SIDs, dates, errors |
+//! | [`emulator`] | `ivr-test emulator`: a local Twilio-compatible REST API, call engine and TwiML interpreter |
 //! | [`exit_code`] | the named exit codes |
 //! | [`js_text`] | JavaScript's whitespace rules, which Botium's parsing and matching follow |
 //!
@@ -20,6 +22,11 @@
 //! *.convo.txt, *.pconvo.txt,       v                         v
 //! *.utterances.txt  --------> convo::load  --> Suite --> check (report, exit code)
 //!                             (grammar -> steps -> includes -> expansion), every error collected
+//!
+//! Twilio client (REST) --> emulator::rest --CallControl--> emulator::engine (a task per call)
+//!                                                           caller leg <-bridge-> callee leg
+//!                                                           (TwiML via twilio::twiml, signed
+//!                                                            webhooks via twilio::signature)
 //! ```
 //!
 //! The library never exits the process and keeps no global state: I/O (paths, environment,
