@@ -581,6 +581,12 @@ async fn a_call_cancelled_while_queued_fires_no_callbacks() {
         .await;
         sids.push(call["sid"].as_str().expect("sid").to_string());
     }
+    // Beyond the calls-per-second limit, the second call waits in the queue.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let waiting = get(&emulator.base_url, &format!("Calls/{}.json", sids[1])).await;
+    assert_eq!(waiting["status"], "queued", "{waiting}");
+    let first = get(&emulator.base_url, &format!("Calls/{}.json", sids[0])).await;
+    assert_ne!(first["status"], "queued", "{first}");
     let (code, _) = post(
         &emulator.base_url,
         &format!("Calls/{}.json", sids[1]),
