@@ -51,7 +51,8 @@ pub struct Extension {
 }
 
 /// A secret value (auth token, password): never printed, not even by `Debug`.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(transparent)]
 pub struct Secret(String);
 
 impl Secret {

@@ -25,34 +25,8 @@ use json_positions::{child_path, json_positions, line_start};
 /// Seconds of one ring cycle (North American cadence: 2 s tone, 4 s silence).
 pub const RING_CYCLE_SECS: u32 = 6;
 
-/// An auth token; never shown by `Debug` or `Display`.
-#[derive(Clone, PartialEq, Eq, Deserialize)]
-#[serde(transparent)]
-pub struct AuthToken(String);
-
-impl AuthToken {
-    /// Wraps a token.
-    pub fn new(token: impl Into<String>) -> AuthToken {
-        AuthToken(token.into())
-    }
-
-    /// The secret itself, for comparing credentials and signing webhooks only.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for AuthToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("AuthToken(***)")
-    }
-}
-
-impl fmt::Display for AuthToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
+/// An account's auth token: the crate's [`Secret`](crate::config::Secret), never printed.
+pub use crate::config::Secret as AuthToken;
 
 /// An account the REST API authenticates (`AccountSid:AuthToken`).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
