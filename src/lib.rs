@@ -42,4 +42,5 @@ pub mod emulator;
 pub mod exit_code;
 pub mod js_text;
 pub mod matching;
+pub mod runner;
 pub mod twilio;

@@ -1,0 +1,163 @@
+//! What a run tells its reporters: test cases starting and ending, steps, transcript lines.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::convo::Sender;
+
+/// One thing that happened during a run, in order per test case.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunEvent {
+    /// The run begins.
+    RunStarted {
+        /// How many test cases will run.
+        test_cases: usize,
+        /// How many calls may be live at once.
+        parallel: usize,
+    },
+    /// A test case begins (its call is about to be placed).
+    TestStarted {
+        /// Position in the stable (name-sorted) order, from 0.
+        index: usize,
+        /// The test case's name.
+        name: String,
+    },
+    /// The call of a test case was created.
+    CallPlaced {
+        /// The test case.
+        index: usize,
+        /// Twilio's `CA...` SID.
+        call_sid: String,
+    },
+    /// A step of a test case begins.
+    StepStarted {
+        /// The test case.
+        index: usize,
+        /// The step.
+        step: StepRef,
+    },
+    /// Something was said, pressed or heard on a test case's call.
+    Transcript {
+        /// The test case.
+        index: usize,
+        /// The line.
+        entry: TranscriptEntry,
+    },
+    /// A test case ended.
+    TestFinished {
+        /// Its result.
+        result: TestResult,
+    },
+    /// The run ended.
+    RunFinished {
+        /// Totals.
+        summary: RunSummary,
+    },
+}
+
+/// Where a step stands in the scripts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepRef {
+    /// Botium's step tag (`Line 7`, `Partial/Line 3`).
+    pub tag: String,
+    /// `#me`, `#bot`, `#begin` or `#end`.
+    pub sender: Sender,
+    /// The file of the section header.
+    pub file: PathBuf,
+    /// The line of the section header.
+    pub line: usize,
+}
+
+/// Who a transcript line is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Speaker {
+    /// The test (the caller): said or pressed.
+    Caller,
+    /// The IVR, as heard by the recogniser.
+    Ivr,
+    /// The runner or the call itself (answered, hung up, SMS received...).
+    System,
+}
+
+/// One line of a test case's transcript.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TranscriptEntry {
+    /// Time since the call was placed.
+    pub at: Duration,
+    /// Who.
+    pub speaker: Speaker,
+    /// What was said, pressed, heard or happened.
+    pub text: String,
+    /// The recogniser's confidence, for heard speech.
+    pub confidence: Option<f64>,
+    /// For IVR speech: how long after the caller's last turn it came.
+    pub response_time: Option<Duration>,
+}
+
+/// Why a test case did not pass.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    /// The step that failed (none when the call never started).
+    pub step: Option<StepRef>,
+    /// What went wrong, in Botium's words where it has them.
+    pub message: String,
+    /// The expected text, for a text mismatch.
+    pub expected: Option<String>,
+    /// What was heard, for a text mismatch.
+    pub heard: Option<String>,
+    /// How close the heard text came (0..=1).
+    pub similarity: Option<f64>,
+    /// The recogniser's confidence in what it heard.
+    pub confidence: Option<f64>,
+    /// When in the call it failed.
+    pub at: Duration,
+}
+
+/// How a test case ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// Every step held.
+    Passed,
+    /// A step did not hold (exit code 1).
+    Failed(Failure),
+    /// Twilio, the network or the call itself failed, so there is no verdict (exit code 3).
+    Error(Failure),
+}
+
+/// A test case's result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestResult {
+    /// Position in the stable order, from 0.
+    pub index: usize,
+    /// The test case's name.
+    pub name: String,
+    /// The file it came from.
+    pub file: PathBuf,
+    /// Pass, fail or error.
+    pub verdict: Verdict,
+    /// Wall-clock time of the test case.
+    pub duration: Duration,
+    /// The call's SID, when a call was created.
+    pub call_sid: Option<String>,
+    /// Billed call time (answer to hang-up).
+    pub call_duration: Duration,
+    /// The recording, with `TWILIO_IVR_RECORD`.
+    pub recording_url: Option<String>,
+    /// Every line said, pressed or heard.
+    pub transcript: Vec<TranscriptEntry>,
+}
+
+/// Totals of a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunSummary {
+    /// Test cases that passed.
+    pub passed: usize,
+    /// Test cases that failed.
+    pub failed: usize,
+    /// Test cases without a verdict.
+    pub errors: usize,
+    /// Wall-clock time of the run.
+    pub duration: Duration,
+    /// Total billed call time.
+    pub call_time: Duration,
+}
