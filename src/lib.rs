@@ -44,3 +44,4 @@ pub mod js_text;
 pub mod matching;
 pub mod runner;
 pub mod twilio;
+pub mod webhook;

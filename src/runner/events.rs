@@ -6,6 +6,8 @@ use std::time::Duration;
 use crate::convo::Sender;
 
 /// One thing that happened during a run, in order per test case.
+// A result is sent once per test case, so boxing it would buy nothing measurable.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum RunEvent {
     /// The run begins.

@@ -7,3 +7,4 @@ mod corpus;
 mod emulator;
 mod harness;
 mod twiml_app;
+mod webhook;

@@ -1,0 +1,156 @@
+//! The TwiML a webhook answers with: the actions the step engine queued, in script order, then
+//! a listening `<Gather>`, so the IVR's next words are always heard (no deaf window).
+
+use crate::config::{SpeechTimeout as CapsSpeechTimeout, TwilioCaps};
+use crate::twilio::twiml::{Gather, HttpMethod, Play, Response, Say, SpeechTimeout, Verb};
+
+use super::turns::Action;
+
+/// How the runner listens and speaks, from the `TWILIO_IVR_*` capabilities.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Voice {
+    /// `TWILIO_IVR_LANGUAGE_CODE`: recognition and speech language.
+    pub language: String,
+    /// `TWILIO_IVR_VOICE`.
+    pub voice: Option<String>,
+    /// `TWILIO_IVR_SPEECH_MODEL`.
+    pub speech_model: Option<String>,
+    /// `TWILIO_IVR_SPEECH_MODEL_ENHANCED` (sent only with `phone_call`, as Twilio accepts it).
+    pub enhanced: bool,
+    /// `TWILIO_IVR_SPEECH_TIMEOUT`.
+    pub speech_timeout: Option<CapsSpeechTimeout>,
+    /// Seconds the `<Gather>` waits for speech to begin.
+    pub gather_timeout: u32,
+    /// Words and phrases the recogniser should expect (filled from the expected texts).
+    pub hints: Vec<String>,
+}
+
+impl Voice {
+    /// The voice of the given capabilities (no hints yet).
+    pub fn from_caps(caps: &TwilioCaps) -> Voice {
+        Voice {
+            language: caps.language_code.clone(),
+            voice: caps.voice.clone(),
+            speech_model: caps.speech_model.clone(),
+            enhanced: caps.speech_model_enhanced,
+            speech_timeout: caps.speech_timeout,
+            gather_timeout: 5,
+            hints: Vec::new(),
+        }
+    }
+
+    /// The listening `<Gather>` whose result goes to `action`.
+    pub fn gather(&self, action: &str) -> Gather {
+        let enhanced = self.enhanced && self.speech_model.as_deref() == Some("phone_call");
+        // Twilio's hints: comma-separated, at most 500 entries of at most 100 characters.
+        let hints: Vec<&str> = self
+            .hints
+            .iter()
+            .map(|h| h.trim())
+            .filter(|h| !h.is_empty() && h.len() <= 100 && !h.contains(','))
+            .take(500)
+            .collect();
+        Gather {
+            action: Some(action.to_string()),
+            method: HttpMethod::Post,
+            dtmf: false,
+            speech: true,
+            timeout: self.gather_timeout.max(1),
+            speech_timeout: self.speech_timeout.map(|t| match t {
+                CapsSpeechTimeout::Auto => SpeechTimeout::Auto,
+                CapsSpeechTimeout::Seconds(s) => SpeechTimeout::Seconds(s),
+            }),
+            finish_on_key: "#".into(),
+            num_digits: None,
+            action_on_empty_result: true,
+            language: Some(self.language.clone()),
+            hints: (!hints.is_empty()).then(|| hints.join(", ")),
+            speech_model: self.speech_model.clone(),
+            enhanced,
+            prompts: Vec::new(),
+        }
+    }
+
+    /// The answer to one webhook: the actions in order, then listen (or hang up).
+    pub fn answer(&self, actions: &[Action], next_url: &str) -> Response {
+        let mut verbs = Vec::new();
+        for action in actions {
+            match action {
+                Action::Say(text) => verbs.push(Verb::Say(Say {
+                    text: text.clone(),
+                    voice: self.voice.clone(),
+                    language: Some(self.language.clone()),
+                    repeat: 1,
+                })),
+                Action::Press(digits) => verbs.push(Verb::Play(Play {
+                    url: None,
+                    digits: Some(digits.clone()),
+                    repeat: 1,
+                })),
+                Action::Listen => {}
+                Action::HangUp => {
+                    verbs.push(Verb::Hangup);
+                    return Response { verbs };
+                }
+            }
+        }
+        verbs.push(Verb::Gather(self.gather(next_url)));
+        Response { verbs }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::TwilioCaps;
+
+    #[test]
+    fn every_answer_ends_listening_with_the_capabilities() {
+        let mut voice = Voice::from_caps(&TwilioCaps::default());
+        voice.hints = vec!["sales".into(), "press one".into(), "a, b".into()];
+        let xml = voice
+            .answer(
+                &[
+                    Action::Press("1w2".into()),
+                    Action::Say("John & Jane".into()),
+                ],
+                "https://t.example/next?cs=TS1",
+            )
+            .to_xml();
+        assert!(xml.contains(r#"<Play digits="1w2"/>"#), "{xml}");
+        assert!(xml.contains("John &amp; Jane</Say>"), "{xml}");
+        assert!(
+            xml.contains(r#"action="https://t.example/next?cs=TS1""#),
+            "{xml}"
+        );
+        assert!(xml.contains(r#"actionOnEmptyResult="true""#), "{xml}");
+        assert!(xml.contains(r#"speechModel="phone_call""#), "{xml}");
+        assert!(xml.contains(r#"enhanced="true""#), "{xml}");
+        assert!(xml.contains(r#"hints="sales, press one""#), "{xml}");
+        // The actions keep script order, and the Gather comes last.
+        let play = xml.find("<Play").unwrap();
+        let say = xml.find("<Say").unwrap();
+        let gather = xml.find("<Gather").unwrap();
+        assert!(play < say && say < gather, "{xml}");
+    }
+
+    #[test]
+    fn hang_up_ends_the_answer() {
+        let voice = Voice::from_caps(&TwilioCaps::default());
+        let xml = voice
+            .answer(&[Action::Say("bye".into()), Action::HangUp], "x")
+            .to_xml();
+        assert!(xml.ends_with("<Hangup/></Response>"), "{xml}");
+        assert!(!xml.contains("<Gather"), "{xml}");
+    }
+
+    #[test]
+    fn enhanced_only_with_the_phone_call_model() {
+        let caps = TwilioCaps {
+            speech_model: Some("numbers_and_commands".into()),
+            ..TwilioCaps::default()
+        };
+        let gather = Voice::from_caps(&caps).gather("x");
+        assert!(!gather.enhanced);
+    }
+}

@@ -1,0 +1,184 @@
+//! The HTTP routes Twilio calls during a test call: `start` (answered), `next` (a `<Gather>`
+//! result) and `status` (status callbacks), under the inbound endpoint. Every request must carry
+//! a valid `X-Twilio-Signature` for the public URL (403 otherwise); bodies are size-limited.
+
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, OriginalUri, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::Router;
+
+use super::answer::Voice;
+use super::turns::{Action, CallEvent, Sessions};
+use crate::config::Secret;
+use crate::twilio::signature;
+
+/// Webhook bodies are small forms; anything larger is not Twilio.
+const BODY_LIMIT: usize = 64 * 1024;
+
+/// The route names, after the endpoint base.
+pub const START: &str = "twilio-ivr/start";
+/// The `<Gather>` action route.
+pub const NEXT: &str = "twilio-ivr/next";
+/// The status callback route.
+pub const STATUS: &str = "twilio-ivr/status";
+
+/// What the routes need.
+#[derive(Clone)]
+pub struct WebhookState {
+    /// The live sessions.
+    pub sessions: Sessions,
+    /// The auth token webhooks are signed with.
+    pub auth_token: Secret,
+    /// The public base URL Twilio calls (ends with `/`).
+    pub public_url: String,
+    /// The local path the routes are mounted under (starts and ends with `/`).
+    pub endpoint: String,
+    /// `TWILIO_IVR_PUBLICURLPARAMS`, encoded, added to every callback URL.
+    pub public_url_params: Option<String>,
+    /// How long a webhook waits for the step engine.
+    pub hold: Duration,
+    /// How the runner speaks and listens.
+    pub voice: Voice,
+}
+
+impl WebhookState {
+    /// The URL Twilio must call for `route` of session `id`.
+    pub fn callback_url(&self, route: &str, id: &str) -> String {
+        let mut url = format!("{}{route}?cs={id}", self.public_url);
+        if let Some(params) = &self.public_url_params {
+            url.push('&');
+            url.push_str(params);
+        }
+        url
+    }
+}
+
+/// The routes, mounted under `state.endpoint`.
+pub fn router(state: WebhookState) -> Router {
+    let base = state.endpoint.clone();
+    Router::new()
+        .route(&format!("{base}{START}"), post(start))
+        .route(&format!("{base}{NEXT}"), post(next))
+        .route(&format!("{base}{STATUS}"), post(status))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(state)
+}
+
+/// A signed, parsed webhook request.
+struct Webhook {
+    params: Vec<(String, String)>,
+    session: String,
+}
+
+impl Webhook {
+    fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Checks the signature against the public URL Twilio called; finds the correlation id.
+fn verify(
+    state: &WebhookState,
+    uri: &axum::http::Uri,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<Webhook, StatusCode> {
+    let path = uri.path();
+    let relative = path.strip_prefix(state.endpoint.as_str()).unwrap_or(path);
+    let mut public = format!("{}{relative}", state.public_url);
+    if let Some(query) = uri.query() {
+        public.push('?');
+        public.push_str(query);
+    }
+    let params: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
+    let given = headers
+        .get("X-Twilio-Signature")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !signature::validate(state.auth_token.expose(), &public, &params, given) {
+        return Err(StatusCode::FORBIDDEN);
+    }
+    let query: Vec<(String, String)> =
+        serde_urlencoded::from_str(uri.query().unwrap_or("")).unwrap_or_default();
+    let session = query
+        .into_iter()
+        .find(|(k, _)| k == "cs")
+        .map(|(_, v)| v)
+        .unwrap_or_default();
+    Ok(Webhook { params, session })
+}
+
+async fn turn(state: &WebhookState, hook: Webhook, event: CallEvent) -> Response {
+    let next_url = state.callback_url(NEXT, &hook.session);
+    let twiml = match state.sessions.turn(&hook.session, event, state.hold).await {
+        Some(turn) => {
+            let mut voice = state.voice.clone();
+            if !turn.hints.is_empty() {
+                voice.hints = turn.hints;
+            }
+            voice.answer(&turn.actions, &next_url)
+        }
+        // A call no session owns (a runner that died, a stale test): end it, it costs money.
+        None => state.voice.answer(&[Action::HangUp], &next_url),
+    };
+    ([("Content-Type", "application/xml")], twiml.to_xml()).into_response()
+}
+
+async fn start(
+    State(state): State<WebhookState>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let hook = match verify(&state, &uri, &headers, &body) {
+        Ok(hook) => hook,
+        Err(refused) => return (refused, "invalid X-Twilio-Signature").into_response(),
+    };
+    let call_sid = hook.param("CallSid").unwrap_or("").to_string();
+    turn(&state, hook, CallEvent::Answered { call_sid }).await
+}
+
+async fn next(
+    State(state): State<WebhookState>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let hook = match verify(&state, &uri, &headers, &body) {
+        Ok(hook) => hook,
+        Err(refused) => return (refused, "invalid X-Twilio-Signature").into_response(),
+    };
+    let event = match hook.param("SpeechResult").filter(|s| !s.trim().is_empty()) {
+        Some(text) => CallEvent::Heard {
+            text: text.to_string(),
+            confidence: hook.param("Confidence").and_then(|c| c.parse().ok()),
+        },
+        None => CallEvent::Silence,
+    };
+    turn(&state, hook, event).await
+}
+
+async fn status(
+    State(state): State<WebhookState>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let hook = match verify(&state, &uri, &headers, &body) {
+        Ok(hook) => hook,
+        Err(refused) => return (refused, "invalid X-Twilio-Signature").into_response(),
+    };
+    let event = CallEvent::Status {
+        status: hook.param("CallStatus").unwrap_or("").to_string(),
+        params: hook.params.clone(),
+    };
+    state.sessions.deliver(&hook.session, event);
+    StatusCode::NO_CONTENT.into_response()
+}

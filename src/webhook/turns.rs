@@ -1,0 +1,276 @@
+//! The turn protocol between Twilio's webhooks and a test case's step engine.
+//!
+//! Every TwiML webhook is a question, "the call is here; what now?". It becomes a [`CallEvent`]
+//! for the call's session and waits for the session's answer: the [`Action`]s the step engine
+//! queued (what to say or press), or a hang-up. The wait is event-driven and bounded by a hold
+//! limit far under Twilio's 15 s; past it the webhook just listens, and whatever the engine
+//! decides later goes out with the next webhook. Nothing is lost and nothing sleeps.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::{mpsc, Notify};
+
+use crate::twilio::sid::new_sid;
+
+/// What the step engine wants the caller to do next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Speak text (`<Say>`).
+    Say(String),
+    /// Press keys (`<Play digits>`; `w`/`W` pause).
+    Press(String),
+    /// Nothing to say now: just listen (answers a waiting webhook at once).
+    Listen,
+    /// End the call (`<Hangup/>`).
+    HangUp,
+}
+
+/// What a webhook tells the session.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CallEvent {
+    /// The call was answered and Twilio asks for the first TwiML.
+    Answered {
+        /// Twilio's call SID.
+        call_sid: String,
+    },
+    /// A `<Gather>` heard speech.
+    Heard {
+        /// `SpeechResult`.
+        text: String,
+        /// `Confidence`, when given.
+        confidence: Option<f64>,
+    },
+    /// A `<Gather>` ended without speech (`actionOnEmptyResult`).
+    Silence,
+    /// A status callback.
+    Status {
+        /// `CallStatus`.
+        status: String,
+        /// Every parameter Twilio sent.
+        params: Vec<(String, String)>,
+    },
+}
+
+/// A session's id: the correlation id in every callback URL, so a webhook that arrives before
+/// `calls.create` has returned still finds its session.
+pub type SessionId = String;
+
+/// The actions a session has decided and not yet sent, and who waits for them.
+#[derive(Debug, Default)]
+struct Outbox {
+    actions: Mutex<VecDeque<Action>>,
+    ready: Notify,
+    /// What the recogniser should expect next (the texts the coming `#bot` steps expect).
+    hints: Mutex<Vec<String>>,
+}
+
+/// A webhook's answer: what to do, and what to listen for.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Turn {
+    /// The actions, in the order the engine decided them (empty: just listen).
+    pub actions: Vec<Action>,
+    /// Recogniser hints for the `<Gather>`.
+    pub hints: Vec<String>,
+}
+
+struct SessionEntry {
+    events: mpsc::UnboundedSender<CallEvent>,
+    outbox: Arc<Outbox>,
+}
+
+/// Every live session of a runner; shared by the webhook routes and the sessions.
+#[derive(Clone, Default)]
+pub struct Sessions {
+    entries: Arc<Mutex<HashMap<SessionId, SessionEntry>>>,
+}
+
+/// The step engine's end of a session.
+pub struct SessionEnd {
+    /// The session's correlation id.
+    pub id: SessionId,
+    /// What the webhooks report, in order.
+    pub events: mpsc::UnboundedReceiver<CallEvent>,
+    outbox: Arc<Outbox>,
+    sessions: Sessions,
+}
+
+impl Sessions {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<SessionId, SessionEntry>> {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Opens a session before its call is placed.
+    pub fn open(&self) -> SessionEnd {
+        let id = new_sid("TS");
+        let (tx, rx) = mpsc::unbounded_channel();
+        let outbox = Arc::new(Outbox::default());
+        self.lock().insert(
+            id.clone(),
+            SessionEntry {
+                events: tx,
+                outbox: outbox.clone(),
+            },
+        );
+        SessionEnd {
+            id,
+            events: rx,
+            outbox,
+            sessions: self.clone(),
+        }
+    }
+
+    /// Whether a session is open.
+    pub fn contains(&self, id: &str) -> bool {
+        self.lock().contains_key(id)
+    }
+
+    /// Delivers an event; false for an unknown (closed) session.
+    pub fn deliver(&self, id: &str, event: CallEvent) -> bool {
+        match self.lock().get(id) {
+            Some(entry) => entry.events.send(event).is_ok(),
+            None => false,
+        }
+    }
+
+    /// A webhook's turn: delivers the event, then waits up to `hold` for the session's actions.
+    /// Returns what to render, or `None` for an unknown session.
+    pub async fn turn(&self, id: &str, event: CallEvent, hold: Duration) -> Option<Turn> {
+        let outbox = {
+            let entries = self.lock();
+            let entry = entries.get(id)?;
+            // Deliver under the lock so the engine cannot answer before we start waiting.
+            let _ = entry.events.send(event);
+            entry.outbox.clone()
+        };
+        let deadline = tokio::time::Instant::now() + hold;
+        let actions = loop {
+            // Register interest before looking, so a notification between the two is not lost.
+            let notified = outbox.ready.notified();
+            if let Some(actions) = take_decided(&outbox) {
+                break actions;
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                break take_decided(&outbox).unwrap_or_default();
+            }
+        };
+        let hints = outbox
+            .hints
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        Some(Turn { actions, hints })
+    }
+}
+
+/// Takes everything queued once the engine has decided something (any action, `Listen` included).
+fn take_decided(outbox: &Outbox) -> Option<Vec<Action>> {
+    let mut queue = outbox.actions.lock().unwrap_or_else(|p| p.into_inner());
+    if queue.is_empty() {
+        return None;
+    }
+    let actions: Vec<Action> = queue.drain(..).filter(|a| *a != Action::Listen).collect();
+    Some(actions)
+}
+
+impl SessionEnd {
+    /// Sets what the recogniser should expect from now on.
+    pub fn expect(&self, hints: Vec<String>) {
+        *self.outbox.hints.lock().unwrap_or_else(|p| p.into_inner()) = hints;
+    }
+
+    /// Queues an action for the next webhook (or the one waiting now).
+    pub fn act(&self, action: Action) {
+        self.outbox
+            .actions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push_back(action);
+        self.outbox.ready.notify_waiters();
+    }
+}
+
+impl Drop for SessionEnd {
+    fn drop(&mut self) {
+        self.sessions.lock().remove(&self.id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_turn_returns_as_soon_as_the_engine_decides() {
+        let sessions = Sessions::default();
+        let mut end = sessions.open();
+        let id = end.id.clone();
+        let webhook = {
+            let sessions = sessions.clone();
+            tokio::spawn(async move {
+                sessions
+                    .turn(&id, CallEvent::Silence, Duration::from_secs(10))
+                    .await
+            })
+        };
+        assert_eq!(end.events.recv().await, Some(CallEvent::Silence));
+        let started = std::time::Instant::now();
+        end.act(Action::Say("hello".into()));
+        let turn = webhook.await.unwrap().unwrap();
+        assert_eq!(turn.actions, vec![Action::Say("hello".into())]);
+        assert!(started.elapsed() < Duration::from_millis(100));
+    }
+
+    #[tokio::test]
+    async fn after_the_hold_limit_a_turn_listens_and_later_actions_wait_for_the_next() {
+        let sessions = Sessions::default();
+        let end = sessions.open();
+        let first = sessions
+            .turn(&end.id, CallEvent::Silence, Duration::from_millis(20))
+            .await;
+        assert_eq!(first, Some(Turn::default()));
+        end.expect(vec!["sales".into()]);
+        end.act(Action::Press("1".into()));
+        end.act(Action::Say("sales".into()));
+        let second = sessions
+            .turn(&end.id, CallEvent::Silence, Duration::from_millis(20))
+            .await;
+        let second = second.unwrap();
+        assert_eq!(
+            second.actions,
+            vec![Action::Press("1".into()), Action::Say("sales".into())]
+        );
+        assert_eq!(second.hints, ["sales"]);
+    }
+
+    #[tokio::test]
+    async fn listen_answers_at_once_with_nothing_to_say() {
+        let sessions = Sessions::default();
+        let end = sessions.open();
+        end.act(Action::Listen);
+        let started = std::time::Instant::now();
+        let actions = sessions
+            .turn(&end.id, CallEvent::Silence, Duration::from_secs(10))
+            .await;
+        assert_eq!(actions, Some(Turn::default()));
+        assert!(started.elapsed() < Duration::from_millis(100));
+    }
+
+    #[tokio::test]
+    async fn unknown_sessions_get_nothing_and_closed_sessions_are_forgotten() {
+        let sessions = Sessions::default();
+        assert_eq!(
+            sessions
+                .turn("TSnope", CallEvent::Silence, Duration::from_millis(1))
+                .await,
+            None
+        );
+        let end = sessions.open();
+        let id = end.id.clone();
+        assert!(sessions.contains(&id));
+        drop(end);
+        assert!(!sessions.contains(&id));
+        assert!(!sessions.deliver(&id, CallEvent::Silence));
+    }
+}
