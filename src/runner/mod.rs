@@ -3,4 +3,5 @@
 //! The runner emits [`events::RunEvent`]s; reporters (see [`crate::report`]) consume them and
 //! never decide pass or fail.
 
+pub mod conversation;
 pub mod events;

@@ -1,0 +1,386 @@
+//! The step engine: runs one test case's `#me` and `#bot` steps over a call's session.
+//!
+//! - `#me`: text is spoken, `BUTTON` keys are pressed, in script order; the engine does not wait
+//!   for the IVR afterwards (Botium's semantics: consecutive `#me` go out back to back).
+//! - `#bot`: takes the oldest heard message from the queue, or waits for one up to the step
+//!   timeout (`stepTimeout`, else `WAITFORBOTTIMEOUT`). A recogniser splits a prompt with pauses
+//!   into fragments; unless strict mode is on, fragments are joined until the expectation matches
+//!   or the IVR falls silent (a `<Gather>` ends without speech).
+//! - Optional steps (`?`) that time out or do not match are skipped (a non-matching message goes
+//!   to the next `#bot` step); `!` negates; utterance names in `#bot` are alternatives.
+//! - A call that ends while a step waits fails that step at once ("the IVR hung up").
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use crate::convo::{Convo, ConvoStep, Sender, UtteranceBook};
+use crate::matching::Matcher;
+use crate::webhook::turns::{Action, CallEvent, SessionEnd};
+
+use super::events::{Failure, Speaker, StepRef, TranscriptEntry};
+
+/// How the engine behaves beyond the script.
+#[derive(Debug, Clone)]
+pub struct ConversationOptions {
+    /// `WAITFORBOTTIMEOUT`.
+    pub wait_for_bot: Duration,
+    /// Join recogniser fragments for a `#bot` step (false: Botium's one message per step).
+    pub join_fragments: bool,
+    /// The original connector's rule: `#me` text made only of `0-9*#w` is pressed, not spoken.
+    pub digit_text_as_tones: bool,
+}
+
+impl Default for ConversationOptions {
+    fn default() -> Self {
+        ConversationOptions {
+            wait_for_bot: Duration::from_secs(10),
+            join_fragments: true,
+            digit_text_as_tones: false,
+        }
+    }
+}
+
+/// A message the IVR said, as the recogniser heard it.
+#[derive(Debug, Clone, PartialEq)]
+struct Heard {
+    text: String,
+    confidence: Option<f64>,
+}
+
+/// What waiting for the IVR produced.
+enum Wait {
+    Heard(Heard),
+    /// A `<Gather>` ended without speech (reported only when asked for).
+    Silent,
+    TimedOut,
+    HungUp,
+}
+
+/// One test case's conversation over a session.
+pub struct Conversation<'a> {
+    session: &'a mut SessionEnd,
+    matcher: &'a Matcher,
+    utterances: &'a UtteranceBook,
+    options: ConversationOptions,
+    started: Instant,
+    queue: VecDeque<Heard>,
+    silent: bool,
+    ended: bool,
+    last_me: String,
+    last_turn: Option<Instant>,
+    /// Every line said, pressed or heard.
+    pub transcript: Vec<TranscriptEntry>,
+}
+
+impl<'a> Conversation<'a> {
+    /// A conversation on `session`, comparing with `matcher`.
+    pub fn new(
+        session: &'a mut SessionEnd,
+        matcher: &'a Matcher,
+        utterances: &'a UtteranceBook,
+        options: ConversationOptions,
+    ) -> Conversation<'a> {
+        Conversation {
+            session,
+            matcher,
+            utterances,
+            options,
+            started: Instant::now(),
+            queue: VecDeque::new(),
+            silent: false,
+            ended: false,
+            last_me: String::new(),
+            last_turn: None,
+            transcript: Vec::new(),
+        }
+    }
+
+    fn note(&mut self, speaker: Speaker, text: String, confidence: Option<f64>) {
+        let response_time = match speaker {
+            Speaker::Ivr => self.last_turn.map(|t| t.elapsed()),
+            _ => None,
+        };
+        if speaker == Speaker::Caller {
+            self.last_turn = Some(Instant::now());
+        }
+        self.transcript.push(TranscriptEntry {
+            at: self.started.elapsed(),
+            speaker,
+            text,
+            confidence,
+            response_time,
+        });
+    }
+
+    /// Runs every `#me` and `#bot` step of `convo`; the first failure ends it.
+    pub async fn run(&mut self, convo: &Convo) -> Result<(), Failure> {
+        let steps: Vec<&ConvoStep> = convo
+            .steps
+            .iter()
+            .filter(|s| matches!(s.sender, Sender::Me | Sender::Bot))
+            .collect();
+        let mut i = 0;
+        while i < steps.len() {
+            let step = steps[i];
+            match step.sender {
+                Sender::Me => self.say(step),
+                _ => {
+                    self.session.expect(self.hints(&steps[i..]));
+                    self.expect_bot(convo, step, steps.get(i + 1).copied())
+                        .await?;
+                }
+            }
+            i += 1;
+        }
+        Ok(())
+    }
+
+    /// What the recogniser should expect: the texts of the coming `#bot` steps.
+    fn hints(&self, steps: &[&ConvoStep]) -> Vec<String> {
+        steps
+            .iter()
+            .take_while(|s| s.sender == Sender::Bot)
+            .filter_map(|s| s.text.as_deref())
+            .flat_map(|t| self.candidates(t))
+            .flat_map(|t| {
+                t.split(['*', '.', ',', '?', '!'])
+                    .map(|p| p.trim().to_string())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|p| !p.is_empty())
+            .collect()
+    }
+
+    fn candidates(&self, text: &str) -> Vec<String> {
+        match self.utterances.resolve(text) {
+            Some((u, _)) => u.samples.clone(),
+            None => vec![text.to_string()],
+        }
+    }
+
+    /// Queues what a `#me` step says and presses, in script order.
+    fn say(&mut self, step: &ConvoStep) {
+        self.last_me = format!(
+            "{}: #me - {}",
+            step.step_tag,
+            step.text.as_deref().unwrap_or("")
+        );
+        if let Some(text) = step.text.as_deref().filter(|t| !t.is_empty()) {
+            let tones = self.options.digit_text_as_tones
+                && text
+                    .chars()
+                    .all(|c| matches!(c, '0'..='9' | '*' | '#' | 'w' | 'W'));
+            let action = if tones {
+                Action::Press(text.to_string())
+            } else {
+                Action::Say(text.to_string())
+            };
+            self.note(Speaker::Caller, describe(&action), None);
+            self.session.act(action);
+        }
+        for input in step.user_inputs.iter().filter(|u| u.name == "BUTTON") {
+            if let Some(keys) = input.args.first() {
+                let action = Action::Press(keys.clone());
+                self.note(Speaker::Caller, describe(&action), None);
+                self.session.act(action);
+            }
+        }
+        self.session.act(Action::Listen);
+    }
+
+    /// Waits for the next message from the IVR (the queue first); with `until_silence`, a
+    /// `<Gather>` that heard nothing ends the wait too (the IVR finished its prompt).
+    async fn next_heard(&mut self, deadline: tokio::time::Instant, until_silence: bool) -> Wait {
+        self.silent = false;
+        loop {
+            if let Some(heard) = self.queue.pop_front() {
+                return Wait::Heard(heard);
+            }
+            if self.ended {
+                return Wait::HungUp;
+            }
+            if until_silence && self.silent {
+                return Wait::Silent;
+            }
+            match tokio::time::timeout_at(deadline, self.session.events.recv()).await {
+                Err(_) => return Wait::TimedOut,
+                Ok(None) => return Wait::HungUp,
+                Ok(Some(event)) => self.on_event(event),
+            }
+        }
+    }
+
+    fn on_event(&mut self, event: CallEvent) {
+        match event {
+            CallEvent::Heard { text, confidence } => {
+                self.note(Speaker::Ivr, text.clone(), confidence);
+                self.silent = false;
+                self.queue.push_back(Heard { text, confidence });
+                // Nothing to say yet: let the webhook listen again at once.
+                self.session.act(Action::Listen);
+            }
+            CallEvent::Silence => {
+                self.silent = true;
+                self.session.act(Action::Listen);
+            }
+            CallEvent::Answered { .. } => self.session.act(Action::Listen),
+            CallEvent::Status { status, .. } => {
+                if matches!(
+                    status.as_str(),
+                    "completed" | "busy" | "failed" | "no-answer" | "canceled"
+                ) {
+                    self.note(Speaker::System, format!("call {status}"), None);
+                    self.ended = true;
+                }
+            }
+        }
+    }
+
+    async fn expect_bot(
+        &mut self,
+        convo: &Convo,
+        step: &ConvoStep,
+        next: Option<&ConvoStep>,
+    ) -> Result<(), Failure> {
+        let timeout = step_timeout(step).unwrap_or(self.options.wait_for_bot);
+        let deadline = tokio::time::Instant::now() + timeout;
+        let tag = format!("{}/{}", convo.name, step.step_tag);
+        let fail = |message: String,
+                    heard: Option<&Heard>,
+                    expected: Option<String>,
+                    similarity: Option<f64>,
+                    at: Duration| Failure {
+            step: Some(step_ref(step)),
+            message,
+            expected,
+            heard: heard.map(|h| h.text.clone()),
+            similarity,
+            confidence: heard.and_then(|h| h.confidence),
+            at,
+        };
+        let mut heard = match self.next_heard(deadline, false).await {
+            Wait::Heard(h) => h,
+            Wait::TimedOut | Wait::Silent if step.optional => return Ok(()),
+            Wait::TimedOut | Wait::Silent => {
+                return Err(fail(
+                    format!(
+                        "{tag}: error waiting for bot - Bot did not respond within {}",
+                        botium_duration(timeout)
+                    ),
+                    None,
+                    step.text.clone(),
+                    None,
+                    self.started.elapsed(),
+                ))
+            }
+            Wait::HungUp => {
+                return Err(fail(
+                    format!("{tag}: the IVR hung up"),
+                    None,
+                    step.text.clone(),
+                    None,
+                    self.started.elapsed(),
+                ))
+            }
+        };
+        let Some(expected) = step.text.as_deref().filter(|t| !t.is_empty()) else {
+            // No text expected: any message passes (Botium: "the answer won't be checked").
+            return Ok(());
+        };
+        let candidates = self.candidates(expected);
+        let refs: Vec<&str> = candidates.iter().map(String::as_str).collect();
+        let mut result = self.matcher.compare_any(&heard.text, &refs);
+        // A prompt split by the recogniser: join fragments until it matches or the IVR is silent.
+        while !result.matched && !step.not && self.options.join_fragments {
+            match self.next_heard(deadline, true).await {
+                Wait::Heard(h) => {
+                    heard.text = format!("{} {}", heard.text, h.text);
+                    heard.confidence = h.confidence.or(heard.confidence);
+                    result = self.matcher.compare_any(&heard.text, &refs);
+                }
+                Wait::Silent | Wait::TimedOut | Wait::HungUp => break,
+            }
+        }
+        let passed = if step.not {
+            !result.matched
+        } else {
+            result.matched
+        };
+        if passed {
+            return Ok(());
+        }
+        if step.optional && next.is_some_and(|n| n.sender == Sender::Bot) {
+            // Botium: a non-matching message goes to the next #bot step.
+            self.queue.push_front(heard);
+            return Ok(());
+        }
+        let quoted = candidates
+            .iter()
+            .map(|c| format!("\"{c}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let relation = match (step.not, candidates.len() > 1) {
+            (true, _) => "expected NOT to match",
+            (false, true) => "expected to match one of",
+            (false, false) => "expected to match",
+        };
+        Err(fail(
+            format!(
+                "{tag}: Bot response (on {}) \"{}\" {relation} {quoted}",
+                self.last_me, heard.text
+            ),
+            Some(&heard),
+            Some(expected.to_string()),
+            Some(result.score),
+            self.started.elapsed(),
+        ))
+    }
+}
+
+/// `CONVO_STEP_PARAMETERS {"stepTimeout": ms}` (or `stepTimeout:ms`) of a step.
+fn step_timeout(step: &ConvoStep) -> Option<Duration> {
+    let hook = step
+        .logic_hooks
+        .iter()
+        .find(|h| h.name == "CONVO_STEP_PARAMETERS")?;
+    hook.args.iter().find_map(|arg| {
+        let ms = match serde_json::from_str::<serde_json::Value>(arg) {
+            Ok(json) => json.get("stepTimeout")?.as_u64()?,
+            Err(_) => arg.strip_prefix("stepTimeout:")?.trim().parse().ok()?,
+        };
+        Some(Duration::from_millis(ms))
+    })
+}
+
+fn step_ref(step: &ConvoStep) -> StepRef {
+    StepRef {
+        tag: step.step_tag.clone(),
+        sender: step.sender,
+        file: step.location.file.as_ref().clone(),
+        line: step.location.line,
+    }
+}
+
+fn describe(action: &Action) -> String {
+    match action {
+        Action::Say(text) => format!("says: {text}"),
+        Action::Press(keys) => format!("presses: {keys}"),
+        Action::Listen => "listens".into(),
+        Action::HangUp => "hangs up".into(),
+    }
+}
+
+/// Botium's duration format: `10s`, `1s 500ms`, `300ms`.
+pub fn botium_duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    let ms = d.subsec_millis();
+    match (secs, ms) {
+        (0, ms) => format!("{ms}ms"),
+        (s, 0) => format!("{s}s"),
+        (s, ms) => format!("{s}s {ms}ms"),
+    }
+}
+
+#[cfg(test)]
+#[path = "conversation_tests.rs"]
+mod tests;

@@ -1,0 +1,332 @@
+//! The step engine against a scripted IVR that talks to it through the turn protocol, exactly as
+//! the webhook routes do (without HTTP).
+
+use std::time::Duration;
+
+use super::*;
+use crate::convo::convo_file::parse_convo;
+use crate::convo::source::SourceFile;
+use crate::convo::{Registry, Utterance};
+use crate::matching::{MatchingMode, NormalizeOptions};
+use crate::webhook::turns::{Sessions, Turn};
+
+const HOLD: Duration = Duration::from_secs(2);
+
+fn convo(script: &str) -> Convo {
+    parse_convo(
+        &SourceFile::from_text("t.convo.txt", script),
+        "t",
+        &Registry::default(),
+        None,
+    )
+    .convo
+    .expect("script parses")
+}
+
+fn matcher() -> Matcher {
+    Matcher::new(
+        MatchingMode::Wildcard { ignore_case: true },
+        NormalizeOptions::default(),
+        true,
+        1.0,
+    )
+    .expect("matcher")
+}
+
+/// What the scripted IVR does on each turn.
+enum Ivr {
+    /// Asks for the first TwiML (the call was answered).
+    Answer,
+    /// Says something.
+    Say(&'static str),
+    /// A `<Gather>` that heard nothing.
+    Silence,
+    /// Hangs up (a status callback).
+    HangUp,
+}
+
+/// Runs `script` against an IVR playing `turns` (end them with `Silence` where a real IVR's
+/// `<Gather>` would time out: a mismatch waits for the end of the prompt); returns the result, the transcript and the
+/// actions each turn received.
+async fn talk(
+    script: &str,
+    turns: Vec<Ivr>,
+    options: ConversationOptions,
+    utterances: &UtteranceBook,
+) -> (Result<(), Failure>, Vec<TranscriptEntry>, Vec<Turn>) {
+    let sessions = Sessions::default();
+    let mut session = sessions.open();
+    let id = session.id.clone();
+    let ivr = tokio::spawn(async move {
+        let mut answers = Vec::new();
+        for turn in turns {
+            let event = match turn {
+                Ivr::Answer => CallEvent::Answered {
+                    call_sid: "CA1".into(),
+                },
+                Ivr::Say(text) => CallEvent::Heard {
+                    text: text.into(),
+                    confidence: Some(0.9),
+                },
+                Ivr::Silence => CallEvent::Silence,
+                Ivr::HangUp => {
+                    sessions.deliver(
+                        &id,
+                        CallEvent::Status {
+                            status: "completed".into(),
+                            params: vec![],
+                        },
+                    );
+                    continue;
+                }
+            };
+            if let Some(turn) = sessions.turn(&id, event, HOLD).await {
+                answers.push(turn);
+            }
+        }
+        answers
+    });
+    let matcher = matcher();
+    let convo = convo(script);
+    let mut conversation = Conversation::new(&mut session, &matcher, utterances, options);
+    let result = conversation.run(&convo).await;
+    let transcript = conversation.transcript.clone();
+    drop(session);
+    let answers = tokio::time::timeout(Duration::from_secs(5), ivr)
+        .await
+        .expect("the scripted IVR finishes")
+        .expect("no panic");
+    (result, transcript, answers)
+}
+
+async fn talk_default(
+    script: &str,
+    turns: Vec<Ivr>,
+) -> (Result<(), Failure>, Vec<TranscriptEntry>, Vec<Turn>) {
+    talk(
+        script,
+        turns,
+        ConversationOptions::default(),
+        &UtteranceBook::default(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_menu_by_keypad_passes_and_keys_go_out_on_the_next_turn() {
+    let (result, transcript, answers) = talk_default(
+        "menu\n\n#bot\nWelcome to Acme*\n\n#me\nBUTTON 1\n\n#bot\nSales\n",
+        vec![
+            Ivr::Answer,
+            Ivr::Say("Welcome to Acme. Press 1 for sales."),
+            Ivr::Say("Sales here."),
+        ],
+    )
+    .await;
+    assert_eq!(result, Ok(()));
+    assert_eq!(answers[0].actions, vec![]);
+    assert_eq!(answers[1].actions, vec![Action::Press("1".into())]);
+    assert!(transcript
+        .iter()
+        .any(|t| t.speaker == Speaker::Caller && t.text == "presses: 1"));
+    let ivr_line = transcript
+        .iter()
+        .find(|t| t.text == "Sales here.")
+        .expect("heard");
+    assert!(
+        ivr_line.response_time.is_some(),
+        "response time after the caller's turn"
+    );
+}
+
+#[tokio::test]
+async fn the_script_may_speak_first_and_mix_speech_and_keys_in_order() {
+    let (result, _, answers) = talk_default(
+        "first\n\n#me\nOperator please\nBUTTON 0#\n\n#bot\nConnecting\n",
+        vec![Ivr::Answer, Ivr::Say("Connecting you now.")],
+    )
+    .await;
+    assert_eq!(result, Ok(()));
+    assert_eq!(
+        answers[0].actions,
+        vec![
+            Action::Say("Operator please".into()),
+            Action::Press("0#".into())
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_text_mismatch_reads_as_botium_writes_it() {
+    let (result, _, _) = talk_default(
+        "mismatch\n\n#me\nhello\n\n#bot\nGoodbye\n",
+        vec![Ivr::Answer, Ivr::Say("Hello there."), Ivr::Silence],
+    )
+    .await;
+    let failure = result.expect_err("fails");
+    assert_eq!(
+        failure.message,
+        r#"mismatch/Line 6: Bot response (on Line 3: #me - hello) "Hello there." expected to match "Goodbye""#
+    );
+    assert_eq!(failure.heard.as_deref(), Some("Hello there."));
+    assert_eq!(failure.expected.as_deref(), Some("Goodbye"));
+    assert!(failure.similarity.is_some_and(|s| s < 1.0));
+    assert_eq!(failure.confidence, Some(0.9));
+    assert_eq!(failure.step.as_ref().map(|s| s.line), Some(6));
+}
+
+#[tokio::test]
+async fn split_prompts_are_joined_unless_strict() {
+    let script = "split\n\n#bot\nWelcome to Acme press 1 for sales\n";
+    let turns = || {
+        vec![
+            Ivr::Answer,
+            Ivr::Say("Welcome to Acme."),
+            Ivr::Say("Press 1 for sales."),
+        ]
+    };
+    let (joined, _, _) = talk_default(script, turns()).await;
+    assert_eq!(joined, Ok(()));
+    let strict = ConversationOptions {
+        join_fragments: false,
+        ..ConversationOptions::default()
+    };
+    let (result, _, _) = talk(script, turns(), strict, &UtteranceBook::default()).await;
+    assert!(result.is_err());
+}
+
+#[tokio::test]
+async fn joining_stops_when_the_ivr_falls_silent() {
+    let (result, _, _) = talk_default(
+        "silent\n\n#bot\nWelcome to Acme press 1 for sales\n",
+        vec![
+            Ivr::Answer,
+            Ivr::Say("Welcome to Acme."),
+            Ivr::Silence,
+            Ivr::Say("Press 1 for sales."),
+        ],
+    )
+    .await;
+    let failure = result.expect_err("the silence ends the prompt");
+    assert_eq!(failure.heard.as_deref(), Some("Welcome to Acme."));
+}
+
+#[tokio::test]
+async fn a_silent_ivr_times_out_with_botiums_message() {
+    let (result, _, _) = talk_default(
+        "quiet\n\n#bot\nHello\nCONVO_STEP_PARAMETERS {\"stepTimeout\": 150}\n",
+        vec![Ivr::Answer],
+    )
+    .await;
+    let failure = result.expect_err("times out");
+    assert_eq!(
+        failure.message,
+        "quiet/Line 3: error waiting for bot - Bot did not respond within 150ms"
+    );
+}
+
+#[tokio::test]
+async fn a_hang_up_fails_the_waiting_step_at_once() {
+    let started = std::time::Instant::now();
+    let (result, transcript, _) = talk_default(
+        "hangup\n\n#bot\nHello\n\n#bot\nAnything else\n",
+        vec![Ivr::Answer, Ivr::Say("Hello."), Ivr::HangUp],
+    )
+    .await;
+    let failure = result.expect_err("fails");
+    assert_eq!(failure.message, "hangup/Line 6: the IVR hung up");
+    assert!(started.elapsed() < Duration::from_secs(2), "not a timeout");
+    assert!(transcript.iter().any(|t| t.text == "call completed"));
+}
+
+#[tokio::test]
+async fn optional_steps_skip_and_hand_on_their_message() {
+    let (result, _, _) = talk_default(
+        "optional\n\n#bot\n?Please hold\n\n#bot\nSales here\n",
+        vec![Ivr::Answer, Ivr::Say("Sales here."), Ivr::Silence],
+    )
+    .await;
+    assert_eq!(result, Ok(()));
+    let (result, _, _) = talk_default(
+        "optional timeout\n\n#bot\n?Please hold\nCONVO_STEP_PARAMETERS {\"stepTimeout\": 100}\n\n#me\nhi\n",
+        vec![Ivr::Answer],
+    )
+    .await;
+    assert_eq!(result, Ok(()));
+}
+
+#[tokio::test]
+async fn negation_and_empty_expectations() {
+    let (ok, _, _) = talk_default(
+        "neg\n\n#bot\n!Sorry\n",
+        vec![Ivr::Answer, Ivr::Say("Welcome.")],
+    )
+    .await;
+    assert_eq!(ok, Ok(()));
+    let (bad, _, _) = talk_default(
+        "neg\n\n#bot\n!Sorry\n",
+        vec![Ivr::Answer, Ivr::Say("Sorry, we are closed.")],
+    )
+    .await;
+    assert!(bad
+        .expect_err("fails")
+        .message
+        .contains(r#"expected NOT to match "Sorry""#));
+    let (any, _, _) = talk_default(
+        "any\n\n#bot\n\n#me\nhi\n",
+        vec![Ivr::Answer, Ivr::Say("Whatever.")],
+    )
+    .await;
+    assert_eq!(any, Ok(()));
+}
+
+#[tokio::test]
+async fn utterances_in_bot_are_alternatives_and_hints_follow_the_expectations() {
+    let mut book = UtteranceBook::default();
+    book.add(Utterance {
+        name: "UTT_BYE".into(),
+        samples: vec!["bye".into(), "see you".into()],
+        file: std::sync::Arc::new("u.utterances.txt".into()),
+    });
+    let (result, _, answers) = talk(
+        "utt\n\n#bot\nUTT_BYE\n",
+        vec![Ivr::Answer, Ivr::Say("See you soon.")],
+        ConversationOptions::default(),
+        &book,
+    )
+    .await;
+    assert_eq!(result, Ok(()));
+    assert_eq!(answers[0].hints, ["bye", "see you"]);
+    let (result, _, _) = talk(
+        "utt\n\n#bot\nUTT_BYE\n",
+        vec![Ivr::Answer, Ivr::Say("Hello."), Ivr::Silence],
+        ConversationOptions::default(),
+        &book,
+    )
+    .await;
+    assert!(result
+        .expect_err("fails")
+        .message
+        .contains(r#"expected to match one of "bye", "see you""#));
+}
+
+#[tokio::test]
+async fn digit_only_text_is_spoken_unless_the_original_rule_is_on() {
+    let script = "digits\n\n#me\n1234\n\n#bot\nok\n";
+    let turns = || vec![Ivr::Answer, Ivr::Say("OK.")];
+    let (_, _, spoken) = talk_default(script, turns()).await;
+    assert_eq!(spoken[0].actions, vec![Action::Say("1234".into())]);
+    let tones = ConversationOptions {
+        digit_text_as_tones: true,
+        ..ConversationOptions::default()
+    };
+    let (_, _, pressed) = talk(script, turns(), tones, &UtteranceBook::default()).await;
+    assert_eq!(pressed[0].actions, vec![Action::Press("1234".into())]);
+}
+
+#[test]
+fn botium_durations() {
+    assert_eq!(botium_duration(Duration::from_secs(10)), "10s");
+    assert_eq!(botium_duration(Duration::from_millis(1500)), "1s 500ms");
+    assert_eq!(botium_duration(Duration::from_millis(300)), "300ms");
+}
