@@ -87,6 +87,11 @@ impl Matcher {
         })
     }
 
+    /// The normalisation this matcher applies (text asserters use it too).
+    pub fn normalize_options(&self) -> &NormalizeOptions {
+        &self.normalize
+    }
+
     /// The mode this matcher applies (to show in failure messages).
     pub fn mode(&self) -> MatchingMode {
         self.mode

@@ -11,6 +11,8 @@
 //! - A call that ends while a step waits fails that step at once ("the IVR hung up").
 
 use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
 use std::time::{Duration, Instant};
 
 use crate::convo::{Convo, ConvoStep, Sender, UtteranceBook};
@@ -28,6 +30,8 @@ pub struct ConversationOptions {
     pub join_fragments: bool,
     /// The original connector's rule: `#me` text made only of `0-9*#w` is pressed, not spoken.
     pub digit_text_as_tones: bool,
+    /// How long `CHECKTWILIOSMS` keeps looking for a matching message.
+    pub sms_wait: Duration,
 }
 
 impl Default for ConversationOptions {
@@ -36,8 +40,17 @@ impl Default for ConversationOptions {
             wait_for_bot: Duration::from_secs(10),
             join_fragments: true,
             digit_text_as_tones: false,
+            sms_wait: Duration::from_secs(30),
         }
     }
+}
+
+/// Where `CHECKTWILIOSMS` looks for text messages the IVR sent to the caller.
+pub trait SmsInbox: Send + Sync {
+    /// The bodies of the messages received since the call began.
+    fn bodies(&self) -> Pin<Box<dyn Future<Output = Result<Vec<String>, String>> + Send + '_>>;
+    /// For messages: `for +15551234 since <time>`.
+    fn scope(&self) -> String;
 }
 
 /// A message the IVR said, as the recogniser heard it.
@@ -68,6 +81,7 @@ pub struct Conversation<'a> {
     ended: bool,
     last_me: String,
     last_turn: Option<Instant>,
+    sms: Option<&'a dyn SmsInbox>,
     /// Every line said, pressed or heard.
     pub transcript: Vec<TranscriptEntry>,
 }
@@ -91,8 +105,15 @@ impl<'a> Conversation<'a> {
             ended: false,
             last_me: String::new(),
             last_turn: None,
+            sms: None,
             transcript: Vec::new(),
         }
+    }
+
+    /// Lets `CHECKTWILIOSMS` read the caller's text messages.
+    pub fn with_sms(mut self, inbox: &'a dyn SmsInbox) -> Conversation<'a> {
+        self.sms = Some(inbox);
+        self
     }
 
     fn note(&mut self, speaker: Speaker, text: String, confidence: Option<f64>) {
@@ -112,27 +133,188 @@ impl<'a> Conversation<'a> {
         });
     }
 
-    /// Runs every `#me` and `#bot` step of `convo`; the first failure ends it.
+    /// Runs a test case: `#begin` hooks and asserters, the `#me`/`#bot` steps, then `#end` hooks
+    /// and asserters (only after a passing conversation, as Botium does); the first failure ends it.
     pub async fn run(&mut self, convo: &Convo) -> Result<(), Failure> {
+        let section = |sender: Sender| -> Vec<&ConvoStep> {
+            convo.steps.iter().filter(|s| s.sender == sender).collect()
+        };
+        for step in section(Sender::Begin) {
+            self.hooks(step, &["PAUSE", "WAITFORBOT", "SKIP_BOT_UNCONSUMED"])
+                .await;
+            self.assert_section(convo, step, "#begin").await?;
+        }
         let steps: Vec<&ConvoStep> = convo
             .steps
             .iter()
             .filter(|s| matches!(s.sender, Sender::Me | Sender::Bot))
             .collect();
-        let mut i = 0;
-        while i < steps.len() {
-            let step = steps[i];
+        for (i, step) in steps.iter().enumerate() {
             match step.sender {
-                Sender::Me => self.say(step),
+                Sender::Me => {
+                    self.hooks(step, &["SKIP_BOT_UNCONSUMED"]).await;
+                    self.say(step);
+                    self.hooks(step, &["PAUSE"]).await;
+                }
                 _ => {
                     self.session.expect(self.hints(&steps[i..]));
+                    self.hooks(step, &["WAITFORBOT"]).await;
                     self.expect_bot(convo, step, steps.get(i + 1).copied())
                         .await?;
+                    self.hooks(step, &["PAUSE", "SKIP_BOT_UNCONSUMED"]).await;
                 }
             }
-            i += 1;
+        }
+        for step in section(Sender::End) {
+            self.hooks(step, &["PAUSE", "WAITFORBOT"]).await;
+            self.assert_section(convo, step, "#end").await?;
         }
         Ok(())
+    }
+
+    /// Runs the step's logic hooks named in `which`, in file order.
+    async fn hooks(&mut self, step: &ConvoStep, which: &[&str]) {
+        for hook in step
+            .logic_hooks
+            .iter()
+            .filter(|h| which.contains(&h.name.as_str()))
+        {
+            let ms = hook.args.first().and_then(|a| a.trim().parse::<u64>().ok());
+            match hook.name.as_str() {
+                "PAUSE" => {
+                    self.wait_events(Duration::from_millis(ms.unwrap_or(0)), false)
+                        .await
+                }
+                "WAITFORBOT" => {
+                    // Without an argument Botium waits forever; a phone call cannot, so the
+                    // step timeout bounds it.
+                    let limit = ms.map_or(self.options.wait_for_bot, Duration::from_millis);
+                    self.wait_events(limit, true).await;
+                }
+                "SKIP_BOT_UNCONSUMED" => {
+                    self.drain_events();
+                    self.queue.clear();
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Keeps answering the call's webhooks for `duration` (a `PAUSE` must not deafen the call);
+    /// with `until_new`, stops at the first new message (`WAITFORBOT`).
+    async fn wait_events(&mut self, duration: Duration, until_new: bool) {
+        let deadline = tokio::time::Instant::now() + duration;
+        let queued = self.queue.len();
+        loop {
+            let heard_new = until_new && self.queue.len() > queued;
+            if heard_new || self.ended {
+                return;
+            }
+            match tokio::time::timeout_at(deadline, self.session.events.recv()).await {
+                Ok(Some(event)) => self.on_event(event),
+                Ok(None) | Err(_) => return,
+            }
+        }
+    }
+
+    /// Takes in events that already arrived, without waiting.
+    fn drain_events(&mut self) {
+        while let Ok(event) = self.session.events.try_recv() {
+            self.on_event(event);
+        }
+    }
+
+    /// The asserters of a `#begin` or `#end` section.
+    async fn assert_section(
+        &mut self,
+        convo: &Convo,
+        step: &ConvoStep,
+        section: &str,
+    ) -> Result<(), Failure> {
+        self.drain_events();
+        for asserter in &step.asserters {
+            let outcome = self.assert_one(asserter, None).await;
+            if let Err(message) = outcome {
+                return Err(self.failure(step, format!("{}: {section}: {message}", convo.name)));
+            }
+        }
+        Ok(())
+    }
+
+    /// One asserter: text and queue asserters here, `CHECKTWILIOSMS` through the inbox.
+    async fn assert_one(
+        &mut self,
+        asserter: &crate::convo::AsserterCall,
+        heard: Option<&str>,
+    ) -> Result<(), String> {
+        if asserter.name == crate::convo::registry::CHECKTWILIOSMS {
+            return self.check_sms(asserter).await;
+        }
+        let context = super::asserters::AssertContext {
+            heard,
+            unread: self.queue.len(),
+            utterances: self.utterances,
+            normalize: self.matcher.normalize_options(),
+        };
+        match super::asserters::check(asserter, &context) {
+            Some(outcome) if asserter.optional => outcome.or(Ok(())),
+            Some(outcome) => outcome,
+            // Declared but not runnable here: `check` and `run` refuse these before calling.
+            None => Ok(()),
+        }
+    }
+
+    /// `CHECKTWILIOSMS [text|...]`: polls the caller's messages until each argument matches one
+    /// (or, without arguments, until one arrives), up to the SMS wait.
+    async fn check_sms(&mut self, asserter: &crate::convo::AsserterCall) -> Result<(), String> {
+        let Some(inbox) = self.sms else {
+            return Err(
+                "CHECKTWILIOSMS needs the Twilio Messages API, which this run has no access to"
+                    .into(),
+            );
+        };
+        let deadline = tokio::time::Instant::now() + self.options.sms_wait;
+        loop {
+            let missing = match inbox.bodies().await {
+                Ok(bodies) if asserter.args.is_empty() => {
+                    (bodies.is_empty()).then(|| format!("No SMS received {}", inbox.scope()))
+                }
+                Ok(bodies) => asserter
+                    .args
+                    .iter()
+                    .find(|arg| {
+                        let refs: Vec<&str> = vec![arg.as_str()];
+                        !bodies
+                            .iter()
+                            .any(|b| self.matcher.compare_any(b, &refs).matched)
+                    })
+                    .map(|arg| format!("No SMS matching \"{arg}\" received {}", inbox.scope())),
+                Err(error) => Some(format!(
+                    "Twilio Client failed to list received SMS: {error}"
+                )),
+            };
+            let Some(message) = missing else {
+                return Ok(());
+            };
+            if tokio::time::Instant::now() >= deadline {
+                self.note(Speaker::System, message.clone(), None);
+                return Err(message);
+            }
+            // Keep the call's webhooks answered while waiting.
+            self.wait_events(Duration::from_millis(500), false).await;
+        }
+    }
+
+    fn failure(&self, step: &ConvoStep, message: String) -> Failure {
+        Failure {
+            step: Some(step_ref(step)),
+            message,
+            expected: None,
+            heard: None,
+            similarity: None,
+            confidence: None,
+            at: self.started.elapsed(),
+        }
     }
 
     /// What the recogniser should expect: the texts of the coming `#bot` steps.
@@ -285,7 +467,7 @@ impl<'a> Conversation<'a> {
         };
         let Some(expected) = step.text.as_deref().filter(|t| !t.is_empty()) else {
             // No text expected: any message passes (Botium: "the answer won't be checked").
-            return Ok(());
+            return self.assert_step(convo, step, &heard).await;
         };
         let candidates = self.candidates(expected);
         let refs: Vec<&str> = candidates.iter().map(String::as_str).collect();
@@ -334,6 +516,32 @@ impl<'a> Conversation<'a> {
             Some(result.score),
             self.started.elapsed(),
         ))
+    }
+}
+
+impl Conversation<'_> {
+    /// The asserters of a `#bot` step, on the message it took.
+    async fn assert_step(
+        &mut self,
+        convo: &Convo,
+        step: &ConvoStep,
+        heard: &Heard,
+    ) -> Result<(), Failure> {
+        for asserter in &step.asserters {
+            if let Err(message) = self.assert_one(asserter, Some(&heard.text)).await {
+                let mut failure = self.failure(
+                    step,
+                    format!(
+                        "{}/{}: assertion error - {}: {message}",
+                        convo.name, step.step_tag, step.step_tag
+                    ),
+                );
+                failure.heard = Some(heard.text.clone());
+                failure.confidence = heard.confidence;
+                return Err(failure);
+            }
+        }
+        Ok(())
     }
 }
 

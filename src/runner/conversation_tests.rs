@@ -54,6 +54,16 @@ async fn talk(
     options: ConversationOptions,
     utterances: &UtteranceBook,
 ) -> (Result<(), Failure>, Vec<TranscriptEntry>, Vec<Turn>) {
+    talk_with_sms(script, turns, options, utterances, None).await
+}
+
+async fn talk_with_sms(
+    script: &str,
+    turns: Vec<Ivr>,
+    options: ConversationOptions,
+    utterances: &UtteranceBook,
+    inbox: Option<&dyn SmsInbox>,
+) -> (Result<(), Failure>, Vec<TranscriptEntry>, Vec<Turn>) {
     let sessions = Sessions::default();
     let mut session = sessions.open();
     let id = session.id.clone();
@@ -64,6 +74,7 @@ async fn talk(
                 Ivr::Answer => CallEvent::Answered {
                     call_sid: "CA1".into(),
                 },
+
                 Ivr::Say(text) => CallEvent::Heard {
                     text: text.into(),
                     confidence: Some(0.9),
@@ -89,6 +100,9 @@ async fn talk(
     let matcher = matcher();
     let convo = convo(script);
     let mut conversation = Conversation::new(&mut session, &matcher, utterances, options);
+    if let Some(inbox) = inbox {
+        conversation = conversation.with_sms(inbox);
+    }
     let result = conversation.run(&convo).await;
     let transcript = conversation.transcript.clone();
     drop(session);
@@ -329,4 +343,133 @@ fn botium_durations() {
     assert_eq!(botium_duration(Duration::from_secs(10)), "10s");
     assert_eq!(botium_duration(Duration::from_millis(1500)), "1s 500ms");
     assert_eq!(botium_duration(Duration::from_millis(300)), "300ms");
+}
+
+#[tokio::test]
+async fn bot_asserters_run_on_the_message_taken() {
+    let (ok, _, _) = talk_default(
+        "asserters\n\n#bot\nTEXT_CONTAINS_ANY_IC hello|press|support\n",
+        vec![Ivr::Answer, Ivr::Say("Welcome, press 1.")],
+    )
+    .await;
+    assert_eq!(ok, Ok(()));
+    let (bad, _, _) = talk_default(
+        "asserters\n\n#bot\nTEXT_CONTAINS_ANY_IC hello|support\n",
+        vec![Ivr::Answer, Ivr::Say("Welcome, press 1.")],
+    )
+    .await;
+    let failure = bad.expect_err("fails");
+    assert!(
+        failure.message.starts_with(
+            "asserters/Line 3: assertion error - Line 3: Expected any text in response"
+        ),
+        "{}",
+        failure.message
+    );
+    assert_eq!(failure.heard.as_deref(), Some("Welcome, press 1."));
+}
+
+#[tokio::test]
+async fn end_asserters_see_unread_messages_and_skip_clears_them() {
+    // As in Botium's samples, #end waits (PAUSE) so late messages are in before counting.
+    let script = "queue\n\n#bot\nHello\n\n#end\nPAUSE 200\nBOT_CONSUMED\n";
+    let (bad, _, _) = talk_default(
+        script,
+        vec![Ivr::Answer, Ivr::Say("Hello."), Ivr::Say("Anything else?")],
+    )
+    .await;
+    assert_eq!(
+        bad.expect_err("fails").message,
+        "queue: #end: There is an unread bot reply in queue"
+    );
+    let script = "queue\n\n#bot\nHello\nSKIP_BOT_UNCONSUMED\n\n#end\nBOT_UNCONSUMED_COUNT =0\n";
+    let (ok, _, _) = talk_default(
+        script,
+        vec![Ivr::Answer, Ivr::Say("Hello."), Ivr::Say("Anything else?")],
+    )
+    .await;
+    assert_eq!(ok, Ok(()));
+}
+
+#[tokio::test]
+async fn a_pause_keeps_answering_the_call() {
+    // During the PAUSE the IVR speaks; its webhook must not wait for the hold limit (2 s).
+    let started = std::time::Instant::now();
+    let (result, _, _) = talk_default(
+        "pause\n\n#me\nhello\nPAUSE 300\n\n#bot\nHi there\n",
+        vec![Ivr::Answer, Ivr::Say("Hi there."), Ivr::Silence],
+    )
+    .await;
+    assert_eq!(result, Ok(()));
+    assert!(
+        started.elapsed() < Duration::from_millis(1500),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+struct FakeInbox {
+    polls: std::sync::atomic::AtomicUsize,
+    arrives_after: usize,
+}
+
+impl SmsInbox for FakeInbox {
+    fn bodies(&self) -> Pin<Box<dyn Future<Output = Result<Vec<String>, String>> + Send + '_>> {
+        let poll = self.polls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let arrived = poll >= self.arrives_after;
+        Box::pin(async move {
+            Ok(if arrived {
+                vec!["Your balance is 42 dollars".to_string()]
+            } else {
+                vec![]
+            })
+        })
+    }
+
+    fn scope(&self) -> String {
+        "for +15005550006 since the call began".into()
+    }
+}
+
+#[tokio::test]
+async fn sms_checks_poll_until_the_message_arrives_or_the_deadline() {
+    let inbox = FakeInbox {
+        polls: 0.into(),
+        arrives_after: 2,
+    };
+    let script = "sms\n\n#bot\n\n#end\nCHECKTWILIOSMS balance*\n";
+    let (ok, _, _) = talk_with_sms(
+        script,
+        vec![Ivr::Answer, Ivr::Say("Goodbye.")],
+        ConversationOptions::default(),
+        &UtteranceBook::default(),
+        Some(&inbox),
+    )
+    .await;
+    assert_eq!(ok, Ok(()));
+    assert!(
+        inbox.polls.load(std::sync::atomic::Ordering::SeqCst) >= 3,
+        "it polled"
+    );
+
+    let never = FakeInbox {
+        polls: 0.into(),
+        arrives_after: usize::MAX,
+    };
+    let quick = ConversationOptions {
+        sms_wait: Duration::from_millis(700),
+        ..ConversationOptions::default()
+    };
+    let (bad, _, _) = talk_with_sms(
+        "sms\n\n#bot\n\n#end\nCHECKTWILIOSMS welcome\n",
+        vec![Ivr::Answer, Ivr::Say("Goodbye.")],
+        quick,
+        &UtteranceBook::default(),
+        Some(&never),
+    )
+    .await;
+    assert_eq!(
+        bad.expect_err("fails").message,
+        "sms: #end: No SMS matching \"welcome\" received for +15005550006 since the call began"
+    );
 }

@@ -3,5 +3,6 @@
 //! The runner emits [`events::RunEvent`]s; reporters (see [`crate::report`]) consume them and
 //! never decide pass or fail.
 
+pub mod asserters;
 pub mod conversation;
 pub mod events;
