@@ -359,8 +359,10 @@ impl Reporter for ConsoleReporter {
                         bars.end(result.index);
                         let s = &self.log.summary();
                         bars.overall.set_message(format!(
-                            "{} passed, {} failed, {} errors",
-                            s.passed, s.failed, s.errors
+                            "{} passed, {} failed, {}",
+                            s.passed,
+                            s.failed,
+                            plural(s.errors, "error", "errors")
                         ));
                         // Above the bars; indicatif drops it when the target is hidden.
                         bars.multi.println(line)?;

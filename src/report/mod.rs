@@ -33,6 +33,7 @@ mod format;
 pub mod json;
 pub mod junit;
 mod log;
+pub mod transcript;
 
 use std::io;
 use std::path::Path;
@@ -42,6 +43,7 @@ use crate::runner::events::RunEvent;
 pub use console::{console_mode, use_colors, ConsoleMode, ConsoleReporter};
 pub use json::JsonReporter;
 pub use junit::JunitReporter;
+pub use transcript::TranscriptWriter;
 
 /// A consumer of run events.
 ///
