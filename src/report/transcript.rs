@@ -116,8 +116,9 @@ fn render(result: &TestResult) -> String {
 
 /// A file stem from a test name: letters, digits, `-`, `_` and `.` kept; every run of
 /// anything else (`/`, spaces, quotes, control characters) becomes one `_`; no leading or
-/// trailing `_` or `.` (hidden files, Windows); at most 60 characters; names that
-/// Windows reserves whatever the extension (`CON`, `NUL`, `COM1.x`...) get a leading `_`; an empty result is `test`.
+/// trailing `_` or `.` (hidden files, Windows); at most 60 characters; names that Windows
+/// reserves whatever the extension (`CON`, `NUL`, `COM1.x`...) get a leading `_`; an empty
+/// result is `test`.
 pub fn sanitise(name: &str) -> String {
     let mut stem = String::new();
     for c in name.chars() {
