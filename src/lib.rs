@@ -10,6 +10,7 @@
 //! | [`matching`] | Botium's matching modes and normalisation, the speech-tolerant layer, similarity scores |
 //! | [`check`] | `ivr-test check`: validate configuration and scripts, report in human or JSON form |
 //! | [`twilio`] | Twilio's wire protocol: signatures, TwiML documents (parse and write), SIDs, dates, errors |
+//! | [`report`] | reporters of run events: console progress and summary, JUnit XML, JSON, transcript files |
 //! | [`emulator`] | `ivr-test emulator`: a local Twilio-compatible REST API, call engine and TwiML interpreter |
 //! | [`exit_code`] | the named exit codes |
 //! | [`js_text`] | JavaScript's whitespace rules, which Botium's parsing and matching follow |
@@ -42,6 +43,7 @@ pub mod emulator;
 pub mod exit_code;
 pub mod js_text;
 pub mod matching;
+pub mod report;
 pub mod runner;
 pub mod twilio;
 pub mod webhook;

@@ -1,0 +1,327 @@
+//! One JSON document per run, for scripts and dashboards.
+//!
+//! The field names are a stable interface: new fields may be added, none renamed or removed.
+//! Durations are whole milliseconds (`*_ms`); absent values are `null`, never missing.
+//!
+//! ```json
+//! {
+//!   "summary": {
+//!     "total": 3, "passed": 1, "failed": 1, "errors": 1,
+//!     "planned": 3,                  // test cases announced at the start; null if unknown
+//!     "complete": true,              // false when the run was interrupted
+//!     "started_at": "2025-01-31T09:00:00.000+01:00",   // RFC 3339; null if unknown
+//!     "duration_ms": 25400,          // wall time of the run
+//!     "call_time_ms": 18500          // total call time (answer to hang-up)
+//!   },
+//!   "tests": [                       // in index order, whatever order they finished in
+//!     {
+//!       "index": 1,
+//!       "name": "refund/card",
+//!       "file": "tests/refund.convo.txt",
+//!       "verdict": "failed",         // "passed" | "failed" | "error"
+//!       "duration_ms": 8100,
+//!       "call_sid": "CA...",         // null when no call was created
+//!       "call_duration_ms": 7500,
+//!       "recording_url": null,
+//!       "failure": {                 // null when passed
+//!         "message": "refund/card/Line 12: Bot response ... expected to match ...",
+//!         "step": { "tag": "Line 12", "sender": "bot", "file": "tests/refund.convo.txt", "line": 12 },
+//!         "expected": "Your refund was issued",
+//!         "heard": "Your refund is on its way",
+//!         "similarity": 0.714,       // 0..1, null if not a text mismatch
+//!         "confidence": 0.84,        // the recogniser's, 0..1, or null
+//!         "at_ms": 14200             // time into the call
+//!       },
+//!       "transcript": [
+//!         { "at_ms": 1000, "speaker": "ivr", "text": "Welcome to Acme.",
+//!           "confidence": 0.9, "response_time_ms": 1000 }    // speaker: "caller" | "ivr" | "system"
+//!       ]
+//!     }
+//!   ]
+//! }
+//! ```
+//!
+//! `failure.step` is `null` when the call never started. For `"error"` the failure describes
+//! what went wrong with the call (there is no verdict).
+
+use std::io;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::format::millis;
+use super::log::RunLog;
+use super::{write_report_file, Reporter};
+use crate::runner::events::{
+    Failure, RunEvent, Speaker, StepRef, TestResult, TranscriptEntry, Verdict,
+};
+
+/// Writes the JSON document when the run finishes.
+#[derive(Debug)]
+pub struct JsonReporter {
+    path: PathBuf,
+    log: RunLog,
+}
+
+impl JsonReporter {
+    /// A report to be written to `path`.
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        JsonReporter {
+            path: path.into(),
+            log: RunLog::default(),
+        }
+    }
+
+    /// The document for what has been seen so far.
+    fn document(&self) -> Document<'_> {
+        let summary = self.log.summary();
+        Document {
+            summary: Summary {
+                total: summary.passed + summary.failed + summary.errors,
+                passed: summary.passed,
+                failed: summary.failed,
+                errors: summary.errors,
+                planned: self.log.planned,
+                complete: self.log.complete(),
+                started_at: self
+                    .log
+                    .started
+                    .map(|(at, _)| at.to_rfc3339_opts(chrono::SecondsFormat::Millis, false)),
+                duration_ms: millis(summary.duration),
+                call_time_ms: millis(summary.call_time),
+            },
+            tests: self.log.results.values().map(Test::from).collect(),
+        }
+    }
+}
+
+impl Reporter for JsonReporter {
+    fn event(&mut self, event: &RunEvent) -> io::Result<()> {
+        self.log.record(event);
+        Ok(())
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        let mut json = serde_json::to_vec_pretty(&self.document()).map_err(io::Error::other)?;
+        json.push(b'\n');
+        write_report_file(&self.path, &json)
+    }
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    summary: Summary,
+    tests: Vec<Test<'a>>,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    total: usize,
+    passed: usize,
+    failed: usize,
+    errors: usize,
+    planned: Option<usize>,
+    complete: bool,
+    started_at: Option<String>,
+    duration_ms: u64,
+    call_time_ms: u64,
+}
+
+#[derive(Serialize)]
+struct Test<'a> {
+    index: usize,
+    name: &'a str,
+    file: String,
+    verdict: &'static str,
+    duration_ms: u64,
+    call_sid: Option<&'a str>,
+    call_duration_ms: u64,
+    recording_url: Option<&'a str>,
+    failure: Option<FailureJson<'a>>,
+    transcript: Vec<Line<'a>>,
+}
+
+impl<'a> From<&'a TestResult> for Test<'a> {
+    fn from(result: &'a TestResult) -> Self {
+        let (verdict, failure) = match &result.verdict {
+            Verdict::Passed => ("passed", None),
+            Verdict::Failed(failure) => ("failed", Some(failure)),
+            Verdict::Error(failure) => ("error", Some(failure)),
+        };
+        Test {
+            index: result.index,
+            name: &result.name,
+            file: result.file.display().to_string(),
+            verdict,
+            duration_ms: millis(result.duration),
+            call_sid: result.call_sid.as_deref(),
+            call_duration_ms: millis(result.call_duration),
+            recording_url: result.recording_url.as_deref(),
+            failure: failure.map(FailureJson::from),
+            transcript: result.transcript.iter().map(Line::from).collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct FailureJson<'a> {
+    message: &'a str,
+    step: Option<Step<'a>>,
+    expected: Option<&'a str>,
+    heard: Option<&'a str>,
+    similarity: Option<f64>,
+    confidence: Option<f64>,
+    at_ms: u64,
+}
+
+impl<'a> From<&'a Failure> for FailureJson<'a> {
+    fn from(failure: &'a Failure) -> Self {
+        FailureJson {
+            message: &failure.message,
+            step: failure.step.as_ref().map(Step::from),
+            expected: failure.expected.as_deref(),
+            heard: failure.heard.as_deref(),
+            similarity: failure.similarity,
+            confidence: failure.confidence,
+            at_ms: millis(failure.at),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Step<'a> {
+    tag: &'a str,
+    sender: &'static str,
+    file: String,
+    line: usize,
+}
+
+impl<'a> From<&'a StepRef> for Step<'a> {
+    fn from(step: &'a StepRef) -> Self {
+        Step {
+            tag: &step.tag,
+            sender: step.sender.keyword(),
+            file: step.file.display().to_string(),
+            line: step.line,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Line<'a> {
+    at_ms: u64,
+    speaker: &'static str,
+    text: &'a str,
+    confidence: Option<f64>,
+    response_time_ms: Option<u64>,
+}
+
+impl<'a> From<&'a TranscriptEntry> for Line<'a> {
+    fn from(entry: &'a TranscriptEntry) -> Self {
+        Line {
+            at_ms: millis(entry.at),
+            speaker: match entry.speaker {
+                Speaker::Caller => "caller",
+                Speaker::Ivr => "ivr",
+                Speaker::System => "system",
+            },
+            text: &entry.text,
+            confidence: entry.confidence,
+            response_time_ms: entry.response_time.map(millis),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixtures;
+    use serde_json::{json, Value};
+
+    fn written(events: &[RunEvent]) -> Value {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("out/report.json");
+        let mut reporter = JsonReporter::new(&path);
+        for event in events {
+            reporter.event(event).expect("event");
+        }
+        reporter.finish().expect("finish");
+        let text = std::fs::read_to_string(&path).expect("read");
+        serde_json::from_str(&text).expect("valid JSON")
+    }
+
+    #[test]
+    fn document_shape_and_index_order() {
+        let mut doc = written(&fixtures::events());
+        let started_at = doc["summary"]["started_at"].take();
+        assert!(
+            started_at
+                .as_str()
+                .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+                .is_some(),
+            "RFC 3339 start: {started_at}"
+        );
+        assert_eq!(
+            doc["summary"],
+            json!({
+                "total": 3, "passed": 1, "failed": 1, "errors": 1, "planned": 3,
+                "complete": true, "started_at": null,
+                "duration_ms": 25400, "call_time_ms": 18500
+            })
+        );
+        let tests = doc["tests"].as_array().expect("tests");
+        let order: Vec<_> = tests.iter().map(|t| t["index"].clone()).collect();
+        assert_eq!(order, [json!(0), json!(1), json!(2)]);
+
+        let Verdict::Failed(failure) = fixtures::failed().verdict else {
+            panic!("fixture changed");
+        };
+        assert_eq!(
+            tests[1],
+            json!({
+                "index": 1,
+                "name": fixtures::FAILED_NAME,
+                "file": "tests/refund.convo.txt",
+                "verdict": "failed",
+                "duration_ms": 8100,
+                "call_sid": "CA0000000000000000000000000000000b",
+                "call_duration_ms": 7500,
+                "recording_url": null,
+                "failure": {
+                    "message": failure.message,
+                    "step": {"tag": "Line 12", "sender": "bot", "file": "tests/refund.convo.txt", "line": 12},
+                    "expected": "Your refund was issued",
+                    "heard": "Your refund is on its way",
+                    "similarity": 0.714,
+                    "confidence": 0.84,
+                    "at_ms": 14200
+                },
+                "transcript": [
+                    {"at_ms": 0, "speaker": "system", "text": "call answered", "confidence": null, "response_time_ms": null},
+                    {"at_ms": 1000, "speaker": "ivr", "text": "Welcome to Acme.", "confidence": 0.9, "response_time_ms": 1000},
+                    {"at_ms": 2500, "speaker": "caller", "text": "refund", "confidence": null, "response_time_ms": null},
+                    {"at_ms": 4000, "speaker": "ivr", "text": "Refunds. Say card or cash.", "confidence": 0.88, "response_time_ms": 1500},
+                    {"at_ms": 5000, "speaker": "caller", "text": "card", "confidence": null, "response_time_ms": null},
+                    {"at_ms": 14200, "speaker": "ivr", "text": "Your refund is on its way", "confidence": 0.84, "response_time_ms": 9200}
+                ]
+            })
+        );
+        assert_eq!(tests[0]["verdict"], "passed");
+        assert_eq!(tests[0]["failure"], Value::Null);
+        assert_eq!(tests[0]["recording_url"], "https://api.twilio.com/rec/RE1");
+        assert_eq!(tests[2]["verdict"], "error");
+        assert_eq!(tests[2]["call_sid"], Value::Null);
+        assert_eq!(tests[2]["failure"]["step"], Value::Null);
+        assert_eq!(tests[2]["failure"]["message"], "call failed: busy");
+    }
+
+    #[test]
+    fn an_interrupted_run_says_so() {
+        let events = fixtures::events();
+        let doc = written(&events[..events.len() - 2]);
+        assert_eq!(doc["summary"]["complete"], false);
+        assert_eq!(doc["summary"]["planned"], 3);
+        assert_eq!(doc["summary"]["total"], 2);
+        assert_eq!(doc["tests"].as_array().map(Vec::len), Some(2));
+    }
+}

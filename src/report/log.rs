@@ -1,0 +1,102 @@
+//! What the buffering reporters keep of a run: results by index, the totals, start times.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Local};
+
+use crate::runner::events::{RunEvent, RunSummary, TestResult, Verdict};
+
+/// The results of a run so far, in `index` order whatever order they finished in.
+#[derive(Debug, Default)]
+pub(crate) struct RunLog {
+    /// Finished test cases by index.
+    pub results: BTreeMap<usize, TestResult>,
+    /// The runner's totals, once [`RunEvent::RunFinished`] came.
+    pub summary: Option<RunSummary>,
+    /// How many test cases the runner announced.
+    pub planned: Option<usize>,
+    /// When the run started (wall clock for reports, monotonic for a derived duration).
+    pub started: Option<(DateTime<Local>, Instant)>,
+    /// When each test case started (wall clock), for JUnit timestamps.
+    pub test_started: BTreeMap<usize, DateTime<Local>>,
+}
+
+impl RunLog {
+    /// Records what a final report needs from `event`.
+    pub fn record(&mut self, event: &RunEvent) {
+        match event {
+            RunEvent::RunStarted { test_cases, .. } => {
+                self.planned = Some(*test_cases);
+                self.started = Some((Local::now(), Instant::now()));
+            }
+            RunEvent::TestStarted { index, .. } => {
+                self.test_started.insert(*index, Local::now());
+            }
+            RunEvent::TestFinished { result } => {
+                self.results.insert(result.index, result.clone());
+            }
+            RunEvent::RunFinished { summary } => self.summary = Some(summary.clone()),
+            RunEvent::CallPlaced { .. }
+            | RunEvent::StepStarted { .. }
+            | RunEvent::Transcript { .. } => {}
+        }
+    }
+
+    /// Whether the runner said the run ended (false after an interruption).
+    pub fn complete(&self) -> bool {
+        self.summary.is_some()
+    }
+
+    /// The runner's totals, or, when the run was cut short, totals counted from the results
+    /// that did arrive.
+    pub fn summary(&self) -> RunSummary {
+        if let Some(summary) = &self.summary {
+            return summary.clone();
+        }
+        let mut summary = RunSummary {
+            passed: 0,
+            failed: 0,
+            errors: 0,
+            duration: self
+                .started
+                .map(|(_, at)| at.elapsed())
+                .unwrap_or(Duration::ZERO),
+            call_time: Duration::ZERO,
+        };
+        for result in self.results.values() {
+            match result.verdict {
+                Verdict::Passed => summary.passed += 1,
+                Verdict::Failed(_) => summary.failed += 1,
+                Verdict::Error(_) => summary.errors += 1,
+            }
+            summary.call_time += result.call_duration;
+        }
+        summary
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixtures;
+
+    #[test]
+    fn results_are_kept_in_index_order_and_totals_derived_without_run_finished() {
+        let mut log = RunLog::default();
+        let events = fixtures::events();
+        // Everything but RunFinished: as after Ctrl-C.
+        for event in &events[..events.len() - 1] {
+            log.record(event);
+        }
+        assert!(!log.complete());
+        assert_eq!(log.results.keys().copied().collect::<Vec<_>>(), [0, 1, 2]);
+        let summary = log.summary();
+        assert_eq!((summary.passed, summary.failed, summary.errors), (1, 1, 1));
+        assert_eq!(summary.call_time, Duration::from_millis(11_000 + 7_500));
+
+        log.record(&events[events.len() - 1]);
+        assert!(log.complete());
+        assert_eq!(log.summary(), fixtures::summary());
+    }
+}
