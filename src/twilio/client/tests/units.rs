@@ -1,0 +1,205 @@
+//! URL handling, encoding and formatting, without a server.
+
+use super::*;
+
+fn base(url: &str) -> ApiBase {
+    ApiBase::parse(url).unwrap_or_else(|e| panic!("{url}: {e}"))
+}
+
+#[test]
+fn account_urls_keep_a_path_prefix_and_drop_a_version_suffix() {
+    let twilio = base(DEFAULT_BASE_URL);
+    assert_eq!(twilio.prefix, "");
+    assert_eq!(
+        twilio.account_url("AC1", &["Calls.json"]).as_str(),
+        "https://api.twilio.com/2010-04-01/Accounts/AC1/Calls.json"
+    );
+    let expected = "https://x.signalwire.com/api/laml/2010-04-01/Accounts/p-1/Calls/CA9.json";
+    for given in [
+        "https://x.signalwire.com/api/laml",
+        "https://x.signalwire.com/api/laml/",
+        "https://x.signalwire.com/api/laml/2010-04-01",
+        " https://x.signalwire.com/api/laml/2010-04-01/ ",
+    ] {
+        let signalwire = base(given);
+        assert_eq!(signalwire.prefix, "/api/laml", "{given}");
+        assert_eq!(
+            signalwire
+                .account_url("p-1", &["Calls", "CA9.json"])
+                .as_str(),
+            expected,
+            "{given}"
+        );
+    }
+    assert_eq!(
+        base("http://127.0.0.1:8080/")
+            .account_url("AC1", &["Messages.json"])
+            .as_str(),
+        "http://127.0.0.1:8080/2010-04-01/Accounts/AC1/Messages.json"
+    );
+}
+
+#[test]
+fn a_sid_cannot_change_the_path() {
+    let client = TwilioClient::new(DEFAULT_BASE_URL, "AC1", &Secret::new("t")).unwrap();
+    let url = client.call_url("../../Other/x?y#z").unwrap();
+    assert_eq!(
+        url.as_str(),
+        "https://api.twilio.com/2010-04-01/Accounts/AC1/Calls/..%2F..%2FOther%2Fx%3Fy%23z.json"
+    );
+    assert!(matches!(
+        client.call_url(" "),
+        Err(ClientError::InvalidArgument(_))
+    ));
+}
+
+#[test]
+fn next_page_uris_join_with_the_origin() {
+    let twilio = base(DEFAULT_BASE_URL);
+    let uri = "/2010-04-01/Accounts/AC1/Messages.json?To=%2B1&PageSize=2&Page=1&PageToken=PA9";
+    assert_eq!(
+        twilio.join(uri).unwrap().as_str(),
+        format!("https://api.twilio.com{uri}")
+    );
+
+    // SignalWire's URIs already carry the prefix: it must not be doubled.
+    let signalwire = base("https://x.signalwire.com/api/laml");
+    let uri = "/api/laml/2010-04-01/Accounts/p-1/Messages.json?Page=1&PageToken=PA9";
+    assert_eq!(
+        signalwire.join(uri).unwrap().as_str(),
+        format!("https://x.signalwire.com{uri}")
+    );
+    // Twilio's own URIs seen through a proxy at a prefix get the prefix.
+    let proxy = base("https://proxy.example/twilio");
+    assert_eq!(
+        proxy
+            .join("/2010-04-01/Accounts/AC1/Messages.json?Page=1")
+            .unwrap()
+            .as_str(),
+        "https://proxy.example/twilio/2010-04-01/Accounts/AC1/Messages.json?Page=1"
+    );
+    // A prefix that is only the start of a segment is not the prefix.
+    assert_eq!(
+        signalwire.join("/api/lamlx/y").unwrap().as_str(),
+        "https://x.signalwire.com/api/laml/api/lamlx/y"
+    );
+
+    let same_origin = "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json?Page=1";
+    assert_eq!(twilio.join(same_origin).unwrap().as_str(), same_origin);
+    for bad in [
+        "https://evil.example/2010-04-01/Accounts/AC1/Messages.json",
+        "http://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json",
+        "//evil.example/x",
+        "Messages.json?Page=1",
+    ] {
+        assert!(twilio.join(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn bad_base_urls_and_credentials_are_rejected() {
+    for (url, why) in [
+        ("api.twilio.com", "invalid API base URL"),
+        ("ftp://api.twilio.com", "http"),
+        ("https://api.twilio.com?x=1", "query"),
+        ("https://api.twilio.com/#x", "fragment"),
+    ] {
+        let e = TwilioClient::new(url, "AC1", &Secret::new("t")).unwrap_err();
+        assert!(matches!(e, ClientError::InvalidArgument(_)), "{url}");
+        assert!(e.to_string().contains(why), "{url}: {e}");
+    }
+    let e = TwilioClient::new(
+        "https://AC1:hunter2@api.twilio.com",
+        "AC1",
+        &Secret::new("t"),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("user name or password"), "{e}");
+    assert!(!e.to_string().contains("hunter2"), "{e}");
+    assert!(TwilioClient::new(DEFAULT_BASE_URL, "", &Secret::new("t")).is_err());
+    assert!(TwilioClient::new(DEFAULT_BASE_URL, "AC:1", &Secret::new("t")).is_err());
+    assert!(TwilioClient::new(DEFAULT_BASE_URL, "AC1", &Secret::new("")).is_err());
+}
+
+#[test]
+fn a_create_call_form_uses_twilio_names_and_repeats_events() {
+    let call = CreateCall {
+        method: HttpMethod::Get,
+        status_callback_events: vec!["ringing".into(), "completed".into()],
+        fallback_url: Some("https://r.example/fallback".into()),
+        ..CreateCall::new("+1", "+2", "https://r.example/start")
+    };
+    let form = serde_urlencoded::to_string(call.form()).unwrap();
+    assert_eq!(
+        form,
+        "To=%2B1&From=%2B2&Url=https%3A%2F%2Fr.example%2Fstart&Method=GET\
+         &FallbackUrl=https%3A%2F%2Fr.example%2Ffallback&Record=false\
+         &StatusCallbackEvent=ringing&StatusCallbackEvent=completed"
+    );
+}
+
+#[test]
+fn a_message_filter_encodes_literal_range_keys() {
+    let at = |text: &str| {
+        chrono::DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
+    };
+    let filter = MessageFilter {
+        to: Some("+14155551212".into()),
+        from: Some("+1800".into()),
+        sent_after: Some(at("2026-03-02T12:00:00.750+01:00")),
+        sent_before: Some(at("2026-03-03T00:00:00Z")),
+        page_size: Some(100),
+        max_pages: Some(3),
+    };
+    assert_eq!(
+        filter.query().unwrap(),
+        "To=%2B14155551212&From=%2B1800&DateSent%3E=2026-03-02T11%3A00%3A00Z\
+         &DateSent%3C=2026-03-03T00%3A00%3A00Z&PageSize=100"
+    );
+    assert_eq!(MessageFilter::default().query().unwrap(), "");
+}
+
+#[test]
+fn backoff_doubles_from_100_ms_up_to_3_s() {
+    let waits: Vec<u128> = (0..7).map(|n| backoff(n).as_millis()).collect();
+    assert_eq!(waits, [100, 200, 400, 800, 1600, 3000, 3000]);
+    assert_eq!(backoff(u32::MAX), MAX_BACKOFF);
+}
+
+#[test]
+fn twilio_errors_read_with_their_fix() {
+    let e = ClientError::Twilio {
+        status: 400,
+        code: 21215,
+        message: "Account not authorized to call +447700900123. Perhaps you need to enable \
+                  some international permissions: https://www.twilio.com/console/voice/calls/geo-permissions/low-risk"
+            .into(),
+        explanation: explain(21215),
+    };
+    let shown = e.to_string();
+    assert!(
+        shown.starts_with(
+            "Twilio error 21215 (HTTP 400): Account not authorized to call +447700900123."
+        ),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("low-risk . Fix: Calls to this country"),
+        "{shown}"
+    );
+
+    let ended = ClientError::Twilio {
+        status: 400,
+        code: 21220,
+        message: "Call is not in-progress. Cannot redirect.".into(),
+        explanation: None,
+    };
+    assert_eq!(
+        ended.to_string(),
+        "Twilio error 21220 (HTTP 400): Call is not in-progress. Cannot redirect."
+    );
+    assert_eq!(ended.code(), Some(21220));
+    assert_eq!(ClientError::Http("x".into()).code(), None);
+}
