@@ -24,6 +24,37 @@ pub enum Command {
     Check(CheckArgs),
     /// Serve a local Twilio-compatible API (calls, TwiML, SMS) for offline tests.
     Emulator(EmulatorArgs),
+    /// Run the test cases: one phone call each.
+    Run(RunArgs),
+}
+
+/// Arguments of `ivr-test run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Convo files or folders (searched recursively).
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// The botium.json to read (default: ./botium.json when present).
+    #[arg(long, short = 'c', value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// How many calls may be live at once.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub parallel: usize,
+    /// Run only test cases whose name matches this glob.
+    #[arg(long, value_name = "GLOB")]
+    pub filter: Option<String>,
+    /// Write a JUnit XML report here.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Write a JSON report here.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Write one transcript per test case into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub transcripts: Option<PathBuf>,
+    /// Run the calls against the emulator with this configuration (no Twilio account needed).
+    #[arg(long, value_name = "FILE")]
+    pub emulate: Option<PathBuf>,
 }
 
 /// Arguments of `ivr-test emulator`.
@@ -91,6 +122,19 @@ pub fn run(cli: Cli, env: &BTreeMap<String, String>) -> Outcome {
                 &mut stdout.lock(),
                 &mut stderr.lock(),
             )
+        }
+        Command::Run(args) => {
+            let request = crate::runner::command::RunRequest {
+                paths: args.paths,
+                config: args.config,
+                parallel: args.parallel,
+                filter: args.filter,
+                junit: args.junit,
+                json: args.json,
+                transcripts: args.transcripts,
+                emulate: args.emulate,
+            };
+            crate::runner::command::run(&request, env, Path::new("."), &mut std::io::stderr())
         }
         Command::Emulator(args) => {
             let command = crate::emulator::command::EmulatorCommand {

@@ -229,6 +229,31 @@ impl<'a> Typer<'a> {
                 d.wait_botium_response,
                 ms,
             ),
+            api_url: self.get("TWILIO_IVR_API_URL", d.api_url.clone(), |v, e| {
+                Ok(coerce::http_url(v, e)?.unwrap_or_else(|| d.api_url.clone()))
+            }),
+            emulate: self.get("TWILIO_IVR_EMULATE", None, coerce::text),
+            calls_per_second: self.get(
+                "TWILIO_IVR_CALLS_PER_SECOND",
+                d.calls_per_second,
+                |v, _| coerce::whole_number(v, 1),
+            ),
+            time_limit_secs: self.get("TWILIO_IVR_TIME_LIMIT", d.time_limit_secs, |v, _| {
+                coerce::whole_number(v, 1)
+            }),
+            gather_timeout_secs: self.get(
+                "TWILIO_IVR_GATHER_TIMEOUT",
+                d.gather_timeout_secs,
+                |v, _| coerce::whole_number(v, 1),
+            ),
+            hints: self.get("TWILIO_IVR_HINTS", Vec::new(), coerce::text_list),
+            join_fragments: self.get("TWILIO_IVR_JOIN_FRAGMENTS", d.join_fragments, |v, _| {
+                coerce::boolean(v)
+            }),
+            digits_as_tones: self.get("TWILIO_IVR_DIGITS_AS_TONES", d.digits_as_tones, |v, _| {
+                coerce::boolean(v)
+            }),
+            sms_wait: self.get("TWILIO_IVR_SMS_WAIT", d.sms_wait, ms),
         }
     }
 

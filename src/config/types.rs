@@ -147,6 +147,24 @@ pub struct TwilioCaps {
     pub wait_call_completed: Duration,
     /// `TWILIO_IVR_WAIT_BOTIUM_RESPONSE` (default 5 s; here only an upper bound, never a sleep).
     pub wait_botium_response: Duration,
+    /// `TWILIO_IVR_API_URL` (ours): the REST API base (Twilio's, or a compatible provider's).
+    pub api_url: String,
+    /// `TWILIO_IVR_EMULATE` (ours): an emulator configuration to run the calls against.
+    pub emulate: Option<String>,
+    /// `TWILIO_IVR_CALLS_PER_SECOND` (ours, default 1, Twilio's account default).
+    pub calls_per_second: u32,
+    /// `TWILIO_IVR_TIME_LIMIT` (ours): the `TimeLimit` of every call (default 600 s).
+    pub time_limit_secs: u32,
+    /// `TWILIO_IVR_GATHER_TIMEOUT` (ours): seconds a `<Gather>` waits for speech (default 5).
+    pub gather_timeout_secs: u32,
+    /// `TWILIO_IVR_HINTS` (ours): extra recogniser hints.
+    pub hints: Vec<String>,
+    /// `TWILIO_IVR_JOIN_FRAGMENTS` (ours, default true): join split prompts for a `#bot` step.
+    pub join_fragments: bool,
+    /// `TWILIO_IVR_DIGITS_AS_TONES` (ours, default false): digit-only `#me` text is pressed.
+    pub digits_as_tones: bool,
+    /// `TWILIO_IVR_SMS_WAIT` (ours, default 30 s): how long `CHECKTWILIOSMS` polls.
+    pub sms_wait: Duration,
 }
 
 /// How `#me` utterance references expand into test cases.
@@ -239,6 +257,15 @@ impl Default for TwilioCaps {
             wait_call_started: Duration::from_millis(20_000),
             wait_call_completed: Duration::from_millis(10_000),
             wait_botium_response: Duration::from_millis(5_000),
+            api_url: "https://api.twilio.com".into(),
+            emulate: None,
+            calls_per_second: 1,
+            time_limit_secs: 600,
+            gather_timeout_secs: 5,
+            hints: Vec::new(),
+            join_fragments: true,
+            digits_as_tones: false,
+            sms_wait: Duration::from_millis(30_000),
         }
     }
 }

@@ -149,6 +149,10 @@ impl<'a> Conversation<'a> {
             .iter()
             .filter(|s| matches!(s.sender, Sender::Me | Sender::Bot))
             .collect();
+        // The IVR usually speaks first: answer the call's first webhook by listening at once.
+        if steps.first().is_none_or(|s| s.sender != Sender::Me) {
+            self.session.act(Action::Listen);
+        }
         for (i, step) in steps.iter().enumerate() {
             match step.sender {
                 Sender::Me => {

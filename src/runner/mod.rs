@@ -4,5 +4,7 @@
 //! never decide pass or fail.
 
 pub mod asserters;
+pub mod command;
 pub mod conversation;
 pub mod events;
+pub mod session;

@@ -17,7 +17,7 @@ pub struct Voice {
     pub speech_model: Option<String>,
     /// `TWILIO_IVR_SPEECH_MODEL_ENHANCED` (sent only with `phone_call`, as Twilio accepts it).
     pub enhanced: bool,
-    /// `TWILIO_IVR_SPEECH_TIMEOUT`.
+    /// `TWILIO_IVR_SPEECH_TIMEOUT` (default here: 1 s).
     pub speech_timeout: Option<CapsSpeechTimeout>,
     /// Seconds the `<Gather>` waits for speech to begin.
     pub gather_timeout: u32,
@@ -33,7 +33,10 @@ impl Voice {
             voice: caps.voice.clone(),
             speech_model: caps.speech_model.clone(),
             enhanced: caps.speech_model_enhanced,
-            speech_timeout: caps.speech_timeout,
+            // Twilio's default (the `timeout`, 5 s of silence) makes the caller answer so late that
+            // an IVR's own `<Gather>` has often given up; one second answers like a person, and
+            // prompts a pause splits are joined by the step engine.
+            speech_timeout: Some(caps.speech_timeout.unwrap_or(CapsSpeechTimeout::Seconds(1))),
             gather_timeout: 5,
             hints: Vec::new(),
         }

@@ -6,5 +6,6 @@ mod config;
 mod corpus;
 mod emulator;
 mod harness;
+mod run;
 mod twiml_app;
 mod webhook;

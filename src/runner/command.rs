@@ -1,0 +1,417 @@
+//! `ivr-test run`: parses everything first (script or configuration errors exit 2 before any
+//! call), then runs one call per test case, `--parallel` at a time within the calls-per-second
+//! limit, and reports through the reporters. Ctrl-C or SIGTERM hangs up every live call.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::conversation::ConversationOptions;
+use super::events::{RunEvent, RunSummary, TestResult, Verdict};
+use super::session::{run_test, CallSettings, LiveCalls};
+use crate::config::{resolve_path, Config, Secret};
+use crate::convo::{self, diagnostics::Rendered, Convo, Registry};
+use crate::emulator::config::EmulatorConfig;
+use crate::emulator::server::{start as start_emulator, EmulatorOptions, RunningEmulator};
+use crate::exit_code::Outcome;
+use crate::matching::matcher_from_caps;
+use crate::report::{
+    console_mode, use_colors, ConsoleReporter, JsonReporter, JunitReporter, Reporter, Reporters,
+    TranscriptWriter,
+};
+use crate::twilio::client::TwilioClient;
+use crate::webhook::answer::Voice;
+use crate::webhook::routes::{router, WebhookState};
+use crate::webhook::turns::Sessions;
+
+/// What the command line asked for.
+#[derive(Debug, Clone, Default)]
+pub struct RunRequest {
+    /// Convo files or folders.
+    pub paths: Vec<PathBuf>,
+    /// `--config`.
+    pub config: Option<PathBuf>,
+    /// `--parallel`: calls at once.
+    pub parallel: usize,
+    /// `--filter`: a glob on test case names.
+    pub filter: Option<String>,
+    /// `--junit FILE`.
+    pub junit: Option<PathBuf>,
+    /// `--json FILE`.
+    pub json: Option<PathBuf>,
+    /// `--transcripts DIR`.
+    pub transcripts: Option<PathBuf>,
+    /// `--emulate FILE`: run the calls against the emulator started in-process.
+    pub emulate: Option<PathBuf>,
+}
+
+/// A problem found before any call: exit 2.
+fn refuse(err: &mut dyn Write, message: impl std::fmt::Display) -> Outcome {
+    let _ = writeln!(err, "error: {message}");
+    Outcome::InvalidInput
+}
+
+/// Runs the suite; reports to `err` (people) and the requested files.
+pub fn run(
+    request: &RunRequest,
+    env: &BTreeMap<String, String>,
+    cwd: &Path,
+    err: &mut dyn Write,
+) -> Outcome {
+    let config = match Config::load(request.config.as_deref(), cwd, env) {
+        Ok(config) => config,
+        Err(errors) => {
+            for e in &errors.errors {
+                let _ = writeln!(err, "error: {e}");
+            }
+            return Outcome::InvalidInput;
+        }
+    };
+    let caps = &config.capabilities;
+    let registry = Registry::new(&config.extensions);
+    let paths: Vec<PathBuf> = request.paths.iter().map(|p| resolve_path(cwd, p)).collect();
+    let suite = convo::load(&paths, &registry, &caps.scripting);
+    if suite.has_errors() {
+        let handler =
+            miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor());
+        for d in suite.diagnostics.iter().filter(|d| d.is_error()) {
+            let mut text = String::new();
+            if handler.render_report(&mut text, &Rendered::new(d)).is_err() {
+                text = format!("{d}\n");
+            }
+            let _ = write!(err, "{text}");
+        }
+        return refuse(
+            err,
+            "the scripts have errors; nothing was dialed (see `ivr-test check`)",
+        );
+    }
+    let matcher = match matcher_from_caps(&caps.scripting) {
+        Ok((matcher, _)) => matcher,
+        Err(e) => {
+            return refuse(
+                err,
+                format!("the SCRIPTING_* matching settings cannot be used: {e}"),
+            )
+        }
+    };
+    let cases: Vec<Convo> = match &request.filter {
+        None => suite.test_cases.clone(),
+        Some(glob) => match globset::Glob::new(glob) {
+            Ok(glob) => {
+                let glob = glob.compile_matcher();
+                suite
+                    .test_cases
+                    .iter()
+                    .filter(|c| glob.is_match(&c.name))
+                    .cloned()
+                    .collect()
+            }
+            Err(e) => return refuse(err, format!("--filter {glob}: {e}")),
+        },
+    };
+    let emulate = request.emulate.clone().or_else(|| {
+        caps.twilio
+            .emulate
+            .as_ref()
+            .map(|p| resolve_path(cwd, Path::new(p)))
+    });
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot start the async runtime: {e}");
+            return Outcome::Infrastructure;
+        }
+    };
+    let options = ConversationOptions {
+        wait_for_bot: caps.wait_for_bot_timeout,
+        join_fragments: caps.twilio.join_fragments,
+        digit_text_as_tones: caps.twilio.digits_as_tones,
+        sms_wait: caps.twilio.sms_wait,
+    };
+    runtime.block_on(async {
+        // With --emulate, the emulator stands in for Twilio: no account, tunnel or Redis.
+        let emulator = match &emulate {
+            Some(path) => match EmulatorConfig::load(Some(path), env) {
+                Ok(emulator_config) => {
+                    let listener = match tokio::net::TcpListener::bind("127.0.0.1:0").await {
+                        Ok(l) => l,
+                        Err(e) => return refuse(err, format!("cannot start the emulator: {e}")),
+                    };
+                    let started = start_emulator(listener, emulator_config.clone(), EmulatorOptions::default()).await;
+                    match started {
+                        Ok(running) => Some((running, emulator_config)),
+                        Err(e) => return refuse(err, format!("{}: {e}", path.display())),
+                    }
+                }
+                Err(e) => return refuse(err, e),
+            },
+            None => None,
+        };
+        let target = match Target::choose(&config, emulator.as_ref()) {
+            Ok(target) => target,
+            Err(message) => return refuse(err, message),
+        };
+        let port = caps.twilio.inbound_port.unwrap_or(0);
+        let listener = match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
+            Ok(l) => l,
+            Err(e) => {
+                let _ = writeln!(err, "error: cannot listen on 127.0.0.1:{port} for webhooks: {e}");
+                return Outcome::Infrastructure;
+            }
+        };
+        let local = listener.local_addr().map(|a| format!("http://{a}/")).unwrap_or_default();
+        let public_url = match (&caps.twilio.public_url, &emulator) {
+            (_, Some(_)) => local,
+            (Some(url), None) => with_slash(url),
+            (None, None) => {
+                return refuse(
+                    err,
+                    "TWILIO_IVR_PUBLICURL is required: the URL where Twilio reaches this machine's webhook (or use --emulate)",
+                )
+            }
+        };
+        let mut voice = Voice::from_caps(&caps.twilio);
+        voice.gather_timeout = caps.twilio.gather_timeout_secs;
+        voice.hints = caps.twilio.hints.clone();
+        let webhook = WebhookState {
+            sessions: Sessions::default(),
+            auth_token: target.token.clone(),
+            public_url,
+            endpoint: with_slash(&caps.twilio.inbound_endpoint),
+            public_url_params: caps.twilio.public_url_params.clone(),
+            hold: caps.twilio.wait_botium_response.min(Duration::from_secs(10)),
+            voice,
+        };
+        let app = router(webhook.clone());
+        let server = tokio::spawn(async move { axum::serve(listener, app).await });
+        let client = match TwilioClient::new(&target.api_url, &target.account_sid, &target.token) {
+            Ok(client) => client,
+            Err(e) => return refuse(err, format!("TWILIO_IVR_API_URL: {e}")),
+        };
+        let settings = Arc::new(CallSettings {
+            client,
+            webhook,
+            from: target.from,
+            to: target.to,
+            redial: caps.twilio.redial,
+            wait_call_started: caps.twilio.wait_call_started,
+            time_limit_secs: caps.twilio.time_limit_secs,
+            record: caps.twilio.record,
+            matcher,
+            utterances: suite.utterances.clone(),
+            options,
+            live: LiveCalls::default(),
+        });
+        let outcome = run_cases(settings, cases, request, env, caps.twilio.calls_per_second).await;
+        server.abort();
+        if let Some((running, _)) = emulator {
+            running.stop().await;
+        }
+        outcome
+    })
+}
+
+/// Where the calls go: the account, the numbers, the API.
+struct Target {
+    api_url: String,
+    account_sid: String,
+    token: Secret,
+    from: String,
+    to: String,
+}
+
+impl Target {
+    fn choose(
+        config: &Config,
+        emulator: Option<&(RunningEmulator, EmulatorConfig)>,
+    ) -> Result<Target, String> {
+        let twilio = &config.capabilities.twilio;
+        let required = |value: &Option<String>, name: &str| {
+            value.clone().ok_or_else(|| format!("{name} is required"))
+        };
+        match emulator {
+            Some((running, emulator_config)) => {
+                let account = emulator_config
+                    .accounts
+                    .first()
+                    .ok_or("the emulator configuration has no account")?;
+                let from = twilio
+                    .from
+                    .clone()
+                    .or_else(|| emulator_config.caller_ids.first().cloned())
+                    .ok_or("TWILIO_IVR_FROM is required (or a caller_ids entry in the emulator configuration)")?;
+                let to = match (
+                    &twilio.to,
+                    emulator_config
+                        .numbers
+                        .keys()
+                        .collect::<Vec<_>>()
+                        .as_slice(),
+                ) {
+                    (Some(to), _) => to.clone(),
+                    (None, [only]) => (*only).clone(),
+                    (None, _) => {
+                        return Err(
+                            "TWILIO_IVR_TO is required: which emulated number is the IVR".into(),
+                        )
+                    }
+                };
+                Ok(Target {
+                    api_url: running.base_url.clone(),
+                    account_sid: account.sid.clone(),
+                    token: account.auth_token.clone(),
+                    from,
+                    to,
+                })
+            }
+            None => Ok(Target {
+                api_url: twilio.api_url.clone(),
+                account_sid: required(&twilio.account_sid, "TWILIO_IVR_ACCOUNT_SID")?,
+                token: twilio
+                    .auth_token
+                    .clone()
+                    .ok_or("TWILIO_IVR_AUTH_TOKEN is required")?,
+                from: required(&twilio.from, "TWILIO_IVR_FROM")?,
+                to: required(&twilio.to, "TWILIO_IVR_TO")?,
+            }),
+        }
+    }
+}
+
+fn with_slash(url: &str) -> String {
+    if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    }
+}
+
+/// Runs the test cases and the reporters; the outcome is the exit code's.
+async fn run_cases(
+    settings: Arc<CallSettings>,
+    cases: Vec<Convo>,
+    request: &RunRequest,
+    env: &BTreeMap<String, String>,
+    calls_per_second: u32,
+) -> Outcome {
+    use std::io::IsTerminal;
+    let terminal = std::io::stderr().is_terminal();
+    let mut reporters = Reporters::new(vec![Box::new(
+        ConsoleReporter::new(Box::new(std::io::stderr()), console_mode(terminal, env))
+            .with_colors(use_colors(terminal, env)),
+    )]);
+    if let Some(path) = &request.junit {
+        reporters.push(Box::new(JunitReporter::new(path)));
+    }
+    if let Some(path) = &request.json {
+        reporters.push(Box::new(JsonReporter::new(path)));
+    }
+    if let Some(dir) = &request.transcripts {
+        reporters.push(Box::new(TranscriptWriter::new(dir)));
+    }
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<RunEvent>();
+    let reporting = tokio::spawn(async move {
+        let mut failed_write = false;
+        while let Some(event) = rx.recv().await {
+            failed_write |= reporters.event(&event).is_err();
+        }
+        failed_write |= reporters.finish().is_err();
+        !failed_write
+    });
+
+    let parallel = request.parallel.max(1);
+    let started = Instant::now();
+    let _ = tx.send(RunEvent::RunStarted {
+        test_cases: cases.len(),
+        parallel,
+    });
+    let permits = Arc::new(tokio::sync::Semaphore::new(parallel));
+    let interval = Duration::from_secs_f64(1.0 / f64::from(calls_per_second.max(1)));
+    let next_slot = Arc::new(tokio::sync::Mutex::new(tokio::time::Instant::now()));
+    let mut tasks = Vec::new();
+    for (index, case) in cases.into_iter().enumerate() {
+        let (settings, permits, next_slot, tx) = (
+            settings.clone(),
+            permits.clone(),
+            next_slot.clone(),
+            tx.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let _permit = permits.acquire_owned().await.ok()?;
+            // Calls per second: each call waits for its slot.
+            let slot = {
+                let mut next = next_slot.lock().await;
+                let slot = (*next).max(tokio::time::Instant::now());
+                *next = slot + interval;
+                slot
+            };
+            tokio::time::sleep_until(slot).await;
+            Some(run_test(&settings, index, &case, &tx).await)
+        }));
+    }
+    let all = async {
+        let mut results: Vec<TestResult> = Vec::new();
+        for task in tasks {
+            if let Ok(Some(result)) = task.await {
+                results.push(result);
+            }
+        }
+        results
+    };
+    let interrupted = tokio::select! {
+        results = all => Err(results),
+        () = interrupt() => Ok(()),
+    };
+    let results = match interrupted {
+        Err(results) => results,
+        Ok(()) => {
+            // Every call this run placed is hung up before leaving.
+            for sid in settings.live.sids() {
+                let _ = settings.client.hang_up(&sid).await;
+            }
+            drop(tx);
+            let _ = reporting.await;
+            return Outcome::Interrupted;
+        }
+    };
+    let count = |f: fn(&Verdict) -> bool| results.iter().filter(|r| f(&r.verdict)).count();
+    let summary = RunSummary {
+        passed: count(|v| matches!(v, Verdict::Passed)),
+        failed: count(|v| matches!(v, Verdict::Failed(_))),
+        errors: count(|v| matches!(v, Verdict::Error(_))),
+        duration: started.elapsed(),
+        call_time: results.iter().map(|r| r.call_duration).sum(),
+    };
+    let _ = tx.send(RunEvent::RunFinished {
+        summary: summary.clone(),
+    });
+    drop(tx);
+    let reported = reporting.await.unwrap_or(false);
+    if summary.errors > 0 || !reported {
+        Outcome::Infrastructure
+    } else if summary.failed > 0 {
+        Outcome::TestFailed
+    } else {
+        Outcome::Passed
+    }
+}
+
+/// Resolves at Ctrl-C or SIGTERM.
+async fn interrupt() {
+    #[cfg(unix)]
+    {
+        if let Ok(mut term) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}

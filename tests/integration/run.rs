@@ -1,0 +1,192 @@
+//! `ivr-test run --emulate`: the real binary, the in-process emulator, an IVR application.
+
+use crate::emulator::{CALLER, IVR, TOKEN};
+use crate::harness::{Output, Project};
+use crate::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
+
+const ACCOUNT: &str = "AC0123456789abcdef0123456789abcdef";
+
+/// An IVR: a greeting with a keypad or speech menu, sales and balance branches.
+async fn acme_ivr() -> TwimlApp {
+    TwimlAppBuilder::new(TOKEN)
+        .twiml(
+            "/voice",
+            r#"<Response><Gather input="dtmf speech" action="/menu" numDigits="1" timeout="5" speechTimeout="auto"><Say>Welcome to Acme. Press one for sales or two for your balance.</Say></Gather><Redirect>/voice</Redirect></Response>"#,
+        )
+        .route("/menu", |r: &Received| {
+            let speech = r.param("SpeechResult").to_lowercase();
+            Reply::Twiml(if r.param("Digits") == "1" || speech.contains("sales") {
+                r#"<Response><Say>Connecting you to sales.</Say><Pause length="10"/><Hangup/></Response>"#.into()
+            } else if r.param("Digits") == "2" {
+                r#"<Response><Say>Your balance is 42 dollars.</Say><Pause length="10"/><Hangup/></Response>"#.into()
+            } else {
+                "<Response><Redirect>/voice</Redirect></Response>".into()
+            })
+        })
+        .start()
+        .await
+}
+
+fn emulator_config(ivr: &TwimlApp) -> String {
+    serde_json::json!({
+        "accounts": [{"sid": ACCOUNT, "auth_token": TOKEN}],
+        "caller_ids": [CALLER],
+        "numbers": {
+            IVR: {"voice_url": ivr.url("/voice")},
+            "+15551230002": {"behaviour": "busy"}
+        },
+        "calls_per_second": 50,
+        "time_scale": 20
+    })
+    .to_string()
+}
+
+fn botium_json(to: &str) -> String {
+    serde_json::json!({"botium": {"Capabilities": {
+        "TWILIO_IVR_TO": to,
+        "TWILIO_IVR_FROM": CALLER,
+        "TWILIO_IVR_CALLS_PER_SECOND": 10,
+        "WAITFORBOTTIMEOUT": 8000
+    }}})
+    .to_string()
+}
+
+const SALES_BY_KEYPAD: &str =
+    "sales by keypad\n\n#bot\nWelcome to Acme*\n\n#me\nBUTTON 1\n\n#bot\nConnecting you to sales\n";
+const SALES_BY_SPEECH: &str = "sales by speech\n\n#bot\npress one for sales\n\n#me\nsales please\n\n#bot\nConnecting you to sales\n";
+
+async fn run(project: &Project, args: &[&str]) -> Output {
+    let dir = project.path().to_path_buf();
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    tokio::task::spawn_blocking(move || {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        crate::harness::run_in(&dir, &refs, &[])
+    })
+    .await
+    .expect("run")
+}
+
+#[tokio::test]
+async fn a_passing_suite_exits_0_with_reports() {
+    let ivr = acme_ivr().await;
+    let project = Project::new()
+        .file("emu.json", &emulator_config(&ivr))
+        .file("botium.json", &botium_json(IVR))
+        .file("convos/keypad.convo.txt", SALES_BY_KEYPAD)
+        .file("convos/speech.convo.txt", SALES_BY_SPEECH);
+    let out = run(
+        &project,
+        &[
+            "run",
+            "convos",
+            "--emulate",
+            "emu.json",
+            "--parallel",
+            "2",
+            "--junit",
+            "out/junit.xml",
+            "--json",
+            "out/report.json",
+            "--transcripts",
+            "out/transcripts",
+        ],
+    )
+    .await
+    .expect_code(0);
+    assert!(out.stderr.contains("sales by keypad"), "{}", out.stderr);
+    let junit = std::fs::read_to_string(project.path().join("out/junit.xml")).expect("junit");
+    assert!(
+        junit.contains(r#"tests="2""#) && junit.contains(r#"failures="0""#),
+        "{junit}"
+    );
+    let report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(project.path().join("out/report.json")).expect("json"),
+    )
+    .expect("parse");
+    let verdicts: Vec<&str> = report["tests"]
+        .as_array()
+        .expect("tests")
+        .iter()
+        .map(|t| t["verdict"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(verdicts, ["passed", "passed"], "{report}");
+    let transcripts: Vec<_> = std::fs::read_dir(project.path().join("out/transcripts"))
+        .expect("dir")
+        .collect();
+    assert_eq!(transcripts.len(), 2);
+    // The IVR got the key and the speech.
+    assert!(ivr
+        .received_at("/menu")
+        .iter()
+        .any(|r| r.param("Digits") == "1"));
+    let menu: Vec<(String, String)> = ivr
+        .received_at("/menu")
+        .iter()
+        .map(|r| {
+            (
+                r.param("Digits").to_string(),
+                r.param("SpeechResult").to_string(),
+            )
+        })
+        .collect();
+    assert!(menu.iter().any(|m| m.1 == "Sales please."), "{menu:?}");
+}
+
+#[tokio::test]
+async fn a_text_mismatch_exits_1_and_says_what_was_heard() {
+    let ivr = acme_ivr().await;
+    let project = Project::new()
+        .file("emu.json", &emulator_config(&ivr))
+        .file("botium.json", &botium_json(IVR))
+        .file(
+            "convos/wrong.convo.txt",
+            "wrong expectation\n\n#bot\nWelcome to Globex\n",
+        );
+    let out = run(&project, &["run", "convos", "--emulate", "emu.json"])
+        .await
+        .expect_code(1);
+    assert!(out.stderr.contains("wrong expectation"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("Welcome to Acme"),
+        "the heard text is shown: {}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("Welcome to Globex"),
+        "the expected text is shown: {}",
+        out.stderr
+    );
+}
+
+#[tokio::test]
+async fn a_busy_line_is_an_infrastructure_error_not_a_timeout() {
+    let ivr = acme_ivr().await;
+    let project = Project::new()
+        .file("emu.json", &emulator_config(&ivr))
+        .file("botium.json", &botium_json("+15551230002"))
+        .file("convos/a.convo.txt", SALES_BY_KEYPAD);
+    let started = std::time::Instant::now();
+    let out = run(&project, &["run", "convos", "--emulate", "emu.json"])
+        .await
+        .expect_code(3);
+    assert!(out.stderr.contains("busy"), "{}", out.stderr);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(8),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn script_errors_exit_2_before_any_call() {
+    let ivr = acme_ivr().await;
+    let project = Project::new()
+        .file("emu.json", &emulator_config(&ivr))
+        .file("botium.json", &botium_json(IVR))
+        .file("convos/bad.convo.txt", "bad\n\n#me\nBUTTON 1x\n");
+    let out = run(&project, &["run", "convos", "--emulate", "emu.json"])
+        .await
+        .expect_code(2);
+    assert!(out.stderr.contains("nothing was dialed"), "{}", out.stderr);
+    assert!(ivr.received().is_empty(), "no call reached the IVR");
+}
