@@ -23,6 +23,8 @@ pub enum Applicability {
     NotOnACall(&'static str),
     /// Declared in botium.json with a `src` the runner cannot load.
     External,
+    /// Meaningful on a call, but the runner does not carry it out yet: refused, never ignored.
+    NotYet,
 }
 
 const NLU: &str = "a phone call carries only recognised speech, no NLU intents or entities";
@@ -41,10 +43,10 @@ const ASSERTERS: &[(&str, Applicability)] = &[
     ("CARDS", Applicability::NotOnACall(RICH)),
     ("CARDS_COUNT", Applicability::NotOnACall(RICH)),
     ("CARDS_COUNT_REC", Applicability::NotOnACall(RICH)),
-    ("PAUSE_ASSERTER", Applicability::Supported),
+    ("PAUSE_ASSERTER", Applicability::NotYet),
     ("JSON_PATH", Applicability::NotOnACall(JSON)),
     ("JSON_PATH_COUNT", Applicability::NotOnACall(JSON)),
-    ("RESPONSE_LENGTH", Applicability::Supported),
+    ("RESPONSE_LENGTH", Applicability::NotYet),
     ("FORMS", Applicability::NotOnACall(RICH)),
     ("ENTITIES", Applicability::NotOnACall(NLU)),
     ("ENTITY_VALUES", Applicability::NotOnACall(NLU)),
@@ -82,18 +84,18 @@ const ASSERTERS: &[(&str, Applicability)] = &[
 const LOGIC_HOOKS: &[(&str, Applicability)] = &[
     ("PAUSE", Applicability::Supported),
     ("WAITFORBOT", Applicability::Supported),
-    ("SET_SCRIPTING_MEMORY", Applicability::Supported),
-    ("CLEAR_SCRIPTING_MEMORY", Applicability::Supported),
+    ("SET_SCRIPTING_MEMORY", Applicability::NotYet),
+    ("CLEAR_SCRIPTING_MEMORY", Applicability::NotYet),
     ("ASSIGN_SCRIPTING_MEMORY", Applicability::NotOnACall(JSON)),
     ("UPDATE_CUSTOM", Applicability::NotOnACall(MESSAGE_FIELDS)),
     ("SKIP_BOT_UNCONSUMED", Applicability::Supported),
     (INCLUDE, Applicability::Supported),
     ("CONVO_STEP_PARAMETERS", Applicability::Supported),
-    ("CONDITIONAL_STEP_TIME_BASED", Applicability::Supported),
-    ("CONDITIONAL_STEP_BUSINESS_HOURS", Applicability::Supported),
+    ("CONDITIONAL_STEP_TIME_BASED", Applicability::NotYet),
+    ("CONDITIONAL_STEP_BUSINESS_HOURS", Applicability::NotYet),
     (
         "CONDITIONAL_STEP_CAPABILITY_VALUE_BASED",
-        Applicability::Supported,
+        Applicability::NotYet,
     ),
     (
         "CONDITIONAL_STEP_JSON_PATH_BASED",
@@ -102,10 +104,11 @@ const LOGIC_HOOKS: &[(&str, Applicability)] = &[
     ("ORDERED_LIST_TO_BUTTON", Applicability::NotOnACall(RICH)),
 ];
 
-/// Botium's built-in user inputs. `BUTTON` is keypad tones; `MEDIA` plays an audio file.
+/// Botium's built-in user inputs. `BUTTON` is keypad tones; `MEDIA` (playing an audio file) is
+/// not carried out yet.
 const USER_INPUTS: &[(&str, Applicability)] = &[
     ("BUTTON", Applicability::Supported),
-    ("MEDIA", Applicability::Supported),
+    ("MEDIA", Applicability::NotYet),
     (
         "FORM",
         Applicability::NotOnACall("a caller cannot fill in forms; use speech or BUTTON digits"),

@@ -869,3 +869,23 @@ fn unusable_expected_texts_are_errors_at_their_line() {
         "{errors:?}"
     );
 }
+
+#[test]
+fn names_the_runner_does_not_carry_out_yet_are_refused_not_ignored() {
+    let s = suite(&[(
+        "m.convo.txt",
+        "m\n#me\nMEDIA hello.wav\n#bot\nRESPONSE_LENGTH 100\n",
+    )]);
+    let msgs: Vec<String> = s
+        .diagnostics
+        .iter()
+        .map(|d| format!("{}: {}", d.position(), d.message))
+        .collect();
+    assert_eq!(
+        msgs,
+        [
+            "m.convo.txt:3:1: user input MEDIA is not supported by ivr-test yet",
+            "m.convo.txt:5:1: asserter RESPONSE_LENGTH is not supported by ivr-test yet"
+        ]
+    );
+}

@@ -32,6 +32,11 @@ pub fn validate_convo(convo: &Convo, registry: &Registry) -> Vec<Finding> {
                 message: format!("{kind} {name} cannot apply to a phone call: {reason}"),
                 help: Some("remove it, or keep this test case for a chatbot runner".into()),
             }),
+            Applicability::NotYet => findings.push(Finding {
+                location: at(line),
+                message: format!("{kind} {name} is not supported by ivr-test yet"),
+                help: Some("remove it; a step that is not carried out would pass without checking anything".into()),
+            }),
             Applicability::External => findings.push(Finding {
                 location: at(line),
                 message: format!(
