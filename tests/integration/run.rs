@@ -190,3 +190,27 @@ async fn script_errors_exit_2_before_any_call() {
     assert!(out.stderr.contains("nothing was dialed"), "{}", out.stderr);
     assert!(ivr.received().is_empty(), "no call reached the IVR");
 }
+
+#[tokio::test]
+async fn without_a_public_url_or_the_emulator_nothing_is_dialed() {
+    let project = Project::new()
+        .file(
+            "botium.json",
+            &serde_json::json!({"botium": {"Capabilities": {
+            "TWILIO_IVR_ACCOUNT_SID": ACCOUNT, "TWILIO_IVR_AUTH_TOKEN": TOKEN,
+            "TWILIO_IVR_FROM": CALLER, "TWILIO_IVR_TO": IVR}}})
+            .to_string(),
+        )
+        .file("convos/a.convo.txt", SALES_BY_KEYPAD);
+    let out = run(&project, &["run", "convos"]).await.expect_code(2);
+    assert!(
+        out.stderr.contains("TWILIO_IVR_PUBLICURL is required"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains(TOKEN),
+        "the token leaked: {}",
+        out.stderr
+    );
+}
