@@ -68,7 +68,7 @@ pub fn router(state: WebhookState) -> Router {
         .with_state(state)
 }
 
-/// A signed, parsed webhook request.
+/// A signed, parsed webhook request: extracting one verifies the signature (403 otherwise).
 struct Webhook {
     params: Vec<(String, String)>,
     session: String,
@@ -80,6 +80,27 @@ impl Webhook {
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
+    }
+}
+
+impl axum::extract::FromRequest<WebhookState> for Webhook {
+    type Rejection = (StatusCode, &'static str);
+
+    async fn from_request(
+        request: axum::extract::Request,
+        state: &WebhookState,
+    ) -> Result<Self, Self::Rejection> {
+        let (parts, body) = request.into_parts();
+        // Routes may be nested: the signed URL is the one Twilio called.
+        let uri = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map_or_else(|| parts.uri.clone(), |original| original.0.clone());
+        let body = axum::body::to_bytes(body, BODY_LIMIT)
+            .await
+            .map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, "webhook body too large"))?;
+        verify(state, &uri, &parts.headers, &body)
+            .map_err(|status| (status, "invalid X-Twilio-Signature"))
     }
 }
 
@@ -131,30 +152,12 @@ async fn turn(state: &WebhookState, hook: Webhook, event: CallEvent) -> Response
     ([("Content-Type", "application/xml")], twiml.to_xml()).into_response()
 }
 
-async fn start(
-    State(state): State<WebhookState>,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let hook = match verify(&state, &uri, &headers, &body) {
-        Ok(hook) => hook,
-        Err(refused) => return (refused, "invalid X-Twilio-Signature").into_response(),
-    };
+async fn start(State(state): State<WebhookState>, hook: Webhook) -> Response {
     let call_sid = hook.param("CallSid").unwrap_or("").to_string();
     turn(&state, hook, CallEvent::Answered { call_sid }).await
 }
 
-async fn next(
-    State(state): State<WebhookState>,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let hook = match verify(&state, &uri, &headers, &body) {
-        Ok(hook) => hook,
-        Err(refused) => return (refused, "invalid X-Twilio-Signature").into_response(),
-    };
+async fn next(State(state): State<WebhookState>, hook: Webhook) -> Response {
     let event = match hook.param("SpeechResult").filter(|s| !s.trim().is_empty()) {
         Some(text) => CallEvent::Heard {
             text: text.to_string(),
@@ -165,16 +168,7 @@ async fn next(
     turn(&state, hook, event).await
 }
 
-async fn status(
-    State(state): State<WebhookState>,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let hook = match verify(&state, &uri, &headers, &body) {
-        Ok(hook) => hook,
-        Err(refused) => return (refused, "invalid X-Twilio-Signature").into_response(),
-    };
+async fn status(State(state): State<WebhookState>, hook: Webhook) -> Response {
     let event = CallEvent::Status {
         status: hook.param("CallStatus").unwrap_or("").to_string(),
         params: hook.params.clone(),
