@@ -9,6 +9,8 @@
 //! | [`convo`] | BotiumScript: the nom grammar, the step builder, file discovery, partial convos, utterances, diagnostics |
 //! | [`matching`] | Botium's matching modes and normalisation, the speech-tolerant layer, similarity scores |
 //! | [`check`] | `ivr-test check`: validate configuration and scripts, report in human or JSON form |
+//! | [`runner`] | `ivr-test run`: one call per test case (session), the step engine (conversation), scheduling, `RunEvent`s |
+//! | [`webhook`] | the routes Twilio calls during a run, signature checks, and the turn protocol to each step engine |
 //! | [`twilio`] | Twilio's wire protocol: signatures, TwiML documents (parse and write), SIDs, dates, errors |
 //! | [`report`] | reporters of run events: console progress and summary, JUnit XML, JSON, transcript files |
 //! | [`emulator`] | `ivr-test emulator`: a local Twilio-compatible REST API, call engine and TwiML interpreter |
@@ -23,6 +25,10 @@
 //! *.convo.txt, *.pconvo.txt,       v                         v
 //! *.utterances.txt  --------> convo::load  --> Suite --> check (report, exit code)
 //!                             (grammar -> steps -> includes -> expansion), every error collected
+//!
+//! Suite --> runner::command --> runner::session (a call per test case) --> runner::conversation
+//!             |  twilio::client (REST: create, hang up, SMS)      ^ CallEvent   | Action
+//!             v  RunEvents --> report (console, JUnit, JSON)      webhook::turns <-- webhook::routes <-- Twilio
 //!
 //! Twilio client (REST) --> emulator::rest --CallControl--> emulator::engine (a task per call)
 //!                                                           caller leg <-bridge-> callee leg
