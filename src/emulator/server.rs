@@ -59,6 +59,7 @@ pub async fn start(
     if let Some(budget) = options.webhook_budget {
         settings.webhook_budget = budget;
     }
+    settings.api_base_url = base_url.clone();
     let clock = Clock::new(options.time_scale.unwrap_or(config.time_scale));
     let store = Store::default();
     let engine = CallEngine::new(settings, store.clone(), clock, options.log.clone());

@@ -198,6 +198,7 @@ pub fn run(
             to: target.to,
             redial: caps.twilio.redial,
             wait_call_started: caps.twilio.wait_call_started,
+            wait_call_completed: caps.twilio.wait_call_completed,
             time_limit_secs: caps.twilio.time_limit_secs,
             record: caps.twilio.record,
             matcher,

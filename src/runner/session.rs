@@ -64,6 +64,8 @@ pub struct CallSettings {
     pub redial: u32,
     /// How long to wait for the answer.
     pub wait_call_started: Duration,
+    /// How long to wait for the `completed` status after hanging up.
+    pub wait_call_completed: Duration,
     /// `TimeLimit` of each call.
     pub time_limit_secs: u32,
     /// `Record`.
@@ -130,6 +132,7 @@ pub async fn run_test(
     let mut session = settings.webhook.sessions.open();
     let mut transcript: Vec<TranscriptEntry> = Vec::new();
     let mut call_sid = None;
+    let mut recording_url = None;
     let mut outcome = Dialled::Unanswered(String::new(), "not dialled".into());
     for attempt in 1..=settings.redial.max(1) {
         outcome = dial(settings, &mut session, events, index).await;
@@ -188,6 +191,7 @@ pub async fn run_test(
                 });
             }
             hang_up(settings, sid).await;
+            recording_url = wait_completed(&mut session, settings.wait_call_completed).await;
             match result {
                 Ok(()) => Verdict::Passed,
                 Err(failure) => Verdict::Failed(failure),
@@ -208,7 +212,7 @@ pub async fn run_test(
         call_duration: Duration::from_secs(
             call.as_ref().and_then(|c| c.duration_secs).unwrap_or(0),
         ),
-        recording_url: None,
+        recording_url,
         transcript,
     };
     let _ = events.send(RunEvent::TestFinished {
@@ -287,6 +291,25 @@ async fn dial(
             }
         }
     }
+}
+
+/// Waits (bounded) for the call's final status callback; returns its `RecordingUrl`, if any.
+async fn wait_completed(session: &mut SessionEnd, limit: Duration) -> Option<String> {
+    let deadline = tokio::time::Instant::now() + limit;
+    while let Ok(Some(event)) = tokio::time::timeout_at(deadline, session.events.recv()).await {
+        if let CallEvent::Status { status, params } = event {
+            if matches!(
+                status.as_str(),
+                "completed" | "busy" | "failed" | "no-answer" | "canceled"
+            ) {
+                return params
+                    .into_iter()
+                    .find(|(k, _)| k == "RecordingUrl")
+                    .map(|(_, v)| v);
+            }
+        }
+    }
+    None
 }
 
 /// Hangs a call up; an already ended call is fine.

@@ -33,7 +33,9 @@ fn emulator_config(ivr: &TwimlApp) -> String {
         "caller_ids": [CALLER],
         "numbers": {
             IVR: {"voice_url": ivr.url("/voice")},
-            "+15551230002": {"behaviour": "busy"}
+            "+15551230002": {"behaviour": "busy"},
+            "+15551230003": {"behaviour": "no-answer"},
+            "+15551230004": {"behaviour": "failed"}
         },
         "calls_per_second": 50,
         "time_scale": 20
@@ -42,13 +44,22 @@ fn emulator_config(ivr: &TwimlApp) -> String {
 }
 
 fn botium_json(to: &str) -> String {
-    serde_json::json!({"botium": {"Capabilities": {
+    botium_json_with(to, serde_json::json!({}))
+}
+
+fn botium_json_with(to: &str, extra: serde_json::Value) -> String {
+    let mut caps = serde_json::json!({
         "TWILIO_IVR_TO": to,
         "TWILIO_IVR_FROM": CALLER,
         "TWILIO_IVR_CALLS_PER_SECOND": 10,
+        "TWILIO_IVR_REDIAL": 1,
+        "TWILIO_IVR_WAIT_CALL_COMPLETED": 3000,
         "WAITFORBOTTIMEOUT": 8000
-    }}})
-    .to_string()
+    });
+    if let (Some(caps), Some(extra)) = (caps.as_object_mut(), extra.as_object()) {
+        caps.extend(extra.clone());
+    }
+    serde_json::json!({"botium": {"Capabilities": caps}}).to_string()
 }
 
 const SALES_BY_KEYPAD: &str =
@@ -213,4 +224,131 @@ async fn without_a_public_url_or_the_emulator_nothing_is_dialed() {
         "the token leaked: {}",
         out.stderr
     );
+}
+
+#[tokio::test]
+async fn unanswered_calls_end_at_once_with_their_reason() {
+    let ivr = acme_ivr().await;
+    for (to, reason) in [("+15551230003", "no-answer"), ("+15551230004", "failed")] {
+        let project = Project::new()
+            .file("emu.json", &emulator_config(&ivr))
+            .file("botium.json", &botium_json(to))
+            .file("convos/a.convo.txt", SALES_BY_KEYPAD);
+        let out = run(&project, &["run", "convos", "--emulate", "emu.json"])
+            .await
+            .expect_code(3);
+        assert!(
+            out.stderr.contains(&format!("the line was {reason}")),
+            "{to}: {}",
+            out.stderr
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_invalid_number_is_explained_and_never_redialled() {
+    let ivr = acme_ivr().await;
+    let project = Project::new()
+        .file("emu.json", &emulator_config(&ivr))
+        .file(
+            "botium.json",
+            &botium_json_with("12", serde_json::json!({"TWILIO_IVR_REDIAL": 5})),
+        )
+        .file("convos/a.convo.txt", SALES_BY_KEYPAD);
+    let out = run(&project, &["run", "convos", "--emulate", "emu.json"])
+        .await
+        .expect_code(3);
+    assert!(out.stderr.contains("21211"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("E.164"),
+        "the fix is explained: {}",
+        out.stderr
+    );
+}
+
+/// A free loopback port for the runner's webhook.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+#[tokio::test]
+async fn against_a_twilio_api_sms_checks_find_the_ivrs_message_and_recordings_are_reported() {
+    // The emulator stands in for Twilio at TWILIO_IVR_API_URL; the runner's own webhook is
+    // reached at TWILIO_IVR_PUBLICURL, as with a tunnel in front of real Twilio.
+    let emulator_base = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let base = emulator_base.clone();
+    let ivr = TwimlAppBuilder::new(TOKEN)
+        .route("/voice", move |r: &Received| {
+            let (base, to) = (base.lock().expect("lock").clone(), r.param("From").to_string());
+            tokio::spawn(async move {
+                let _ = reqwest::Client::new()
+                    .post(format!("{base}/2010-04-01/Accounts/{ACCOUNT}/Messages.json"))
+                    .basic_auth(ACCOUNT, Some(TOKEN))
+                    .form(&[("To", to.as_str()), ("From", IVR), ("Body", "Welcome to our hotline, code 4711")])
+                    .send()
+                    .await;
+            });
+            Reply::Twiml(r#"<Response><Say>We sent you a text.</Say><Pause length="30"/><Hangup/></Response>"#.into())
+        })
+        .start()
+        .await;
+    let emulator =
+        crate::emulator::emulator(vec![(IVR, crate::emulator::ivr_at(ivr.url("/voice")))]).await;
+    *emulator_base.lock().expect("lock") = emulator.base_url.clone();
+    let port = free_port();
+    let project = Project::new()
+        .file(
+            "botium.json",
+            &botium_json_with(
+                IVR,
+                serde_json::json!({
+                    "TWILIO_IVR_ACCOUNT_SID": ACCOUNT, "TWILIO_IVR_AUTH_TOKEN": TOKEN,
+                    "TWILIO_IVR_API_URL": emulator.base_url,
+                    "TWILIO_IVR_PUBLICURL": format!("http://127.0.0.1:{port}/"),
+                    "TWILIO_IVR_INBOUNDPORT": port,
+                    "TWILIO_IVR_SMS_WAIT": 3000,
+                    "TWILIO_IVR_RECORD": true
+                }),
+            ),
+        )
+        .file(
+            "convos/found.convo.txt",
+            "found\n\n#bot\nWe sent you a text\n\n#end\nCHECKTWILIOSMS welcome to our hotline\n",
+        )
+        .file(
+            "convos/missing.convo.txt",
+            "missing\n\n#bot\nWe sent you a text\n\n#end\nCHECKTWILIOSMS your order shipped\n",
+        );
+    let out = run(&project, &["run", "convos", "--json", "report.json"])
+        .await
+        .expect_code(1);
+    assert!(
+        out.stderr
+            .contains(r#"No SMS matching "your order shipped""#),
+        "{}",
+        out.stderr
+    );
+    let report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(project.path().join("report.json")).expect("json"),
+    )
+    .expect("parse");
+    let tests = report["tests"].as_array().expect("tests");
+    assert_eq!(
+        (tests[0]["name"].as_str(), tests[0]["verdict"].as_str()),
+        (Some("found"), Some("passed")),
+        "{report}"
+    );
+    assert_eq!(tests[1]["verdict"], "failed");
+    let recording = tests[0]["recording_url"].as_str().unwrap_or("");
+    assert!(
+        recording.starts_with(&format!(
+            "{}/2010-04-01/Accounts/{ACCOUNT}/Recordings/RE",
+            emulator.base_url
+        )),
+        "{report}"
+    );
+    assert_eq!(emulator.live_calls(), 0, "every call was hung up");
 }

@@ -170,8 +170,8 @@ pub(super) async fn run(
                 extra.push((
                     "RecordingUrl".into(),
                     format!(
-                        "/2010-04-01/Accounts/{}/Recordings/{recording_sid}",
-                        request.account_sid
+                        "{}/2010-04-01/Accounts/{}/Recordings/{recording_sid}",
+                        shared.settings.api_base_url, request.account_sid
                     ),
                 ));
                 extra.push(("RecordingSid".into(), recording_sid));

@@ -66,6 +66,8 @@ pub struct EngineSettings {
     pub webhook_budget: Duration,
     /// How long one ring lasts (emulated).
     pub ring: Duration,
+    /// The emulator's own base URL (`http://127.0.0.1:<port>`), for absolute resource URLs.
+    pub api_base_url: String,
 }
 
 impl Default for EngineSettings {
@@ -79,6 +81,7 @@ impl Default for EngineSettings {
             calls_per_second: 1.0,
             webhook_budget: Duration::from_secs(15),
             ring: Duration::from_secs(6),
+            api_base_url: String::new(),
         }
     }
 }
