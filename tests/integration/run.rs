@@ -352,3 +352,142 @@ async fn against_a_twilio_api_sms_checks_find_the_ivrs_message_and_recordings_ar
     );
     assert_eq!(emulator.live_calls(), 0, "every call was hung up");
 }
+
+#[tokio::test]
+async fn ctrl_c_hangs_up_every_live_call() {
+    let ivr = TwimlAppBuilder::new(TOKEN)
+        .twiml("/voice", r#"<Response><Say>Please hold.</Say><Pause length="30"/><Redirect>/voice</Redirect></Response>"#)
+        .start()
+        .await;
+    let emulator =
+        crate::emulator::emulator(vec![(IVR, crate::emulator::ivr_at(ivr.url("/voice")))]).await;
+    let port = free_port();
+    let waiting = "waiting\n\n#bot\nPlease hold\n\n#bot\nAn agent will answer now\n";
+    let project = Project::new()
+        .file(
+            "botium.json",
+            &botium_json_with(
+                IVR,
+                serde_json::json!({
+                    "TWILIO_IVR_ACCOUNT_SID": ACCOUNT, "TWILIO_IVR_AUTH_TOKEN": TOKEN,
+                    "TWILIO_IVR_API_URL": emulator.base_url,
+                    "TWILIO_IVR_PUBLICURL": format!("http://127.0.0.1:{port}/"),
+                    "TWILIO_IVR_INBOUNDPORT": port,
+                    "WAITFORBOTTIMEOUT": 120000
+                }),
+            ),
+        )
+        .file(
+            "convos/a.convo.txt",
+            &waiting.replace("waiting", "waiting a"),
+        )
+        .file(
+            "convos/b.convo.txt",
+            &waiting.replace("waiting", "waiting b"),
+        )
+        .file(
+            "convos/c.convo.txt",
+            &waiting.replace("waiting", "waiting c"),
+        );
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ivr-test"))
+        .args(["run", "convos", "--parallel", "3"])
+        .current_dir(project.path())
+        .env_clear()
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut live = 0;
+    for _ in 0..300 {
+        live = emulator
+            .store
+            .calls(|c| c.status == ivr_test::emulator::model::CallStatus::InProgress)
+            .len();
+        if live == 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(live, 3, "three calls live before the interrupt");
+    let signalled = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(signalled.success());
+    let status = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .expect("join")
+        .expect("wait");
+    assert_eq!(status.code(), Some(130));
+    for _ in 0..300 {
+        if emulator.live_calls() == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(emulator.live_calls(), 0, "every call was hung up");
+    let statuses: Vec<&str> = emulator
+        .store
+        .calls(|_| true)
+        .iter()
+        .map(|c| c.status.as_str())
+        .collect();
+    assert!(statuses.iter().all(|s| *s == "completed"), "{statuses:?}");
+}
+
+#[tokio::test]
+async fn twenty_test_cases_in_parallel_report_in_a_stable_order() {
+    let ivr = acme_ivr().await;
+    let mut project = Project::new()
+        .file("emu.json", &emulator_config(&ivr))
+        .file(
+            "botium.json",
+            &botium_json_with(IVR, serde_json::json!({"TWILIO_IVR_CALLS_PER_SECOND": 50})),
+        );
+    for i in 0..20 {
+        project = project.file(
+            &format!("convos/case{i:02}.convo.txt"),
+            &SALES_BY_KEYPAD.replace("sales by keypad", &format!("case {i:02}")),
+        );
+    }
+    let started = std::time::Instant::now();
+    run(
+        &project,
+        &[
+            "run",
+            "convos",
+            "--emulate",
+            "emu.json",
+            "--parallel",
+            "20",
+            "--json",
+            "report.json",
+        ],
+    )
+    .await
+    .expect_code(0);
+    let elapsed = started.elapsed();
+    let report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(project.path().join("report.json")).expect("json"),
+    )
+    .expect("parse");
+    let names: Vec<String> = report["tests"]
+        .as_array()
+        .expect("tests")
+        .iter()
+        .map(|t| t["name"].as_str().unwrap_or("").to_string())
+        .collect();
+    let expected: Vec<String> = (0..20).map(|i| format!("case {i:02}")).collect();
+    assert_eq!(names, expected);
+    assert!(
+        report["tests"]
+            .as_array()
+            .expect("tests")
+            .iter()
+            .all(|t| t["verdict"] == "passed"),
+        "{report}"
+    );
+    assert!(
+        elapsed < std::time::Duration::from_secs(20),
+        "parallel, not one after another: {elapsed:?}"
+    );
+}
