@@ -19,7 +19,7 @@ use crate::convo::{Convo, ConvoStep, Sender, UtteranceBook};
 use crate::matching::Matcher;
 use crate::webhook::turns::{Action, CallEvent, SessionEnd};
 
-use super::events::{Failure, Speaker, StepRef, TranscriptEntry};
+use super::events::{Failure, RunEvent, Speaker, StepRef, TranscriptEntry};
 
 /// How the engine behaves beyond the script.
 #[derive(Debug, Clone)]
@@ -82,6 +82,7 @@ pub struct Conversation<'a> {
     last_me: String,
     last_turn: Option<Instant>,
     sms: Option<&'a dyn SmsInbox>,
+    events: Option<(tokio::sync::mpsc::UnboundedSender<RunEvent>, usize)>,
     /// Every line said, pressed or heard.
     pub transcript: Vec<TranscriptEntry>,
 }
@@ -106,7 +107,24 @@ impl<'a> Conversation<'a> {
             last_me: String::new(),
             last_turn: None,
             sms: None,
+            events: None,
             transcript: Vec::new(),
+        }
+    }
+
+    /// Reports steps and transcript lines as they happen, for test case `index`.
+    pub fn with_events(
+        mut self,
+        events: tokio::sync::mpsc::UnboundedSender<RunEvent>,
+        index: usize,
+    ) -> Conversation<'a> {
+        self.events = Some((events, index));
+        self
+    }
+
+    fn emit(&self, event: impl FnOnce(usize) -> RunEvent) {
+        if let Some((events, index)) = &self.events {
+            let _ = events.send(event(*index));
         }
     }
 
@@ -124,13 +142,18 @@ impl<'a> Conversation<'a> {
         if speaker == Speaker::Caller {
             self.last_turn = Some(Instant::now());
         }
-        self.transcript.push(TranscriptEntry {
+        let entry = TranscriptEntry {
             at: self.started.elapsed(),
             speaker,
             text,
             confidence,
             response_time,
+        };
+        self.emit(|index| RunEvent::Transcript {
+            index,
+            entry: entry.clone(),
         });
+        self.transcript.push(entry);
     }
 
     /// Runs a test case: `#begin` hooks and asserters, the `#me`/`#bot` steps, then `#end` hooks
@@ -154,6 +177,10 @@ impl<'a> Conversation<'a> {
             self.session.act(Action::Listen);
         }
         for (i, step) in steps.iter().enumerate() {
+            self.emit(|index| RunEvent::StepStarted {
+                index,
+                step: step_ref(step),
+            });
             match step.sender {
                 Sender::Me => {
                     self.hooks(step, &["SKIP_BOT_UNCONSUMED"]).await;

@@ -473,3 +473,60 @@ async fn sms_checks_poll_until_the_message_arrives_or_the_deadline() {
         "sms: #end: No SMS matching \"welcome\" received for +15005550006 since the call began"
     );
 }
+
+#[tokio::test]
+async fn steps_and_transcript_lines_are_reported_as_they_happen() {
+    let sessions = Sessions::default();
+    let mut session = sessions.open();
+    let id = session.id.clone();
+    let ivr = {
+        let sessions = sessions.clone();
+        tokio::spawn(async move {
+            sessions
+                .turn(
+                    &id,
+                    CallEvent::Answered {
+                        call_sid: "CA1".into(),
+                    },
+                    HOLD,
+                )
+                .await;
+            sessions
+                .turn(
+                    &id,
+                    CallEvent::Heard {
+                        text: "Hello.".into(),
+                        confidence: None,
+                    },
+                    HOLD,
+                )
+                .await;
+        })
+    };
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let matcher = matcher();
+    let book = UtteranceBook::default();
+    let convo = convo("events\n\n#bot\nHello\n\n#me\nbye\n");
+    let mut conversation = Conversation::new(
+        &mut session,
+        &matcher,
+        &book,
+        ConversationOptions::default(),
+    )
+    .with_events(tx, 7);
+    assert_eq!(conversation.run(&convo).await, Ok(()));
+    drop(conversation);
+    ivr.await.expect("ivr");
+    let mut kinds = Vec::new();
+    while let Ok(event) = rx.try_recv() {
+        kinds.push(match event {
+            RunEvent::StepStarted { index, step } => format!("{index} step {}", step.tag),
+            RunEvent::Transcript { index, entry } => format!("{index} {}", entry.text),
+            other => format!("{other:?}"),
+        });
+    }
+    assert_eq!(
+        kinds,
+        ["7 step Line 3", "7 Hello.", "7 step Line 6", "7 says: bye"]
+    );
+}
