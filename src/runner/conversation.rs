@@ -79,6 +79,8 @@ pub struct Conversation<'a> {
     queue: VecDeque<Heard>,
     silent: bool,
     ended: bool,
+    /// A webhook delivered an event and waits for this engine's decision about it.
+    turn_waiting: bool,
     last_me: String,
     last_turn: Option<Instant>,
     sms: Option<&'a dyn SmsInbox>,
@@ -104,6 +106,7 @@ impl<'a> Conversation<'a> {
             queue: VecDeque::new(),
             silent: false,
             ended: false,
+            turn_waiting: false,
             last_me: String::new(),
             last_turn: None,
             sms: None,
@@ -172,10 +175,9 @@ impl<'a> Conversation<'a> {
             .iter()
             .filter(|s| matches!(s.sender, Sender::Me | Sender::Bot))
             .collect();
-        // The IVR usually speaks first: answer the call's first webhook by listening at once.
-        if steps.first().is_none_or(|s| s.sender != Sender::Me) {
-            self.session.act(Action::Listen);
-        }
+        // The call was answered before the conversation began: its first webhook waits for a
+        // decision, which the first step makes (actions for `#me`, listening otherwise).
+        self.turn_waiting = true;
         for (i, step) in steps.iter().enumerate() {
             self.emit(|index| RunEvent::StepStarted {
                 index,
@@ -241,6 +243,7 @@ impl<'a> Conversation<'a> {
             if heard_new || self.ended {
                 return;
             }
+            self.listen_if_a_turn_waits();
             match tokio::time::timeout_at(deadline, self.session.events.recv()).await {
                 Ok(Some(event)) => self.on_event(event),
                 Ok(None) | Err(_) => return,
@@ -398,7 +401,17 @@ impl<'a> Conversation<'a> {
                 self.session.act(action);
             }
         }
-        self.session.act(Action::Listen);
+        // These actions answer the webhook that is waiting (or go out with the next one).
+        self.turn_waiting = false;
+    }
+
+    /// Each webhook turn gets exactly one decision, made after its event was processed: when
+    /// the engine is about to wait for more of the IVR, that decision is "listen".
+    fn listen_if_a_turn_waits(&mut self) {
+        if self.turn_waiting {
+            self.turn_waiting = false;
+            self.session.act(Action::Listen);
+        }
     }
 
     /// Waits for the next message from the IVR (the queue first); with `until_silence`, a
@@ -415,6 +428,7 @@ impl<'a> Conversation<'a> {
             if until_silence && self.silent {
                 return Wait::Silent;
             }
+            self.listen_if_a_turn_waits();
             match tokio::time::timeout_at(deadline, self.session.events.recv()).await {
                 Err(_) => return Wait::TimedOut,
                 Ok(None) => return Wait::HungUp,
@@ -429,14 +443,13 @@ impl<'a> Conversation<'a> {
                 self.note(Speaker::Ivr, text.clone(), confidence);
                 self.silent = false;
                 self.queue.push_back(Heard { text, confidence });
-                // Nothing to say yet: let the webhook listen again at once.
-                self.session.act(Action::Listen);
+                self.turn_waiting = true;
             }
             CallEvent::Silence => {
                 self.silent = true;
-                self.session.act(Action::Listen);
+                self.turn_waiting = true;
             }
-            CallEvent::Answered { .. } => self.session.act(Action::Listen),
+            CallEvent::Answered { .. } => self.turn_waiting = true,
             CallEvent::Status { status, .. } => {
                 if matches!(
                     status.as_str(),

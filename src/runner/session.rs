@@ -269,12 +269,21 @@ async fn dial(
     loop {
         let event = tokio::time::timeout_at(deadline, session.events.recv()).await;
         match event {
+            // Answered means Twilio asked for the first TwiML: that webhook now waits for the
+            // conversation's first decision. The `in-progress` status callback may come first
+            // and only reports.
             Ok(Some(CallEvent::Answered { .. })) => return Dialled::Answered(call.sid),
             Ok(Some(CallEvent::Status { status, .. })) => match status.as_str() {
-                "in-progress" => return Dialled::Answered(call.sid),
                 "busy" | "no-answer" | "failed" | "canceled" => {
                     settings.live.remove(&call.sid);
                     return Dialled::Unanswered(call.sid, format!("the line was {status}"));
+                }
+                "completed" => {
+                    settings.live.remove(&call.sid);
+                    return Dialled::Unanswered(
+                        call.sid,
+                        "the call ended before Twilio asked this run's webhook for TwiML: can Twilio reach TWILIO_IVR_PUBLICURL?".into(),
+                    );
                 }
                 _ => {}
             },

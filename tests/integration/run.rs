@@ -491,3 +491,27 @@ async fn twenty_test_cases_in_parallel_report_in_a_stable_order() {
         "parallel, not one after another: {elapsed:?}"
     );
 }
+
+#[tokio::test]
+async fn keys_answer_the_turn_that_heard_the_prompt() {
+    // A strict menu: one DTMF Gather, no reprompt, hang-up on timeout. Keys that slip to a later
+    // webhook (a stale "listen" answering the turn first) arrive after the IVR gave up; this
+    // failed about every other call before each turn got exactly one decision.
+    let ivr = TwimlAppBuilder::new(TOKEN)
+        .twiml("/voice", r#"<Response><Gather input="dtmf" action="/menu" numDigits="1" timeout="5"><Say>Welcome to Acme. Press one for sales.</Say></Gather></Response>"#)
+        .twiml("/menu", r#"<Response><Say>Connecting you to sales.</Say><Pause length="10"/><Hangup/></Response>"#)
+        .start()
+        .await;
+    let mut project = Project::new()
+        .file("emu.json", &emulator_config(&ivr))
+        .file("botium.json", &botium_json(IVR));
+    for i in 0..6 {
+        project = project.file(
+            &format!("convos/c{i}.convo.txt"),
+            &format!("strict {i}\n\n#bot\nWelcome to Acme*\n\n#me\nBUTTON 1\n\n#bot\nConnecting you to sales\n"),
+        );
+    }
+    let out = run(&project, &["run", "convos", "--emulate", "emu.json"]).await;
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(ivr.received_at("/menu").len(), 6);
+}
