@@ -2,7 +2,7 @@
 //! a listening `<Gather>`, so the IVR's next words are always heard (no deaf window).
 
 use crate::config::{SpeechTimeout as CapsSpeechTimeout, TwilioCaps};
-use crate::twilio::twiml::{Gather, HttpMethod, Play, Response, Say, SpeechTimeout, Verb};
+use crate::twilio::twiml::{Gather, Play, Response, Say, SpeechTimeout, Verb};
 
 use super::turns::Action;
 
@@ -55,7 +55,6 @@ impl Voice {
             .collect();
         Gather {
             action: Some(action.to_string()),
-            method: HttpMethod::Post,
             dtmf: false,
             speech: true,
             timeout: self.gather_timeout.max(1),
@@ -63,14 +62,12 @@ impl Voice {
                 CapsSpeechTimeout::Auto => SpeechTimeout::Auto,
                 CapsSpeechTimeout::Seconds(s) => SpeechTimeout::Seconds(s),
             }),
-            finish_on_key: "#".into(),
-            num_digits: None,
             action_on_empty_result: true,
             language: Some(self.language.clone()),
             hints: (!hints.is_empty()).then(|| hints.join(", ")),
             speech_model: self.speech_model.clone(),
             enhanced,
-            prompts: Vec::new(),
+            ..Gather::default()
         }
     }
 

@@ -120,6 +120,28 @@ pub struct Gather {
     pub prompts: Vec<Verb>,
 }
 
+impl Default for Gather {
+    /// A bare `<Gather/>`: Twilio's defaults (keys only, 5 s, `#` finishes, POST to the document).
+    fn default() -> Self {
+        Gather {
+            action: None,
+            method: HttpMethod::Post,
+            dtmf: true,
+            speech: false,
+            timeout: 5,
+            speech_timeout: None,
+            finish_on_key: "#".into(),
+            num_digits: None,
+            action_on_empty_result: false,
+            language: None,
+            hints: None,
+            speech_model: None,
+            enhanced: false,
+            prompts: Vec::new(),
+        }
+    }
+}
+
 /// `<Record>` with Twilio's defaults applied.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {

@@ -394,23 +394,25 @@ fn gather(el: &Element) -> Result<Gather, TwimlError> {
             other => return Err(misplaced(&el.name, other)),
         });
     }
-    let (dtmf, speech) = attrs.input("input")?.unwrap_or((true, false));
+    // Twilio's defaults live in one place: `Gather::default()`.
+    let d = Gather::default();
+    let (dtmf, speech) = attrs.input("input")?.unwrap_or((d.dtmf, d.speech));
     Ok(Gather {
         action: attrs.string("action"),
         method: attrs.method("method")?,
         dtmf,
         speech,
-        timeout: attrs.uint("timeout", 1)?.unwrap_or(5),
+        timeout: attrs.uint("timeout", 1)?.unwrap_or(d.timeout),
         speech_timeout: attrs.speech_timeout("speechTimeout")?,
-        finish_on_key: attrs
-            .keys("finishOnKey", 1)?
-            .unwrap_or_else(|| "#".to_string()),
+        finish_on_key: attrs.keys("finishOnKey", 1)?.unwrap_or(d.finish_on_key),
         num_digits: attrs.uint("numDigits", 1)?,
-        action_on_empty_result: attrs.boolean("actionOnEmptyResult")?.unwrap_or(false),
+        action_on_empty_result: attrs
+            .boolean("actionOnEmptyResult")?
+            .unwrap_or(d.action_on_empty_result),
         language: attrs.string("language"),
         hints: attrs.string("hints"),
         speech_model: attrs.string("speechModel"),
-        enhanced: attrs.boolean("enhanced")?.unwrap_or(false),
+        enhanced: attrs.boolean("enhanced")?.unwrap_or(d.enhanced),
         prompts,
     })
 }

@@ -28,25 +28,6 @@ fn say(text: &str) -> Verb {
     })
 }
 
-fn gather() -> Gather {
-    Gather {
-        action: None,
-        method: HttpMethod::Post,
-        dtmf: true,
-        speech: false,
-        timeout: 5,
-        speech_timeout: None,
-        finish_on_key: "#".into(),
-        num_digits: None,
-        action_on_empty_result: false,
-        language: None,
-        hints: None,
-        speech_model: None,
-        enhanced: false,
-        prompts: vec![],
-    }
-}
-
 fn record() -> Record {
     Record {
         action: None,
@@ -82,7 +63,7 @@ fn defaults_write_no_attributes() {
         body(vec![
             say("Hi"),
             Verb::Pause(Pause { length: 1 }),
-            Verb::Gather(gather()),
+            Verb::Gather(Gather::default()),
             Verb::Record(record()),
             Verb::Dial(dial("+1555")),
             Verb::Redirect(Redirect {
@@ -115,7 +96,7 @@ fn gather_like_the_node_builder() {
             language: Some("en-US".into()),
             repeat: 1,
         })],
-        ..gather()
+        ..Gather::default()
     };
     assert_eq!(
         body(vec![Verb::Gather(g)]),
@@ -134,7 +115,7 @@ fn gather_non_defaults() {
         action_on_empty_result: true,
         speech_model: Some("phone_call".into()),
         enhanced: true,
-        ..gather()
+        ..Gather::default()
     };
     assert_eq!(
         body(vec![Verb::Gather(g)]),
@@ -250,7 +231,7 @@ fn unsupported_verbs_are_written_empty() {
 fn listening_for_nothing_is_written_as_empty_input() {
     let g = Gather {
         dtmf: false,
-        ..gather()
+        ..Gather::default()
     };
     assert_eq!(
         body(vec![Verb::Gather(g)]),
@@ -264,7 +245,7 @@ fn written_documents_parse_back() {
         verbs: vec![
             Verb::Gather(Gather {
                 prompts: vec![say("a & b"), Verb::Pause(Pause { length: 2 })],
-                ..gather()
+                ..Gather::default()
             }),
             say("line\r\nbreak"),
         ],

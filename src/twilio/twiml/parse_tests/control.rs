@@ -7,7 +7,7 @@ use super::*;
 
 #[test]
 fn gather_defaults() {
-    assert_eq!(gather("<Gather/>"), default_gather());
+    assert_eq!(gather("<Gather/>"), Gather::default());
 }
 
 #[test]
@@ -32,7 +32,7 @@ fn gather_reference_example() {
             language: Some("en-US".into()),
             repeat: 1,
         })],
-        ..default_gather()
+        ..Gather::default()
     };
     assert_eq!(g, expected);
 }
@@ -138,7 +138,7 @@ fn gather_booleans_and_strings() {
 fn gather_unknown_attributes_are_ignored() {
     assert_eq!(
         gather(r#"<Gather profanityFilter="false" bargeIn="true"/>"#),
-        default_gather()
+        Gather::default()
     );
 }
 

@@ -53,25 +53,6 @@ pub(super) fn say(text: &str) -> Verb {
     })
 }
 
-pub(super) fn default_gather() -> Gather {
-    Gather {
-        action: None,
-        method: HttpMethod::Post,
-        dtmf: true,
-        speech: false,
-        timeout: 5,
-        speech_timeout: None,
-        finish_on_key: "#".into(),
-        num_digits: None,
-        action_on_empty_result: false,
-        language: None,
-        hints: None,
-        speech_model: None,
-        enhanced: false,
-        prompts: vec![],
-    }
-}
-
 pub(super) fn gather(body: &str) -> Gather {
     match one(body) {
         Verb::Gather(g) => g,
