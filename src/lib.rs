@@ -15,6 +15,7 @@
 //! | [`report`] | reporters of run events: console progress and summary, JUnit XML, JSON, transcript files |
 //! | [`emulator`] | `ivr-test emulator`: a local Twilio-compatible REST API, call engine and TwiML interpreter |
 //! | [`exit_code`] | the named exit codes |
+//! | [`shutdown`] | Ctrl-C and SIGTERM for the commands that run until stopped |
 //! | [`js_text`] | JavaScript's whitespace rules, which Botium's parsing and matching follow |
 //!
 //! # Data flow
@@ -51,5 +52,6 @@ pub mod js_text;
 pub mod matching;
 pub mod report;
 pub mod runner;
+pub mod shutdown;
 pub mod twilio;
 pub mod webhook;

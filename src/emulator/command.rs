@@ -74,7 +74,7 @@ pub fn run(
         if announced.is_err() {
             return Outcome::Infrastructure;
         }
-        stopped().await;
+        crate::shutdown::requested().await;
         eprintln!(
             "ivr-test emulator: stopping ({} calls still live)",
             emulator.live_calls()
@@ -82,27 +82,4 @@ pub fn run(
         emulator.stop().await;
         Outcome::Passed
     })
-}
-
-/// Resolves at Ctrl-C or SIGTERM.
-async fn stopped() {
-    #[cfg(unix)]
-    {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(term) => term,
-                Err(_) => {
-                    let _ = tokio::signal::ctrl_c().await;
-                    return;
-                }
-            };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }

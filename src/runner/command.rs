@@ -364,7 +364,7 @@ async fn run_cases(
     };
     let interrupted = tokio::select! {
         results = all => Err(results),
-        () = interrupt() => Ok(()),
+        () = crate::shutdown::requested() => Ok(()),
     };
     let results = match interrupted {
         Err(results) => results,
@@ -398,21 +398,4 @@ async fn run_cases(
     } else {
         Outcome::Passed
     }
-}
-
-/// Resolves at Ctrl-C or SIGTERM.
-async fn interrupt() {
-    #[cfg(unix)]
-    {
-        if let Ok(mut term) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
 }

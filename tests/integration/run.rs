@@ -47,8 +47,16 @@ fn botium_json(to: &str) -> String {
     botium_json_with(to, serde_json::json!({}))
 }
 
+/// `base` with the keys of `extra` added (replacing equal keys).
+fn merged(mut base: serde_json::Value, extra: serde_json::Value) -> serde_json::Value {
+    if let (Some(base), serde_json::Value::Object(extra)) = (base.as_object_mut(), extra) {
+        base.extend(extra);
+    }
+    base
+}
+
 fn botium_json_with(to: &str, extra: serde_json::Value) -> String {
-    let mut caps = serde_json::json!({
+    let caps = serde_json::json!({
         "TWILIO_IVR_TO": to,
         "TWILIO_IVR_FROM": CALLER,
         "TWILIO_IVR_CALLS_PER_SECOND": 10,
@@ -56,10 +64,7 @@ fn botium_json_with(to: &str, extra: serde_json::Value) -> String {
         "TWILIO_IVR_WAIT_CALL_COMPLETED": 3000,
         "WAITFORBOTTIMEOUT": 8000
     });
-    if let (Some(caps), Some(extra)) = (caps.as_object_mut(), extra.as_object()) {
-        caps.extend(extra.clone());
-    }
-    serde_json::json!({"botium": {"Capabilities": caps}}).to_string()
+    serde_json::json!({"botium": {"Capabilities": merged(caps, extra)}}).to_string()
 }
 
 const SALES_BY_KEYPAD: &str =
@@ -266,12 +271,20 @@ async fn an_invalid_number_is_explained_and_never_redialled() {
     );
 }
 
-/// A free loopback port for the runner's webhook.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
+/// Capabilities for calls through a Twilio API (the emulator at `api_url` standing in for it),
+/// with the runner's webhook on a free loopback port reached at its public URL, plus `extra`.
+fn through_twilio_api(api_url: &str, extra: serde_json::Value) -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
-        .expect("free port")
+        .expect("free port");
+    let caps = serde_json::json!({
+        "TWILIO_IVR_ACCOUNT_SID": ACCOUNT, "TWILIO_IVR_AUTH_TOKEN": TOKEN,
+        "TWILIO_IVR_API_URL": api_url,
+        "TWILIO_IVR_PUBLICURL": format!("http://127.0.0.1:{port}/"),
+        "TWILIO_IVR_INBOUNDPORT": port
+    });
+    botium_json_with(IVR, merged(caps, extra))
 }
 
 #[tokio::test]
@@ -298,20 +311,12 @@ async fn against_a_twilio_api_sms_checks_find_the_ivrs_message_and_recordings_ar
     let emulator =
         crate::emulator::emulator(vec![(IVR, crate::emulator::ivr_at(ivr.url("/voice")))]).await;
     *emulator_base.lock().expect("lock") = emulator.base_url.clone();
-    let port = free_port();
     let project = Project::new()
         .file(
             "botium.json",
-            &botium_json_with(
-                IVR,
-                serde_json::json!({
-                    "TWILIO_IVR_ACCOUNT_SID": ACCOUNT, "TWILIO_IVR_AUTH_TOKEN": TOKEN,
-                    "TWILIO_IVR_API_URL": emulator.base_url,
-                    "TWILIO_IVR_PUBLICURL": format!("http://127.0.0.1:{port}/"),
-                    "TWILIO_IVR_INBOUNDPORT": port,
-                    "TWILIO_IVR_SMS_WAIT": 3000,
-                    "TWILIO_IVR_RECORD": true
-                }),
+            &through_twilio_api(
+                &emulator.base_url,
+                serde_json::json!({"TWILIO_IVR_SMS_WAIT": 3000, "TWILIO_IVR_RECORD": true}),
             ),
         )
         .file(
@@ -361,20 +366,13 @@ async fn ctrl_c_hangs_up_every_live_call() {
         .await;
     let emulator =
         crate::emulator::emulator(vec![(IVR, crate::emulator::ivr_at(ivr.url("/voice")))]).await;
-    let port = free_port();
     let waiting = "waiting\n\n#bot\nPlease hold\n\n#bot\nAn agent will answer now\n";
     let project = Project::new()
         .file(
             "botium.json",
-            &botium_json_with(
-                IVR,
-                serde_json::json!({
-                    "TWILIO_IVR_ACCOUNT_SID": ACCOUNT, "TWILIO_IVR_AUTH_TOKEN": TOKEN,
-                    "TWILIO_IVR_API_URL": emulator.base_url,
-                    "TWILIO_IVR_PUBLICURL": format!("http://127.0.0.1:{port}/"),
-                    "TWILIO_IVR_INBOUNDPORT": port,
-                    "WAITFORBOTTIMEOUT": 120000
-                }),
+            &through_twilio_api(
+                &emulator.base_url,
+                serde_json::json!({"WAITFORBOTTIMEOUT": 120000}),
             ),
         )
         .file(
