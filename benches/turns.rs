@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use ivr_test::config::{Secret, TwilioCaps};
 use ivr_test::twilio::signature;
-use ivr_test::webhook::answer::Voice;
+use ivr_test::webhook::answer::CallerVoice;
 use ivr_test::webhook::routes::{router, WebhookState, NEXT};
 use ivr_test::webhook::turns::{Action, CallEvent, Sessions};
 
@@ -30,7 +30,7 @@ async fn main() {
         endpoint: "/".into(),
         public_url_params: None,
         hold: Duration::from_secs(5),
-        voice: Voice::from_caps(&TwilioCaps::default()),
+        voice: CallerVoice::from_caps(&TwilioCaps::default()),
     };
     let app = router(state.clone());
     tokio::spawn(async move { axum::serve(listener, app).await });

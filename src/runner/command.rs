@@ -22,7 +22,7 @@ use crate::report::{
     TranscriptWriter,
 };
 use crate::twilio::client::TwilioClient;
-use crate::webhook::answer::Voice;
+use crate::webhook::answer::CallerVoice;
 use crate::webhook::routes::{router, WebhookState};
 use crate::webhook::turns::Sessions;
 
@@ -173,7 +173,7 @@ pub fn run(
                 )
             }
         };
-        let mut voice = Voice::from_caps(&caps.twilio);
+        let mut voice = CallerVoice::from_caps(&caps.twilio);
         voice.gather_timeout = caps.twilio.gather_timeout_secs;
         voice.hints = caps.twilio.hints.clone();
         let webhook = WebhookState {

@@ -8,7 +8,7 @@ use super::turns::Action;
 
 /// How the runner listens and speaks, from the `TWILIO_IVR_*` capabilities.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Voice {
+pub struct CallerVoice {
     /// `TWILIO_IVR_LANGUAGE_CODE`: recognition and speech language.
     pub language: String,
     /// `TWILIO_IVR_VOICE`.
@@ -25,10 +25,10 @@ pub struct Voice {
     pub hints: Vec<String>,
 }
 
-impl Voice {
+impl CallerVoice {
     /// The voice of the given capabilities (no hints yet).
-    pub fn from_caps(caps: &TwilioCaps) -> Voice {
-        Voice {
+    pub fn from_caps(caps: &TwilioCaps) -> CallerVoice {
+        CallerVoice {
             language: caps.language_code.clone(),
             voice: caps.voice.clone(),
             speech_model: caps.speech_model.clone(),
@@ -106,7 +106,7 @@ mod tests {
 
     #[test]
     fn every_answer_ends_listening_with_the_capabilities() {
-        let mut voice = Voice::from_caps(&TwilioCaps::default());
+        let mut voice = CallerVoice::from_caps(&TwilioCaps::default());
         voice.hints = vec!["sales".into(), "press one".into(), "a, b".into()];
         let xml = voice
             .answer(
@@ -136,7 +136,7 @@ mod tests {
 
     #[test]
     fn hang_up_ends_the_answer() {
-        let voice = Voice::from_caps(&TwilioCaps::default());
+        let voice = CallerVoice::from_caps(&TwilioCaps::default());
         let xml = voice
             .answer(&[Action::Say("bye".into()), Action::HangUp], "x")
             .to_xml();
@@ -150,7 +150,7 @@ mod tests {
             speech_model: Some("numbers_and_commands".into()),
             ..TwilioCaps::default()
         };
-        let gather = Voice::from_caps(&caps).gather("x");
+        let gather = CallerVoice::from_caps(&caps).gather("x");
         assert!(!gather.enhanced);
     }
 }

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
 
-use super::answer::Voice;
+use super::answer::CallerVoice;
 use super::turns::{Action, CallEvent, Sessions};
 use crate::config::Secret;
 use crate::twilio::signature;
@@ -42,7 +42,7 @@ pub struct WebhookState {
     /// How long a webhook waits for the step engine.
     pub hold: Duration,
     /// How the runner speaks and listens.
-    pub voice: Voice,
+    pub voice: CallerVoice,
 }
 
 impl WebhookState {

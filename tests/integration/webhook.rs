@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use ivr_test::config::{Secret, TwilioCaps};
 use ivr_test::twilio::signature;
-use ivr_test::webhook::answer::Voice;
+use ivr_test::webhook::answer::CallerVoice;
 use ivr_test::webhook::routes::{router, WebhookState, START, STATUS};
 use ivr_test::webhook::turns::{Action, CallEvent, Sessions};
 
@@ -23,7 +23,7 @@ async fn webhook(hold: Duration) -> WebhookState {
         endpoint: "/".into(),
         public_url_params: Some("APIKEY=a%20b".into()),
         hold,
-        voice: Voice::from_caps(&TwilioCaps::default()),
+        voice: CallerVoice::from_caps(&TwilioCaps::default()),
     };
     let app = router(state.clone());
     tokio::spawn(async move { axum::serve(listener, app).await });
