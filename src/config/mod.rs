@@ -23,4 +23,5 @@ mod load_tests;
 
 pub use error::{ConfigError, ConfigErrors, Origin};
 pub use load::resolve_path;
+pub use secrets::is_secret_capability;
 pub use types::*;

@@ -13,6 +13,11 @@ pub(crate) const REDACTED: &str = "<redacted>";
 /// Capabilities whose whole value is secret.
 pub(crate) const SECRET_CAPABILITIES: [&str; 2] = ["TWILIO_IVR_AUTH_TOKEN", "TWILIO_IVR_REDISURL"];
 
+/// Whether the capability `name` holds a secret (its value must never be shown or spoken).
+pub fn is_secret_capability(name: &str) -> bool {
+    SECRET_CAPABILITIES.contains(&name)
+}
+
 /// Replaces known secret values in text.
 #[derive(Clone, Default)]
 pub(crate) struct Redactor {

@@ -84,8 +84,8 @@ const ASSERTERS: &[(&str, Applicability)] = &[
 const LOGIC_HOOKS: &[(&str, Applicability)] = &[
     ("PAUSE", Applicability::Supported),
     ("WAITFORBOT", Applicability::Supported),
-    ("SET_SCRIPTING_MEMORY", Applicability::NotYet),
-    ("CLEAR_SCRIPTING_MEMORY", Applicability::NotYet),
+    ("SET_SCRIPTING_MEMORY", Applicability::Supported),
+    ("CLEAR_SCRIPTING_MEMORY", Applicability::Supported),
     ("ASSIGN_SCRIPTING_MEMORY", Applicability::NotOnACall(JSON)),
     ("UPDATE_CUSTOM", Applicability::NotOnACall(MESSAGE_FIELDS)),
     ("SKIP_BOT_UNCONSUMED", Applicability::Supported),

@@ -68,9 +68,27 @@ pub fn validate_convo(convo: &Convo, registry: &Registry) -> Vec<Finding> {
     findings
 }
 
+/// Whether an argument refers to scripting memory (`$pin`, `$random(4)`): its value is known
+/// only during the call, so the runner checks it after substitution.
+pub fn uses_memory(arg: &str) -> bool {
+    arg.as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'$' && w[1].is_ascii_alphabetic())
+}
+
+/// The keys `BUTTON` may press: `0-9 * #`, and `w`/`W` to wait.
+pub fn invalid_key(keys: &str) -> Option<char> {
+    keys.chars()
+        .find(|c| !matches!(c, '0'..='9' | '*' | '#' | 'w' | 'W'))
+}
+
 /// Arguments the runner cannot use, for the built-ins whose arguments have a fixed form.
 fn argument_problem(name: &str, args: &[String]) -> Option<(String, String)> {
     let is_ms = |a: &str| !a.is_empty() && a.chars().all(|c| c.is_ascii_digit());
+    let fixed_form = ["BUTTON", "PAUSE", "WAITFORBOT"];
+    if fixed_form.contains(&name) && args.iter().any(|a| uses_memory(a)) {
+        return None;
+    }
     match name {
         "BUTTON" => {
             let Some(digits) = args.first().filter(|d| !d.is_empty()) else {
@@ -79,15 +97,12 @@ fn argument_problem(name: &str, args: &[String]) -> Option<(String, String)> {
                     "keys are 0-9, * and #; w waits half a second, W a whole second".into(),
                 ));
             };
-            digits
-                .chars()
-                .find(|c| !matches!(c, '0'..='9' | '*' | '#' | 'w' | 'W'))
-                .map(|bad| {
-                    (
-                        format!("invalid character \"{bad}\" in the keys \"{digits}\" of BUTTON"),
-                        "keys are 0-9, * and #; w waits half a second, W a whole second".into(),
-                    )
-                })
+            invalid_key(digits).map(|bad| {
+                (
+                    format!("invalid character \"{bad}\" in the keys \"{digits}\" of BUTTON"),
+                    "keys are 0-9, * and #; w waits half a second, W a whole second".into(),
+                )
+            })
         }
         "PAUSE" => match args {
             [ms] if is_ms(ms) => None,
@@ -104,6 +119,20 @@ fn argument_problem(name: &str, args: &[String]) -> Option<(String, String)> {
                 "for example WAITFORBOT 5000".into(),
             )),
         },
+        "SET_SCRIPTING_MEMORY" => match args {
+            [name, _] if !name.trim().is_empty() => None,
+            _ => Some((
+                format!("SET_SCRIPTING_MEMORY takes a name and a value, got {args:?}"),
+                "for example SET_SCRIPTING_MEMORY pin|1234 (the name without $)".into(),
+            )),
+        },
+        "CLEAR_SCRIPTING_MEMORY" => match args {
+            [name] if !name.trim().is_empty() => None,
+            _ => Some((
+                format!("CLEAR_SCRIPTING_MEMORY takes one name, got {args:?}"),
+                "for example CLEAR_SCRIPTING_MEMORY pin (the name without $)".into(),
+            )),
+        },
         _ => None,
     }
 }
@@ -118,6 +147,18 @@ mod tests {
         let (msg, _) = argument_problem("BUTTON", &["12a".into()]).unwrap();
         assert!(msg.contains("\"a\""), "{msg}");
         assert!(argument_problem("BUTTON", &[]).is_some());
+        // Known only during the call: checked by the runner after substitution.
+        assert!(argument_problem("BUTTON", &["$pin#".into()]).is_none());
+        assert!(argument_problem("BUTTON", &["$5".into()]).is_some());
+    }
+
+    #[test]
+    fn scripting_memory_hooks_need_their_names() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(argument_problem("SET_SCRIPTING_MEMORY", &args(&["pin", "1234"])).is_none());
+        assert!(argument_problem("SET_SCRIPTING_MEMORY", &args(&["pin"])).is_some());
+        assert!(argument_problem("CLEAR_SCRIPTING_MEMORY", &args(&["pin"])).is_none());
+        assert!(argument_problem("CLEAR_SCRIPTING_MEMORY", &args(&[])).is_some());
     }
 
     #[test]

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use super::conversation::ConversationOptions;
 use super::events::{RunEvent, RunSummary, TestResult, Verdict};
+use super::memory::MemorySettings;
 use super::session::{run_test, CallSettings, LiveCalls};
 use crate::config::{resolve_path, Config, Secret};
 use crate::convo::{self, diagnostics::Rendered, Convo, Registry};
@@ -130,6 +131,7 @@ pub fn run(
         join_fragments: caps.twilio.join_fragments,
         digit_text_as_tones: caps.twilio.digits_as_tones,
         sms_wait: caps.twilio.sms_wait,
+        memory: Arc::new(MemorySettings::from_caps(caps, env)),
     };
     runtime.block_on(async {
         // With --emulate, the emulator stands in for Twilio: no account, tunnel or Redis.

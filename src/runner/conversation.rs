@@ -13,6 +13,7 @@
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::convo::{Convo, ConvoStep, Sender, UtteranceBook};
@@ -20,6 +21,7 @@ use crate::matching::Matcher;
 use crate::webhook::turns::{Action, CallEvent, SessionEnd};
 
 use super::events::{Failure, RunEvent, Speaker, StepRef, TranscriptEntry};
+use super::memory::{MemorySettings, ScriptingMemory};
 
 /// How the engine behaves beyond the script.
 #[derive(Debug, Clone)]
@@ -32,6 +34,8 @@ pub struct ConversationOptions {
     pub digit_text_as_tones: bool,
     /// How long `CHECKTWILIOSMS` keeps looking for a matching message.
     pub sms_wait: Duration,
+    /// Scripting memory (`SCRIPTING_ENABLE_MEMORY` and the rest).
+    pub memory: Arc<MemorySettings>,
 }
 
 impl Default for ConversationOptions {
@@ -41,6 +45,7 @@ impl Default for ConversationOptions {
             join_fragments: true,
             digit_text_as_tones: false,
             sms_wait: Duration::from_secs(30),
+            memory: Arc::default(),
         }
     }
 }
@@ -84,6 +89,7 @@ pub struct Conversation<'a> {
     last_me: String,
     last_turn: Option<Instant>,
     sms: Option<&'a dyn SmsInbox>,
+    memory: ScriptingMemory,
     events: Option<(tokio::sync::mpsc::UnboundedSender<RunEvent>, usize)>,
     /// Every line said, pressed or heard.
     pub transcript: Vec<TranscriptEntry>,
@@ -97,11 +103,13 @@ impl<'a> Conversation<'a> {
         utterances: &'a UtteranceBook,
         options: ConversationOptions,
     ) -> Conversation<'a> {
+        let memory = ScriptingMemory::new(options.memory.clone(), "");
         Conversation {
             session,
             matcher,
             utterances,
             options,
+            memory,
             started: Instant::now(),
             queue: VecDeque::new(),
             silent: false,
@@ -165,9 +173,22 @@ impl<'a> Conversation<'a> {
         let section = |sender: Sender| -> Vec<&ConvoStep> {
             convo.steps.iter().filter(|s| s.sender == sender).collect()
         };
+        self.memory = ScriptingMemory::new(self.options.memory.clone(), &convo.name);
+        // Botium runs SET_SCRIPTING_MEMORY before the other begin hooks.
         for step in section(Sender::Begin) {
-            self.hooks(step, &["PAUSE", "WAITFORBOT", "SKIP_BOT_UNCONSUMED"])
-                .await;
+            self.hooks(step, &["SET_SCRIPTING_MEMORY"]).await?;
+        }
+        for step in section(Sender::Begin) {
+            self.hooks(
+                step,
+                &[
+                    "CLEAR_SCRIPTING_MEMORY",
+                    "PAUSE",
+                    "WAITFORBOT",
+                    "SKIP_BOT_UNCONSUMED",
+                ],
+            )
+            .await?;
             self.assert_section(convo, step, "#begin").await?;
         }
         let steps: Vec<&ConvoStep> = convo
@@ -185,21 +206,26 @@ impl<'a> Conversation<'a> {
             });
             match step.sender {
                 Sender::Me => {
-                    self.hooks(step, &["SKIP_BOT_UNCONSUMED"]).await;
-                    self.say(step);
-                    self.hooks(step, &["PAUSE"]).await;
+                    self.hooks(step, &["SKIP_BOT_UNCONSUMED"]).await?;
+                    self.say(step).map_err(|m| self.failure(step, m))?;
+                    self.hooks(step, &["PAUSE", MEMORY_SET, MEMORY_CLEAR])
+                        .await?;
                 }
                 _ => {
                     self.session.expect(self.hints(&steps[i..]));
-                    self.hooks(step, &["WAITFORBOT"]).await;
+                    self.hooks(step, &["WAITFORBOT"]).await?;
                     self.expect_bot(convo, step, steps.get(i + 1).copied())
                         .await?;
-                    self.hooks(step, &["PAUSE", "SKIP_BOT_UNCONSUMED"]).await;
+                    self.hooks(
+                        step,
+                        &["PAUSE", "SKIP_BOT_UNCONSUMED", MEMORY_SET, MEMORY_CLEAR],
+                    )
+                    .await?;
                 }
             }
         }
         for step in section(Sender::End) {
-            self.hooks(step, &["PAUSE", "WAITFORBOT"]).await;
+            self.hooks(step, &["PAUSE", "WAITFORBOT"]).await?;
             self.assert_section(convo, step, "#end").await?;
         }
         Ok(())
@@ -217,20 +243,44 @@ impl<'a> Conversation<'a> {
         }
     }
 
-    /// What the recogniser should expect: the texts of the coming `#bot` steps.
+    /// What the recogniser should expect: the texts of the coming `#bot` steps (with what
+    /// memory already knows; variables still unknown are left out).
     fn hints(&self, steps: &[&ConvoStep]) -> Vec<String> {
         steps
             .iter()
             .take_while(|s| s.sender == Sender::Bot)
             .filter_map(|s| s.text.as_deref())
             .flat_map(|t| self.candidates(t))
+            .map(|t| self.memory.apply_to_text(&t).unwrap_or(t))
             .flat_map(|t| {
                 t.split(['*', '.', ',', '?', '!'])
-                    .map(|p| p.trim().to_string())
+                    .map(|p| {
+                        p.split_whitespace()
+                            .filter(|w| !crate::convo::validate::uses_memory(w))
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    })
                     .collect::<Vec<_>>()
             })
             .filter(|p| !p.is_empty())
             .collect()
+    }
+
+    /// Captures memory from `heard` (when enabled), then compares it with the expected texts,
+    /// substituted; returns those texts and the result.
+    fn compare(
+        &mut self,
+        written: &[String],
+        heard: &str,
+    ) -> Result<(Vec<String>, crate::matching::MatchResult), String> {
+        self.memory.capture(written, heard);
+        let candidates = written
+            .iter()
+            .map(|c| self.memory.apply_to_text(c))
+            .collect::<Result<Vec<_>, _>>()?;
+        let refs: Vec<&str> = candidates.iter().map(String::as_str).collect();
+        let result = self.matcher.compare_any(heard, &refs);
+        Ok((candidates, result))
     }
 
     fn candidates(&self, text: &str) -> Vec<String> {
@@ -240,35 +290,51 @@ impl<'a> Conversation<'a> {
         }
     }
 
-    /// Queues what a `#me` step says and presses, in script order.
-    fn say(&mut self, step: &ConvoStep) {
-        self.last_me = format!(
-            "{}: #me - {}",
-            step.step_tag,
-            step.text.as_deref().unwrap_or("")
-        );
-        if let Some(text) = step.text.as_deref().filter(|t| !t.is_empty()) {
+    /// Queues what a `#me` step says and presses, in script order, with scripting memory
+    /// substituted (in the text only when memory is enabled; in `BUTTON` keys always). Nothing
+    /// goes out unless the whole step can.
+    fn say(&mut self, step: &ConvoStep) -> Result<(), String> {
+        let tag = &step.step_tag;
+        let text = match step.text.as_deref() {
+            Some(text) => self.memory.apply_to_text(text),
+            None => Ok(String::new()),
+        };
+        let text = text.map_err(|e| format!("{tag}: {e}"))?;
+        let mut actions = Vec::new();
+        if !text.is_empty() {
             let tones = self.options.digit_text_as_tones
                 && text
                     .chars()
                     .all(|c| matches!(c, '0'..='9' | '*' | '#' | 'w' | 'W'));
-            let action = if tones {
-                Action::Press(text.to_string())
+            actions.push(if tones {
+                Action::Press(text.clone())
             } else {
-                Action::Say(text.to_string())
+                Action::Say(text.clone())
+            });
+        }
+        for input in step.user_inputs.iter().filter(|u| u.name == "BUTTON") {
+            let Some(written) = input.args.first() else {
+                continue;
             };
+            let keys = self
+                .memory
+                .apply(written)
+                .map_err(|e| format!("{tag}: BUTTON {written}: {e}"))?;
+            if let Some(bad) = crate::convo::validate::invalid_key(&keys) {
+                return Err(format!(
+                    "{tag}: BUTTON {written}: invalid character \"{bad}\" in the keys \"{keys}\" (keys are 0-9, * and #; w and W wait)"
+                ));
+            }
+            actions.push(Action::Press(keys));
+        }
+        self.last_me = format!("{tag}: #me - {text}");
+        for action in actions {
             self.note(Speaker::Caller, describe(&action), None);
             self.session.act(action);
         }
-        for input in step.user_inputs.iter().filter(|u| u.name == "BUTTON") {
-            if let Some(keys) = input.args.first() {
-                let action = Action::Press(keys.clone());
-                self.note(Speaker::Caller, describe(&action), None);
-                self.session.act(action);
-            }
-        }
         // These actions answer the webhook that is waiting (or go out with the next one).
         self.turn_waiting = false;
+        Ok(())
     }
 
     /// Each webhook turn gets exactly one decision, made after its event was processed: when
@@ -379,16 +445,31 @@ impl<'a> Conversation<'a> {
             // No text expected: any message passes (Botium: "the answer won't be checked").
             return self.assert_step(convo, step, &heard).await;
         };
-        let candidates = self.candidates(expected);
-        let refs: Vec<&str> = candidates.iter().map(String::as_str).collect();
-        let mut result = self.matcher.compare_any(&heard.text, &refs);
+        let written = self.candidates(expected);
+        let (mut candidates, mut result) = self.compare(&written, &heard.text).map_err(|e| {
+            fail(
+                format!("{tag}: {e}"),
+                Some(&heard),
+                None,
+                None,
+                self.started.elapsed(),
+            )
+        })?;
         // A prompt split by the recogniser: join fragments until it matches or the IVR is silent.
         while !result.matched && !step.not && self.options.join_fragments {
             match self.next_heard(deadline, true).await {
                 Wait::Heard(h) => {
                     heard.text = format!("{} {}", heard.text, h.text);
                     heard.confidence = h.confidence.or(heard.confidence);
-                    result = self.matcher.compare_any(&heard.text, &refs);
+                    (candidates, result) = self.compare(&written, &heard.text).map_err(|e| {
+                        fail(
+                            format!("{tag}: {e}"),
+                            Some(&heard),
+                            None,
+                            None,
+                            self.started.elapsed(),
+                        )
+                    })?;
                 }
                 Wait::Silent | Wait::TimedOut | Wait::HungUp => break,
             }
@@ -422,12 +503,19 @@ impl<'a> Conversation<'a> {
                 self.last_me, heard.text
             ),
             Some(&heard),
-            Some(expected.to_string()),
+            Some(match candidates.as_slice() {
+                [one] => one.clone(),
+                _ => expected.to_string(),
+            }),
             Some(result.score),
             self.started.elapsed(),
         ))
     }
 }
+
+/// The scripting-memory hooks.
+const MEMORY_SET: &str = "SET_SCRIPTING_MEMORY";
+const MEMORY_CLEAR: &str = "CLEAR_SCRIPTING_MEMORY";
 
 /// `CONVO_STEP_PARAMETERS {"stepTimeout": ms}` (or `stepTimeout:ms`) of a step.
 fn step_timeout(step: &ConvoStep) -> Option<Duration> {

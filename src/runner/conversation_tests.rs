@@ -530,3 +530,88 @@ async fn steps_and_transcript_lines_are_reported_as_they_happen() {
         ["7 step Line 3", "7 Hello.", "7 step Line 6", "7 says: bye"]
     );
 }
+
+fn with_memory() -> ConversationOptions {
+    ConversationOptions {
+        memory: Arc::new(crate::runner::memory::MemorySettings {
+            enabled: true,
+            ..Default::default()
+        }),
+        ..ConversationOptions::default()
+    }
+}
+
+#[tokio::test]
+async fn memory_captures_what_the_ivr_said_and_the_caller_uses_it() {
+    let script = "memory\n\n#bot\nYour order number is $order*\n\n#me\nstatus of $order\nBUTTON $order#\n\n#bot\nOrder $order is on its way\n";
+    let (result, _, answers) = talk(
+        script,
+        vec![
+            Ivr::Answer,
+            Ivr::Say("Your order number is 4711. What next?"),
+            Ivr::Say("Order 4711 is on its way."),
+        ],
+        with_memory(),
+        &UtteranceBook::default(),
+    )
+    .await;
+    assert_eq!(result, Ok(()));
+    assert_eq!(
+        answers[1].actions,
+        vec![
+            Action::Say("status of 4711".into()),
+            Action::Press("4711#".into())
+        ]
+    );
+}
+
+#[tokio::test]
+async fn hook_and_key_arguments_use_memory_even_when_text_does_not() {
+    let script = "pin\n\n#begin\nSET_SCRIPTING_MEMORY pin|1234\n\n#me\nmy pin is $pin\nBUTTON $pin#\n\n#bot\n";
+    let (result, _, answers) = talk_default(script, vec![Ivr::Answer, Ivr::Say("Thanks.")]).await;
+    assert_eq!(result, Ok(()));
+    assert_eq!(
+        answers[0].actions,
+        vec![
+            Action::Say("my pin is $pin".into()),
+            Action::Press("1234#".into())
+        ]
+    );
+    let (result, _, answers) = talk_default(
+        &script.replace("1234", "12ab"),
+        vec![Ivr::Answer, Ivr::Say("Thanks.")],
+    )
+    .await;
+    let failure = result.expect_err("keys that cannot be pressed");
+    assert!(
+        failure
+            .message
+            .contains(r#"invalid character "a" in the keys "12ab#""#),
+        "{}",
+        failure.message
+    );
+    assert!(
+        answers.iter().all(|a| a.actions.is_empty()),
+        "nothing pressed"
+    );
+}
+
+#[tokio::test]
+async fn cleared_memory_is_gone_for_the_next_step() {
+    let script = "clear\n\n#begin\nSET_SCRIPTING_MEMORY name|Ann\n\n#me\nI am $name\nCLEAR_SCRIPTING_MEMORY name\n\n#me\nstill $name\n\n#bot\n";
+    let (result, _, answers) = talk(
+        script,
+        vec![Ivr::Answer, Ivr::Say("Hello.")],
+        with_memory(),
+        &UtteranceBook::default(),
+    )
+    .await;
+    assert_eq!(result, Ok(()));
+    assert_eq!(
+        answers[0].actions,
+        vec![
+            Action::Say("I am Ann".into()),
+            Action::Say("still $name".into())
+        ]
+    );
+}

@@ -7,4 +7,5 @@ pub mod asserters;
 pub mod command;
 pub mod conversation;
 pub mod events;
+pub mod memory;
 pub mod session;

@@ -8,14 +8,23 @@ use crate::convo::{AsserterCall, Convo, ConvoStep};
 use crate::runner::events::{Failure, Speaker};
 
 impl Conversation<'_> {
-    /// Runs the step's logic hooks named in `which`, in file order.
-    pub(super) async fn hooks(&mut self, step: &ConvoStep, which: &[&str]) {
+    /// Runs the step's logic hooks named in `which`, in file order, their arguments with
+    /// scripting memory substituted (as Botium does, even with memory off).
+    pub(super) async fn hooks(&mut self, step: &ConvoStep, which: &[&str]) -> Result<(), Failure> {
         for hook in step
             .logic_hooks
             .iter()
             .filter(|h| which.contains(&h.name.as_str()))
         {
-            let ms = hook.args.first().and_then(|a| a.trim().parse::<u64>().ok());
+            let args = hook
+                .args
+                .iter()
+                .map(|a| self.memory.apply(a))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| {
+                    self.failure(step, format!("{}: {}: {e}", step.step_tag, hook.name))
+                })?;
+            let ms = args.first().and_then(|a| a.trim().parse::<u64>().ok());
             match hook.name.as_str() {
                 "PAUSE" => {
                     self.wait_events(Duration::from_millis(ms.unwrap_or(0)), false)
@@ -31,9 +40,20 @@ impl Conversation<'_> {
                     self.drain_events();
                     self.queue.clear();
                 }
+                "SET_SCRIPTING_MEMORY" => {
+                    if let [name, value, ..] = args.as_slice() {
+                        self.memory.set(name, value);
+                    }
+                }
+                "CLEAR_SCRIPTING_MEMORY" => {
+                    if let Some(name) = args.first() {
+                        self.memory.clear(name);
+                    }
+                }
                 _ => {}
             }
         }
+        Ok(())
     }
 
     /// Keeps answering the call's webhooks for `duration` (a `PAUSE` must not deafen the call);
@@ -84,6 +104,21 @@ impl Conversation<'_> {
         asserter: &AsserterCall,
         heard: Option<&str>,
     ) -> Result<(), String> {
+        let substituted;
+        let asserter = if asserter.args.iter().any(|a| a.contains('$')) {
+            let args = asserter
+                .args
+                .iter()
+                .map(|a| self.memory.apply(a))
+                .collect::<Result<Vec<_>, _>>()?;
+            substituted = AsserterCall {
+                args,
+                ..asserter.clone()
+            };
+            &substituted
+        } else {
+            asserter
+        };
         if asserter.name == crate::convo::registry::CHECKTWILIOSMS {
             return self.check_sms(asserter).await;
         }
