@@ -43,10 +43,10 @@ const ASSERTERS: &[(&str, Applicability)] = &[
     ("CARDS", Applicability::NotOnACall(RICH)),
     ("CARDS_COUNT", Applicability::NotOnACall(RICH)),
     ("CARDS_COUNT_REC", Applicability::NotOnACall(RICH)),
-    ("PAUSE_ASSERTER", Applicability::NotYet),
+    ("PAUSE_ASSERTER", Applicability::Supported),
     ("JSON_PATH", Applicability::NotOnACall(JSON)),
     ("JSON_PATH_COUNT", Applicability::NotOnACall(JSON)),
-    ("RESPONSE_LENGTH", Applicability::NotYet),
+    ("RESPONSE_LENGTH", Applicability::Supported),
     ("FORMS", Applicability::NotOnACall(RICH)),
     ("ENTITIES", Applicability::NotOnACall(NLU)),
     ("ENTITY_VALUES", Applicability::NotOnACall(NLU)),
@@ -104,11 +104,10 @@ const LOGIC_HOOKS: &[(&str, Applicability)] = &[
     ("ORDERED_LIST_TO_BUTTON", Applicability::NotOnACall(RICH)),
 ];
 
-/// Botium's built-in user inputs. `BUTTON` is keypad tones; `MEDIA` (playing an audio file) is
-/// not carried out yet.
+/// Botium's built-in user inputs. `BUTTON` is keypad tones; `MEDIA` plays audio from a URL.
 const USER_INPUTS: &[(&str, Applicability)] = &[
     ("BUTTON", Applicability::Supported),
-    ("MEDIA", Applicability::NotYet),
+    ("MEDIA", Applicability::Supported),
     (
         "FORM",
         Applicability::NotOnACall("a caller cannot fill in forms; use speech or BUTTON digits"),

@@ -874,7 +874,7 @@ fn unusable_expected_texts_are_errors_at_their_line() {
 fn names_the_runner_does_not_carry_out_yet_are_refused_not_ignored() {
     let s = suite(&[(
         "m.convo.txt",
-        "m\n#me\nMEDIA hello.wav\n#bot\nRESPONSE_LENGTH 100\n",
+        "m\n#me\nhello\n#bot\nhi\nCONDITIONAL_STEP_TIME_BASED {\"start\":\"8:00\",\"end\":\"16:30\"}|g\n",
     )]);
     let msgs: Vec<String> = s
         .diagnostics
@@ -884,8 +884,7 @@ fn names_the_runner_does_not_carry_out_yet_are_refused_not_ignored() {
     assert_eq!(
         msgs,
         [
-            "m.convo.txt:3:1: user input MEDIA is not supported by ivr-test yet",
-            "m.convo.txt:5:1: asserter RESPONSE_LENGTH is not supported by ivr-test yet"
+            "m.convo.txt:6:1: logic hook CONDITIONAL_STEP_TIME_BASED is not supported by ivr-test yet"
         ]
     );
 }

@@ -2,7 +2,7 @@
 //! extensions we cannot run, and arguments the runner would reject (so `check` fails exactly
 //! where `run` would refuse, before any call is placed).
 
-use super::ast::{Convo, Location};
+use super::ast::{Convo, Location, Sender};
 use super::registry::{Applicability, Registry};
 
 /// A finding at a line of a convo.
@@ -55,6 +55,15 @@ pub fn validate_convo(convo: &Convo, registry: &Registry) -> Vec<Finding> {
         for u in &step.user_inputs {
             applicability("user input", &u.name, u.line, registry.user_input(&u.name));
         }
+        for a in &step.asserters {
+            if let Some((message, help)) = asserter_problem(&a.name, &a.args, step.sender) {
+                findings.push(Finding {
+                    location: at(a.line),
+                    message,
+                    help: Some(help),
+                });
+            }
+        }
         for h in step.logic_hooks.iter().chain(&step.user_inputs) {
             if let Some((message, help)) = argument_problem(&h.name, &h.args) {
                 findings.push(Finding {
@@ -82,10 +91,56 @@ pub fn invalid_key(keys: &str) -> Option<char> {
         .find(|c| !matches!(c, '0'..='9' | '*' | '#' | 'w' | 'W'))
 }
 
+/// Asserters in a section where Botium would silently skip them, or with arguments the runner
+/// cannot use.
+fn asserter_problem(name: &str, args: &[String], sender: Sender) -> Option<(String, String)> {
+    let in_begin_or_end = matches!(sender, Sender::Begin | Sender::End);
+    match name {
+        "PAUSE_ASSERTER" if !in_begin_or_end => Some((
+            "PAUSE_ASSERTER works only in #begin and #end; Botium skips it elsewhere".into(),
+            "use PAUSE in a #me or #bot step".into(),
+        )),
+        "PAUSE_ASSERTER" => match args {
+            [ms] if is_whole_number(ms) || uses_memory(ms) => None,
+            _ => Some((
+                format!("PAUSE_ASSERTER takes one whole number of milliseconds, got {args:?}"),
+                "for example PAUSE_ASSERTER 2000".into(),
+            )),
+        },
+        "RESPONSE_LENGTH" if sender != Sender::Bot => Some((
+            "RESPONSE_LENGTH checks a #bot step's message; Botium skips it elsewhere".into(),
+            "move it into the #bot step whose message it checks".into(),
+        )),
+        "RESPONSE_LENGTH" => match args.first() {
+            Some(max) if !is_whole_number(max) && !uses_memory(max) => Some((
+                format!("RESPONSE_LENGTH takes a whole number of characters, got \"{max}\""),
+                "for example RESPONSE_LENGTH 200".into(),
+            )),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn is_whole_number(text: &str) -> bool {
+    !text.is_empty() && text.chars().all(|c| c.is_ascii_digit())
+}
+
+/// Why a `MEDIA` argument cannot be played on a call, if it cannot: Twilio fetches the audio
+/// itself, so it must be an http(s) URL.
+pub fn media_problem(arg: &str) -> Option<String> {
+    let is_url = ["http://", "https://"]
+        .iter()
+        .any(|scheme| arg.len() > scheme.len() && arg[..scheme.len()].eq_ignore_ascii_case(scheme));
+    (!is_url).then(|| {
+        format!("\"{arg}\" is not an http(s) URL; Twilio plays audio only from a URL it can fetch")
+    })
+}
+
 /// Arguments the runner cannot use, for the built-ins whose arguments have a fixed form.
 fn argument_problem(name: &str, args: &[String]) -> Option<(String, String)> {
-    let is_ms = |a: &str| !a.is_empty() && a.chars().all(|c| c.is_ascii_digit());
-    let fixed_form = ["BUTTON", "PAUSE", "WAITFORBOT"];
+    let is_ms = is_whole_number;
+    let fixed_form = ["BUTTON", "MEDIA", "PAUSE", "WAITFORBOT"];
     if fixed_form.contains(&name) && args.iter().any(|a| uses_memory(a)) {
         return None;
     }
@@ -104,6 +159,18 @@ fn argument_problem(name: &str, args: &[String]) -> Option<(String, String)> {
                 )
             })
         }
+        "MEDIA" => match args {
+            [url] => media_problem(url).map(|problem| {
+                (
+                    format!("MEDIA {problem}"),
+                    "upload the recording where Twilio can fetch it, e.g. MEDIA https://example.com/yes.wav".into(),
+                )
+            }),
+            _ => Some((
+                format!("MEDIA takes one audio URL, got {args:?}"),
+                "write one MEDIA line per recording; Botium's expansion of several files into several test cases is not supported".into(),
+            )),
+        },
         "PAUSE" => match args {
             [ms] if is_ms(ms) => None,
             _ => Some((
@@ -167,5 +234,27 @@ mod tests {
         assert!(argument_problem("PAUSE", &["is not text here".into()]).is_some());
         assert!(argument_problem("PAUSE", &[]).is_some());
         assert!(argument_problem("WAITFORBOT", &[]).is_none());
+    }
+
+    #[test]
+    fn asserters_that_botium_would_skip_are_errors() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(asserter_problem("PAUSE_ASSERTER", &args(&["500"]), Sender::End).is_none());
+        assert!(asserter_problem("PAUSE_ASSERTER", &args(&["500"]), Sender::Bot).is_some());
+        assert!(asserter_problem("PAUSE_ASSERTER", &args(&[]), Sender::Begin).is_some());
+        assert!(asserter_problem("RESPONSE_LENGTH", &args(&["80"]), Sender::Bot).is_none());
+        assert!(asserter_problem("RESPONSE_LENGTH", &args(&["80"]), Sender::End).is_some());
+        assert!(asserter_problem("RESPONSE_LENGTH", &args(&["long"]), Sender::Bot).is_some());
+    }
+
+    #[test]
+    fn media_needs_one_url_twilio_can_fetch() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(argument_problem("MEDIA", &args(&["https://x.example/a.wav"])).is_none());
+        assert!(argument_problem("MEDIA", &args(&["HTTP://x.example/a.wav"])).is_none());
+        let (message, _) = argument_problem("MEDIA", &args(&["audio/yes.wav"])).unwrap();
+        assert!(message.contains("not an http(s) URL"), "{message}");
+        assert!(argument_problem("MEDIA", &args(&["https://a", "https://b"])).is_some());
+        assert!(argument_problem("MEDIA", &args(&["$recording"])).is_none());
     }
 }

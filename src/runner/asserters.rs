@@ -55,6 +55,7 @@ pub fn check(asserter: &AsserterCall, context: &AssertContext<'_>) -> Option<Res
         "BOT_UNCONSUMED_COUNT" => {
             count(args.first().copied(), context.unread, "unread bot replies")
         }
+        "RESPONSE_LENGTH" => response_length(args.first().copied(), context.heard),
         _ => return None,
     };
     Some(match (plain, asserter.not) {
@@ -66,6 +67,26 @@ pub fn check(asserter: &AsserterCall, context: &AssertContext<'_>) -> Option<Res
         )),
         (Err(_), true) => Ok(()),
     })
+}
+
+/// `RESPONSE_LENGTH maxLen[|maxCount]`: the message is at most `maxLen` characters (counted
+/// as JavaScript does, in UTF-16 units). A call's message is one text, so `maxCount` always holds.
+fn response_length(max: Option<&str>, heard: Option<&str>) -> Result<(), String> {
+    let (Some(max), Some(text)) = (max.map(str::trim).filter(|m| !m.is_empty()), heard) else {
+        return Ok(());
+    };
+    let Ok(max) = max.parse::<usize>() else {
+        return Err(format!(
+            "invalid maximum length \"{max}\": expected a whole number"
+        ));
+    };
+    let length = text.encode_utf16().count();
+    if length > max {
+        return Err(format!(
+            "Expected maximum response length {max} characters, found {length}"
+        ));
+    }
+    Ok(())
 }
 
 /// Botium's count arguments: `2`, `=2`, `==2`, `>2`, `>=2`, `<3`, `<=3`; none means `>0`.
@@ -174,6 +195,34 @@ mod tests {
         assert_eq!(
             run(&asserter("CHECKTWILIOSMS", &["x"], false), None, 0),
             None
+        );
+    }
+
+    #[test]
+    fn response_length_counts_like_javascript() {
+        let a = asserter("RESPONSE_LENGTH", &["12"], false);
+        assert_eq!(run(&a, Some("Hello there."), 0), Some(Ok(())));
+        assert_eq!(
+            run(&a, Some("Hello there, caller."), 0),
+            Some(Err(
+                "Expected maximum response length 12 characters, found 20".into()
+            ))
+        );
+        // One emoji is two UTF-16 units in JavaScript.
+        let a = asserter("RESPONSE_LENGTH", &["1"], false);
+        assert!(matches!(run(&a, Some("\u{1F600}"), 0), Some(Err(_))));
+        assert_eq!(
+            run(&asserter("RESPONSE_LENGTH", &[], false), Some("x"), 0),
+            Some(Ok(()))
+        );
+        assert_eq!(
+            run(
+                &asserter("RESPONSE_LENGTH", &["5"], true),
+                Some("Hello there."),
+                0
+            ),
+            Some(Ok(())),
+            "negated: too long is what was expected"
         );
     }
 }

@@ -290,9 +290,9 @@ impl<'a> Conversation<'a> {
         }
     }
 
-    /// Queues what a `#me` step says and presses, in script order, with scripting memory
-    /// substituted (in the text only when memory is enabled; in `BUTTON` keys always). Nothing
-    /// goes out unless the whole step can.
+    /// Queues what a `#me` step says, presses (`BUTTON`) and plays (`MEDIA`), in script order,
+    /// with scripting memory substituted (in the text only when memory is enabled; in arguments
+    /// always). Nothing goes out unless the whole step can.
     fn say(&mut self, step: &ConvoStep) -> Result<(), String> {
         let tag = &step.step_tag;
         let text = match step.text.as_deref() {
@@ -312,20 +312,32 @@ impl<'a> Conversation<'a> {
                 Action::Say(text.clone())
             });
         }
-        for input in step.user_inputs.iter().filter(|u| u.name == "BUTTON") {
+        for input in &step.user_inputs {
             let Some(written) = input.args.first() else {
                 continue;
             };
-            let keys = self
+            let name = &input.name;
+            let arg = self
                 .memory
                 .apply(written)
-                .map_err(|e| format!("{tag}: BUTTON {written}: {e}"))?;
-            if let Some(bad) = crate::convo::validate::invalid_key(&keys) {
-                return Err(format!(
-                    "{tag}: BUTTON {written}: invalid character \"{bad}\" in the keys \"{keys}\" (keys are 0-9, * and #; w and W wait)"
-                ));
+                .map_err(|e| format!("{tag}: {name} {written}: {e}"))?;
+            match name.as_str() {
+                "BUTTON" => {
+                    if let Some(bad) = crate::convo::validate::invalid_key(&arg) {
+                        return Err(format!(
+                            "{tag}: BUTTON {written}: invalid character \"{bad}\" in the keys \"{arg}\" (keys are 0-9, * and #; w and W wait)"
+                        ));
+                    }
+                    actions.push(Action::Press(arg));
+                }
+                "MEDIA" => {
+                    if let Some(problem) = crate::convo::validate::media_problem(&arg) {
+                        return Err(format!("{tag}: MEDIA {written}: {problem}"));
+                    }
+                    actions.push(Action::Play(arg));
+                }
+                _ => {}
             }
-            actions.push(Action::Press(keys));
         }
         self.last_me = format!("{tag}: #me - {text}");
         for action in actions {
@@ -545,6 +557,7 @@ fn describe(action: &Action) -> String {
     match action {
         Action::Say(text) => format!("says: {text}"),
         Action::Press(keys) => format!("presses: {keys}"),
+        Action::Play(url) => format!("plays: {url}"),
         Action::Listen => "listens".into(),
         Action::HangUp => "hangs up".into(),
     }

@@ -615,3 +615,35 @@ async fn cleared_memory_is_gone_for_the_next_step() {
         ]
     );
 }
+
+#[tokio::test]
+async fn pause_asserter_waits_in_end_and_keeps_listening() {
+    let started = std::time::Instant::now();
+    let (result, _, _) = talk_default(
+        "pa\n\n#bot\nHello\n\n#end\nPAUSE_ASSERTER 300\nBOT_UNCONSUMED_COUNT 1\n",
+        vec![Ivr::Answer, Ivr::Say("Hello."), Ivr::Say("Goodbye.")],
+    )
+    .await;
+    assert_eq!(result, Ok(()), "the goodbye was heard during the pause");
+    assert!(started.elapsed() >= Duration::from_millis(300));
+}
+
+#[tokio::test]
+async fn media_plays_a_recording_in_script_order() {
+    let (result, transcript, answers) = talk_default(
+        "media\n\n#me\nBUTTON 1\nMEDIA https://media.example/yes.wav\n\n#bot\nThanks\n",
+        vec![Ivr::Answer, Ivr::Say("Thanks.")],
+    )
+    .await;
+    assert_eq!(result, Ok(()));
+    assert_eq!(
+        answers[0].actions,
+        vec![
+            Action::Press("1".into()),
+            Action::Play("https://media.example/yes.wav".into())
+        ]
+    );
+    assert!(transcript
+        .iter()
+        .any(|t| t.text == "plays: https://media.example/yes.wav"));
+}

@@ -87,6 +87,11 @@ impl CallerVoice {
                     digits: Some(digits.clone()),
                     repeat: 1,
                 })),
+                Action::Play(url) => verbs.push(Verb::Play(Play {
+                    url: Some(url.clone()),
+                    digits: None,
+                    repeat: 1,
+                })),
                 Action::Listen => {}
                 Action::HangUp => {
                     verbs.push(Verb::Hangup);
@@ -113,12 +118,17 @@ mod tests {
                 &[
                     Action::Press("1w2".into()),
                     Action::Say("John & Jane".into()),
+                    Action::Play("https://media.example/yes.wav".into()),
                 ],
                 "https://t.example/next?cs=TS1",
             )
             .to_xml();
         assert!(xml.contains(r#"<Play digits="1w2"/>"#), "{xml}");
         assert!(xml.contains("John &amp; Jane</Say>"), "{xml}");
+        assert!(
+            xml.contains("<Play>https://media.example/yes.wav</Play>"),
+            "{xml}"
+        );
         assert!(
             xml.contains(r#"action="https://t.example/next?cs=TS1""#),
             "{xml}"
@@ -130,8 +140,9 @@ mod tests {
         // The actions keep script order, and the Gather comes last.
         let play = xml.find("<Play").unwrap();
         let say = xml.find("<Say").unwrap();
+        let media = xml.find("<Play>").unwrap();
         let gather = xml.find("<Gather").unwrap();
-        assert!(play < say && say < gather, "{xml}");
+        assert!(play < say && say < media && media < gather, "{xml}");
     }
 
     #[test]

@@ -21,6 +21,8 @@ pub enum Action {
     Say(String),
     /// Press keys (`<Play digits>`; `w`/`W` pause).
     Press(String),
+    /// Play an audio file from a URL (`<Play>`), e.g. a recorded caller.
+    Play(String),
     /// Nothing to say now: just listen (answers a waiting webhook at once).
     Listen,
     /// End the call (`<Hangup/>`).

@@ -122,6 +122,17 @@ impl Conversation<'_> {
         if asserter.name == crate::convo::registry::CHECKTWILIOSMS {
             return self.check_sms(asserter).await;
         }
+        if asserter.name == "PAUSE_ASSERTER" {
+            // Botium's pause in `#begin`/`#end` (`check` refuses it elsewhere); the call's
+            // webhooks keep being answered meanwhile.
+            let ms = asserter
+                .args
+                .first()
+                .and_then(|a| a.trim().parse::<u64>().ok());
+            self.wait_events(Duration::from_millis(ms.unwrap_or(0)), false)
+                .await;
+            return Ok(());
+        }
         let context = crate::runner::asserters::AssertContext {
             heard,
             unread: self.queue.len(),
