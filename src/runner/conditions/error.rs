@@ -112,10 +112,14 @@ pub enum ConditionError {
         hint: String,
     },
     /// A `timeZone` that is not in the IANA database.
-    #[error("unknown time zone \"{zone}\": use an IANA name such as \"Europe/Vienna\" or \"UTC\"")]
+    #[error(
+        "unknown time zone \"{zone}\"{hint}: use an IANA name such as \"Europe/Vienna\" or \"UTC\""
+    )]
     UnknownZone {
         /// The zone as written.
         zone: String,
+        /// ` (did you mean "…"?)` or empty.
+        hint: String,
     },
     /// A `value` that Botium's `===` can never equal.
     #[error(

@@ -168,8 +168,12 @@ fn parse_zone(name: &str) -> Result<Tz, ConditionError> {
                 .copied()
                 .find(|tz| tz.name().eq_ignore_ascii_case(name))
         })
-        .ok_or_else(|| ConditionError::UnknownZone {
-            zone: name.to_string(),
+        .ok_or_else(|| {
+            let names: Vec<&str> = chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).collect();
+            ConditionError::UnknownZone {
+                zone: name.to_string(),
+                hint: did_you_mean(name, &names),
+            }
         })
 }
 
