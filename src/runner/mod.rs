@@ -5,6 +5,7 @@
 
 pub mod asserters;
 pub mod command;
+pub mod conditions;
 pub mod conversation;
 pub mod events;
 pub mod memory;
