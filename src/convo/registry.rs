@@ -23,8 +23,6 @@ pub enum Applicability {
     NotOnACall(&'static str),
     /// Declared in botium.json with a `src` the runner cannot load.
     External,
-    /// Meaningful on a call, but the runner does not carry it out yet: refused, never ignored.
-    NotYet,
 }
 
 const NLU: &str = "a phone call carries only recognised speech, no NLU intents or entities";
@@ -91,11 +89,11 @@ const LOGIC_HOOKS: &[(&str, Applicability)] = &[
     ("SKIP_BOT_UNCONSUMED", Applicability::Supported),
     (INCLUDE, Applicability::Supported),
     ("CONVO_STEP_PARAMETERS", Applicability::Supported),
-    ("CONDITIONAL_STEP_TIME_BASED", Applicability::NotYet),
-    ("CONDITIONAL_STEP_BUSINESS_HOURS", Applicability::NotYet),
+    ("CONDITIONAL_STEP_TIME_BASED", Applicability::Supported),
+    ("CONDITIONAL_STEP_BUSINESS_HOURS", Applicability::Supported),
     (
         "CONDITIONAL_STEP_CAPABILITY_VALUE_BASED",
-        Applicability::NotYet,
+        Applicability::Supported,
     ),
     (
         "CONDITIONAL_STEP_JSON_PATH_BASED",

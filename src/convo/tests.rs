@@ -871,20 +871,24 @@ fn unusable_expected_texts_are_errors_at_their_line() {
 }
 
 #[test]
-fn names_the_runner_does_not_carry_out_yet_are_refused_not_ignored() {
+fn conditional_steps_are_checked_where_they_stand() {
     let s = suite(&[(
         "m.convo.txt",
-        "m\n#me\nhello\n#bot\nhi\nCONDITIONAL_STEP_TIME_BASED {\"start\":\"8:00\",\"end\":\"16:30\"}|g\n",
+        "m\n#me\nhello\nCONDITIONAL_STEP_TIME_BASED {\"start\":\"8:00\",\"end\":\"16:30\"}\n#bot\nopen\nCONDITIONAL_STEP_TIME_BASED {\"start\":\"8:00\",\"end\":\"16:30\"}|G1\n#bot\nclosed\nCONDITIONAL_STEP_BUSINESS_HOURS {\"days\":[\"monday\"]}|G1\n",
     )]);
     let msgs: Vec<String> = s
         .diagnostics
         .iter()
         .map(|d| format!("{}: {}", d.position(), d.message))
         .collect();
-    assert_eq!(
-        msgs,
-        [
-            "m.convo.txt:6:1: logic hook CONDITIONAL_STEP_TIME_BASED is not supported by ivr-test yet"
-        ]
+    assert_eq!(msgs.len(), 2, "{msgs:?}");
+    assert!(
+        msgs[0].starts_with("m.convo.txt:4:1: CONDITIONAL_STEP_TIME_BASED works only in #bot"),
+        "{msgs:?}"
     );
+    assert!(
+        msgs[1].starts_with("m.convo.txt:10:1: CONDITIONAL_STEP_BUSINESS_HOURS: "),
+        "{msgs:?}"
+    );
+    assert!(msgs[1].contains("monday"), "{msgs:?}");
 }

@@ -3,6 +3,7 @@
 //! where `run` would refuse, before any call is placed).
 
 use super::ast::{Convo, Location, Sender};
+use super::conditions::StepCondition;
 use super::registry::{Applicability, Registry};
 
 /// A finding at a line of a convo.
@@ -32,11 +33,6 @@ pub fn validate_convo(convo: &Convo, registry: &Registry) -> Vec<Finding> {
                 message: format!("{kind} {name} cannot apply to a phone call: {reason}"),
                 help: Some("remove it, or keep this test case for a chatbot runner".into()),
             }),
-            Applicability::NotYet => findings.push(Finding {
-                location: at(line),
-                message: format!("{kind} {name} is not supported by ivr-test yet"),
-                help: Some("remove it; a step that is not carried out would pass without checking anything".into()),
-            }),
             Applicability::External => findings.push(Finding {
                 location: at(line),
                 message: format!(
@@ -59,6 +55,33 @@ pub fn validate_convo(convo: &Convo, registry: &Registry) -> Vec<Finding> {
             if let Some((message, help)) = asserter_problem(&a.name, &a.args, step.sender) {
                 findings.push(Finding {
                     location: at(a.line),
+                    message,
+                    help: Some(help),
+                });
+            }
+        }
+        for h in step
+            .logic_hooks
+            .iter()
+            .filter(|h| StepCondition::is_condition_hook(&h.name))
+        {
+            let problem = match StepCondition::parse(&h.name, &h.args) {
+                _ if step.sender != Sender::Bot => Some((
+                    format!(
+                        "{} works only in #bot steps; Botium skips it elsewhere",
+                        h.name
+                    ),
+                    "put it into one of the #bot steps that answer alternatively".to_string(),
+                )),
+                Ok(_) => None,
+                Err(e) => Some((
+                    format!("{}: {e}", h.name),
+                    "see the examples in Botium's documentation of conditional steps".to_string(),
+                )),
+            };
+            if let Some((message, help)) = problem {
+                findings.push(Finding {
+                    location: at(h.line),
                     message,
                     help: Some(help),
                 });

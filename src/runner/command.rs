@@ -132,6 +132,7 @@ pub fn run(
         digit_text_as_tones: caps.twilio.digits_as_tones,
         sms_wait: caps.twilio.sms_wait,
         memory: Arc::new(MemorySettings::from_caps(caps, env)),
+        capabilities: Arc::new(caps.raw.clone()),
     };
     runtime.block_on(async {
         // With --emulate, the emulator stands in for Twilio: no account, tunnel or Redis.

@@ -10,7 +10,7 @@
 //!   to the next `#bot` step); `!` negates; utterance names in `#bot` are alternatives.
 //! - A call that ends while a step waits fails that step at once ("the IVR hung up").
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -36,6 +36,8 @@ pub struct ConversationOptions {
     pub sms_wait: Duration,
     /// Scripting memory (`SCRIPTING_ENABLE_MEMORY` and the rest).
     pub memory: Arc<MemorySettings>,
+    /// The capabilities as written, for `CONDITIONAL_STEP_CAPABILITY_VALUE_BASED`.
+    pub capabilities: Arc<BTreeMap<String, serde_json::Value>>,
 }
 
 impl Default for ConversationOptions {
@@ -46,6 +48,7 @@ impl Default for ConversationOptions {
             digit_text_as_tones: false,
             sms_wait: Duration::from_secs(30),
             memory: Arc::default(),
+            capabilities: Arc::default(),
         }
     }
 }
@@ -199,7 +202,29 @@ impl<'a> Conversation<'a> {
         // The call was answered before the conversation began: its first webhook waits for a
         // decision, which the first step makes (actions for `#me`, listening otherwise).
         self.turn_waiting = true;
-        for (i, step) in steps.iter().enumerate() {
+        let mut i = 0;
+        while i < steps.len() {
+            let mut next = i + 1;
+            let mut step = steps[i];
+            if step.sender == Sender::Bot {
+                let selection = self
+                    .select_conditional(&convo.name, &steps, i)
+                    .map_err(|(j, message)| self.failure(steps[j], message))?;
+                match selection {
+                    Selection::Plain => {}
+                    Selection::Chosen {
+                        step: chosen,
+                        after,
+                    } => {
+                        step = steps[chosen];
+                        next = after;
+                    }
+                    Selection::Skipped { after } => {
+                        i = after;
+                        continue;
+                    }
+                }
+            }
             self.emit(|index| RunEvent::StepStarted {
                 index,
                 step: step_ref(step),
@@ -214,7 +239,7 @@ impl<'a> Conversation<'a> {
                 _ => {
                     self.session.expect(self.hints(&steps[i..]));
                     self.hooks(step, &["WAITFORBOT"]).await?;
-                    self.expect_bot(convo, step, steps.get(i + 1).copied())
+                    self.expect_bot(convo, step, steps.get(next).copied())
                         .await?;
                     self.hooks(
                         step,
@@ -223,6 +248,7 @@ impl<'a> Conversation<'a> {
                     .await?;
                 }
             }
+            i = next;
         }
         for step in section(Sender::End) {
             self.hooks(step, &["PAUSE", "WAITFORBOT"]).await?;
@@ -574,7 +600,10 @@ pub fn botium_duration(d: Duration) -> String {
     }
 }
 
+mod conditional;
 mod hooks;
+
+use conditional::Selection;
 
 #[cfg(test)]
 #[path = "conversation_tests.rs"]

@@ -647,3 +647,52 @@ async fn media_plays_a_recording_in_script_order() {
         .iter()
         .any(|t| t.text == "plays: https://media.example/yes.wav"));
 }
+
+#[tokio::test]
+async fn conditional_steps_assert_the_alternative_whose_condition_holds() {
+    let script = "cond\n\n#bot\nWe are open\nCONDITIONAL_STEP_CAPABILITY_VALUE_BASED {\"capabilityName\":\"IVR_MODE\",\"value\":\"day\"}|hours\n\n#bot\nWe are closed\nCONDITIONAL_STEP_CAPABILITY_VALUE_BASED {\"capabilityName\":\"IVR_MODE\",\"value\":\"night\"}|hours\n\n#me\nBUTTON 1\n\n#bot\nGoodbye\n";
+    let with_mode = |mode: &str| ConversationOptions {
+        capabilities: Arc::new([("IVR_MODE".to_string(), serde_json::json!(mode))].into()),
+        ..ConversationOptions::default()
+    };
+    let ivr = || {
+        vec![
+            Ivr::Answer,
+            Ivr::Say("We are closed."),
+            Ivr::Say("Goodbye."),
+            Ivr::Silence,
+        ]
+    };
+    let book = UtteranceBook::default();
+    let (result, _, answers) = talk(script, ivr(), with_mode("night"), &book).await;
+    assert_eq!(result, Ok(()));
+    assert_eq!(answers[1].actions, vec![Action::Press("1".into())]);
+    let (result, _, _) = talk(script, ivr(), with_mode("day"), &book).await;
+    assert_eq!(
+        result
+            .expect_err("the day answer is expected")
+            .expected
+            .as_deref(),
+        Some("We are open")
+    );
+    let (result, _, _) = talk(script, ivr(), with_mode("holiday"), &book).await;
+    assert_eq!(
+        result.expect_err("no alternative holds").message,
+        "cond/Line 3: Non of the conditions are met in 'hours' condition group"
+    );
+    // Optional alternatives that do not hold are skipped, and the message stays for the next step.
+    let optional = script
+        .replace("#bot\nWe are open", "#bot\n?We are open")
+        .replace("#bot\nWe are closed", "#bot\n?We are closed")
+        .replace("#me\nBUTTON 1\n\n#bot\nGoodbye", "#bot\nWe are closed");
+    let (result, _, _) = talk(&optional, ivr(), with_mode("holiday"), &book).await;
+    assert_eq!(result, Ok(()));
+}
+
+#[tokio::test]
+async fn a_time_window_that_covers_the_whole_day_always_holds() {
+    // start == end holds all day (Botium's arithmetic), so this passes at any time of the run.
+    let script = "always\n\n#bot\nHello\nCONDITIONAL_STEP_TIME_BASED {\"start\":\"0:00\",\"end\":\"0:00\"}\n\n#bot\nNever\nCONDITIONAL_STEP_BUSINESS_HOURS {\"days\":[\"Monday\"]}\n";
+    let (result, _, _) = talk_default(script, vec![Ivr::Answer, Ivr::Say("Hello.")]).await;
+    assert_eq!(result, Ok(()));
+}

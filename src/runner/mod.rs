@@ -5,7 +5,6 @@
 
 pub mod asserters;
 pub mod command;
-pub mod conditions;
 pub mod conversation;
 pub mod events;
 pub mod memory;
