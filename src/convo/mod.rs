@@ -20,6 +20,7 @@ pub mod expectations;
 pub mod grammar;
 pub mod includes;
 pub mod json_text;
+pub mod memory_expansion;
 pub mod memory_table;
 pub mod registry;
 pub mod source;
@@ -190,34 +191,85 @@ pub fn load_sources(
             });
         }
     }
+    let tables = memory_tables(&suite.memory_cases, caps, &mut suite.diagnostics, &at_line);
     for convo in &suite.convos {
-        match suite.partials.expand(convo) {
-            Ok(steps) => {
-                let with_partials = convo.with_steps(convo.name.clone(), steps);
-                match expansion::expand_utterances(&with_partials, &suite.utterances, caps) {
-                    Ok(cases) => suite.test_cases.extend(cases),
-                    Err(too_many) => suite.diagnostics.push(
-                        at_line(
-                            &too_many.location,
-                            format!(
-                                "{}: utterance expansion would make {} test cases (phone calls); the limit is {}",
-                                convo.name,
-                                if too_many.count == usize::MAX { "too many".to_string() } else { too_many.count.to_string() },
-                                expansion::MAX_TEST_CASES_PER_CONVO
-                            ),
-                        )
-                        .with_help("set SCRIPTING_UTTEXPANSION_MODE to first or random (with SCRIPTING_UTTEXPANSION_RANDOM_COUNT), or use shorter utterance lists"),
-                    ),
-                }
+        let steps = match suite.partials.expand(convo) {
+            Ok(steps) => steps,
+            Err(err) => {
+                suite.diagnostics.push(at_line(
+                    &err.location,
+                    format!("{}: {}", convo.name, err.message),
+                ));
+                continue;
             }
-            Err(err) => suite.diagnostics.push(at_line(
-                &err.location,
-                format!("{}: {}", convo.name, err.message),
-            )),
+        };
+        let with_partials = convo.with_steps(convo.name.clone(), steps);
+        let too_many = |location: &Location, what: &str, count: usize| {
+            let count = match count {
+                usize::MAX => "too many".to_string(),
+                n => n.to_string(),
+            };
+            at_line(
+                location,
+                format!(
+                    "{}: {what} would make {count} test cases (phone calls); the limit is {}",
+                    convo.name,
+                    expansion::MAX_TEST_CASES_PER_CONVO
+                ),
+            )
+        };
+        let with_memory = match tables.expand(&with_partials, caps.memory_expansion_keep_orig) {
+            Ok(cases) => cases,
+            Err(count) => {
+                let first_line = Location {
+                    file: convo.file.clone(),
+                    line: 1,
+                    column: 1,
+                };
+                suite.diagnostics.push(
+                    too_many(&first_line, "scripting memory tables", count)
+                        .with_help("split the tables or the test case"),
+                );
+                continue;
+            }
+        };
+        for case in with_memory {
+            match expansion::expand_utterances(&case, &suite.utterances, caps) {
+                Ok(cases) => suite.test_cases.extend(cases),
+                Err(e) => suite.diagnostics.push(
+                    too_many(&e.location, "utterance expansion", e.count)
+                        .with_help("set SCRIPTING_UTTEXPANSION_MODE to first or random (with SCRIPTING_UTTEXPANSION_RANDOM_COUNT), or use shorter utterance lists"),
+                ),
+            }
         }
     }
     sort_by_name(&mut suite.test_cases);
     suite
+}
+
+/// The scripting memory tables to expand test cases with: none unless `SCRIPTING_ENABLE_MEMORY`
+/// (then tables are only warned about), and their problems reported at their rows.
+fn memory_tables(
+    cases: &[MemoryCase],
+    caps: &ScriptingCaps,
+    diagnostics: &mut Vec<Diagnostic>,
+    at_line: &dyn Fn(&Location, String) -> Diagnostic,
+) -> memory_expansion::MemoryTables {
+    if !caps.enable_memory {
+        if let Some(first) = cases.first() {
+            diagnostics.push(Diagnostic::in_file(
+                Severity::Warning,
+                first.location.file.clone(),
+                first.location.line,
+                1,
+                "scripting memory tables are used only with SCRIPTING_ENABLE_MEMORY=true",
+            ));
+        }
+        return memory_expansion::MemoryTables::default();
+    }
+    let (tables, errors) = memory_expansion::MemoryTables::new(cases);
+    diagnostics.extend(errors.into_iter().map(|e| at_line(&e.location, e.message)));
+    tables
 }
 
 /// A diagnostic at a line, showing the line when its source is at hand.

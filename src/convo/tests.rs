@@ -892,3 +892,37 @@ fn conditional_steps_are_checked_where_they_stand() {
     );
     assert!(msgs[1].contains("monday"), "{msgs:?}");
 }
+
+#[test]
+fn memory_tables_expand_test_cases_only_with_memory_enabled() {
+    let files = [
+        (
+            "order.convo.txt",
+            "order\n\n#me\nI want $product\n\n#bot\nOK\n",
+        ),
+        ("other.convo.txt", "other\n\n#me\nhello\n"),
+        (
+            "p.scriptingmemory.txt",
+            "     |$product\nfood |Schnitzel\ndrink|Tea\n",
+        ),
+    ];
+    let names = |s: &Suite| {
+        s.test_cases
+            .iter()
+            .map(|c| c.name.clone())
+            .collect::<Vec<_>>()
+    };
+    let off = suite(&files);
+    assert_eq!(names(&off), ["order", "other"]);
+    assert!(off
+        .diagnostics
+        .iter()
+        .any(|d| !d.is_error() && d.message.contains("SCRIPTING_ENABLE_MEMORY")));
+    let caps = ScriptingCaps {
+        enable_memory: true,
+        ..ScriptingCaps::default()
+    };
+    let on = suite_with(&files, &caps);
+    assert!(!on.has_errors());
+    assert_eq!(names(&on), ["order.drink", "order.food", "other"]);
+}
