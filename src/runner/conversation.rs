@@ -87,6 +87,10 @@ pub struct Conversation<'a> {
     queue: VecDeque<Heard>,
     silent: bool,
     ended: bool,
+    /// The interim result of what the IVR is saying now, if a `<Gather>` has not reported it.
+    partial: Option<String>,
+    /// The last message heard in full, lower case (to drop interim results that arrive late).
+    last_heard: String,
     /// A webhook delivered an event and waits for this engine's decision about it.
     turn_waiting: bool,
     last_me: String,
@@ -117,6 +121,8 @@ impl<'a> Conversation<'a> {
             queue: VecDeque::new(),
             silent: false,
             ended: false,
+            partial: None,
+            last_heard: String::new(),
             turn_waiting: false,
             last_me: String::new(),
             last_turn: None,
@@ -366,12 +372,16 @@ impl<'a> Conversation<'a> {
             }
         }
         self.last_me = format!("{tag}: #me - {text}");
-        for action in actions {
-            self.note(Speaker::Caller, describe(&action), None);
-            self.session.act(action);
+        for action in &actions {
+            self.note(Speaker::Caller, describe(action), None);
         }
+        // At once, so a waiting webhook answers with the whole step, never half of it.
+        let acted = !actions.is_empty();
+        self.session.act_all(actions);
         // These actions answer the webhook that is waiting (or go out with the next one).
-        self.turn_waiting = false;
+        if acted {
+            self.turn_waiting = false;
+        }
         Ok(())
     }
 
@@ -412,11 +422,20 @@ impl<'a> Conversation<'a> {
             CallEvent::Heard { text, confidence } => {
                 self.note(Speaker::Ivr, text.clone(), confidence);
                 self.silent = false;
+                self.partial = None;
+                self.last_heard = text.to_lowercase();
                 self.queue.push_back(Heard { text, confidence });
                 self.turn_waiting = true;
             }
+            CallEvent::Partial { text } => {
+                // A late interim result of words already heard in full is no news.
+                if !self.last_heard.contains(&text.to_lowercase()) {
+                    self.partial = Some(text);
+                }
+            }
             CallEvent::Silence => {
                 self.silent = true;
+                self.partial = None;
                 self.turn_waiting = true;
             }
             CallEvent::Answered { .. } => self.turn_waiting = true,
@@ -425,6 +444,15 @@ impl<'a> Conversation<'a> {
                     status.as_str(),
                     "completed" | "busy" | "failed" | "no-answer" | "canceled"
                 ) {
+                    // The IVR hung up while saying something: its `<Gather>` was cut short and
+                    // never reported, but the interim result holds the words.
+                    if let Some(text) = self.partial.take() {
+                        self.note(Speaker::Ivr, text.clone(), None);
+                        self.queue.push_back(Heard {
+                            text,
+                            confidence: None,
+                        });
+                    }
                     self.note(Speaker::System, format!("call {status}"), None);
                     self.ended = true;
                 }

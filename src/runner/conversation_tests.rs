@@ -43,6 +43,8 @@ enum Ivr {
     Silence,
     /// Hangs up (a status callback).
     HangUp,
+    /// An interim speech result (no answer expected).
+    Partial(&'static str),
 }
 
 /// Runs `script` against an IVR playing `turns` (end them with `Silence` where a real IVR's
@@ -80,6 +82,10 @@ async fn talk_with_sms(
                     confidence: Some(0.9),
                 },
                 Ivr::Silence => CallEvent::Silence,
+                Ivr::Partial(text) => {
+                    sessions.deliver(&id, CallEvent::Partial { text: text.into() });
+                    continue;
+                }
                 Ivr::HangUp => {
                     sessions.deliver(
                         &id,
@@ -695,4 +701,38 @@ async fn a_time_window_that_covers_the_whole_day_always_holds() {
     let script = "always\n\n#bot\nHello\nCONDITIONAL_STEP_TIME_BASED {\"start\":\"0:00\",\"end\":\"0:00\"}\n\n#bot\nNever\nCONDITIONAL_STEP_BUSINESS_HOURS {\"days\":[\"Monday\"]}\n";
     let (result, _, _) = talk_default(script, vec![Ivr::Answer, Ivr::Say("Hello.")]).await;
     assert_eq!(result, Ok(()));
+}
+
+#[tokio::test]
+async fn last_words_before_a_hang_up_are_heard_from_the_interim_result() {
+    let (result, transcript, _) = talk_default(
+        "bye\n\n#bot\nWelcome\n\n#bot\nGoodbye, your balance is 42 dollars\n",
+        vec![
+            Ivr::Answer,
+            Ivr::Say("Welcome."),
+            Ivr::Partial("Goodbye, your balance"),
+            Ivr::Partial("Goodbye, your balance is 42 dollars"),
+            Ivr::HangUp,
+        ],
+    )
+    .await;
+    assert_eq!(result, Ok(()));
+    assert!(transcript
+        .iter()
+        .any(|t| t.speaker == Speaker::Ivr && t.text == "Goodbye, your balance is 42 dollars"));
+    // An interim result of words already heard in full is not heard twice.
+    let (result, _, _) = talk_default(
+        "once\n\n#bot\nWelcome\n\n#bot\n",
+        vec![
+            Ivr::Answer,
+            Ivr::Say("Welcome."),
+            Ivr::Partial("welcome"),
+            Ivr::HangUp,
+        ],
+    )
+    .await;
+    assert!(result
+        .expect_err("nothing more was said")
+        .message
+        .contains("the IVR hung up"),);
 }

@@ -42,8 +42,9 @@ impl CallerVoice {
         }
     }
 
-    /// The listening `<Gather>` whose result goes to `action`.
-    pub fn gather(&self, action: &str) -> Gather {
+    /// The listening `<Gather>` whose result goes to `action`, and its interim results to
+    /// `partial` (if given).
+    pub fn gather(&self, action: &str, partial: Option<&str>) -> Gather {
         let enhanced = self.enhanced && self.speech_model.as_deref() == Some("phone_call");
         // Twilio's hints: comma-separated, at most 500 entries of at most 100 characters.
         let hints: Vec<&str> = self
@@ -67,12 +68,18 @@ impl CallerVoice {
             hints: (!hints.is_empty()).then(|| hints.join(", ")),
             speech_model: self.speech_model.clone(),
             enhanced,
+            partial_result_callback: partial.map(str::to_string),
             ..Gather::default()
         }
     }
 
     /// The answer to one webhook: the actions in order, then listen (or hang up).
-    pub fn answer(&self, actions: &[Action], next_url: &str) -> Response {
+    pub fn answer(
+        &self,
+        actions: &[Action],
+        next_url: &str,
+        partial_url: Option<&str>,
+    ) -> Response {
         let mut verbs = Vec::new();
         for action in actions {
             match action {
@@ -99,7 +106,7 @@ impl CallerVoice {
                 }
             }
         }
-        verbs.push(Verb::Gather(self.gather(next_url)));
+        verbs.push(Verb::Gather(self.gather(next_url, partial_url)));
         Response { verbs }
     }
 }
@@ -121,6 +128,7 @@ mod tests {
                     Action::Play("https://media.example/yes.wav".into()),
                 ],
                 "https://t.example/next?cs=TS1",
+                Some("https://t.example/partial?cs=TS1"),
             )
             .to_xml();
         assert!(xml.contains(r#"<Play digits="1w2"/>"#), "{xml}");
@@ -134,6 +142,10 @@ mod tests {
             "{xml}"
         );
         assert!(xml.contains(r#"actionOnEmptyResult="true""#), "{xml}");
+        assert!(
+            xml.contains(r#"partialResultCallback="https://t.example/partial?cs=TS1""#),
+            "{xml}"
+        );
         assert!(xml.contains(r#"speechModel="phone_call""#), "{xml}");
         assert!(xml.contains(r#"enhanced="true""#), "{xml}");
         assert!(xml.contains(r#"hints="sales, press one""#), "{xml}");
@@ -149,7 +161,7 @@ mod tests {
     fn hang_up_ends_the_answer() {
         let voice = CallerVoice::from_caps(&TwilioCaps::default());
         let xml = voice
-            .answer(&[Action::Say("bye".into()), Action::HangUp], "x")
+            .answer(&[Action::Say("bye".into()), Action::HangUp], "x", None)
             .to_xml();
         assert!(xml.ends_with("<Hangup/></Response>"), "{xml}");
         assert!(!xml.contains("<Gather"), "{xml}");
@@ -161,7 +173,7 @@ mod tests {
             speech_model: Some("numbers_and_commands".into()),
             ..TwilioCaps::default()
         };
-        let gather = CallerVoice::from_caps(&caps).gather("x");
+        let gather = CallerVoice::from_caps(&caps).gather("x", None);
         assert!(!gather.enhanced);
     }
 }

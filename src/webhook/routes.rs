@@ -25,6 +25,8 @@ pub const START: &str = "twilio-ivr/start";
 pub const NEXT: &str = "twilio-ivr/next";
 /// The status callback route.
 pub const STATUS: &str = "twilio-ivr/status";
+/// The route of interim speech results (`partialResultCallback`).
+pub const PARTIAL: &str = "twilio-ivr/partial";
 
 /// What the routes need.
 #[derive(Clone)]
@@ -64,6 +66,7 @@ pub fn router(state: WebhookState) -> Router {
         .route(&format!("{base}{START}"), post(start))
         .route(&format!("{base}{NEXT}"), post(next))
         .route(&format!("{base}{STATUS}"), post(status))
+        .route(&format!("{base}{PARTIAL}"), post(partial))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
 }
@@ -138,16 +141,17 @@ fn verify(
 
 async fn turn(state: &WebhookState, hook: Webhook, event: CallEvent) -> Response {
     let next_url = state.callback_url(NEXT, &hook.session);
+    let partial_url = state.callback_url(PARTIAL, &hook.session);
     let twiml = match state.sessions.turn(&hook.session, event, state.hold).await {
         Some(turn) => {
             let mut voice = state.voice.clone();
             if !turn.hints.is_empty() {
                 voice.hints = turn.hints;
             }
-            voice.answer(&turn.actions, &next_url)
+            voice.answer(&turn.actions, &next_url, Some(&partial_url))
         }
         // A call no session owns (a runner that died, a stale test): end it, it costs money.
-        None => state.voice.answer(&[Action::HangUp], &next_url),
+        None => state.voice.answer(&[Action::HangUp], &next_url, None),
     };
     ([("Content-Type", "application/xml")], twiml.to_xml()).into_response()
 }
@@ -166,6 +170,20 @@ async fn next(State(state): State<WebhookState>, hook: Webhook) -> Response {
         None => CallEvent::Silence,
     };
     turn(&state, hook, event).await
+}
+
+/// Interim results need no answer (Twilio ignores it); they only inform the session.
+async fn partial(State(state): State<WebhookState>, hook: Webhook) -> Response {
+    if let Some(text) = hook
+        .param("UnstableSpeechResult")
+        .filter(|t| !t.trim().is_empty())
+    {
+        let event = CallEvent::Partial {
+            text: text.to_string(),
+        };
+        state.sessions.deliver(&hook.session, event);
+    }
+    StatusCode::NO_CONTENT.into_response()
 }
 
 async fn status(State(state): State<WebhookState>, hook: Webhook) -> Response {

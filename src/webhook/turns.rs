@@ -46,6 +46,13 @@ pub enum CallEvent {
     },
     /// A `<Gather>` ended without speech (`actionOnEmptyResult`).
     Silence,
+    /// An interim result while the IVR still speaks (`partialResultCallback`): all the
+    /// recogniser has heard so far of the current utterance. It is what remains of the IVR's
+    /// last words when the IVR hangs up before the `<Gather>` completes.
+    Partial {
+        /// `UnstableSpeechResult`.
+        text: String,
+    },
     /// A status callback.
     Status {
         /// `CallStatus`.
@@ -184,11 +191,19 @@ impl SessionEnd {
 
     /// Queues an action for the next webhook (or the one waiting now).
     pub fn act(&self, action: Action) {
+        self.act_all(vec![action]);
+    }
+
+    /// Queues several actions at once: a waiting webhook answers with all of them.
+    pub fn act_all(&self, actions: Vec<Action>) {
+        if actions.is_empty() {
+            return;
+        }
         self.outbox
             .actions
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .push_back(action);
+            .extend(actions);
         self.outbox.ready.notify_waiters();
     }
 }

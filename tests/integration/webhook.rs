@@ -74,6 +74,7 @@ async fn turns_answer_the_ivr_as_soon_as_the_engine_decides() {
     // A scripted step engine: press 1 after the menu, say a name, then listen to the end.
     let mut heard = Vec::new();
     let mut statuses = Vec::new();
+    let mut partials = Vec::new();
     let engine = async {
         while let Some(event) = session.events.recv().await {
             match event {
@@ -91,6 +92,8 @@ async fn turns_answer_the_ivr_as_soon_as_the_engine_decides() {
                     heard.push(text);
                 }
                 CallEvent::Silence => session.act(Action::Listen),
+                // Interim results come through their own signed route, without a turn.
+                CallEvent::Partial { text } => partials.push(text),
                 CallEvent::Status { status, .. } => {
                     let done = status == "completed";
                     statuses.push(status);
@@ -113,6 +116,11 @@ async fn turns_answer_the_ivr_as_soon_as_the_engine_decides() {
         ]
     );
     assert_eq!(statuses, ["in-progress", "completed"]);
+    assert!(!partials.is_empty());
+    assert!(
+        partials.iter().all(|p| heard.contains(p)),
+        "interim results are what was heard: {partials:?}"
+    );
     assert_eq!(
         ivr.received_at("/name")[0].param("SpeechResult"),
         "John Smith."

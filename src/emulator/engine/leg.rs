@@ -257,7 +257,7 @@ impl LegContext {
             match verb {
                 Verb::Say(_) | Verb::Play(_) | Verb::Pause(_) => self.voice.play(verb).await,
                 Verb::Gather(gather) => {
-                    let heard = self.gather(gather).await;
+                    let heard = self.gather(gather, url).await;
                     let extra = match heard {
                         Heard::Nothing if !gather.action_on_empty_result => continue,
                         Heard::Nothing => Vec::new(),
@@ -360,7 +360,7 @@ impl LegContext {
     /// Listens as `<Gather>` does: nested prompts play until the first input (barge-in); then
     /// keys end at `numDigits`, `finishOnKey` or `timeout` between keys, and speech ends after
     /// `speechTimeout` of silence.
-    async fn gather(&self, gather: &Gather) -> Heard {
+    async fn gather(&self, gather: &Gather, document_url: &str) -> Heard {
         let mut ear = self.ear.lock().await;
         let mut pending = ear.start_listening();
         let prompts: Vec<Verb> = gather.prompts.clone();
@@ -431,6 +431,9 @@ impl LegContext {
                 SoundKind::Speech(text) if gather.speech && digits.is_empty() => {
                     stop(&mut prompt_task);
                     speech.push(text);
+                    if let Some(callback) = &gather.partial_result_callback {
+                        self.post_partial(callback, document_url, &speech);
+                    }
                     deadline = Some(sound.start + sound.duration + speech_timeout);
                 }
                 _ => {}
@@ -447,6 +450,37 @@ impl LegContext {
         } else {
             Heard::Nothing
         }
+    }
+
+    /// Posts an interim result to `partialResultCallback` as speech is heard (Twilio sends these
+    /// while the caller still speaks, and ignores the answer): `UnstableSpeechResult` is all
+    /// heard so far, `StableSpeechResult` the fragments before the last, `SequenceNumber` counts
+    /// from 0 within the `<Gather>`.
+    fn post_partial(&self, callback: &str, document_url: &str, heard: &[String]) {
+        let url = match document_url {
+            "" => callback.to_string(),
+            base => twiml::resolve_url(base, callback).unwrap_or_else(|| callback.to_string()),
+        };
+        let recognise = |texts: &[String]| match texts {
+            [] => String::new(),
+            texts => self.recognise(&texts.join(" ")).0,
+        };
+        let params = self.request_params(
+            "in-progress",
+            vec![
+                ("UnstableSpeechResult".into(), recognise(heard)),
+                (
+                    "StableSpeechResult".into(),
+                    recognise(&heard[..heard.len() - 1]),
+                ),
+                ("SequenceNumber".into(), (heard.len() - 1).to_string()),
+                ("SpeechActivity".into(), "true".into()),
+            ],
+        );
+        let (client, token) = (self.client.clone(), self.auth_token.clone());
+        tokio::spawn(async move {
+            let _ = client.send(&url, HttpMethod::Post, &params, &token).await;
+        });
     }
 
     /// Records as `<Record>` does: until `timeout` of silence, a finish key or `maxLength`.

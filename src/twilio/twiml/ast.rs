@@ -116,6 +116,8 @@ pub struct Gather {
     pub speech_model: Option<String>,
     /// `enhanced`.
     pub enhanced: bool,
+    /// `partialResultCallback`: where interim speech results are posted (POST).
+    pub partial_result_callback: Option<String>,
     /// Nested `<Say>`, `<Play>` (no `digits`) and `<Pause>`, played while listening (barge-in).
     pub prompts: Vec<Verb>,
 }
@@ -137,6 +139,7 @@ impl Default for Gather {
             hints: None,
             speech_model: None,
             enhanced: false,
+            partial_result_callback: None,
             prompts: Vec::new(),
         }
     }

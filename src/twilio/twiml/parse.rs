@@ -413,6 +413,7 @@ fn gather(el: &Element) -> Result<Gather, TwimlError> {
         hints: attrs.string("hints"),
         speech_model: attrs.string("speechModel"),
         enhanced: attrs.boolean("enhanced")?.unwrap_or(d.enhanced),
+        partial_result_callback: attrs.string("partialResultCallback"),
         prompts,
     })
 }

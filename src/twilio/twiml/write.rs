@@ -138,6 +138,11 @@ fn write_gather(out: &mut String, gather: &Gather) {
     optional(&mut attrs, "language", &gather.language);
     optional(&mut attrs, "hints", &gather.hints);
     optional(&mut attrs, "speechModel", &gather.speech_model);
+    optional(
+        &mut attrs,
+        "partialResultCallback",
+        &gather.partial_result_callback,
+    );
     unless(&mut attrs, "enhanced", gather.enhanced, false);
     start_tag(out, "Gather", &attrs);
     if gather.prompts.is_empty() {

@@ -354,13 +354,18 @@ fn arb_gather() -> impl Strategy<Value = Verb> {
             prop::option::of(value()),
             prop::option::of(value()),
         ),
-        (prop::option::of(value()), any::<bool>(), prompts),
+        (
+            prop::option::of(value()),
+            any::<bool>(),
+            prop::option::of(value()),
+            prompts,
+        ),
     )
         .prop_map(
             |(
                 (action, method, (dtmf, speech), timeout, speech_timeout, finish_on_key),
                 (num_digits, action_on_empty_result, language, hints),
-                (speech_model, enhanced, prompts),
+                (speech_model, enhanced, partial_result_callback, prompts),
             )| {
                 Verb::Gather(Gather {
                     action,
@@ -376,6 +381,7 @@ fn arb_gather() -> impl Strategy<Value = Verb> {
                     hints,
                     speech_model,
                     enhanced,
+                    partial_result_callback,
                     prompts,
                 })
             },
