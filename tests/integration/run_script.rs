@@ -1,0 +1,274 @@
+//! `ivr-test run` end to end, script features against small TwiML IVRs: what a `#me` step sends
+//! and in which order, a script that speaks first, optional `#bot` steps, prompts the recogniser
+//! splits, an IVR that hangs up, and forged webhooks during a real run.
+
+use crate::emulator::{IVR, TOKEN};
+use crate::harness::{Output, Project};
+use crate::run::{acme_ivr, botium_json, botium_json_with, emulator_config, merged, run};
+use crate::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
+
+/// The JSON report [`run_against`] had the run write.
+fn report(project: &Project) -> serde_json::Value {
+    let text = std::fs::read_to_string(project.path().join("report.json")).expect("report written");
+    serde_json::from_str(&text).expect("report is JSON")
+}
+
+/// `(name, verdict)` of every test case in a JSON report, in report order.
+fn verdicts(report: &serde_json::Value) -> Vec<(String, String)> {
+    report["tests"]
+        .as_array()
+        .expect("tests")
+        .iter()
+        .map(|t| {
+            (
+                t["name"].as_str().unwrap_or("").to_string(),
+                t["verdict"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// `(Digits, SpeechResult)` of every request the IVR received at `path`.
+fn inputs_at(ivr: &TwimlApp, path: &str) -> Vec<(String, String)> {
+    ivr.received_at(path)
+        .iter()
+        .map(|r| {
+            (
+                r.param("Digits").to_string(),
+                r.param("SpeechResult").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Runs `convos` of a project against `ivr` through `--emulate`, with a JSON report at
+/// `report.json`.
+async fn run_against(ivr: &TwimlApp, botium: &str, convos: &[(&str, &str)]) -> (Project, Output) {
+    run_scaled(ivr, 20.0, botium, convos).await
+}
+
+/// As [`run_against`], with the emulator running `time_scale` times faster than real time (the
+/// shared config's 20 leaves some IVR timeouts too little wall time on a loaded machine).
+async fn run_scaled(
+    ivr: &TwimlApp,
+    time_scale: f64,
+    botium: &str,
+    convos: &[(&str, &str)],
+) -> (Project, Output) {
+    let config = serde_json::from_str(&emulator_config(ivr)).expect("config is JSON");
+    let config = merged(config, serde_json::json!({ "time_scale": time_scale }));
+    let mut project = Project::new()
+        .file("emu.json", &config.to_string())
+        .file("botium.json", botium);
+    for (file, text) in convos {
+        project = project.file(&format!("convos/{file}"), text);
+    }
+    let out = run(
+        &project,
+        &[
+            "run",
+            "convos",
+            "--emulate",
+            "emu.json",
+            "--json",
+            "report.json",
+        ],
+    )
+    .await;
+    (project, out)
+}
+
+#[tokio::test]
+async fn speech_and_keys_of_a_me_step_reach_the_ivr_in_script_order() {
+    // Acme's menu Gather takes speech or one key, and the first input wins: speech "sales" is
+    // the sales branch, key 2 the balance branch. So what the IVR answers shows which input the
+    // runner sent first. Catches: a `#me` step's keys sent before its text (or the text dropped
+    // when keys are present), and consecutive `#me` steps sent out of order.
+    //
+    // Botium's grammar allows text only before a step's user inputs (`#me` / `BUTTON 2` /
+    // `sales please` is the parse error "No text expected here"), so keys before speech is
+    // written as two consecutive `#me` steps, which Botium sends back to back.
+    let ivr = acme_ivr().await;
+    let speech_first = "speech then key\n\n#bot\nWelcome to Acme*\n\n#me\nsales please\nBUTTON 2\n\n#bot\nConnecting you to sales\n";
+    let key_first = "key then speech\n\n#bot\nWelcome to Acme*\n\n#me\nBUTTON 2\n\n#me\nsales please\n\n#bot\nYour balance is 42 dollars\n";
+    let (project, out) = run_against(
+        &ivr,
+        &botium_json(IVR),
+        &[("a.convo.txt", key_first), ("b.convo.txt", speech_first)],
+    )
+    .await;
+    let out = out.expect_code(0);
+    assert_eq!(
+        verdicts(&report(&project)),
+        [
+            ("key then speech".to_string(), "passed".to_string()),
+            ("speech then key".to_string(), "passed".to_string()),
+        ],
+        "{}",
+        out.stderr
+    );
+    // One menu answer per call: the key for one, the speech for the other (either order, as
+    // the two calls may reach the IVR in either order).
+    let mut menu = inputs_at(&ivr, "/menu");
+    menu.sort();
+    assert_eq!(
+        menu,
+        [
+            (String::new(), "Sales please.".to_string()),
+            ("2".to_string(), String::new()),
+        ],
+        "{}",
+        out.stderr
+    );
+}
+
+#[tokio::test]
+async fn a_script_that_speaks_first_is_heard_by_a_silent_ivr() {
+    // A voice bot that says nothing until it hears "hello", then echoes what it heard. Catches:
+    // a `#me` before any `#bot` that is dropped, or held back until the IVR has spoken (a runner
+    // that listens first). The IVR gives up after 2 s, before the runner's own listening Gather
+    // (5 s) would end, so a runner that listens once before speaking hears "I heard nothing".
+    // A slower clock than usual keeps those 2 s from being too short on a loaded machine.
+    let ivr = TwimlAppBuilder::new(TOKEN)
+        .twiml(
+            "/voice",
+            r#"<Response><Gather input="speech" action="/heard" timeout="2"/><Say>I heard nothing.</Say><Pause length="10"/><Hangup/></Response>"#,
+        )
+        .route("/heard", |r: &Received| {
+            Reply::Twiml(format!(
+                r#"<Response><Say>You said {}</Say><Pause length="10"/><Hangup/></Response>"#,
+                r.param("SpeechResult")
+            ))
+        })
+        .start()
+        .await;
+    let convo = "hello first\n\n#me\nhello\n\n#bot\nYou said hello\n";
+    let (project, out) = run_scaled(&ivr, 5.0, &botium_json(IVR), &[("a.convo.txt", convo)]).await;
+    let out = out.expect_code(0);
+    assert_eq!(
+        verdicts(&report(&project)),
+        [("hello first".to_string(), "passed".to_string())]
+    );
+    assert_eq!(
+        inputs_at(&ivr, "/heard"),
+        [(String::new(), "Hello.".to_string())],
+        "{}",
+        out.stderr
+    );
+}
+
+/// An IVR that greets, pauses, then offers its menu in a Gather (the pause makes the runner's
+/// recogniser hear the greeting and the menu as two messages); key 1 connects to sales.
+async fn greeting_then_menu_ivr() -> TwimlApp {
+    TwimlAppBuilder::new(TOKEN)
+        .twiml(
+            "/voice",
+            r#"<Response><Say>Welcome to Acme.</Say><Pause length="2"/><Gather input="dtmf" action="/menu" numDigits="1" timeout="20"><Say>Press one for sales.</Say></Gather><Say>Goodbye.</Say><Hangup/></Response>"#,
+        )
+        .route("/menu", |r: &Received| {
+            Reply::Twiml(if r.param("Digits") == "1" {
+                r#"<Response><Say>Connecting you to sales.</Say><Pause length="10"/><Hangup/></Response>"#.into()
+            } else {
+                "<Response><Say>Goodbye.</Say><Hangup/></Response>".into()
+            })
+        })
+        .start()
+        .await
+}
+
+#[tokio::test]
+async fn an_optional_bot_step_that_is_never_said_is_skipped() {
+    // The recording notice is optional (`?`) and this IVR never says it: the menu prompt it hears
+    // instead must go on to the next `#bot` step. Catches: `?` not parsed as optional on a text
+    // line, an optional step that fails on a mismatch, or one that swallows the message it did
+    // not match (then "Press one for sales*" would time out). The same convo without `?` must
+    // fail, so the pass is not a matcher that accepts anything.
+    let convo = |mark: &str| {
+        format!(
+            "recording notice\n\n#bot\nWelcome to Acme*\n\n#bot\n{mark}Calls may be recorded*\n\n#bot\nPress one for sales*\n\n#me\nBUTTON 1\n\n#bot\nConnecting you to sales\n"
+        )
+    };
+    let ivr = greeting_then_menu_ivr().await;
+    let (project, out) =
+        run_against(&ivr, &botium_json(IVR), &[("a.convo.txt", &convo("?"))]).await;
+    let out = out.expect_code(0);
+    assert_eq!(
+        verdicts(&report(&project)),
+        [("recording notice".to_string(), "passed".to_string())],
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        inputs_at(&ivr, "/menu"),
+        [("1".to_string(), String::new())],
+        "{}",
+        out.stderr
+    );
+
+    let ivr = greeting_then_menu_ivr().await;
+    let (_, out) = run_against(&ivr, &botium_json(IVR), &[("a.convo.txt", &convo(""))]).await;
+    let out = out.expect_code(1);
+    assert!(
+        out.stderr.contains("Calls may be recorded"),
+        "the failing step is named: {}",
+        out.stderr
+    );
+}
+
+#[tokio::test]
+async fn a_prompt_split_by_a_pause_matches_one_bot_step_unless_strict() {
+    // A two-second pause splits the prompt: the runner's recogniser (one second of silence ends
+    // an utterance) hears two messages. By default the step engine joins fragments until the
+    // expectation matches; with TWILIO_IVR_JOIN_FRAGMENTS false (Botium's one message per step)
+    // the first fragment alone is compared and fails. Catches: joining broken (the default run
+    // fails), the capability ignored (the strict run passes), or a recogniser that no longer
+    // splits (the strict run passes too).
+    let ivr = || {
+        TwimlAppBuilder::new(TOKEN)
+            .twiml(
+                "/voice",
+                r#"<Response><Say>Welcome to Acme.</Say><Pause length="2"/><Say>Your call is important to us.</Say><Pause length="10"/><Hangup/></Response>"#,
+            )
+            .start()
+    };
+    let convo = "whole prompt\n\n#bot\nWelcome to Acme. Your call is important to us.\n";
+
+    let joined = ivr().await;
+    let (project, out) = run_against(&joined, &botium_json(IVR), &[("a.convo.txt", convo)]).await;
+    let out = out.expect_code(0);
+    let report_joined = report(&project);
+    assert_eq!(
+        verdicts(&report_joined),
+        [("whole prompt".to_string(), "passed".to_string())],
+        "{}",
+        out.stderr
+    );
+    // It passed by joining two heard messages, not by hearing one.
+    let heard: Vec<&str> = report_joined["tests"][0]["transcript"]
+        .as_array()
+        .expect("transcript")
+        .iter()
+        .filter(|e| e["speaker"] == "ivr")
+        .filter_map(|e| e["text"].as_str())
+        .collect();
+    assert_eq!(
+        heard,
+        ["Welcome to Acme.", "Your call is important to us."],
+        "{report_joined}"
+    );
+
+    let strict = ivr().await;
+    let (project, out) = run_against(
+        &strict,
+        &botium_json_with(IVR, serde_json::json!({"TWILIO_IVR_JOIN_FRAGMENTS": false})),
+        &[("a.convo.txt", convo)],
+    )
+    .await;
+    let out = out.expect_code(1);
+    let report_strict = report(&project);
+    assert_eq!(
+        report_strict["tests"][0]["failure"]["heard"], "Welcome to Acme.",
+        "only the first fragment is compared: {}",
+        out.stderr
+    );
+}
