@@ -2,9 +2,13 @@
 //! and in which order, a script that speaks first, optional `#bot` steps, prompts the recogniser
 //! splits, an IVR that hangs up, and forged webhooks during a real run.
 
+use std::time::{Duration, Instant};
+
 use crate::emulator::{IVR, TOKEN};
 use crate::harness::{Output, Project};
-use crate::run::{acme_ivr, botium_json, botium_json_with, emulator_config, merged, run};
+use crate::run::{
+    acme_ivr, botium_json, botium_json_with, emulator_config, merged, run, through_twilio_api,
+};
 use crate::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
 
 /// The JSON report [`run_against`] had the run write.
@@ -271,4 +275,56 @@ async fn a_prompt_split_by_a_pause_matches_one_bot_step_unless_strict() {
         "only the first fragment is compared: {}",
         out.stderr
     );
+}
+
+#[tokio::test]
+async fn an_ivr_that_hangs_up_fails_the_waiting_step_at_once() {
+    // The IVR says goodbye and hangs up while the script still expects a message. Catches: a
+    // hang-up noticed only when WAITFORBOTTIMEOUT (15 s here) runs out, a failure that does not
+    // say why, and a call left live afterwards.
+    //
+    // The pause lets the runner's Gather report "Goodbye." (one second of silence ends it)
+    // before the hang-up: words said right before `<Hangup/>` are never reported, as a Gather
+    // cut off by the end of the call does not call its action.
+    let ivr = TwimlAppBuilder::new(TOKEN)
+        .twiml(
+            "/voice",
+            r#"<Response><Say>Goodbye.</Say><Pause length="3"/><Hangup/></Response>"#,
+        )
+        .start()
+        .await;
+    let emulator =
+        crate::emulator::emulator(vec![(IVR, crate::emulator::ivr_at(ivr.url("/voice")))]).await;
+    let project = Project::new()
+        .file(
+            "botium.json",
+            &through_twilio_api(
+                &emulator.base_url,
+                serde_json::json!({"WAITFORBOTTIMEOUT": 15000}),
+            ),
+        )
+        .file(
+            "convos/a.convo.txt",
+            "hung up\n\n#bot\nGoodbye\n\n#bot\nPlease hold for an agent\n",
+        );
+    let started = Instant::now();
+    let out = run(&project, &["run", "convos", "--json", "report.json"])
+        .await
+        .expect_code(1);
+    let elapsed = started.elapsed();
+    assert!(out.stderr.contains("the IVR hung up"), "{}", out.stderr);
+    let failure = &report(&project)["tests"][0]["failure"];
+    assert_eq!(
+        failure["step"]["line"], 6,
+        "the goodbye was heard, the step after it failed: {failure}"
+    );
+    let failed_at = failure["at_ms"].as_u64().expect("at_ms");
+    assert!(
+        failed_at < 3000,
+        "failed when the call ended, not at the step timeout: {failure}"
+    );
+    // The whole run also stays far from the step timeout (it includes the wait for the call's
+    // final status, TWILIO_IVR_WAIT_CALL_COMPLETED = 3 s).
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    assert_eq!(emulator.live_calls(), 0, "no call is left live");
 }
