@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 use crate::emulator::{IVR, TOKEN};
 use crate::harness::{Output, Project};
 use crate::run::{
-    acme_ivr, botium_json, botium_json_with, emulator_config, merged, run, through_twilio_api,
+    acme_ivr, botium_json, botium_json_with, emulator_config, free_port, merged, run,
+    through_twilio_api, through_twilio_api_on, ACCOUNT,
 };
 use crate::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
 
@@ -327,4 +328,139 @@ async fn an_ivr_that_hangs_up_fails_the_waiting_step_at_once() {
     // final status, TWILIO_IVR_WAIT_CALL_COMPLETED = 3 s).
     assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
     assert_eq!(emulator.live_calls(), 0, "no call is left live");
+}
+
+/// Waits (bounded) until something accepts connections on the loopback `port`.
+async fn wait_for_port(port: u16) {
+    for _ in 0..250 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("nothing listens on port {port}");
+}
+
+/// Waits (bounded) for a call in progress; returns its SID and the runner's session id (the
+/// `cs` of its status callback URL).
+async fn live_call(emulator: &ivr_test::emulator::server::RunningEmulator) -> (String, String) {
+    for _ in 0..250 {
+        let live = emulator
+            .store
+            .calls(|c| c.status == ivr_test::emulator::model::CallStatus::InProgress);
+        if let Some(call) = live.first() {
+            let callback = call
+                .request
+                .status_callback
+                .clone()
+                .expect("status callback");
+            let session = callback
+                .split_once("cs=")
+                .map(|(_, rest)| rest.split('&').next().unwrap_or("").to_string())
+                .expect("a session id in the callback URL");
+            return (call.sid.clone(), session);
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("no call went live");
+}
+
+/// POSTs `form` to `url` with `signature` as `X-Twilio-Signature` (none when `None`); returns
+/// the status code.
+async fn post_webhook(url: &str, form: &[(String, String)], signature: Option<&str>) -> u16 {
+    let mut request = reqwest::Client::new().post(url).form(form);
+    if let Some(signature) = signature {
+        request = request.header("X-Twilio-Signature", signature);
+    }
+    request
+        .send()
+        .await
+        .expect("webhook request")
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn forged_webhooks_are_rejected_during_a_real_run() {
+    // While a call is on hold, someone who knows the runner's webhook URLs (and even the live
+    // session id and call SID) posts to them. Catches: a route that skips the signature check,
+    // a check that passes when the header is missing, and (through the run's exit code) a
+    // forged "completed" status that ends the real test.
+    use ivr_test::twilio::signature;
+    let ivr = TwimlAppBuilder::new(TOKEN)
+        .twiml(
+            "/voice",
+            r#"<Response><Say>Please hold.</Say><Pause length="60"/><Say>Thank you for holding.</Say><Pause length="10"/><Hangup/></Response>"#,
+        )
+        .start()
+        .await;
+    let emulator =
+        crate::emulator::emulator(vec![(IVR, crate::emulator::ivr_at(ivr.url("/voice")))]).await;
+    let port = free_port();
+    let project = Project::new()
+        .file(
+            "botium.json",
+            &through_twilio_api_on(port, &emulator.base_url, serde_json::json!({})),
+        )
+        .file(
+            "convos/a.convo.txt",
+            "on hold\n\n#bot\nPlease hold\n\n#bot\nThank you for holding\n",
+        );
+    let forge = async {
+        wait_for_port(port).await;
+        let (call_sid, session) = live_call(&emulator).await;
+        let base = format!("http://127.0.0.1:{port}/twilio-ivr");
+        let mut codes = Vec::new();
+        for (route, extra) in [
+            ("start", ("CallStatus", "in-progress")),
+            ("next", ("SpeechResult", "Thank you for holding.")),
+            ("status", ("CallStatus", "completed")),
+        ] {
+            let url = format!("{base}/{route}?cs={session}");
+            let form: Vec<(String, String)> = [
+                ("AccountSid", ACCOUNT),
+                ("CallSid", call_sid.as_str()),
+                extra,
+            ]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+            let wrong = signature::compute("not-the-auth-token", &url, &form);
+            codes.push((
+                route,
+                "wrong",
+                post_webhook(&url, &form, Some(&wrong)).await,
+            ));
+            codes.push((route, "none", post_webhook(&url, &form, None).await));
+        }
+        // Control: the same request signed with the real token, for a session that does not
+        // exist, is accepted (200, told to hang up), so the 403s come from the signatures.
+        let url = format!("{base}/next?cs=TS0000");
+        let form = vec![("CallSid".to_string(), "CA0000".to_string())];
+        let right = signature::compute(TOKEN, &url, &form);
+        codes.push((
+            "next",
+            "valid",
+            post_webhook(&url, &form, Some(&right)).await,
+        ));
+        codes
+    };
+    let (out, codes) = tokio::join!(run(&project, &["run", "convos"]), forge);
+    assert_eq!(
+        codes,
+        [
+            ("start", "wrong", 403),
+            ("start", "none", 403),
+            ("next", "wrong", 403),
+            ("next", "none", 403),
+            ("status", "wrong", 403),
+            ("status", "none", 403),
+            ("next", "valid", 200),
+        ]
+    );
+    out.expect_code(0);
+    assert_eq!(emulator.live_calls(), 0, "the call was hung up");
 }
