@@ -282,7 +282,9 @@ async fn a_prompt_split_by_a_pause_matches_one_bot_step_unless_strict() {
 async fn an_ivr_that_hangs_up_fails_the_waiting_step_at_once() {
     // The IVR says goodbye and hangs up while the script still expects a message. Catches: a
     // hang-up noticed only when WAITFORBOTTIMEOUT (15 s here) runs out, a failure that does not
-    // say why, and a call left live afterwards.
+    // say why, a call left live afterwards, and a runner that, having seen the call end, still
+    // waits TWILIO_IVR_WAIT_CALL_COMPLETED (15 s here) for its final status and loses the
+    // recording URL that status carried.
     //
     // The pause lets the runner's Gather report "Goodbye." (one second of silence ends it)
     // before the hang-up: words said right before `<Hangup/>` are never reported, as a Gather
@@ -301,7 +303,11 @@ async fn an_ivr_that_hangs_up_fails_the_waiting_step_at_once() {
             "botium.json",
             &through_twilio_api(
                 &emulator.base_url,
-                serde_json::json!({"WAITFORBOTTIMEOUT": 15000}),
+                serde_json::json!({
+                    "WAITFORBOTTIMEOUT": 15000,
+                    "TWILIO_IVR_WAIT_CALL_COMPLETED": 15000,
+                    "TWILIO_IVR_RECORD": true
+                }),
             ),
         )
         .file(
@@ -314,7 +320,8 @@ async fn an_ivr_that_hangs_up_fails_the_waiting_step_at_once() {
         .expect_code(1);
     let elapsed = started.elapsed();
     assert!(out.stderr.contains("the IVR hung up"), "{}", out.stderr);
-    let failure = &report(&project)["tests"][0]["failure"];
+    let report = report(&project);
+    let failure = &report["tests"][0]["failure"];
     assert_eq!(
         failure["step"]["line"], 6,
         "the goodbye was heard, the step after it failed: {failure}"
@@ -324,9 +331,15 @@ async fn an_ivr_that_hangs_up_fails_the_waiting_step_at_once() {
         failed_at < 3000,
         "failed when the call ended, not at the step timeout: {failure}"
     );
-    // The whole run also stays far from the step timeout (it includes the wait for the call's
-    // final status, TWILIO_IVR_WAIT_CALL_COMPLETED = 3 s).
-    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    assert!(
+        elapsed < Duration::from_secs(5),
+        "the run ends with the call, not after another wait: {elapsed:?}"
+    );
+    let recording = report["tests"][0]["recording_url"].as_str().unwrap_or("");
+    assert!(
+        recording.contains("/Recordings/RE"),
+        "the final status's recording is reported: {report}"
+    );
     assert_eq!(emulator.live_calls(), 0, "no call is left live");
 }
 
