@@ -21,7 +21,7 @@ use crate::matching::Matcher;
 use crate::twilio::client::{CreateCall, MessageFilter, TwilioClient};
 use crate::twilio::twiml::HttpMethod;
 use crate::webhook::routes::{WebhookState, START, STATUS};
-use crate::webhook::turns::{CallEvent, SessionEnd};
+use crate::webhook::turns::{is_final_status, CallEvent, SessionEnd};
 
 /// The calls a run has placed and not yet hung up.
 #[derive(Debug, Clone, Default)]
@@ -191,7 +191,7 @@ pub async fn run_test(
                 });
             }
             hang_up(settings, sid).await;
-            recording_url = wait_completed(&mut session, settings.wait_call_completed).await;
+            recording_url = wait_completed(&mut session, sid, settings.wait_call_completed).await;
             match result {
                 Ok(()) => Verdict::Passed,
                 Err(failure) => Verdict::Failed(failure),
@@ -302,19 +302,24 @@ async fn dial(
     }
 }
 
-/// Waits (bounded) for the call's final status callback; returns its `RecordingUrl`, if any.
-async fn wait_completed(session: &mut SessionEnd, limit: Duration) -> Option<String> {
+/// Waits (bounded) for call `sid`'s final status callback; returns its `RecordingUrl`, if any.
+/// A final status that already came (the IVR hung up, and the step engine read that event) ends
+/// the wait at once.
+async fn wait_completed(session: &mut SessionEnd, sid: &str, limit: Duration) -> Option<String> {
+    let recording_url = |params: Vec<(String, String)>| {
+        params
+            .into_iter()
+            .find(|(k, _)| k == "RecordingUrl")
+            .map(|(_, v)| v)
+    };
+    if let Some(params) = session.final_status(sid) {
+        return recording_url(params);
+    }
     let deadline = tokio::time::Instant::now() + limit;
     while let Ok(Some(event)) = tokio::time::timeout_at(deadline, session.events.recv()).await {
         if let CallEvent::Status { status, params } = event {
-            if matches!(
-                status.as_str(),
-                "completed" | "busy" | "failed" | "no-answer" | "canceled"
-            ) {
-                return params
-                    .into_iter()
-                    .find(|(k, _)| k == "RecordingUrl")
-                    .map(|(_, v)| v);
+            if is_final_status(&status) {
+                return recording_url(params);
             }
         }
     }

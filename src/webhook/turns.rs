@@ -62,6 +62,14 @@ pub enum CallEvent {
     },
 }
 
+/// Whether a `CallStatus` is final: after it, the call is over.
+pub fn is_final_status(status: &str) -> bool {
+    matches!(
+        status,
+        "completed" | "busy" | "failed" | "no-answer" | "canceled"
+    )
+}
+
 /// A session's id: the correlation id in every callback URL, so a webhook that arrives before
 /// `calls.create` has returned still finds its session.
 pub type SessionId = String;
@@ -73,6 +81,10 @@ struct Outbox {
     ready: Notify,
     /// What the recogniser should expect next (the texts the coming `#bot` steps expect).
     hints: Mutex<Vec<String>>,
+    /// The parameters of the last final status callback. Kept apart from the event queue: when
+    /// the IVR ends the call, the step engine reads that event, and the session must still learn
+    /// that the call is over (and its `RecordingUrl`) without waiting for a second one.
+    final_status: Mutex<Option<Vec<(String, String)>>>,
 }
 
 /// A webhook's answer: what to do, and what to listen for.
@@ -138,7 +150,18 @@ impl Sessions {
     /// Delivers an event; false for an unknown (closed) session.
     pub fn deliver(&self, id: &str, event: CallEvent) -> bool {
         match self.lock().get(id) {
-            Some(entry) => entry.events.send(event).is_ok(),
+            Some(entry) => {
+                if let CallEvent::Status { status, params } = &event {
+                    if is_final_status(status) {
+                        *entry
+                            .outbox
+                            .final_status
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner()) = Some(params.clone());
+                    }
+                }
+                entry.events.send(event).is_ok()
+            }
             None => false,
         }
     }
@@ -187,6 +210,17 @@ impl SessionEnd {
     /// Sets what the recogniser should expect from now on.
     pub fn expect(&self, hints: Vec<String>) {
         *self.outbox.hints.lock().unwrap_or_else(|p| p.into_inner()) = hints;
+    }
+
+    /// The parameters of the final status callback of call `call_sid`, if it has come, whoever
+    /// read its event (a redialled session may hold an earlier call's final status).
+    pub fn final_status(&self, call_sid: &str) -> Option<Vec<(String, String)>> {
+        self.outbox
+            .final_status
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+            .filter(|params| params.iter().any(|(k, v)| k == "CallSid" && v == call_sid))
     }
 
     /// Queues an action for the next webhook (or the one waiting now).
@@ -272,6 +306,26 @@ mod tests {
             .await;
         assert_eq!(actions, Some(Turn::default()));
         assert!(started.elapsed() < Duration::from_millis(100));
+    }
+
+    #[tokio::test]
+    async fn a_final_status_is_kept_after_its_event_was_read() {
+        let sessions = Sessions::default();
+        let mut end = sessions.open();
+        let status = |call: &str, status: &str| CallEvent::Status {
+            status: status.into(),
+            params: vec![
+                ("CallSid".into(), call.into()),
+                ("CallStatus".into(), status.into()),
+            ],
+        };
+        assert!(sessions.deliver(&end.id, status("CA1", "in-progress")));
+        assert_eq!(end.final_status("CA1"), None);
+        assert!(sessions.deliver(&end.id, status("CA1", "completed")));
+        while end.events.try_recv().is_ok() {}
+        let kept = end.final_status("CA1").expect("kept");
+        assert!(kept.contains(&("CallStatus".into(), "completed".into())));
+        assert_eq!(end.final_status("CA2"), None, "another call's status");
     }
 
     #[tokio::test]

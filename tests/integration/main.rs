@@ -7,5 +7,6 @@ mod corpus;
 mod emulator;
 mod harness;
 mod run;
+mod run_script;
 mod twiml_app;
 mod webhook;

@@ -4,10 +4,11 @@ use crate::emulator::{CALLER, IVR, TOKEN};
 use crate::harness::{Output, Project};
 use crate::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
 
-const ACCOUNT: &str = "AC0123456789abcdef0123456789abcdef";
+/// The account the runner calls through (the emulator's only account).
+pub(crate) const ACCOUNT: &str = "AC0123456789abcdef0123456789abcdef";
 
 /// An IVR: a greeting with a keypad or speech menu, sales and balance branches.
-async fn acme_ivr() -> TwimlApp {
+pub(crate) async fn acme_ivr() -> TwimlApp {
     TwimlAppBuilder::new(TOKEN)
         .twiml(
             "/voice",
@@ -27,7 +28,9 @@ async fn acme_ivr() -> TwimlApp {
         .await
 }
 
-fn emulator_config(ivr: &TwimlApp) -> String {
+/// An emulator config (`--emulate`) with `ivr` at [`IVR`], three numbers that do not answer
+/// (busy, no-answer, failed), and speech running 20 times faster than real time.
+pub(crate) fn emulator_config(ivr: &TwimlApp) -> String {
     serde_json::json!({
         "accounts": [{"sid": ACCOUNT, "auth_token": TOKEN}],
         "caller_ids": [CALLER],
@@ -43,19 +46,22 @@ fn emulator_config(ivr: &TwimlApp) -> String {
     .to_string()
 }
 
-fn botium_json(to: &str) -> String {
+/// `botium.json` for calls to `to` with the default test capabilities.
+pub(crate) fn botium_json(to: &str) -> String {
     botium_json_with(to, serde_json::json!({}))
 }
 
 /// `base` with the keys of `extra` added (replacing equal keys).
-fn merged(mut base: serde_json::Value, extra: serde_json::Value) -> serde_json::Value {
+pub(crate) fn merged(mut base: serde_json::Value, extra: serde_json::Value) -> serde_json::Value {
     if let (Some(base), serde_json::Value::Object(extra)) = (base.as_object_mut(), extra) {
         base.extend(extra);
     }
     base
 }
 
-fn botium_json_with(to: &str, extra: serde_json::Value) -> String {
+/// `botium.json` for calls to `to`: caller ID, rates and timeouts short enough for tests, plus
+/// the capabilities in `extra`.
+pub(crate) fn botium_json_with(to: &str, extra: serde_json::Value) -> String {
     let caps = serde_json::json!({
         "TWILIO_IVR_TO": to,
         "TWILIO_IVR_FROM": CALLER,
@@ -71,7 +77,9 @@ const SALES_BY_KEYPAD: &str =
     "sales by keypad\n\n#bot\nWelcome to Acme*\n\n#me\nBUTTON 1\n\n#bot\nConnecting you to sales\n";
 const SALES_BY_SPEECH: &str = "sales by speech\n\n#bot\npress one for sales\n\n#me\nsales please\n\n#bot\nConnecting you to sales\n";
 
-async fn run(project: &Project, args: &[&str]) -> Output {
+/// Runs the binary in `project` off the async runtime, so the IVR and emulator tasks of the test
+/// keep serving while it runs.
+pub(crate) async fn run(project: &Project, args: &[&str]) -> Output {
     let dir = project.path().to_path_buf();
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
     tokio::task::spawn_blocking(move || {
@@ -273,11 +281,21 @@ async fn an_invalid_number_is_explained_and_never_redialled() {
 
 /// Capabilities for calls through a Twilio API (the emulator at `api_url` standing in for it),
 /// with the runner's webhook on a free loopback port reached at its public URL, plus `extra`.
-fn through_twilio_api(api_url: &str, extra: serde_json::Value) -> String {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
+pub(crate) fn through_twilio_api(api_url: &str, extra: serde_json::Value) -> String {
+    through_twilio_api_on(free_port(), api_url, extra)
+}
+
+/// A loopback port nothing listens on right now (the binary binds it a moment later).
+pub(crate) fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
-        .expect("free port");
+        .expect("free port")
+}
+
+/// As [`through_twilio_api`], with the runner's webhook on `port`: for tests that call the
+/// runner's webhook themselves.
+pub(crate) fn through_twilio_api_on(port: u16, api_url: &str, extra: serde_json::Value) -> String {
     let caps = serde_json::json!({
         "TWILIO_IVR_ACCOUNT_SID": ACCOUNT, "TWILIO_IVR_AUTH_TOKEN": TOKEN,
         "TWILIO_IVR_API_URL": api_url,
