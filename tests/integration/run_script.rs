@@ -286,13 +286,13 @@ async fn an_ivr_that_hangs_up_fails_the_waiting_step_at_once() {
     // waits TWILIO_IVR_WAIT_CALL_COMPLETED (15 s here) for its final status and loses the
     // recording URL that status carried.
     //
-    // The pause lets the runner's Gather report "Goodbye." (one second of silence ends it)
-    // before the hang-up: words said right before `<Hangup/>` are never reported, as a Gather
-    // cut off by the end of the call does not call its action.
+    // The IVR hangs up right after its last words: the runner's Gather is cut off and never
+    // reports them, so "Goodbye." is heard only through the interim result
+    // (`partialResultCallback`). Catches, too, losing the last words before a hang-up.
     let ivr = TwimlAppBuilder::new(TOKEN)
         .twiml(
             "/voice",
-            r#"<Response><Say>Goodbye.</Say><Pause length="3"/><Hangup/></Response>"#,
+            r#"<Response><Say>Goodbye.</Say><Hangup/></Response>"#,
         )
         .start()
         .await;
