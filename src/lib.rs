@@ -50,6 +50,7 @@ pub mod emulator;
 pub mod exit_code;
 pub mod js_text;
 pub mod matching;
+pub mod relay;
 pub mod report;
 pub mod runner;
 pub mod shutdown;

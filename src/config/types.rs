@@ -96,7 +96,7 @@ pub struct Capabilities {
 }
 
 /// The Gather `speechTimeout`: seconds of silence, or `auto`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SpeechTimeout {
     /// `auto`: Twilio decides when speech ended.
     Auto,

@@ -7,7 +7,7 @@ use crate::twilio::twiml::{Gather, Play, Response, Say, SpeechTimeout, Verb};
 use super::turns::Action;
 
 /// How the runner listens and speaks, from the `TWILIO_IVR_*` capabilities.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CallerVoice {
     /// `TWILIO_IVR_LANGUAGE_CODE`: recognition and speech language.
     pub language: String,

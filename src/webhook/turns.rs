@@ -15,7 +15,7 @@ use tokio::sync::{mpsc, Notify};
 use crate::twilio::sid::new_sid;
 
 /// What the step engine wants the caller to do next.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Action {
     /// Speak text (`<Say>`).
     Say(String),
@@ -30,7 +30,7 @@ pub enum Action {
 }
 
 /// What a webhook tells the session.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum CallEvent {
     /// The call was answered and Twilio asks for the first TwiML.
     Answered {
@@ -88,7 +88,7 @@ struct Outbox {
 }
 
 /// A webhook's answer: what to do, and what to listen for.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Turn {
     /// The actions, in the order the engine decided them (empty: just listen).
     pub actions: Vec<Action>,
