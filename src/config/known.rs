@@ -34,6 +34,7 @@ pub(crate) const TWILIO_CAPABILITIES: &[&str] = &[
     "TWILIO_IVR_JOIN_FRAGMENTS",
     "TWILIO_IVR_DIGITS_AS_TONES",
     "TWILIO_IVR_SMS_WAIT",
+    "TWILIO_IVR_REDIS_OUTAGE_LIMIT",
 ];
 
 /// `SCRIPTING_*` capabilities this tool reads.

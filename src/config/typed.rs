@@ -254,6 +254,7 @@ impl<'a> Typer<'a> {
                 coerce::boolean(v)
             }),
             sms_wait: self.get("TWILIO_IVR_SMS_WAIT", d.sms_wait, ms),
+            redis_outage_limit: self.get("TWILIO_IVR_REDIS_OUTAGE_LIMIT", d.redis_outage_limit, ms),
         }
     }
 

@@ -165,6 +165,9 @@ pub struct TwilioCaps {
     pub digits_as_tones: bool,
     /// `TWILIO_IVR_SMS_WAIT` (ours, default 30 s): how long `CHECKTWILIOSMS` polls.
     pub sms_wait: Duration,
+    /// `TWILIO_IVR_REDIS_OUTAGE_LIMIT` (ours, default 30 s): how long a runner behind the proxy
+    /// waits for an unreachable Redis before its live test cases end as infrastructure errors.
+    pub redis_outage_limit: Duration,
 }
 
 /// How `#me` utterance references expand into test cases.
@@ -266,6 +269,7 @@ impl Default for TwilioCaps {
             join_fragments: true,
             digits_as_tones: false,
             sms_wait: Duration::from_millis(30_000),
+            redis_outage_limit: Duration::from_millis(30_000),
         }
     }
 }

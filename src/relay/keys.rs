@@ -7,8 +7,8 @@ pub struct Keys {
     base: String,
 }
 
-/// The default topic base.
-pub const DEFAULT_TOPIC_BASE: &str = "ivr-test";
+/// The default topic base (the original connector's, as `TWILIO_IVR_REDIS_TOPICBASE` defaults).
+pub const DEFAULT_TOPIC_BASE: &str = "BOTIUM_TWILIO_IVR";
 
 impl Keys {
     /// Names under `base`; braces are removed from it (they would change the hash tag).

@@ -18,6 +18,7 @@ use crate::emulator::config::EmulatorConfig;
 use crate::emulator::server::{start as start_emulator, EmulatorOptions, RunningEmulator};
 use crate::exit_code::Outcome;
 use crate::matching::matcher_from_caps;
+use crate::relay::runner::{RelayLink, RelayOptions};
 use crate::report::{
     console_mode, use_colors, ConsoleReporter, JsonReporter, JunitReporter, Reporter, Reporters,
     TranscriptWriter,
@@ -157,18 +158,30 @@ pub fn run(
             Ok(target) => target,
             Err(message) => return refuse(err, message),
         };
-        let port = caps.twilio.inbound_port.unwrap_or(0);
-        let listener = match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
-            Ok(l) => l,
-            Err(e) => {
-                let _ = writeln!(err, "error: cannot listen on 127.0.0.1:{port} for webhooks: {e}");
-                return Outcome::Infrastructure;
+        // Behind the Redis proxy, Twilio calls the proxy: no local webhook is served.
+        let behind_proxy = caps.twilio.redis_url.is_some();
+        let listener = if behind_proxy {
+            None
+        } else {
+            let port = caps.twilio.inbound_port.unwrap_or(0);
+            match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
+                Ok(l) => Some(l),
+                Err(e) => {
+                    let _ = writeln!(err, "error: cannot listen on 127.0.0.1:{port} for webhooks: {e}");
+                    return Outcome::Infrastructure;
+                }
             }
         };
-        let local = listener.local_addr().map(|a| format!("http://{a}/")).unwrap_or_default();
-        let public_url = match (&caps.twilio.public_url, &emulator) {
-            (_, Some(_)) => local,
+        let local = listener
+            .as_ref()
+            .and_then(|l| l.local_addr().ok())
+            .map(|a| format!("http://{a}/"));
+        let public_url = match (&caps.twilio.public_url, local.filter(|_| emulator.is_some())) {
+            (_, Some(local)) => local,
             (Some(url), None) => with_slash(url),
+            (None, None) if behind_proxy => {
+                return refuse(err, "TWILIO_IVR_PUBLICURL is required: the public URL of `ivr-test proxy start`")
+            }
             (None, None) => {
                 return refuse(
                     err,
@@ -188,8 +201,28 @@ pub fn run(
             hold: caps.twilio.wait_botium_response.min(Duration::from_secs(10)),
             voice,
         };
-        let app = router(webhook.clone());
-        let server = tokio::spawn(async move { axum::serve(listener, app).await });
+        let relay = match &caps.twilio.redis_url {
+            Some(url) => {
+                let options = RelayOptions {
+                    url: url.expose().to_string(),
+                    topic_base: caps.twilio.redis_topic_base.clone(),
+                    ttl: Duration::from_secs(u64::from(caps.twilio.time_limit_secs) + 600),
+                    outage_limit: caps.twilio.redis_outage_limit,
+                };
+                match RelayLink::connect(&options, webhook.sessions.clone()).await {
+                    Ok(link) => Some(link),
+                    Err(e) => {
+                        let _ = writeln!(err, "error: {}; nothing was dialed", config.redact(&e.to_string()));
+                        return Outcome::Infrastructure;
+                    }
+                }
+            }
+            None => None,
+        };
+        let server = listener.map(|listener| {
+            let app = router(webhook.clone());
+            tokio::spawn(async move { axum::serve(listener, app).await })
+        });
         let client = match TwilioClient::new(&target.api_url, &target.account_sid, &target.token) {
             Ok(client) => client,
             Err(e) => return refuse(err, format!("TWILIO_IVR_API_URL: {e}")),
@@ -208,9 +241,13 @@ pub fn run(
             utterances: suite.utterances.clone(),
             options,
             live: LiveCalls::default(),
+            relay,
+            account_sid: target.account_sid.clone(),
         });
         let outcome = run_cases(settings, cases, request, env, caps.twilio.calls_per_second).await;
-        server.abort();
+        if let Some(server) = server {
+            server.abort();
+        }
         if let Some((running, _)) = emulator {
             running.stop().await;
         }

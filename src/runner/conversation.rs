@@ -91,6 +91,8 @@ pub struct Conversation<'a> {
     partial: Option<String>,
     /// The last message heard in full, lower case (to drop interim results that arrive late).
     last_heard: String,
+    /// Why the call can no longer be heard, when its webhooks' transport is gone.
+    lost: Option<String>,
     /// A webhook delivered an event and waits for this engine's decision about it.
     turn_waiting: bool,
     last_me: String,
@@ -123,6 +125,7 @@ impl<'a> Conversation<'a> {
             ended: false,
             partial: None,
             last_heard: String::new(),
+            lost: None,
             turn_waiting: false,
             last_me: String::new(),
             last_turn: None,
@@ -439,6 +442,13 @@ impl<'a> Conversation<'a> {
                 self.turn_waiting = true;
             }
             CallEvent::Answered { .. } => self.turn_waiting = true,
+            CallEvent::Lost { reason } => {
+                if self.lost.is_none() {
+                    self.note(Speaker::System, reason.clone(), None);
+                    self.lost = Some(reason);
+                }
+                self.ended = true;
+            }
             CallEvent::Status { status, .. } => {
                 if matches!(
                     status.as_str(),
@@ -498,13 +508,14 @@ impl<'a> Conversation<'a> {
                 ))
             }
             Wait::HungUp => {
+                let why = self.lost.as_deref().unwrap_or("the IVR hung up");
                 return Err(fail(
-                    format!("{tag}: the IVR hung up"),
+                    format!("{tag}: {why}"),
                     None,
                     step.text.clone(),
                     None,
                     self.started.elapsed(),
-                ))
+                ));
             }
         };
         let Some(expected) = step.text.as_deref().filter(|t| !t.is_empty()) else {

@@ -18,6 +18,8 @@ use super::conversation::{Conversation, ConversationOptions, SmsInbox};
 use super::events::{Failure, RunEvent, Speaker, TestResult, TranscriptEntry, Verdict};
 use crate::convo::{Convo, UtteranceBook};
 use crate::matching::Matcher;
+use crate::relay::message::SessionRecord;
+use crate::relay::runner::RelayLink;
 use crate::twilio::client::{CreateCall, MessageFilter, TwilioClient};
 use crate::twilio::twiml::HttpMethod;
 use crate::webhook::routes::{WebhookState, START, STATUS};
@@ -78,6 +80,10 @@ pub struct CallSettings {
     pub options: ConversationOptions,
     /// Calls placed and not yet hung up.
     pub live: LiveCalls,
+    /// The link to the Redis proxy, when Twilio's webhooks go there (`TWILIO_IVR_REDISURL`).
+    pub relay: Option<RelayLink>,
+    /// The account the calls are placed with.
+    pub account_sid: String,
 }
 
 /// The caller's inbox, through the Messages API: messages to the caller since the call began
@@ -134,7 +140,24 @@ pub async fn run_test(
     let mut call_sid = None;
     let mut recording_url = None;
     let mut outcome = Dialled::Unanswered(String::new(), "not dialled".into());
-    for attempt in 1..=settings.redial.max(1) {
+    if let Some(relay) = &settings.relay {
+        // Registered before dialing, so even the first webhook finds its owner.
+        let record = SessionRecord {
+            runner: relay.runner().to_string(),
+            account: settings.account_sid.clone(),
+            voice: settings.webhook.voice.clone(),
+            url_params: settings.webhook.public_url_params.clone(),
+        };
+        if let Err(e) = relay.register(&session.id, record).await {
+            outcome = Dialled::RestError(format!("{e}; not dialed"));
+        }
+    }
+    let attempts = if matches!(outcome, Dialled::RestError(_)) {
+        0
+    } else {
+        settings.redial.max(1)
+    };
+    for attempt in 1..=attempts {
         outcome = dial(settings, &mut session, events, index).await;
         match &outcome {
             Dialled::Answered(sid) => {
@@ -192,12 +215,18 @@ pub async fn run_test(
             }
             hang_up(settings, sid).await;
             recording_url = wait_completed(&mut session, sid, settings.wait_call_completed).await;
+            let lost = settings.relay.as_ref().and_then(RelayLink::lost);
             match result {
                 Ok(()) => Verdict::Passed,
+                // The call could not be heard any more: no verdict about the IVR.
+                Err(failure) if lost.is_some() => Verdict::Error(failure),
                 Err(failure) => Verdict::Failed(failure),
             }
         }
     };
+    if let Some(relay) = &settings.relay {
+        relay.unregister(&session.id).await;
+    }
     let call = match &call_sid {
         Some(sid) => settings.client.fetch_call(sid).await.ok(),
         None => None,

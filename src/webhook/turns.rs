@@ -53,6 +53,12 @@ pub enum CallEvent {
         /// `UnstableSpeechResult`.
         text: String,
     },
+    /// The transport to Twilio's webhooks is gone (Redis unreachable past its limit): the call
+    /// can no longer be heard or answered.
+    Lost {
+        /// Why.
+        reason: String,
+    },
     /// A status callback.
     Status {
         /// `CallStatus`.
@@ -196,6 +202,27 @@ impl Sessions {
     }
 }
 
+impl Sessions {
+    /// The next decision of session `id` for a webhook that is not in this process (the Redis
+    /// proxy): waits until the engine has decided something; `None` once the session is closed.
+    pub async fn decided(&self, id: &str) -> Option<Turn> {
+        loop {
+            let outbox = self.lock().get(id)?.outbox.clone();
+            let notified = outbox.ready.notified();
+            if let Some(actions) = take_decided(&outbox) {
+                let hints = outbox
+                    .hints
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .clone();
+                return Some(Turn { actions, hints });
+            }
+            // Closing wakes this too; the timeout is only a safety net.
+            let _ = tokio::time::timeout(Duration::from_secs(1), notified).await;
+        }
+    }
+}
+
 /// Takes everything queued once the engine has decided something (any action, `Listen` included).
 fn take_decided(outbox: &Outbox) -> Option<Vec<Action>> {
     let mut queue = outbox.actions.lock().unwrap_or_else(|p| p.into_inner());
@@ -245,6 +272,8 @@ impl SessionEnd {
 impl Drop for SessionEnd {
     fn drop(&mut self) {
         self.sessions.lock().remove(&self.id);
+        // Wakes a relay waiting in `decided`, which then finds the session closed.
+        self.outbox.ready.notify_waiters();
     }
 }
 

@@ -94,6 +94,7 @@ async fn turns_answer_the_ivr_as_soon_as_the_engine_decides() {
                 CallEvent::Silence => session.act(Action::Listen),
                 // Interim results come through their own signed route, without a turn.
                 CallEvent::Partial { text } => partials.push(text),
+                CallEvent::Lost { reason } => panic!("no relay here: {reason}"),
                 CallEvent::Status { status, .. } => {
                     let done = status == "completed";
                     statuses.push(status);
