@@ -84,7 +84,10 @@ pub async fn webhook(state: ProxyState, route: Route, request: Request) -> Respo
                 .unwrap_or("")
                 .to_string();
             let (outcome, response) = match route {
-                Route::Start | Route::Next => turn(&state, route, &hook).await,
+                Route::Start | Route::Next => {
+                    let deadline = tokio::time::Instant::from_std(started) + state.hold;
+                    turn(&state, route, &hook, deadline).await
+                }
                 Route::Status | Route::Partial => report(&state, route, &hook).await,
             };
             (outcome, response, hook.session, call_sid)
@@ -164,7 +167,12 @@ fn twiml(response: crate::twilio::twiml::Response) -> Response {
 }
 
 /// `start` and `next`: deliver, then answer with the runner's decisions (or listen).
-async fn turn(state: &ProxyState, route: Route, hook: &Signed) -> (Outcome, Response) {
+async fn turn(
+    state: &ProxyState,
+    route: Route,
+    hook: &Signed,
+    deadline: tokio::time::Instant,
+) -> (Outcome, Response) {
     let own = match route {
         Route::Start => start_event(&hook.params),
         _ => next_event(&hook.params),
@@ -190,7 +198,7 @@ async fn turn(state: &ProxyState, route: Route, hook: &Signed) -> (Outcome, Resp
     let params = record.url_params.as_deref();
     let next_url = callback_url(&state.public_url, NEXT, &hook.session, params);
     let partial_url = callback_url(&state.public_url, PARTIAL, &hook.session, params);
-    let (outcome, turn) = match decision(&state.link, &hook.session, &waiter, state.hold).await {
+    let (outcome, turn) = match decision(&state.link, &hook.session, &waiter, deadline).await {
         Ok((turn, true)) => (Outcome::Decided, turn),
         Ok((turn, false)) => (Outcome::Held, turn),
         Err(_) => (Outcome::ListenAfterError, Default::default()),

@@ -3,7 +3,7 @@
 //! events to the owner's stream, and (for `start`/`next`) take the decisions, waiting for a
 //! `decided` notification up to the hold limit.
 
-use std::time::Duration;
+use tokio::time::Instant;
 
 use super::redis::{LinkError, RedisLink};
 use super::waiters::Waiter;
@@ -51,16 +51,17 @@ pub async fn deliver(
 }
 
 /// Step 5 for `start` and `next`: the session's decisions, merged, and whether there was any.
-/// `waiter` must have been registered before the events were delivered, so a decision published
-/// right after them is not missed. An error here comes after delivery: the events are safe and
-/// the decisions stay in Redis for the next webhook.
+/// The wait ends at `deadline` (the webhook's arrival plus the hold limit, so slow Redis steps
+/// before it count against the hold and the answer still beats Twilio's 15 s). `waiter` must have
+/// been registered before the events were delivered, so a decision published right after them
+/// is not missed. An error here comes after delivery: the events are safe and the decisions stay
+/// in Redis for the next webhook.
 pub async fn decision(
     link: &RedisLink,
     session: &str,
     waiter: &Waiter,
-    hold: Duration,
+    deadline: Instant,
 ) -> Result<(Turn, bool), LinkError> {
-    let deadline = tokio::time::Instant::now() + hold;
     loop {
         let armed = waiter.armed();
         let decisions = link.take(session).await?;

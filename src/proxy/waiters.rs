@@ -1,8 +1,9 @@
 //! The webhooks waiting in this proxy for a decision, by session: transient wake-up handles
 //! only, never call state. A `<base>:decided` notification wakes the waiters of its session; the
-//! decision list in Redis stays the truth, so a lost notification costs at most the hold limit,
-//! and a proxy that restarts loses nothing but the waits in flight (Twilio retries nothing, but
-//! the decision goes out with the call's next webhook).
+//! decision list in Redis stays the truth, so a lost notification costs at most the hold limit.
+//! A proxy that stops answers its waiting webhooks first (listening, after a last look); a
+//! decision made later stays in Redis and goes out with the call's next webhook, whichever
+//! proxy takes it.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};

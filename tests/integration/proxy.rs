@@ -71,7 +71,7 @@ async fn a_signed_start_reaches_the_runner_and_is_answered_with_its_decision() {
 
 #[tokio::test]
 async fn without_a_decision_in_the_hold_it_listens_and_the_late_decision_goes_out_next() {
-    let hold = Duration::from_millis(400);
+    let hold = Duration::from_millis(1000);
     let Some((_redis, _proxy, public, mut runner)) = setup("proxy hold", hold).await else {
         return;
     };

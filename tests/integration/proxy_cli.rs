@@ -40,9 +40,18 @@ fn collect(mut from: impl Read + Send + 'static) -> Arc<Mutex<String>> {
 
 impl ProxyProcess {
     /// Starts `proxy start` on a free port for `redis_url`, hold 10 s, account one from the
-    /// environment; waits until it announces itself.
+    /// environment; waits until it announces itself. A port taken meanwhile by another test
+    /// (the proxy exits 3) is replaced by another, a few times.
     fn start(redis_url: &str, extra_env: &[(&str, &Path)]) -> ProxyProcess {
-        let port = free_port();
+        for _ in 0..5 {
+            if let Some(proxy) = ProxyProcess::try_start(free_port(), redis_url, extra_env) {
+                return proxy;
+            }
+        }
+        panic!("proxy start did not start on any port");
+    }
+
+    fn try_start(port: u16, redis_url: &str, extra_env: &[(&str, &Path)]) -> Option<ProxyProcess> {
         let public_url = format!("http://127.0.0.1:{port}/");
         let mut child = Command::new(env!("CARGO_BIN_EXE_ivr-test"))
             .args(["proxy", "start", "--port", &port.to_string()])
@@ -58,7 +67,7 @@ impl ProxyProcess {
             .expect("ivr-test runs");
         let stdout = collect(child.stdout.take().expect("stdout"));
         let stderr = collect(child.stderr.take().expect("stderr"));
-        let proxy = ProxyProcess {
+        let mut proxy = ProxyProcess {
             child,
             public_url,
             stdout,
@@ -66,6 +75,10 @@ impl ProxyProcess {
         };
         let deadline = Instant::now() + Duration::from_secs(10);
         while !proxy.stdout().contains("listening on") {
+            if let Ok(Some(status)) = proxy.child.try_wait() {
+                assert_eq!(status.code(), Some(3), "stderr: {}", proxy.stderr());
+                return None;
+            }
             assert!(
                 Instant::now() < deadline,
                 "no announcement; stderr: {}",
@@ -73,7 +86,7 @@ impl ProxyProcess {
             );
             std::thread::sleep(Duration::from_millis(20));
         }
-        proxy
+        Some(proxy)
     }
 
     fn stdout(&self) -> String {

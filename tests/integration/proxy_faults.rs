@@ -31,7 +31,7 @@ async fn two_proxies_taking_alternate_webhooks_of_one_call_lose_nothing() {
     let Some(redis) = RedisServer::start("two proxies", RedisOptions::default()) else {
         return;
     };
-    let hold = Duration::from_millis(500);
+    let hold = Duration::from_millis(2000);
     let (a, public_a) = proxy(&redis.url(), hold).await;
     let (b, public_b) = proxy(&redis.url(), hold).await;
     let mut runner = Runner::new(&redis, "R2").await;
@@ -222,4 +222,48 @@ async fn after_a_redis_restart_commands_and_wake_ups_work_at_once() {
     assert!(twiml.contains(">woken</Say>"), "{twiml}");
     assert!(!twiml.contains("carry="), "{twiml}");
     assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
+}
+
+#[tokio::test]
+async fn a_redis_that_hangs_is_given_up_on_in_time_and_the_turn_is_carried() {
+    let Some(redis) = RedisServer::start("redis hangs", RedisOptions::default()) else {
+        return;
+    };
+    let (_proxy, public) = proxy(&redis.url(), Duration::from_secs(10)).await;
+    let mut runner = Runner::new(&redis, "R7").await;
+    runner.register("TS12", AC1).await;
+    runner.decide("TS12", vec![Action::Listen], &[]).await;
+    let start = format!("{public}twilio-ivr/start?cs=TS12");
+    let (_, first) = post(&start, Some(TOKEN1), &params(AC1, &[])).await;
+
+    redis.pause();
+    let started = Instant::now();
+    let next = gather_action(&first);
+    let (status, during) = post(
+        &next,
+        Some(TOKEN1),
+        &params(AC1, &[("SpeechResult", "frozen")]),
+    )
+    .await;
+    let elapsed = started.elapsed();
+    redis.resume();
+    assert_eq!(status, 200);
+    // Far within Twilio's 15 s, although the hold is 10 s: a hung Redis is not waited for.
+    assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
+    let carry_url = gather_action(&during);
+    assert_eq!(carried(&carry_url), vec![heard("frozen")]);
+
+    runner
+        .decide("TS12", vec![Action::Say("thawed".into())], &[])
+        .await;
+    let (_, after) = post(
+        &carry_url,
+        Some(TOKEN1),
+        &params(AC1, &[("SpeechResult", "warm")]),
+    )
+    .await;
+    assert!(after.contains(">thawed</Say>"), "{after}");
+    let events: Vec<CallEvent> = runner.events().await.into_iter().map(|e| e.event).collect();
+    assert_eq!(events.len(), 3, "{events:?}");
+    assert_eq!(events[1..], [heard("frozen"), heard("warm")]);
 }

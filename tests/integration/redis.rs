@@ -118,9 +118,32 @@ impl RedisServer {
     /// Stops the server (SIGKILL: an outage, not a shutdown).
     pub fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
+            let _ = Command::new("kill")
+                .args(["-CONT", &child.id().to_string()])
+                .status();
             let _ = child.kill();
             let _ = child.wait();
         }
+    }
+
+    /// Freezes the server (SIGSTOP): connections stay open and nothing answers, as when Redis
+    /// hangs or the network drops packets.
+    pub fn pause(&self) {
+        self.signal("-STOP");
+    }
+
+    /// Thaws a paused server (SIGCONT).
+    pub fn resume(&self) {
+        self.signal("-CONT");
+    }
+
+    fn signal(&self, signal: &str) {
+        let child = self.child.as_ref().expect("running");
+        let status = Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "kill {signal}");
     }
 
     /// Starts it again on the same port (with its data, when persistent).
@@ -161,20 +184,26 @@ impl RedisServer {
         } else {
             command.args(["--port", &self.port.to_string()]);
         }
+        // Readiness is read from this process's own log: a port another test's server took in
+        // the meantime also accepts connections, but this process then says it could not bind.
+        let log = dir.join("redis.log");
+        let _ = std::fs::remove_file(&log);
+        command.arg("--logfile").arg(&log);
         let Ok(child) = command.spawn() else {
             return false;
         };
         self.child = Some(child);
         let deadline = Instant::now() + Duration::from_secs(10);
         while Instant::now() < deadline {
-            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+            let text = std::fs::read_to_string(&log).unwrap_or_default();
+            if text.contains("Ready to accept connections") {
                 return true;
             }
             if let Some(Ok(Some(_))) = self.child.as_mut().map(|c| c.try_wait()) {
                 self.child = None;
                 return false; // exited: the port was taken
             }
-            std::thread::sleep(Duration::from_millis(20));
+            std::thread::sleep(Duration::from_millis(10));
         }
         self.stop();
         false
