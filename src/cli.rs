@@ -24,8 +24,49 @@ pub enum Command {
     Check(CheckArgs),
     /// Serve a local Twilio-compatible API (calls, TwiML, SMS) for offline tests.
     Emulator(EmulatorArgs),
+    /// The public webhook proxy, linked to runners through Redis.
+    #[command(subcommand)]
+    Proxy(ProxyCommand),
     /// Run the test cases: one phone call each.
     Run(RunArgs),
+}
+
+/// The `proxy` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ProxyCommand {
+    /// Serve Twilio's webhooks and relay them to runners through Redis, until Ctrl-C or SIGTERM.
+    /// Auth tokens come from TWILIO_IVR_ACCOUNT_SID + TWILIO_IVR_AUTH_TOKEN or --accounts-file,
+    /// never from the command line.
+    Start(ProxyStartArgs),
+}
+
+/// Arguments of `ivr-test proxy start` (each also read from `IVR_TEST_PROXY_<NAME>`).
+#[derive(Debug, Args)]
+pub struct ProxyStartArgs {
+    /// Port to listen on [env: IVR_TEST_PROXY_PORT] [default: 5001; 0: any free port].
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Address to listen on [env: IVR_TEST_PROXY_HOST] [default: 127.0.0.1].
+    #[arg(long, value_name = "IP")]
+    pub host: Option<String>,
+    /// redis:// or rediss:// URL [env: IVR_TEST_PROXY_REDIS_URL] [default: redis://127.0.0.1:6379/].
+    #[arg(long, value_name = "URL")]
+    pub redis_url: Option<String>,
+    /// The public base URL Twilio calls; signatures are checked against it [env: IVR_TEST_PROXY_PUBLIC_URL].
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
+    /// The local path the routes are served under [env: IVR_TEST_PROXY_ENDPOINT] [default: /].
+    #[arg(long, value_name = "PATH")]
+    pub endpoint: Option<String>,
+    /// Redis key namespace shared with the runners [env: IVR_TEST_PROXY_TOPIC_BASE] [default: ivr-test].
+    #[arg(long, value_name = "NAME")]
+    pub topic_base: Option<String>,
+    /// Seconds a webhook waits for its runner's decision, at most 12 [env: IVR_TEST_PROXY_HOLD] [default: 10].
+    #[arg(long, value_name = "SECONDS")]
+    pub hold: Option<String>,
+    /// JSON file {"AC...": "auth token", ...} of the accounts served [env: IVR_TEST_PROXY_ACCOUNTS_FILE].
+    #[arg(long, value_name = "FILE")]
+    pub accounts_file: Option<PathBuf>,
 }
 
 /// Arguments of `ivr-test run`.
@@ -144,6 +185,19 @@ pub fn run(cli: Cli, env: &BTreeMap<String, String>) -> Outcome {
                 verbose: args.verbose,
             };
             crate::emulator::command::run(&command, env, &mut std::io::stdout())
+        }
+        Command::Proxy(ProxyCommand::Start(args)) => {
+            let args = crate::proxy::config::ProxyArgs {
+                port: args.port,
+                host: args.host,
+                redis_url: args.redis_url,
+                public_url: args.public_url,
+                endpoint: args.endpoint,
+                topic_base: args.topic_base,
+                hold: args.hold,
+                accounts_file: args.accounts_file,
+            };
+            crate::proxy::command::run(&args, env, &mut std::io::stdout())
         }
     }
 }

@@ -13,6 +13,8 @@
 //! | [`webhook`] | the routes Twilio calls during a run, signature checks, and the turn protocol to each step engine |
 //! | [`twilio`] | Twilio's wire protocol: signatures, TwiML documents (parse and write), SIDs, dates, errors |
 //! | [`report`] | reporters of run events: console progress and summary, JUnit XML, JSON, transcript files |
+//! | [`proxy`] | `ivr-test proxy start`: the public webhook proxy, bridged to runners through Redis |
+//! | [`relay`] | the Redis turn protocol's key names and messages, shared by proxy and runner |
 //! | [`emulator`] | `ivr-test emulator`: a local Twilio-compatible REST API, call engine and TwiML interpreter |
 //! | [`exit_code`] | the named exit codes |
 //! | [`shutdown`] | Ctrl-C and SIGTERM for the commands that run until stopped |
@@ -50,6 +52,7 @@ pub mod emulator;
 pub mod exit_code;
 pub mod js_text;
 pub mod matching;
+pub mod proxy;
 pub mod relay;
 pub mod report;
 pub mod runner;

@@ -17,7 +17,7 @@ use crate::config::Secret;
 use crate::twilio::signature;
 
 /// Webhook bodies are small forms; anything larger is not Twilio.
-const BODY_LIMIT: usize = 64 * 1024;
+pub const BODY_LIMIT: usize = 64 * 1024;
 
 /// The route names, after the endpoint base.
 pub const START: &str = "twilio-ivr/start";
@@ -50,12 +50,86 @@ pub struct WebhookState {
 impl WebhookState {
     /// The URL Twilio must call for `route` of session `id`.
     pub fn callback_url(&self, route: &str, id: &str) -> String {
-        let mut url = format!("{}{route}?cs={id}", self.public_url);
-        if let Some(params) = &self.public_url_params {
-            url.push('&');
-            url.push_str(params);
-        }
-        url
+        callback_url(
+            &self.public_url,
+            route,
+            id,
+            self.public_url_params.as_deref(),
+        )
+    }
+}
+
+/// The URL Twilio must call for `route` of session `id` under `public_url` (ends with `/`),
+/// with the encoded `params` added. The proxy writes the same URLs as the in-process webhook.
+pub fn callback_url(public_url: &str, route: &str, id: &str, params: Option<&str>) -> String {
+    let mut url = format!("{public_url}{route}?cs={id}");
+    if let Some(params) = params {
+        url.push('&');
+        url.push_str(params);
+    }
+    url
+}
+
+/// The public URL Twilio called (and signed) for a request to `uri`, when the routes are
+/// mounted under `endpoint` locally and reached as `public_url` from outside.
+pub fn signed_url(public_url: &str, endpoint: &str, uri: &axum::http::Uri) -> String {
+    let path = uri.path();
+    let relative = path.strip_prefix(endpoint).unwrap_or(path);
+    let mut public = format!("{public_url}{relative}");
+    if let Some(query) = uri.query() {
+        public.push('?');
+        public.push_str(query);
+    }
+    public
+}
+
+/// The first value of query parameter `name` (decoded).
+pub fn query_param(uri: &axum::http::Uri, name: &str) -> Option<String> {
+    let query: Vec<(String, String)> =
+        serde_urlencoded::from_str(uri.query().unwrap_or("")).unwrap_or_default();
+    query.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+}
+
+/// The first value of form parameter `name`.
+pub fn form_param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    params
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// The event of a `start` webhook.
+pub fn start_event(params: &[(String, String)]) -> CallEvent {
+    CallEvent::Answered {
+        call_sid: form_param(params, "CallSid").unwrap_or("").to_string(),
+    }
+}
+
+/// The event of a `next` webhook (a `<Gather>` result): what was heard, or silence.
+pub fn next_event(params: &[(String, String)]) -> CallEvent {
+    match form_param(params, "SpeechResult").filter(|s| !s.trim().is_empty()) {
+        Some(text) => CallEvent::Heard {
+            text: text.to_string(),
+            confidence: form_param(params, "Confidence").and_then(|c| c.parse().ok()),
+        },
+        None => CallEvent::Silence,
+    }
+}
+
+/// The event of a `partial` webhook; `None` when the interim result is empty.
+pub fn partial_event(params: &[(String, String)]) -> Option<CallEvent> {
+    form_param(params, "UnstableSpeechResult")
+        .filter(|t| !t.trim().is_empty())
+        .map(|text| CallEvent::Partial {
+            text: text.to_string(),
+        })
+}
+
+/// The event of a `status` webhook.
+pub fn status_event(params: &[(String, String)]) -> CallEvent {
+    CallEvent::Status {
+        status: form_param(params, "CallStatus").unwrap_or("").to_string(),
+        params: params.to_vec(),
     }
 }
 
@@ -75,15 +149,6 @@ pub fn router(state: WebhookState) -> Router {
 struct Webhook {
     params: Vec<(String, String)>,
     session: String,
-}
-
-impl Webhook {
-    fn param(&self, name: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
 }
 
 impl axum::extract::FromRequest<WebhookState> for Webhook {
@@ -114,13 +179,7 @@ fn verify(
     headers: &HeaderMap,
     body: &Bytes,
 ) -> Result<Webhook, StatusCode> {
-    let path = uri.path();
-    let relative = path.strip_prefix(state.endpoint.as_str()).unwrap_or(path);
-    let mut public = format!("{}{relative}", state.public_url);
-    if let Some(query) = uri.query() {
-        public.push('?');
-        public.push_str(query);
-    }
+    let public = signed_url(&state.public_url, &state.endpoint, uri);
     let params: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
     let given = headers
         .get("X-Twilio-Signature")
@@ -129,13 +188,7 @@ fn verify(
     if !signature::validate(state.auth_token.expose(), &public, &params, given) {
         return Err(StatusCode::FORBIDDEN);
     }
-    let query: Vec<(String, String)> =
-        serde_urlencoded::from_str(uri.query().unwrap_or("")).unwrap_or_default();
-    let session = query
-        .into_iter()
-        .find(|(k, _)| k == "cs")
-        .map(|(_, v)| v)
-        .unwrap_or_default();
+    let session = query_param(uri, "cs").unwrap_or_default();
     Ok(Webhook { params, session })
 }
 
@@ -157,40 +210,26 @@ async fn turn(state: &WebhookState, hook: Webhook, event: CallEvent) -> Response
 }
 
 async fn start(State(state): State<WebhookState>, hook: Webhook) -> Response {
-    let call_sid = hook.param("CallSid").unwrap_or("").to_string();
-    turn(&state, hook, CallEvent::Answered { call_sid }).await
+    let event = start_event(&hook.params);
+    turn(&state, hook, event).await
 }
 
 async fn next(State(state): State<WebhookState>, hook: Webhook) -> Response {
-    let event = match hook.param("SpeechResult").filter(|s| !s.trim().is_empty()) {
-        Some(text) => CallEvent::Heard {
-            text: text.to_string(),
-            confidence: hook.param("Confidence").and_then(|c| c.parse().ok()),
-        },
-        None => CallEvent::Silence,
-    };
+    let event = next_event(&hook.params);
     turn(&state, hook, event).await
 }
 
 /// Interim results need no answer (Twilio ignores it); they only inform the session.
 async fn partial(State(state): State<WebhookState>, hook: Webhook) -> Response {
-    if let Some(text) = hook
-        .param("UnstableSpeechResult")
-        .filter(|t| !t.trim().is_empty())
-    {
-        let event = CallEvent::Partial {
-            text: text.to_string(),
-        };
+    if let Some(event) = partial_event(&hook.params) {
         state.sessions.deliver(&hook.session, event);
     }
     StatusCode::NO_CONTENT.into_response()
 }
 
 async fn status(State(state): State<WebhookState>, hook: Webhook) -> Response {
-    let event = CallEvent::Status {
-        status: hook.param("CallStatus").unwrap_or("").to_string(),
-        params: hook.params.clone(),
-    };
-    state.sessions.deliver(&hook.session, event);
+    state
+        .sessions
+        .deliver(&hook.session, status_event(&hook.params));
     StatusCode::NO_CONTENT.into_response()
 }

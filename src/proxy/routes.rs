@@ -1,0 +1,255 @@
+//! The webhook routes of the proxy: the in-process webhook's `start`, `next`, `status` and
+//! `partial` (same paths, same signature check, same TwiML through [`CallerVoice::answer`]),
+//! bridged to the runners through Redis. Each request logs one line.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::{OriginalUri, Request};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use super::config::Accounts;
+use super::log::{Outcome, ProxyLog};
+use super::redis::RedisLink;
+use super::turn::{decision, deliver, Delivery};
+use crate::relay::message::{decode_carry, encode_carry};
+use crate::twilio::signature;
+use crate::webhook::answer::CallerVoice;
+use crate::webhook::routes::{
+    callback_url, form_param, next_event, partial_event, query_param, signed_url, start_event,
+    status_event, BODY_LIMIT, NEXT, PARTIAL,
+};
+use crate::webhook::turns::{Action, CallEvent};
+
+/// What the routes share.
+#[derive(Clone)]
+pub struct ProxyState {
+    /// Redis.
+    pub link: RedisLink,
+    /// The tokens webhooks are signed with, by account.
+    pub accounts: Arc<Accounts>,
+    /// The public base URL Twilio calls (ends with `/`).
+    pub public_url: String,
+    /// The local path the routes are mounted under (starts and ends with `/`).
+    pub endpoint: String,
+    /// How long `start`/`next` wait for a decision.
+    pub hold: Duration,
+    /// The voice of a `<Gather>` when the session's is unknown (Redis down).
+    pub default_voice: CallerVoice,
+    /// One line per webhook.
+    pub log: ProxyLog,
+}
+
+/// The four webhooks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// The call was answered.
+    Start,
+    /// A `<Gather>` result.
+    Next,
+    /// A status callback.
+    Status,
+    /// An interim speech result.
+    Partial,
+}
+
+impl Route {
+    fn name(self) -> &'static str {
+        match self {
+            Route::Start => "start",
+            Route::Next => "next",
+            Route::Status => "status",
+            Route::Partial => "partial",
+        }
+    }
+}
+
+/// A webhook whose signature was verified.
+struct Signed {
+    params: Vec<(String, String)>,
+    session: String,
+    account: String,
+    /// The raw query string Twilio called (to build an outage URL from).
+    query: String,
+}
+
+/// Serves one webhook and logs it.
+pub async fn webhook(state: ProxyState, route: Route, request: Request) -> Response {
+    let started = Instant::now();
+    let (outcome, response, session, call_sid) = match verify(&state, request).await {
+        Err((outcome, response, session)) => (outcome, response, session, String::new()),
+        Ok(hook) => {
+            let call_sid = form_param(&hook.params, "CallSid")
+                .unwrap_or("")
+                .to_string();
+            let (outcome, response) = match route {
+                Route::Start | Route::Next => {
+                    let deadline = tokio::time::Instant::from_std(started) + state.hold;
+                    turn(&state, route, &hook, deadline).await
+                }
+                Route::Status | Route::Partial => report(&state, route, &hook).await,
+            };
+            (outcome, response, hook.session, call_sid)
+        }
+    };
+    state.log.webhook(
+        route.name(),
+        &session,
+        &call_sid,
+        outcome,
+        started.elapsed(),
+    );
+    response
+}
+
+/// Checks `X-Twilio-Signature` with the token of the webhook's `AccountSid`, against the
+/// public URL Twilio called.
+async fn verify(
+    state: &ProxyState,
+    request: Request,
+) -> Result<Signed, (Outcome, Response, String)> {
+    let (parts, body) = request.into_parts();
+    let uri = parts
+        .extensions
+        .get::<OriginalUri>()
+        .map_or_else(|| parts.uri.clone(), |original| original.0.clone());
+    let session = query_param(&uri, "cs").unwrap_or_default();
+    let forbidden = |session: String| {
+        (
+            Outcome::Forbidden,
+            (StatusCode::FORBIDDEN, "invalid X-Twilio-Signature").into_response(),
+            session,
+        )
+    };
+    let Ok(body) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+        let response = (StatusCode::PAYLOAD_TOO_LARGE, "webhook body too large").into_response();
+        return Err((Outcome::TooLarge, response, session));
+    };
+    let params: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let account = form_param(&params, "AccountSid").unwrap_or("").to_string();
+    let Some(token) = state.accounts.token(&account) else {
+        return Err(forbidden(session));
+    };
+    let given = parts
+        .headers
+        .get("X-Twilio-Signature")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let url = signed_url(&state.public_url, &state.endpoint, &uri);
+    if !signature::validate(token.expose(), &url, &params, given) {
+        return Err(forbidden(session));
+    }
+    Ok(Signed {
+        params,
+        session,
+        account,
+        query: uri.query().unwrap_or("").to_string(),
+    })
+}
+
+/// The events of a webhook: those its URL carries (an outage), then its own.
+fn events(hook: &Signed, own: Option<CallEvent>) -> Vec<CallEvent> {
+    let mut events = query_param_of(&hook.query, "carry")
+        .map(|carry| decode_carry(&carry))
+        .unwrap_or_default();
+    events.extend(own);
+    events
+}
+
+fn query_param_of(query: &str, name: &str) -> Option<String> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
+    pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+}
+
+fn twiml(response: crate::twilio::twiml::Response) -> Response {
+    ([("Content-Type", "application/xml")], response.to_xml()).into_response()
+}
+
+/// `start` and `next`: deliver, then answer with the runner's decisions (or listen).
+async fn turn(
+    state: &ProxyState,
+    route: Route,
+    hook: &Signed,
+    deadline: tokio::time::Instant,
+) -> (Outcome, Response) {
+    let own = match route {
+        Route::Start => start_event(&hook.params),
+        _ => next_event(&hook.params),
+    };
+    let events = events(hook, Some(own));
+    // Registered before delivery: a decision published right after the event is not missed.
+    let waiter = state.link.waiters.register(&hook.session);
+    let record = match deliver(&state.link, &hook.session, &hook.account, &events).await {
+        Delivery::Delivered(record) => record,
+        // A call no runner owns (it died, or the test is over): end it, it costs money.
+        Delivery::Unknown => {
+            let hang_up = state.default_voice.answer(&[Action::HangUp], "", None);
+            return (Outcome::Unknown, twiml(hang_up));
+        }
+        Delivery::Foreign => {
+            return (
+                Outcome::ForeignAccount,
+                StatusCode::FORBIDDEN.into_response(),
+            )
+        }
+        Delivery::Failed(_) => return (Outcome::Carried, carry(state, hook, &events)),
+    };
+    let params = record.url_params.as_deref();
+    let next_url = callback_url(&state.public_url, NEXT, &hook.session, params);
+    let partial_url = callback_url(&state.public_url, PARTIAL, &hook.session, params);
+    let (outcome, turn) = match decision(&state.link, &hook.session, &waiter, deadline).await {
+        Ok((turn, true)) => (Outcome::Decided, turn),
+        Ok((turn, false)) => (Outcome::Held, turn),
+        Err(_) => (Outcome::ListenAfterError, Default::default()),
+    };
+    let mut voice = record.voice;
+    if !turn.hints.is_empty() {
+        voice.hints = turn.hints;
+    }
+    (
+        outcome,
+        twiml(voice.answer(&turn.actions, &next_url, Some(&partial_url))),
+    )
+}
+
+/// Redis is unreachable: keep the call alive with a listening `<Gather>` whose action URL
+/// carries the undelivered events; Twilio signs that URL when it calls it, so they cannot be
+/// forged, and the next webhook delivers them first. The `<Gather>` asks for no interim
+/// results: they would reach the runner before the carried events.
+fn carry(state: &ProxyState, hook: &Signed, events: &[CallEvent]) -> Response {
+    let mut query: Vec<&str> = hook
+        .query
+        .split('&')
+        .filter(|pair| !pair.is_empty() && !pair.starts_with("carry="))
+        .collect();
+    let carried = format!("carry={}", encode_carry(events));
+    query.push(&carried);
+    let next_url = format!("{}{NEXT}?{}", state.public_url, query.join("&"));
+    twiml(state.default_voice.answer(&[], &next_url, None))
+}
+
+/// `status` and `partial`: deliver and answer 204; 503 when Redis is unreachable (the event
+/// cannot be carried: nothing answers these with a URL).
+async fn report(state: &ProxyState, route: Route, hook: &Signed) -> (Outcome, Response) {
+    let own = match route {
+        Route::Status => Some(status_event(&hook.params)),
+        _ => partial_event(&hook.params),
+    };
+    let events = events(hook, own);
+    if events.is_empty() {
+        return (Outcome::Delivered, StatusCode::NO_CONTENT.into_response());
+    }
+    match deliver(&state.link, &hook.session, &hook.account, &events).await {
+        Delivery::Delivered(_) => (Outcome::Delivered, StatusCode::NO_CONTENT.into_response()),
+        Delivery::Unknown => (Outcome::Unknown, StatusCode::NO_CONTENT.into_response()),
+        Delivery::Foreign => (
+            Outcome::ForeignAccount,
+            StatusCode::FORBIDDEN.into_response(),
+        ),
+        Delivery::Failed(_) => (
+            Outcome::Unavailable,
+            StatusCode::SERVICE_UNAVAILABLE.into_response(),
+        ),
+    }
+}
