@@ -90,8 +90,8 @@ async fn forward(
     match request.send().await {
         Ok(response) => {
             backends.served[turn].fetch_add(1, Ordering::SeqCst);
-            let status = StatusCode::from_u16(response.status().as_u16())
-                .unwrap_or(StatusCode::BAD_GATEWAY);
+            let status =
+                StatusCode::from_u16(response.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
             let content_type = response
                 .headers()
                 .get("Content-Type")

@@ -1,6 +1,7 @@
 //! Integration tests: the real `ivr-test` binary, run in temporary projects and on the shared
 //! corpus of real BotiumScript files.
 
+mod balancer;
 mod check;
 mod config;
 mod corpus;
@@ -10,6 +11,7 @@ mod proxy;
 mod proxy_cli;
 mod proxy_faults;
 mod proxy_harness;
+mod proxy_run;
 mod redis;
 mod run;
 mod run_script;
