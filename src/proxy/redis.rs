@@ -43,7 +43,15 @@ pub enum LinkError {
     /// No answer within the step budget.
     #[error("redis: no answer within {0:?}")]
     Timeout(Duration),
+    /// Redis holds no registration for the session and has lost (or only just regained) its
+    /// registrations: it restarted empty, and the runners have not registered again yet.
+    #[error("redis: registrations not restored yet after a restart")]
+    Forgotten,
 }
+
+/// How long after the registrations' epoch a missing session may still be one a runner is
+/// about to register again (runners reconnect within about a second).
+const REGISTRATION_GRACE_MS: i64 = 10_000;
 
 /// The command connection, the keys, and the waiters fed by the subscription.
 #[derive(Clone)]
@@ -114,7 +122,8 @@ impl RedisLink {
         }
     }
 
-    /// The session's registration; `None` when it is missing (or malformed).
+    /// The session's registration; `None` when it is missing (or malformed), and
+    /// [`LinkError::Forgotten`] when it may be missing only because Redis restarted empty.
     pub async fn session(&self, session: &str) -> Result<Option<SessionRecord>, LinkError> {
         let key = self.keys.session(session);
         let fields: HashMap<String, String> = self
@@ -123,6 +132,19 @@ impl RedisLink {
                 async move { c.hgetall(key).await }
             })
             .await?;
+        if fields.is_empty() {
+            let epoch = self.keys.epoch();
+            let began: Option<i64> = self
+                .step(|mut c| {
+                    let epoch = epoch.clone();
+                    async move { c.get(epoch).await }
+                })
+                .await?;
+            let now = chrono::Utc::now().timestamp_millis();
+            if began.is_none_or(|began| now - began < REGISTRATION_GRACE_MS) {
+                return Err(LinkError::Forgotten);
+            }
+        }
         Ok(SessionRecord::from_fields(&fields))
     }
 

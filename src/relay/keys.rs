@@ -43,6 +43,14 @@ impl Keys {
         format!("{}:{{runner-{runner}}}:events", self.base)
     }
 
+    /// STRING: when (ms since the epoch) the registrations in this Redis began: set by the first
+    /// runner to connect (`SET NX`), and again by the first to reconnect after Redis restarted
+    /// empty. A proxy that finds no session shortly after it, or no epoch at all, cannot tell a
+    /// finished call from a registration not yet restored, so it keeps the call alive.
+    pub fn epoch(&self) -> String {
+        format!("{}:{{registry}}:epoch", self.base)
+    }
+
     /// Pub/sub channel: a session id, published after a decision was pushed (a wake-up only; the
     /// list stays the truth, so a lost notification costs at most the hold limit).
     pub fn decided_channel(&self) -> String {

@@ -124,6 +124,7 @@ impl RelayLink {
             limit: options.outage_limit,
         });
         let live = Arc::new(Mutex::new(HashMap::new()));
+        mark_epoch(&mut commands.clone(), &keys).await?;
         let ttl_secs = i64::try_from(options.ttl.as_secs())
             .unwrap_or(i64::MAX)
             .max(60);
@@ -197,6 +198,18 @@ impl Drop for RelayLink {
     fn drop(&mut self) {
         self.reader.abort();
     }
+}
+
+/// Marks when the registrations in this Redis began, unless a runner already did.
+async fn mark_epoch(connection: &mut ConnectionManager, keys: &Keys) -> Result<(), RelayError> {
+    let now = chrono::Utc::now().timestamp_millis();
+    redis::cmd("SET")
+        .arg(keys.epoch())
+        .arg(now)
+        .arg("NX")
+        .query_async::<()>(connection)
+        .await?;
+    Ok(())
 }
 
 async fn write_session(
@@ -328,6 +341,7 @@ async fn reregister(reader: &mut EventReader) {
         .iter()
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
+    let _ = mark_epoch(&mut reader.commands, &reader.keys).await;
     for (id, record) in live {
         let _ = write_session(
             &mut reader.commands,

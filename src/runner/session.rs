@@ -118,8 +118,12 @@ impl SmsInbox for CallerInbox<'_> {
 /// How dialling ended.
 enum Dialled {
     Answered(String),
+    /// Busy, no-answer, failed, canceled: worth dialing again.
     Unanswered(String, String),
+    /// Not placed (a REST error, Redis unreachable): dialing again would not help.
     RestError(String),
+    /// Placed, then given up on (the webhook proxy was lost): hung up, not dialed again.
+    Abandoned(String, String),
 }
 
 /// Runs one test case as a call; reports through `events`.
@@ -171,6 +175,10 @@ pub async fn run_test(
                 }
             }
             Dialled::RestError(_) => break,
+            Dialled::Abandoned(sid, _) => {
+                call_sid = Some(sid.clone());
+                break;
+            }
         }
     }
     let error = |message: String| {
@@ -189,6 +197,7 @@ pub async fn run_test(
             "{}: the call could not be placed: {message}",
             convo.name
         )),
+        Dialled::Abandoned(_, why) => error(format!("{}: {why}", convo.name)),
         Dialled::Unanswered(_, why) => {
             error(format!("{}: the call was not answered: {why}", convo.name))
         }
@@ -302,6 +311,10 @@ async fn dial(
             // conversation's first decision. The `in-progress` status callback may come first
             // and only reports.
             Ok(Some(CallEvent::Answered { .. })) => return Dialled::Answered(call.sid),
+            Ok(Some(CallEvent::Lost { reason })) => {
+                hang_up(settings, &call.sid).await;
+                return Dialled::Abandoned(call.sid, reason);
+            }
             Ok(Some(CallEvent::Status { status, .. })) => match status.as_str() {
                 "busy" | "no-answer" | "failed" | "canceled" => {
                     settings.live.remove(&call.sid);

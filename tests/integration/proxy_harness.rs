@@ -61,11 +61,22 @@ impl Runner {
             .get_multiplexed_async_connection()
             .await
             .expect("runner connects");
-        Runner {
+        let mut runner = Runner {
             id: id.into(),
             keys: Keys::new(BASE),
             redis,
-        }
+        };
+        // As a runner does when it connects; a minute old, so a missing session is a finished
+        // call, not one still being registered again after a restart.
+        let minute_ago = chrono::Utc::now().timestamp_millis() - 60_000;
+        let _: () = redis::cmd("SET")
+            .arg(runner.keys.epoch())
+            .arg(minute_ago)
+            .arg("NX")
+            .query_async(&mut runner.redis)
+            .await
+            .expect("epoch");
+        runner
     }
 
     /// Registers a session of `account` (HSET + EXPIRE), as the runner does before dialling.

@@ -33,9 +33,13 @@ async fn proxy_at(
         hold: Duration::from_secs(5),
         accounts: Accounts::new([(ACCOUNT.to_string(), Secret::new(TOKEN))]),
     };
-    start(listener, &config, ProxyLog::default())
-        .await
-        .expect("proxy starts")
+    start(
+        listener,
+        &config,
+        ProxyLog::new(|l| eprintln!("[proxy] {l}")),
+    )
+    .await
+    .expect("proxy starts")
 }
 
 async fn bind() -> (tokio::net::TcpListener, String) {
@@ -173,4 +177,185 @@ async fn webhooks_of_one_call_alternate_between_two_proxies() {
     assert_eq!(emulator.live_calls(), 0);
     proxy_a.stop().await;
     proxy_b.stop().await;
+}
+
+/// An IVR whose menu waits a while before it speaks: time for a fault in the middle of a call.
+async fn slow_ivr() -> crate::twiml_app::TwimlApp {
+    crate::twiml_app::TwimlAppBuilder::new(TOKEN)
+        .twiml(
+            "/voice",
+            r#"<Response><Say>Welcome to Acme.</Say><Pause length="20"/><Gather input="dtmf" action="/menu" numDigits="1" timeout="10"><Say>Press two for your balance.</Say></Gather></Response>"#,
+        )
+        .twiml(
+            "/menu",
+            r#"<Response><Say>Your balance is 42 dollars.</Say><Pause length="10"/><Hangup/></Response>"#,
+        )
+        .start()
+        .await
+}
+
+const SLOW: &str = "slow\n\n#bot\nWelcome to Acme\n\n#bot\nPress two*\n\n#me\nBUTTON 2\n\n#bot\nYour balance is 42 dollars\n";
+
+/// Waits (bounded) until the emulator has a call in progress.
+async fn until_a_call_is_live(emulator: &ivr_test::emulator::server::RunningEmulator) {
+    for _ in 0..500 {
+        if emulator.live_calls() > 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("no call went live");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redis_restart_in_the_middle_of_a_suite_loses_no_turn() {
+    // Redis restarts (with its append-only file, as a production Redis keeps its data) while a
+    // call is live. Catches: a runner or proxy that does not reconnect by itself, and a turn lost
+    // during the outage (webhooks then are answered with a listening Gather carrying their
+    // events).
+    let options = RedisOptions {
+        persistent: true,
+        ..RedisOptions::default()
+    };
+    let Some(mut redis) = RedisServer::start(
+        "a_redis_restart_in_the_middle_of_a_suite_loses_no_turn",
+        options,
+    ) else {
+        return;
+    };
+    let ivr = slow_ivr().await;
+    let emulator = emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
+    let (listener, public_url) = bind().await;
+    let proxy = proxy_at(listener, &redis.url(), &public_url).await;
+    let caps = behind_proxy(
+        &emulator.base_url,
+        &public_url,
+        &redis.url(),
+        serde_json::json!({}),
+    );
+    let cases: Vec<(String, String)> = (1..=3)
+        .map(|i| (format!("c{i}"), SLOW.replace("slow", &format!("slow {i}"))))
+        .collect();
+    let refs: Vec<(&str, &str)> = cases
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let project = project(&caps, &refs);
+    let running = run(&project, &["run", "convos", "--json", "report.json"]);
+    let fault = async {
+        // During the IVR's pause after its greeting: a restart takes a few hundred ms, in which
+        // the caller cannot listen (20 times longer in the emulator's time).
+        for _ in 0..500 {
+            if !ivr.received_at("/voice").is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        redis.stop();
+        // Down long enough for webhooks to arrive meanwhile (the caller listens in 250 ms turns).
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        tokio::task::block_in_place(|| redis.restart());
+    };
+    let (out, ()) = tokio::join!(running, fault);
+    passed(&out, &project, &["slow 1", "slow 2", "slow 3"]);
+    assert_eq!(
+        ivr.received_at("/menu").len(),
+        3,
+        "every call's key reached the IVR"
+    );
+    assert_eq!(emulator.live_calls(), 0);
+    proxy.stop().await;
+}
+
+#[tokio::test]
+async fn a_proxy_restart_mid_call_loses_nothing() {
+    // The proxy stops and starts again on the same port while a call is live. Catches: call
+    // state kept in the proxy, and webhooks of the call that never find their way back.
+    let Some(redis) = RedisServer::start(
+        "a_proxy_restart_mid_call_loses_nothing",
+        RedisOptions::default(),
+    ) else {
+        return;
+    };
+    let ivr = slow_ivr().await;
+    let emulator = emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
+    let (listener, public_url) = bind().await;
+    let address = listener.local_addr().expect("addr");
+    let proxy = proxy_at(listener, &redis.url(), &public_url).await;
+    let caps = behind_proxy(
+        &emulator.base_url,
+        &public_url,
+        &redis.url(),
+        serde_json::json!({}),
+    );
+    let project = project(&caps, &[("a", SLOW)]);
+    let running = run(&project, &["run", "convos", "--json", "report.json"]);
+    let restart = async {
+        until_a_call_is_live(&emulator).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        proxy.stop().await;
+        let listener = tokio::net::TcpListener::bind(address)
+            .await
+            .expect("same port");
+        proxy_at(listener, &redis.url(), &public_url).await
+    };
+    let (out, restarted) = tokio::join!(running, restart);
+    passed(&out, &project, &["slow"]);
+    assert_eq!(ivr.received_at("/menu").len(), 1);
+    restarted.stop().await;
+}
+
+#[tokio::test]
+async fn redis_gone_for_longer_than_the_limit_is_an_infrastructure_error() {
+    // Catches: a runner that waits forever for a Redis that does not come back, or that calls
+    // the IVR's silence a test failure (exit 1) instead of an infrastructure error (exit 3),
+    // and a call left live.
+    let Some(mut redis) = RedisServer::start(
+        "redis_gone_for_longer_than_the_limit_is_an_infrastructure_error",
+        RedisOptions::default(),
+    ) else {
+        return;
+    };
+    let ivr = slow_ivr().await;
+    let emulator = emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
+    let (listener, public_url) = bind().await;
+    let proxy = proxy_at(listener, &redis.url(), &public_url).await;
+    let caps = behind_proxy(
+        &emulator.base_url,
+        &public_url,
+        &redis.url(),
+        serde_json::json!({"TWILIO_IVR_REDIS_OUTAGE_LIMIT": 1500, "WAITFORBOTTIMEOUT": 30000}),
+    );
+    let project = project(&caps, &[("a", SLOW)]);
+    let started = std::time::Instant::now();
+    let running = run(&project, &["run", "convos", "--json", "report.json"]);
+    let fault = async {
+        until_a_call_is_live(&emulator).await;
+        redis.stop();
+    };
+    let (out, ()) = tokio::join!(running, fault);
+    assert_eq!(out.code, Some(3), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("lost the webhook proxy"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        started.elapsed()
+    );
+    for _ in 0..200 {
+        if emulator.live_calls() == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        emulator.live_calls(),
+        0,
+        "the call was hung up through the REST API"
+    );
+    proxy.stop().await;
 }

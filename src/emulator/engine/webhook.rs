@@ -85,6 +85,7 @@ impl WebhookClient {
         auth_token: &str,
     ) -> Result<String, FetchError> {
         // A URL fragment never goes over HTTP (it carries Twilio's connection overrides).
+        let retries = connect_retries(url);
         let url = url.split('#').next().unwrap_or(url).to_string();
         let mut parsed =
             url::Url::parse(&url).map_err(|_| FetchError::InvalidUrl { url: url.clone() })?;
@@ -115,6 +116,23 @@ impl WebhookClient {
             .header("I-Twilio-Idempotency-Token", new_sid("ID"))
             .header("Accept", "*/*")
             .timeout(self.budget);
+        // Twilio retries a request it could not connect for (`rc`, default 1): a web server
+        // restarting between two webhooks costs a moment, not the call.
+        let mut attempt = 0;
+        let response = loop {
+            let Some(this) = request.try_clone() else {
+                break request.send().await;
+            };
+            match this.send().await {
+                Err(e) if e.is_connect() && attempt < retries => {
+                    attempt += 1;
+                    self.log
+                        .detail(&format!("webhook {url}: cannot connect, retry {attempt}"));
+                    tokio::time::sleep(CONNECT_RETRY_PAUSE).await;
+                }
+                sent => break sent,
+            }
+        };
         let connection = |e: reqwest::Error| FetchError::Connection {
             url: url.clone(),
             budget_ms: self.budget.as_millis(),
@@ -125,7 +143,7 @@ impl WebhookClient {
             },
         };
         let started = std::time::Instant::now();
-        let response = request.send().await.map_err(connection)?;
+        let response = response.map_err(connection)?;
         let status = response.status();
         self.log.detail(&format!(
             "webhook {} {url} -> {} in {} ms",
@@ -159,5 +177,34 @@ impl WebhookClient {
             url: url.to_string(),
             reason: e.to_string(),
         })
+    }
+}
+/// How long Twilio waits before retrying a request it could not connect for (not documented; a
+/// short pause).
+const CONNECT_RETRY_PAUSE: std::time::Duration = std::time::Duration::from_millis(300);
+
+/// The connection override `rc` (retry count, 0 to 5) of a URL's fragment; Twilio's default is 1.
+fn connect_retries(url: &str) -> u32 {
+    url.split_once('#')
+        .map(|(_, fragment)| fragment)
+        .and_then(|fragment| {
+            fragment
+                .split('&')
+                .find_map(|pair| pair.strip_prefix("rc="))
+                .and_then(|n| n.parse::<u32>().ok())
+        })
+        .map_or(1, |n| n.min(5))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connect_retries_follow_the_rc_override() {
+        assert_eq!(connect_retries("https://h/p"), 1);
+        assert_eq!(connect_retries("https://h/p#ct=2000&rc=3"), 3);
+        assert_eq!(connect_retries("https://h/p#rc=0"), 0);
+        assert_eq!(connect_retries("https://h/p#rc=9"), 5);
     }
 }
