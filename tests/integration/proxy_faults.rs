@@ -267,3 +267,90 @@ async fn a_redis_that_hangs_is_given_up_on_in_time_and_the_turn_is_carried() {
     assert_eq!(events.len(), 3, "{events:?}");
     assert_eq!(events[1..], [heard("frozen"), heard("warm")]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redis_that_restarted_empty_keeps_calls_alive_until_their_runner_registers_again() {
+    // Catches: a proxy that hangs up every live call because Redis lost the registrations (it
+    // cannot tell them from finished calls until the runners register again), and carried turns
+    // lost on the way.
+    let Some(mut redis) = RedisServer::start("redis restarted empty", RedisOptions::default())
+    else {
+        return;
+    };
+    let (_proxy, public) = proxy(&redis.url(), Duration::from_secs(2)).await;
+    let mut runner = Runner::new(&redis, "R9").await;
+    runner.register("TS21", AC1).await;
+    runner.decide("TS21", vec![Action::Listen], &[]).await;
+    let (_, first) = post(
+        &format!("{public}twilio-ivr/start?cs=TS21"),
+        Some(TOKEN1),
+        &params(AC1, &[]),
+    )
+    .await;
+
+    tokio::task::block_in_place(|| redis.restart());
+    // Empty now: no session, no epoch. The webhook keeps the call alive and carries its turn.
+    let (status, second) = post(
+        &gather_action(&first),
+        Some(TOKEN1),
+        &params(AC1, &[("SpeechResult", "Welcome.")]),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(!second.contains("<Hangup"), "{second}");
+    assert!(second.contains("carry="), "{second}");
+
+    // The runner comes back: it marks the epoch and registers its session again.
+    let mut runner = Runner::new(&redis, "R9").await;
+    let _: () = redis::cmd("DEL")
+        .arg(runner.keys.epoch())
+        .query_async(&mut runner.redis)
+        .await
+        .expect("del");
+    let now = chrono::Utc::now().timestamp_millis();
+    let _: () = redis::cmd("SET")
+        .arg(runner.keys.epoch())
+        .arg(now)
+        .query_async(&mut runner.redis)
+        .await
+        .expect("epoch");
+    runner.register("TS21", AC1).await;
+    runner.decide("TS21", vec![Action::Listen], &[]).await;
+    let (status, _) = post(
+        &gather_action(&second),
+        Some(TOKEN1),
+        &params(AC1, &[("SpeechResult", "Press 1.")]),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let heard: Vec<String> = runner
+        .wait_events(2)
+        .await
+        .into_iter()
+        .filter_map(|e| match e.event {
+            ivr_test::webhook::turns::CallEvent::Heard { text, .. } => Some(text),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        heard,
+        ["Welcome.", "Press 1."],
+        "the carried turn came first"
+    );
+
+    // A session still unknown well after the epoch is a finished call: hung up.
+    let old = chrono::Utc::now().timestamp_millis() - 60_000;
+    let _: () = redis::cmd("SET")
+        .arg(runner.keys.epoch())
+        .arg(old)
+        .query_async(&mut runner.redis)
+        .await
+        .expect("epoch");
+    let (_, gone) = post(
+        &format!("{public}twilio-ivr/start?cs=TS99"),
+        Some(TOKEN1),
+        &params(AC1, &[]),
+    )
+    .await;
+    assert!(gone.contains("<Hangup"), "{gone}");
+}
