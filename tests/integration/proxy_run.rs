@@ -359,3 +359,57 @@ async fn redis_gone_for_longer_than_the_limit_is_an_infrastructure_error() {
     );
     proxy.stop().await;
 }
+
+#[tokio::test]
+async fn a_runner_that_dies_leaves_its_call_to_the_time_limit() {
+    // The runner is killed (SIGKILL: no chance to hang up) in the middle of a call. Catches: a
+    // call without a TimeLimit, which would stay live (and billed) for as long as the IVR talks.
+    let Some(redis) = RedisServer::start(
+        "a_runner_that_dies_leaves_its_call_to_the_time_limit",
+        RedisOptions::default(),
+    ) else {
+        return;
+    };
+    // An IVR that never hangs up.
+    let ivr = crate::twiml_app::TwimlAppBuilder::new(TOKEN)
+        .twiml("/voice", r#"<Response><Say>Please hold.</Say><Pause length="20"/><Redirect>/voice</Redirect></Response>"#)
+        .start()
+        .await;
+    let emulator = emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
+    let (listener, public_url) = bind().await;
+    let proxy = proxy_at(listener, &redis.url(), &public_url).await;
+    let caps = behind_proxy(
+        &emulator.base_url,
+        &public_url,
+        &redis.url(),
+        // 60 s of call time: 3 s here, the emulator runs 20 times faster.
+        serde_json::json!({"TWILIO_IVR_TIME_LIMIT": 60, "WAITFORBOTTIMEOUT": 600000}),
+    );
+    let project = project(
+        &caps,
+        &[(
+            "a",
+            "waits\n\n#bot\nPlease hold\n\n#bot\nAn agent answers\n",
+        )],
+    );
+    let mut runner = std::process::Command::new(env!("CARGO_BIN_EXE_ivr-test"))
+        .args(["run", "convos"])
+        .current_dir(project.path())
+        .env_clear()
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    until_a_call_is_live(&emulator).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    runner.kill().expect("kill");
+    let _ = runner.wait();
+    assert_eq!(emulator.live_calls(), 1, "the call outlives its runner");
+    for _ in 0..400 {
+        if emulator.live_calls() == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(emulator.live_calls(), 0, "the TimeLimit ended the call");
+    proxy.stop().await;
+}
