@@ -200,17 +200,25 @@ impl Drop for RelayLink {
     }
 }
 
-/// Marks when the registrations in this Redis began, unless a runner already did.
+/// Marks when the registrations in this Redis began, unless a runner already did; the mark
+/// lives a day after the last runner renewed it (every key expires).
 async fn mark_epoch(connection: &mut ConnectionManager, keys: &Keys) -> Result<(), RelayError> {
     let now = chrono::Utc::now().timestamp_millis();
-    redis::cmd("SET")
+    redis::pipe()
+        .cmd("SET")
         .arg(keys.epoch())
         .arg(now)
         .arg("NX")
+        .ignore()
+        .expire(keys.epoch(), EPOCH_TTL_SECS)
+        .ignore()
         .query_async::<()>(connection)
         .await?;
     Ok(())
 }
+
+/// How long the registrations' epoch outlives the last runner.
+const EPOCH_TTL_SECS: i64 = 24 * 3600;
 
 async fn write_session(
     connection: &mut ConnectionManager,
@@ -318,6 +326,7 @@ async fn read_events(mut reader: EventReader) {
                         .commands
                         .expire(&reader.inbox, reader.ttl_secs.max(3600))
                         .await;
+                    let _ = mark_epoch(&mut reader.commands, &reader.keys).await;
                     refreshed = Instant::now();
                 }
             }

@@ -180,11 +180,13 @@ async fn webhooks_of_one_call_alternate_between_two_proxies() {
 }
 
 /// An IVR whose menu waits a while before it speaks: time for a fault in the middle of a call.
+/// Its greeting is long enough (about 250 ms here) to be heard even when the first webhook is
+/// slow on a loaded machine (the emulator runs 20 times faster than a real call).
 async fn slow_ivr() -> crate::twiml_app::TwimlApp {
     crate::twiml_app::TwimlAppBuilder::new(TOKEN)
         .twiml(
             "/voice",
-            r#"<Response><Say>Welcome to Acme.</Say><Pause length="20"/><Gather input="dtmf" action="/menu" numDigits="1" timeout="10"><Say>Press two for your balance.</Say></Gather></Response>"#,
+            r#"<Response><Say>Welcome to Acme, the home of fine widgets and gadgets since 1949.</Say><Pause length="20"/><Gather input="dtmf" action="/menu" numDigits="1" timeout="10"><Say>Press two for your balance.</Say></Gather></Response>"#,
         )
         .twiml(
             "/menu",
@@ -194,7 +196,7 @@ async fn slow_ivr() -> crate::twiml_app::TwimlApp {
         .await
 }
 
-const SLOW: &str = "slow\n\n#bot\nWelcome to Acme\n\n#bot\nPress two*\n\n#me\nBUTTON 2\n\n#bot\nYour balance is 42 dollars\n";
+const SLOW: &str = "slow\n\n#bot\nWelcome to Acme*\n\n#bot\nPress two*\n\n#me\nBUTTON 2\n\n#bot\nYour balance is 42 dollars\n";
 
 /// Waits (bounded) until the emulator has a call in progress.
 async fn until_a_call_is_live(emulator: &ivr_test::emulator::server::RunningEmulator) {
@@ -251,7 +253,7 @@ async fn a_redis_restart_in_the_middle_of_a_suite_loses_no_turn() {
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
-        tokio::time::sleep(Duration::from_millis(250)).await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
         redis.stop();
         // Down long enough for webhooks to arrive meanwhile (the caller listens in 250 ms turns).
         tokio::time::sleep(Duration::from_millis(400)).await;
