@@ -14,7 +14,7 @@
 //! | [`twilio`] | Twilio's wire protocol: signatures, TwiML documents (parse and write), SIDs, dates, errors |
 //! | [`report`] | reporters of run events: console progress and summary, JUnit XML, JSON, transcript files |
 //! | [`proxy`] | `ivr-test proxy start`: the public webhook proxy, bridged to runners through Redis |
-//! | [`relay`] | the Redis turn protocol's key names and messages, shared by proxy and runner |
+//! | [`relay`] | the Redis turn protocol: key names, messages, and the runner's link to the proxy |
 //! | [`emulator`] | `ivr-test emulator`: a local Twilio-compatible REST API, call engine and TwiML interpreter |
 //! | [`exit_code`] | the named exit codes |
 //! | [`shutdown`] | Ctrl-C and SIGTERM for the commands that run until stopped |
@@ -32,6 +32,8 @@
 //! Suite --> runner::command --> runner::session (a call per test case) --> runner::conversation
 //!             |  twilio::client (REST: create, hang up, SMS)      ^ CallEvent   | Action
 //!             v  RunEvents --> report (console, JUnit, JSON)      webhook::turns <-- webhook::routes <-- Twilio
+//!                                                                        ^
+//!              behind a firewall: relay::runner <--Redis--> proxy (webhook routes) <-- Twilio
 //!
 //! Twilio client (REST) --> emulator::rest --CallControl--> emulator::engine (a task per call)
 //!                                                           caller leg <-bridge-> callee leg

@@ -107,27 +107,75 @@ fn passed(out: &Output, project: &Project, names: &[&str]) {
     assert_eq!(verdicts(project), expected, "{}", out.stderr);
 }
 
+/// What most tests here start with: Redis, the emulator answering with `ivr`, and one proxy in
+/// front of the runners.
+struct Stage {
+    redis: RedisServer,
+    ivr: crate::twiml_app::TwimlApp,
+    emulator: ivr_test::emulator::server::RunningEmulator,
+    /// `None` only while a test restarts it.
+    proxy: Option<RunningProxy>,
+    proxy_address: std::net::SocketAddr,
+    public_url: String,
+}
+
+impl Stage {
+    /// `None` when Redis is not installed (and not required).
+    async fn start(
+        test: &str,
+        options: RedisOptions,
+        ivr: crate::twiml_app::TwimlApp,
+    ) -> Option<Stage> {
+        let redis = RedisServer::start(test, options)?;
+        let emulator = emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
+        let (listener, public_url) = bind().await;
+        let proxy_address = listener.local_addr().expect("addr");
+        let proxy = proxy_at(listener, &redis.url(), &public_url).await;
+        Some(Stage {
+            redis,
+            ivr,
+            emulator,
+            proxy: Some(proxy),
+            proxy_address,
+            public_url,
+        })
+    }
+
+    /// The runner's `botium.json`, plus `extra` capabilities.
+    fn botium_json(&self, extra: serde_json::Value) -> String {
+        behind_proxy(
+            &self.emulator.base_url,
+            &self.public_url,
+            &self.redis.url(),
+            extra,
+        )
+    }
+
+    /// Asserts that no call is left live, and stops the proxy.
+    async fn finish(self) {
+        for _ in 0..200 {
+            if self.emulator.live_calls() == 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(self.emulator.live_calls(), 0, "every call ended");
+        if let Some(proxy) = self.proxy {
+            proxy.stop().await;
+        }
+    }
+}
+
 #[tokio::test]
 async fn two_runners_share_one_redis_and_one_proxy() {
     // Catches: events or decisions of one runner's calls reaching the other (they would hang or
     // fail), a runner that cannot work behind the proxy at all, and a suite that needs the
     // in-process webhook to pass.
-    let Some(redis) = RedisServer::start(
-        "two_runners_share_one_redis_and_one_proxy",
-        RedisOptions::default(),
-    ) else {
+    let test = "two_runners_share_one_redis_and_one_proxy";
+    let Some(stage) = Stage::start(test, RedisOptions::default(), acme_ivr().await).await else {
         return;
     };
-    let ivr = acme_ivr().await;
-    let emulator = emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
-    let (listener, public_url) = bind().await;
-    let proxy = proxy_at(listener, &redis.url(), &public_url).await;
-    let caps = behind_proxy(
-        &emulator.base_url,
-        &public_url,
-        &redis.url(),
-        serde_json::json!({}),
-    );
+    let caps = stage.botium_json(serde_json::json!({}));
     let first = project(&caps, &[("a1", KEYPAD), ("a2", SPEECH)]);
     let second = project(&caps, &[("b1", SPEECH), ("b2", KEYPAD)]);
     let args = ["run", "convos", "--parallel", "2", "--json", "report.json"];
@@ -135,12 +183,11 @@ async fn two_runners_share_one_redis_and_one_proxy() {
     passed(&out1, &first, &["keypad", "speech"]);
     passed(&out2, &second, &["keypad", "speech"]);
     assert_eq!(
-        ivr.received_at("/menu").len(),
+        stage.ivr.received_at("/menu").len(),
         4,
         "four calls reached the menu"
     );
-    assert_eq!(emulator.live_calls(), 0, "every call was hung up");
-    proxy.stop().await;
+    stage.finish().await;
 }
 
 #[tokio::test]
@@ -198,6 +245,17 @@ async fn slow_ivr() -> crate::twiml_app::TwimlApp {
 
 const SLOW: &str = "slow\n\n#bot\nWelcome to Acme*\n\n#bot\nPress two*\n\n#me\nBUTTON 2\n\n#bot\nYour balance is 42 dollars\n";
 
+/// Waits (bounded) until the IVR has answered a call (fetched its first TwiML).
+async fn until_the_ivr_answered(ivr: &crate::twiml_app::TwimlApp) {
+    for _ in 0..500 {
+        if !ivr.received_at("/voice").is_empty() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("the IVR answered no call");
+}
+
 /// Waits (bounded) until the emulator has a call in progress.
 async fn until_a_call_is_live(emulator: &ivr_test::emulator::server::RunningEmulator) {
     for _ in 0..500 {
@@ -219,22 +277,10 @@ async fn a_redis_restart_in_the_middle_of_a_suite_loses_no_turn() {
         persistent: true,
         ..RedisOptions::default()
     };
-    let Some(mut redis) = RedisServer::start(
-        "a_redis_restart_in_the_middle_of_a_suite_loses_no_turn",
-        options,
-    ) else {
+    let test = "a_redis_restart_in_the_middle_of_a_suite_loses_no_turn";
+    let Some(mut stage) = Stage::start(test, options, slow_ivr().await).await else {
         return;
     };
-    let ivr = slow_ivr().await;
-    let emulator = emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
-    let (listener, public_url) = bind().await;
-    let proxy = proxy_at(listener, &redis.url(), &public_url).await;
-    let caps = behind_proxy(
-        &emulator.base_url,
-        &public_url,
-        &redis.url(),
-        serde_json::json!({}),
-    );
     let cases: Vec<(String, String)> = (1..=3)
         .map(|i| (format!("c{i}"), SLOW.replace("slow", &format!("slow {i}"))))
         .collect();
@@ -242,17 +288,13 @@ async fn a_redis_restart_in_the_middle_of_a_suite_loses_no_turn() {
         .iter()
         .map(|(n, t)| (n.as_str(), t.as_str()))
         .collect();
-    let project = project(&caps, &refs);
+    let project = project(&stage.botium_json(serde_json::json!({})), &refs);
     let running = run(&project, &["run", "convos", "--json", "report.json"]);
+    let (ivr, redis) = (&stage.ivr, &mut stage.redis);
     let fault = async {
         // During the IVR's pause after its greeting: a restart takes a few hundred ms, in which
         // the caller cannot listen (20 times longer in the emulator's time).
-        for _ in 0..500 {
-            if !ivr.received_at("/voice").is_empty() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
+        until_the_ivr_answered(ivr).await;
         tokio::time::sleep(Duration::from_millis(500)).await;
         redis.stop();
         // Down long enough for webhooks to arrive meanwhile (the caller listens in 250 ms turns).
@@ -262,50 +304,40 @@ async fn a_redis_restart_in_the_middle_of_a_suite_loses_no_turn() {
     let (out, ()) = tokio::join!(running, fault);
     passed(&out, &project, &["slow 1", "slow 2", "slow 3"]);
     assert_eq!(
-        ivr.received_at("/menu").len(),
+        stage.ivr.received_at("/menu").len(),
         3,
         "every call's key reached the IVR"
     );
-    assert_eq!(emulator.live_calls(), 0);
-    proxy.stop().await;
+    stage.finish().await;
 }
 
 #[tokio::test]
 async fn a_proxy_restart_mid_call_loses_nothing() {
     // The proxy stops and starts again on the same port while a call is live. Catches: call
     // state kept in the proxy, and webhooks of the call that never find their way back.
-    let Some(redis) = RedisServer::start(
-        "a_proxy_restart_mid_call_loses_nothing",
-        RedisOptions::default(),
-    ) else {
+    let test = "a_proxy_restart_mid_call_loses_nothing";
+    let Some(mut stage) = Stage::start(test, RedisOptions::default(), slow_ivr().await).await
+    else {
         return;
     };
-    let ivr = slow_ivr().await;
-    let emulator = emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
-    let (listener, public_url) = bind().await;
-    let address = listener.local_addr().expect("addr");
-    let proxy = proxy_at(listener, &redis.url(), &public_url).await;
-    let caps = behind_proxy(
-        &emulator.base_url,
-        &public_url,
-        &redis.url(),
-        serde_json::json!({}),
-    );
-    let project = project(&caps, &[("a", SLOW)]);
+    let project = project(&stage.botium_json(serde_json::json!({})), &[("a", SLOW)]);
     let running = run(&project, &["run", "convos", "--json", "report.json"]);
     let restart = async {
-        until_a_call_is_live(&emulator).await;
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        proxy.stop().await;
-        let listener = tokio::net::TcpListener::bind(address)
+        // In the IVR's pause after its greeting, between two webhooks of the call.
+        until_the_ivr_answered(&stage.ivr).await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        if let Some(proxy) = stage.proxy.take() {
+            proxy.stop().await;
+        }
+        let listener = tokio::net::TcpListener::bind(stage.proxy_address)
             .await
-            .expect("same port");
-        proxy_at(listener, &redis.url(), &public_url).await
+            .expect("the same port");
+        stage.proxy = Some(proxy_at(listener, &stage.redis.url(), &stage.public_url).await);
     };
-    let (out, restarted) = tokio::join!(running, restart);
+    let (out, ()) = tokio::join!(running, restart);
     passed(&out, &project, &["slow"]);
-    assert_eq!(ivr.received_at("/menu").len(), 1);
-    restarted.stop().await;
+    assert_eq!(stage.ivr.received_at("/menu").len(), 1);
+    stage.finish().await;
 }
 
 #[tokio::test]
@@ -313,27 +345,20 @@ async fn redis_gone_for_longer_than_the_limit_is_an_infrastructure_error() {
     // Catches: a runner that waits forever for a Redis that does not come back, or that calls
     // the IVR's silence a test failure (exit 1) instead of an infrastructure error (exit 3),
     // and a call left live.
-    let Some(mut redis) = RedisServer::start(
-        "redis_gone_for_longer_than_the_limit_is_an_infrastructure_error",
-        RedisOptions::default(),
-    ) else {
+    let test = "redis_gone_for_longer_than_the_limit_is_an_infrastructure_error";
+    let Some(mut stage) = Stage::start(test, RedisOptions::default(), slow_ivr().await).await
+    else {
         return;
     };
-    let ivr = slow_ivr().await;
-    let emulator = emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
-    let (listener, public_url) = bind().await;
-    let proxy = proxy_at(listener, &redis.url(), &public_url).await;
-    let caps = behind_proxy(
-        &emulator.base_url,
-        &public_url,
-        &redis.url(),
+    let caps = stage.botium_json(
         serde_json::json!({"TWILIO_IVR_REDIS_OUTAGE_LIMIT": 1500, "WAITFORBOTTIMEOUT": 30000}),
     );
     let project = project(&caps, &[("a", SLOW)]);
     let started = std::time::Instant::now();
     let running = run(&project, &["run", "convos", "--json", "report.json"]);
+    let (emulator, redis) = (&stage.emulator, &mut stage.redis);
     let fault = async {
-        until_a_call_is_live(&emulator).await;
+        until_a_call_is_live(emulator).await;
         redis.stop();
     };
     let (out, ()) = tokio::join!(running, fault);
@@ -348,45 +373,26 @@ async fn redis_gone_for_longer_than_the_limit_is_an_infrastructure_error() {
         "{:?}",
         started.elapsed()
     );
-    for _ in 0..200 {
-        if emulator.live_calls() == 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert_eq!(
-        emulator.live_calls(),
-        0,
-        "the call was hung up through the REST API"
-    );
-    proxy.stop().await;
+    // The call was hung up through the REST API.
+    stage.finish().await;
 }
 
 #[tokio::test]
 async fn a_runner_that_dies_leaves_its_call_to_the_time_limit() {
     // The runner is killed (SIGKILL: no chance to hang up) in the middle of a call. Catches: a
     // call without a TimeLimit, which would stay live (and billed) for as long as the IVR talks.
-    let Some(redis) = RedisServer::start(
-        "a_runner_that_dies_leaves_its_call_to_the_time_limit",
-        RedisOptions::default(),
-    ) else {
-        return;
-    };
+    let test = "a_runner_that_dies_leaves_its_call_to_the_time_limit";
     // An IVR that never hangs up.
     let ivr = crate::twiml_app::TwimlAppBuilder::new(TOKEN)
         .twiml("/voice", r#"<Response><Say>Please hold.</Say><Pause length="20"/><Redirect>/voice</Redirect></Response>"#)
         .start()
         .await;
-    let emulator = emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
-    let (listener, public_url) = bind().await;
-    let proxy = proxy_at(listener, &redis.url(), &public_url).await;
-    let caps = behind_proxy(
-        &emulator.base_url,
-        &public_url,
-        &redis.url(),
-        // 60 s of call time: 3 s here, the emulator runs 20 times faster.
-        serde_json::json!({"TWILIO_IVR_TIME_LIMIT": 60, "WAITFORBOTTIMEOUT": 600000}),
-    );
+    let Some(stage) = Stage::start(test, RedisOptions::default(), ivr).await else {
+        return;
+    };
+    // 60 s of call time: 3 s here, the emulator runs 20 times faster.
+    let caps = stage
+        .botium_json(serde_json::json!({"TWILIO_IVR_TIME_LIMIT": 60, "WAITFORBOTTIMEOUT": 600000}));
     let project = project(
         &caps,
         &[(
@@ -401,17 +407,15 @@ async fn a_runner_that_dies_leaves_its_call_to_the_time_limit() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("spawn");
-    until_a_call_is_live(&emulator).await;
+    until_a_call_is_live(&stage.emulator).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     runner.kill().expect("kill");
     let _ = runner.wait();
-    assert_eq!(emulator.live_calls(), 1, "the call outlives its runner");
-    for _ in 0..400 {
-        if emulator.live_calls() == 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert_eq!(emulator.live_calls(), 0, "the TimeLimit ended the call");
-    proxy.stop().await;
+    assert_eq!(
+        stage.emulator.live_calls(),
+        1,
+        "the call outlives its runner"
+    );
+    // Then its TimeLimit ends it.
+    stage.finish().await;
 }
