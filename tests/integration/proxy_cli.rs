@@ -15,9 +15,9 @@ use crate::redis::{free_port, RedisOptions, RedisServer};
 const PASSWORD: &str = "redis-pass-word";
 
 /// The binary serving a proxy; killed when dropped.
-struct ProxyProcess {
+pub(crate) struct ProxyProcess {
     child: Child,
-    public_url: String,
+    pub(crate) public_url: String,
     stdout: Arc<Mutex<String>>,
     stderr: Arc<Mutex<String>>,
 }
@@ -43,23 +43,39 @@ impl ProxyProcess {
     /// environment; waits until it announces itself. A port taken meanwhile by another test
     /// (the proxy exits 3) is replaced by another, a few times.
     fn start(redis_url: &str, extra_env: &[(&str, &Path)]) -> ProxyProcess {
+        let account = (AC1, TOKEN1, crate::proxy_harness::BASE);
+        ProxyProcess::start_for(redis_url, account, extra_env)
+    }
+
+    /// Starts it for one `(account, token, topic base)`.
+    pub(crate) fn start_for(
+        redis_url: &str,
+        account: (&str, &str, &str),
+        extra_env: &[(&str, &Path)],
+    ) -> ProxyProcess {
         for _ in 0..5 {
-            if let Some(proxy) = ProxyProcess::try_start(free_port(), redis_url, extra_env) {
+            if let Some(proxy) = ProxyProcess::try_start(free_port(), redis_url, account, extra_env)
+            {
                 return proxy;
             }
         }
         panic!("proxy start did not start on any port");
     }
 
-    fn try_start(port: u16, redis_url: &str, extra_env: &[(&str, &Path)]) -> Option<ProxyProcess> {
+    fn try_start(
+        port: u16,
+        redis_url: &str,
+        (account, token, topic): (&str, &str, &str),
+        extra_env: &[(&str, &Path)],
+    ) -> Option<ProxyProcess> {
         let public_url = format!("http://127.0.0.1:{port}/");
         let mut child = Command::new(env!("CARGO_BIN_EXE_ivr-test"))
             .args(["proxy", "start", "--port", &port.to_string()])
             .args(["--public-url", &public_url, "--redis-url", redis_url])
-            .args(["--topic-base", crate::proxy_harness::BASE])
+            .args(["--topic-base", topic])
             .env_clear()
-            .env("TWILIO_IVR_ACCOUNT_SID", AC1)
-            .env("TWILIO_IVR_AUTH_TOKEN", TOKEN1)
+            .env("TWILIO_IVR_ACCOUNT_SID", account)
+            .env("TWILIO_IVR_AUTH_TOKEN", token)
             .envs(extra_env.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -93,12 +109,12 @@ impl ProxyProcess {
         self.stdout.lock().expect("stdout").clone()
     }
 
-    fn stderr(&self) -> String {
+    pub(crate) fn stderr(&self) -> String {
         self.stderr.lock().expect("stderr").clone()
     }
 
     /// Sends SIGTERM; the exit code, within 10 s.
-    fn terminate(&mut self) -> Option<i32> {
+    pub(crate) fn terminate(&mut self) -> Option<i32> {
         let status = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status()

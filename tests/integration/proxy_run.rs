@@ -419,3 +419,50 @@ async fn a_runner_that_dies_leaves_its_call_to_the_time_limit() {
     // Then its TimeLimit ends it.
     stage.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runner_and_proxy_reach_a_tls_redis_with_a_password() {
+    // Both binaries, each trusting the Redis server's private CA through SSL_CERT_FILE as an
+    // operator would. Catches: a runner that cannot use `rediss://` or a password, and the
+    // password shown in any output.
+    const PASSWORD: &str = "s3cret-redis-pass";
+    let options = RedisOptions {
+        password: Some(PASSWORD.into()),
+        tls: true,
+        ..RedisOptions::default()
+    };
+    let Some(redis) = RedisServer::start(
+        "runner_and_proxy_reach_a_tls_redis_with_a_password",
+        options,
+    ) else {
+        return;
+    };
+    let ivr = acme_ivr().await;
+    let emulator = emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
+    let ca = redis.ca();
+    let mut proxy = crate::proxy_cli::ProxyProcess::start_for(
+        &redis.url(),
+        (ACCOUNT, TOKEN, TOPIC),
+        &[("SSL_CERT_FILE", &ca)],
+    );
+    let public_url = proxy.public_url.trim_end_matches('/').to_string();
+    let caps = behind_proxy(
+        &emulator.base_url,
+        &public_url,
+        &redis.url(),
+        serde_json::json!({}),
+    );
+    let project = project(&caps, &[("a", KEYPAD)]).env("SSL_CERT_FILE", &ca.to_string_lossy());
+    let out = tokio::task::spawn_blocking(move || {
+        let out = project.run(&["run", "convos", "--json", "report.json"]);
+        (out, project)
+    })
+    .await
+    .expect("run");
+    let (out, project) = out;
+    passed(&out, &project, &["keypad"]);
+    assert!(!out.stderr.contains(PASSWORD), "{}", out.stderr);
+    assert_eq!(tokio::task::block_in_place(|| proxy.terminate()), Some(0));
+    assert!(!proxy.stderr().contains(PASSWORD));
+    assert_eq!(emulator.live_calls(), 0);
+}
