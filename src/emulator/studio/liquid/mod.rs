@@ -15,7 +15,9 @@
 //! | whitespace | `{{-`, `-}}`, `{%-`, `-%}` strip the whitespace next to them |
 //! | filters | see [`filters`] |
 
+mod date;
 mod filters;
+mod lexer;
 mod parse;
 pub mod value;
 
