@@ -15,5 +15,8 @@ mod proxy_run;
 mod redis;
 mod run;
 mod run_script;
+mod studio;
+mod studio_harness;
+mod studio_logic;
 mod twiml_app;
 mod webhook;

@@ -5,8 +5,9 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 
+use super::build::build;
 use super::flow::FlowDefinition;
-use super::widgets::{build, Kind, Widget};
+use super::widgets::{Kind, Widget};
 
 /// A flow ready to run.
 #[derive(Debug, Clone)]

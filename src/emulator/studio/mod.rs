@@ -20,15 +20,25 @@
 //! |---|---|
 //! | [`flow`] | the exported JSON |
 //! | [`liquid`] | templates in properties |
-//! | [`props`], [`widgets`], [`refused`], [`load`] | checking a flow when the emulator starts |
+//! | `props`, `build`, [`widgets`], [`refused`], [`load`] | checking a flow when the emulator starts |
 //! | [`conditions`] | `split-based-on` predicates |
+//! | [`runtime`] | the flows' webhook routes and the executions under way |
+//! | [`executor`], [`context`] | running widgets for one request; an execution's Liquid context |
+//! | `twiml`, `effects` | a voice widget's TwiML; HTTP requests and messages |
 
+mod build;
 pub mod conditions;
+pub mod context;
+mod effects;
+pub mod executor;
 pub mod flow;
 pub mod liquid;
 pub mod load;
 mod props;
 pub mod refused;
+pub mod runtime;
+mod twiml;
 pub mod widgets;
 
 pub use load::{FlowError, LoadedFlow};
+pub use runtime::{flow_sid, load_flows, StudioRuntime};
