@@ -16,6 +16,7 @@ mod redis;
 mod run;
 mod run_script;
 mod studio;
+mod studio_flows;
 mod studio_harness;
 mod studio_logic;
 mod twiml_app;
