@@ -113,7 +113,6 @@ fn gather(p: &Props, transitions: &[Transition]) -> Result<Gather, String> {
     let speech = leads("speech");
     Ok(Gather {
         prompt: prompt(p, false)?,
-        dtmf: leads("keypress") || !speech,
         speech,
         stop_gather: p.boolean("stop_gather")?,
         finish_on_key: p.keys("finish_on_key")?,

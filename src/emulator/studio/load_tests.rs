@@ -76,7 +76,7 @@ fn a_flow_of_every_supported_widget_loads() {
     let (widgets, trigger) = checked(definition).expect("loads");
     assert_eq!(trigger, "Trigger");
     assert_eq!(widgets.len(), 10);
-    assert!(matches!(widgets["menu"].kind, Kind::Gather(ref g) if g.dtmf && g.speech));
+    assert!(matches!(widgets["menu"].kind, Kind::Gather(ref g) if g.speech));
     assert_eq!(widgets["menu"].next_for("timeout"), Some("menu"));
 }
 

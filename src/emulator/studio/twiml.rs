@@ -105,7 +105,8 @@ impl Renderer<'_> {
         Verb::Gather(twiml::Gather {
             action: Some(action),
             method: HttpMethod::Post,
-            dtmf: gather.dtmf,
+            // Keys always; speech only when the `speech` event leads somewhere (Studio's rule).
+            dtmf: true,
             speech: gather.speech,
             timeout: self.number(gather.timeout.as_ref(), 5).max(1),
             speech_timeout,

@@ -90,8 +90,6 @@ pub struct Prompt {
 pub struct Gather {
     /// The prompt played while listening.
     pub prompt: Prompt,
-    /// Listen for keys: the `keypress` event leads somewhere, or `speech` does not.
-    pub dtmf: bool,
     /// Listen for speech: the `speech` event leads somewhere (Studio's rule).
     pub speech: bool,
     /// `stop_gather`: whether `finish_on_key` ends the input (default true).
