@@ -22,3 +22,4 @@ pub mod recogniser;
 pub mod rest;
 pub mod server;
 pub mod store;
+pub mod studio;

@@ -9,10 +9,12 @@ use tokio::sync::oneshot;
 
 use super::clock::Clock;
 use super::config::EmulatorConfig;
-use super::engine::{CallEngine, EngineSettings};
+use super::engine::{CallEngine, Destination, EngineSettings};
 use super::log::EventLog;
 use super::rest::{router, RestState};
 use super::store::Store;
+use super::studio::{executor::Services, load_flows, FlowError, StudioRuntime};
+use crate::twilio::twiml::HttpMethod;
 
 /// Choices made by whoever starts the emulator, on top of its configuration file.
 #[derive(Debug, Clone, Default)]
@@ -32,6 +34,7 @@ pub struct RunningEmulator {
     /// Every call, message and recording.
     pub store: Store,
     engine: CallEngine,
+    studio: Arc<StudioRuntime>,
     shutdown: Option<oneshot::Sender<()>>,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
@@ -45,6 +48,9 @@ pub enum StartError {
     /// The configuration asks for something the engine cannot do.
     #[error("{0}")]
     Unsupported(String),
+    /// A Studio flow cannot be used.
+    #[error("{0}")]
+    StudioFlow(#[from] FlowError),
 }
 
 /// Serves the emulator on `listener` until [`RunningEmulator::stop`].
@@ -62,13 +68,40 @@ pub async fn start(
     settings.api_base_url = base_url.clone();
     let clock = Clock::new(options.time_scale.unwrap_or(config.time_scale));
     let store = Store::default();
+    let studio = Arc::new(StudioRuntime::new(
+        load_flows(&config)?,
+        &base_url,
+        config.accounts.first().map_or("", |a| a.sid.as_str()),
+        Services {
+            store: store.clone(),
+            clock,
+            log: options.log.clone(),
+            http: reqwest::Client::builder()
+                .user_agent("TwilioProxy/1.1")
+                .build()
+                .unwrap_or_default(),
+        },
+    ));
+    for (number, path, url) in studio.webhooks() {
+        if let Some(Destination::Answers { voice_url, .. }) = settings.destinations.get_mut(&number)
+        {
+            *voice_url = Some((url.clone(), HttpMethod::Post));
+        }
+        options.log.event(&format!(
+            "studio flow {} answers {number} at {url}",
+            path.display()
+        ));
+    }
     let engine = CallEngine::new(settings, store.clone(), clock, options.log.clone());
+    let forget = studio.clone();
+    engine.on_leg_end(Arc::new(move |call_sid| forget.forget(call_sid)));
     let app = router(RestState {
         config: Arc::new(config),
         store: store.clone(),
         clock,
         control: Arc::new(engine.clone()),
-    });
+    })
+    .merge(studio.clone().router());
     let (shutdown, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -81,6 +114,7 @@ pub async fn start(
         base_url,
         store,
         engine,
+        studio,
         shutdown: Some(shutdown),
         server,
     })
@@ -90,6 +124,20 @@ impl RunningEmulator {
     /// How many calls are still running.
     pub fn live_calls(&self) -> usize {
         self.engine.live_calls()
+    }
+
+    /// The Studio webhook URL of the flow answering `number` (where TwiML returns to the flow).
+    pub fn studio_webhook_url(&self, number: &str) -> Option<String> {
+        self.studio
+            .webhooks()
+            .into_iter()
+            .find(|(n, _, _)| n == number)
+            .map(|(_, _, url)| url)
+    }
+
+    /// How many Studio executions are under way (each ends with its call).
+    pub fn studio_executions(&self) -> usize {
+        self.studio.executions()
     }
 
     /// Stops serving and waits for the server to finish.

@@ -73,6 +73,9 @@ mod score;
 mod speech;
 mod wer;
 
+/// Studio's `regex` conditions are JavaScript patterns too.
+pub(crate) use js_regex::compile_js_regex;
+
 #[cfg(test)]
 mod tests;
 

@@ -25,6 +25,10 @@ pub struct Received {
     pub params: Vec<(String, String)>,
     /// Whether the signature matched the URL and parameters.
     pub signed: bool,
+    /// The HTTP method.
+    pub method: String,
+    /// The body as text (a JSON body has no form parameters).
+    pub body: String,
 }
 
 impl Received {
@@ -47,6 +51,8 @@ pub enum Reply {
     Status(u16),
     /// Waits, then answers TwiML (for webhook time budgets).
     Slow(Duration, String),
+    /// 200 with a JSON body.
+    Json(String),
 }
 
 #[derive(Clone)]
@@ -150,6 +156,8 @@ async fn handle(
         path: uri.path().to_string(),
         params,
         signed,
+        method: method.to_string(),
+        body: String::from_utf8_lossy(&body).into_owned(),
     };
     state.received.lock().expect("lock").push(received.clone());
     let Some(handler) = state.routes.get(uri.path()) else {
@@ -160,6 +168,7 @@ async fn handle(
         Reply::Status(code) => StatusCode::from_u16(code)
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
             .into_response(),
+        Reply::Json(json) => ([("Content-Type", "application/json")], json).into_response(),
         Reply::Slow(delay, xml) => {
             tokio::time::sleep(delay).await;
             ([("Content-Type", "application/xml")], xml).into_response()

@@ -276,6 +276,7 @@ async fn talk(
         client: shared.client.clone(),
         ear: caller_ear,
         recogniser: recogniser(),
+        api_base_url: shared.settings.api_base_url.clone(),
     });
     // The IVR sees an inbound call of its own, from the caller's number.
     let callee_sid = new_sid("CA");
@@ -287,6 +288,7 @@ async fn talk(
         client: shared.client.clone(),
         ear: Arc::new(Mutex::new(callee_ear)),
         recogniser: recogniser(),
+        api_base_url: shared.settings.api_base_url.clone(),
     });
 
     let start_caller = |source| -> JoinHandle<LegEnd> {
@@ -346,6 +348,7 @@ async fn talk(
     };
     caller_task.abort();
     callee_task.abort();
+    shared.legs_ended(&[sid, &callee_sid]);
     ending
 }
 

@@ -18,9 +18,7 @@ use crate::emulator::log::EventLog;
 use crate::emulator::model::{Leg, TranscriptLine, TwimlSource};
 use crate::emulator::recogniser::{speaking_time, RecogniserModel};
 use crate::emulator::store::Store;
-use crate::twilio::twiml::{
-    self, Gather, HttpMethod, Record, RejectReason, Response, SpeechTimeout, Verb,
-};
+use crate::twilio::twiml::{self, Gather, HttpMethod, RejectReason, Response, SpeechTimeout, Verb};
 
 /// What Twilio says when an application fails and there is no fallback.
 pub const APPLICATION_ERROR: &str = "We're sorry, an application error has occurred. Goodbye.";
@@ -60,6 +58,8 @@ pub struct LegContext {
     pub ear: Arc<Mutex<Ear>>,
     /// How speech is recognised.
     pub recogniser: Arc<std::sync::Mutex<RecogniserModel>>,
+    /// The emulator's base URL, for the `RecordingUrl` of `<Record>`.
+    pub api_base_url: String,
 }
 
 /// The sound-making part of a leg: speaks, presses, plays, and notes it in the transcript.
@@ -481,51 +481,6 @@ impl LegContext {
         tokio::spawn(async move {
             let _ = client.send(&url, HttpMethod::Post, &params, &token).await;
         });
-    }
-
-    /// Records as `<Record>` does: until `timeout` of silence, a finish key or `maxLength`.
-    async fn record(&self, record: &Record) -> Vec<(String, String)> {
-        let started = self.voice.clock.now();
-        if record.play_beep {
-            self.voice.mouth.emit(
-                SoundKind::Audio,
-                self.voice.clock.wall(Duration::from_millis(500)),
-            );
-        }
-        let mut ear = self.ear.lock().await;
-        ear.start_listening();
-        let max_end = Instant::now()
-            + self
-                .voice
-                .clock
-                .wall(Duration::from_secs(u64::from(record.max_length)));
-        let silence = self
-            .voice
-            .clock
-            .wall(Duration::from_secs(u64::from(record.timeout.max(1))));
-        let mut finished_on = String::new();
-        loop {
-            let deadline = (Instant::now() + silence).min(max_end);
-            match ear.next_until(deadline).await {
-                Some(sound) => {
-                    if let SoundKind::Key(key) = sound.kind {
-                        if record.finish_on_key.contains(key) {
-                            finished_on = key.to_string();
-                            break;
-                        }
-                    }
-                }
-                None => break,
-            }
-        }
-        let seconds = (self.voice.clock.now() - started).num_seconds().max(0);
-        self.voice.note(format!("recorded {seconds} s"));
-        let recording_sid = crate::twilio::sid::new_sid("RE");
-        vec![
-            ("RecordingSid".into(), recording_sid),
-            ("RecordingDuration".into(), seconds.to_string()),
-            ("Digits".into(), finished_on),
-        ]
     }
 }
 

@@ -11,6 +11,7 @@ pub mod bridge;
 mod call;
 pub mod callbacks;
 pub mod leg;
+mod record;
 pub mod webhook;
 
 use std::collections::HashMap;
@@ -97,6 +98,10 @@ pub enum Command {
     Redirect(TwimlSource),
 }
 
+/// Told the `CallSid` of each leg of a call once the call has ended, so state kept elsewhere
+/// for a leg (a Studio execution) can be dropped.
+pub type LegEndListener = Arc<dyn Fn(&str) + Send + Sync>;
+
 pub(crate) struct Shared {
     pub settings: EngineSettings,
     pub log: crate::emulator::log::EventLog,
@@ -106,6 +111,7 @@ pub(crate) struct Shared {
     live: Mutex<HashMap<String, mpsc::UnboundedSender<Command>>>,
     /// The next free start slot per account, for the calls-per-second limit.
     next_slot: tokio::sync::Mutex<HashMap<String, tokio::time::Instant>>,
+    leg_end_listeners: Mutex<Vec<LegEndListener>>,
 }
 
 impl Shared {
@@ -123,6 +129,20 @@ impl Shared {
         };
         tokio::time::sleep_until(slot).await;
         slot - now
+    }
+
+    /// Tells the listeners that these legs have ended.
+    pub fn legs_ended(&self, call_sids: &[&str]) {
+        let listeners = self
+            .leg_end_listeners
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        for listener in listeners {
+            for sid in call_sids {
+                listener(sid);
+            }
+        }
     }
 
     pub fn forget(&self, call_sid: &str) {
@@ -157,8 +177,18 @@ impl CallEngine {
                 client,
                 live: Mutex::new(HashMap::new()),
                 next_slot: tokio::sync::Mutex::new(HashMap::new()),
+                leg_end_listeners: Mutex::new(Vec::new()),
             }),
         }
+    }
+
+    /// Adds a listener told each leg's `CallSid` when its call has ended.
+    pub fn on_leg_end(&self, listener: LegEndListener) {
+        self.shared
+            .leg_end_listeners
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(listener);
     }
 
     /// How many calls are still running.
@@ -215,11 +245,8 @@ impl EngineSettings {
         use crate::emulator::config::NumberBehaviour;
         let mut destinations = HashMap::new();
         for (number, entry) in &config.numbers {
-            if entry.studio_flow.is_some() {
-                return Err(format!(
-                    "numbers[\"{number}\"].studio_flow: Studio flows are not supported yet; use voice_url"
-                ));
-            }
+            // A Studio flow's number gets its voice URL (the flow's webhook on the emulator's
+            // own server) once the server's address is known; see `server::start`.
             let destination = match entry.behaviour {
                 NumberBehaviour::Busy => Destination::Busy,
                 NumberBehaviour::NoAnswer => Destination::NoAnswer,

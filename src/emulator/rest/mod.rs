@@ -40,6 +40,9 @@ mod resources;
 #[cfg(test)]
 mod tests;
 
+/// The longest message body (Studio's send-message widget checks it too).
+pub use messages::MAX_BODY_CHARS as MAX_MESSAGE_CHARS;
+
 use error::ApiError;
 use params::Params;
 use recordings::MediaFormat;

@@ -1,0 +1,94 @@
+//! `<Record>` on a leg: listening until silence, a finish key or the maximum length, and the
+//! recording it leaves in the store.
+
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::bridge::SoundKind;
+use super::leg::LegContext;
+use crate::emulator::model::RecordingRecord;
+use crate::twilio::twiml::Record;
+
+impl LegContext {
+    /// Records as `<Record>` does: until `timeout` of silence, a finish key or `maxLength`. The
+    /// recording is what was heard, silence trimmed (Twilio's default `trim-silence`); one that
+    /// heard nothing has no recording and a `RecordingDuration` of 0, which is how Studio's
+    /// record-voicemail tells `noAudio`. A recording is stored, so the REST API lists it.
+    pub(super) async fn record(&self, record: &Record) -> Vec<(String, String)> {
+        if record.play_beep {
+            self.voice.mouth.emit(
+                SoundKind::Audio,
+                self.voice.clock.wall(Duration::from_millis(500)),
+            );
+        }
+        let mut ear = self.ear.lock().await;
+        ear.start_listening();
+        let max_end = Instant::now()
+            + self
+                .voice
+                .clock
+                .wall(Duration::from_secs(u64::from(record.max_length)));
+        let silence = self
+            .voice
+            .clock
+            .wall(Duration::from_secs(u64::from(record.timeout.max(1))));
+        let mut finished_on = String::new();
+        // The first sound's start and the last sound's end.
+        let mut heard: Option<(Instant, Instant)> = None;
+        loop {
+            let quiet_since = heard.map_or(Instant::now(), |(_, end)| end.max(Instant::now()));
+            let deadline = (quiet_since + silence).min(max_end);
+            match ear.next_until(deadline).await {
+                Some(sound) => {
+                    if let SoundKind::Key(key) = sound.kind {
+                        if record.finish_on_key.contains(key) {
+                            finished_on = key.to_string();
+                            break;
+                        }
+                    }
+                    let end = sound.end();
+                    heard = Some(
+                        heard.map_or((sound.start, end), |(start, last)| (start, last.max(end))),
+                    );
+                }
+                None => break,
+            }
+        }
+        let Some((start, end)) = heard else {
+            self.voice.note("recorded nothing");
+            return vec![
+                ("RecordingUrl".into(), String::new()),
+                ("RecordingDuration".into(), "0".into()),
+                ("Digits".into(), finished_on),
+            ];
+        };
+        let emulated = (end - start).as_secs_f64() * self.voice.clock.scale();
+        let seconds = (emulated.round() as i64).max(1);
+        self.voice.note(format!("recorded {seconds} s"));
+        let recording_sid = crate::twilio::sid::new_sid("RE");
+        let account_sid = self
+            .params
+            .iter()
+            .find(|(k, _)| k == "AccountSid")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        self.voice.store.insert_recording(RecordingRecord {
+            sid: recording_sid.clone(),
+            account_sid: account_sid.clone(),
+            call_sid: self.voice.call_sid.clone(),
+            duration_secs: seconds,
+            date_created: self.voice.clock.now(),
+        });
+        let url = format!(
+            "{}/2010-04-01/Accounts/{account_sid}/Recordings/{recording_sid}",
+            self.api_base_url
+        );
+        vec![
+            ("RecordingSid".into(), recording_sid),
+            ("RecordingUrl".into(), url),
+            ("RecordingDuration".into(), seconds.to_string()),
+            ("Digits".into(), finished_on),
+        ]
+    }
+}
