@@ -144,9 +144,16 @@ impl Request<'_> {
                 (fired, Some(Value::Object(outputs)))
             }
             (Kind::Redirect(_), "return") => {
+                // The return URL's own parameters; a GET also carries the call's standard
+                // parameters in the query, which are the trigger's, not the widget's.
+                let standard = |k: &str| {
+                    k == "FlowEvent"
+                        || k == "CallStatus"
+                        || execution.context["trigger"]["call"].get(k).is_some()
+                };
                 let outputs = query
                     .iter()
-                    .filter(|(k, _)| k != "FlowEvent")
+                    .filter(|(k, _)| !standard(k))
                     .map(|(k, v)| (k.clone(), Value::String(v.clone())))
                     .collect();
                 ("return", Some(Value::Object(outputs)))
