@@ -55,6 +55,7 @@ FAIL  refund \"fast\" <&>/card  (8.1 s)
   step:       tests/refund.convo.txt:12 (Line 12, #bot)
   expected:   Your refund was issued
   heard:      Your refund is on its way
+  diff:       Your refund [-was issued-]{+is on its way+}
   similarity: 71%
   confidence: 0.84
   at:         14.20 s into the call

@@ -94,6 +94,11 @@ pub fn failure_details(failure: &Failure) -> Vec<(&'static str, String)> {
     if let Some(heard) = &failure.heard {
         details.push(("heard", heard.clone()));
     }
+    if let (Some(expected), Some(heard)) = (&failure.expected, &failure.heard) {
+        if let Some(diff) = super::word_diff::word_diff(expected, heard) {
+            details.push(("diff", diff));
+        }
+    }
     if let Some(similarity) = failure.similarity {
         details.push(("similarity", percent(similarity)));
     }
@@ -218,6 +223,7 @@ mod tests {
              step:       tests/refund.convo.txt:12 (Line 12, #bot)\n  \
              expected:   Your refund was issued\n  \
              heard:      Your refund is on its way\n  \
+             diff:       Your refund [-was issued-]{{+is on its way+}}\n  \
              similarity: 71%\n  \
              confidence: 0.84\n  \
              at:         14.20 s into the call\n",

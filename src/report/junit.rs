@@ -218,6 +218,7 @@ mod tests {
         for detail in [
             "expected:   Your refund was issued",
             "heard:      Your refund is on its way",
+            "diff:       Your refund [-was issued-]{+is on its way+}",
             "similarity: 71%",
             "step:       tests/refund.convo.txt:12 (Line 12, #bot)",
         ] {

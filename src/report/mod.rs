@@ -34,6 +34,7 @@ pub mod json;
 pub mod junit;
 mod log;
 pub mod transcript;
+mod word_diff;
 
 use std::io;
 use std::path::Path;

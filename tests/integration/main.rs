@@ -5,6 +5,7 @@ mod balancer;
 mod check;
 mod config;
 mod corpus;
+mod demo;
 mod emulator;
 mod harness;
 mod proxy;
