@@ -9,6 +9,7 @@ use tokio::task::JoinHandle;
 use super::bridge::line;
 use super::callbacks::StatusCallbacks;
 use super::leg::{LegContext, LegEnd, Voice};
+use super::record::store_recording;
 use super::{Command, Destination, Shared};
 use crate::emulator::model::{
     CallRequest, CallStatus, Leg, RecordingRecord, StatusEvent, TranscriptLine,
@@ -156,24 +157,21 @@ pub(super) async fn run(
         if ending.status == CallStatus::Completed {
             extra.push(("Duration".into(), ((seconds + 59) / 60).to_string()));
             if request.record && record.start_time.is_some() {
-                let recording_sid = new_sid("RE");
-                shared.store.insert_recording(RecordingRecord {
-                    sid: recording_sid.clone(),
-                    account_sid: request.account_sid.clone(),
-                    call_sid: sid.clone(),
-                    duration_secs: seconds,
-                    date_created: now,
-                });
+                let (recording_sid, url) = store_recording(
+                    &shared.store,
+                    &shared.settings.api_base_url,
+                    RecordingRecord {
+                        sid: new_sid("RE"),
+                        account_sid: request.account_sid.clone(),
+                        call_sid: sid.clone(),
+                        duration_secs: seconds,
+                        date_created: now,
+                    },
+                );
                 shared
                     .store
                     .update_call(&sid, |c| c.recording_sid = Some(recording_sid.clone()));
-                extra.push((
-                    "RecordingUrl".into(),
-                    format!(
-                        "{}/2010-04-01/Accounts/{}/Recordings/{recording_sid}",
-                        shared.settings.api_base_url, request.account_sid
-                    ),
-                ));
+                extra.push(("RecordingUrl".into(), url));
                 extra.push(("RecordingSid".into(), recording_sid));
                 extra.push(("RecordingDuration".into(), seconds.to_string()));
             }
