@@ -56,7 +56,7 @@ pub(super) async fn run(
         request.status_callback_events.clone(),
         token.clone(),
     );
-    let base = standard_params(&sid, &request, "outbound-api", &request.from, &request.to);
+    let base = standard_params(&sid, &request, "outbound-api");
     let callback = |status: &str, extra: Vec<(String, String)>| {
         let mut params = base.clone();
         params.push(("CallStatus".into(), status.into()));
@@ -269,7 +269,7 @@ async fn talk(
     let caller = Arc::new(LegContext {
         voice: voice(Leg::Caller, caller_mouth),
         auth_token: answered.token.clone(),
-        params: standard_params(sid, request, "outbound-api", &request.from, &request.to),
+        params: standard_params(sid, request, "outbound-api"),
         fallback: request.fallback.clone(),
         client: shared.client.clone(),
         ear: caller_ear,
@@ -281,7 +281,7 @@ async fn talk(
     let callee = Arc::new(LegContext {
         voice: voice(Leg::Callee, callee_mouth),
         auth_token: answered.token.clone(),
-        params: standard_params(&callee_sid, request, "inbound", &request.from, &request.to),
+        params: standard_params(&callee_sid, request, "inbound"),
         fallback: answered.fallback.clone(),
         client: shared.client.clone(),
         ear: Arc::new(Mutex::new(callee_ear)),
@@ -388,14 +388,10 @@ fn finish_record(shared: &Shared, sid: &str, status: CallStatus, note: &str) {
     });
 }
 
-/// The parameters of every request about a leg (§5.1), without `CallStatus`.
-fn standard_params(
-    sid: &str,
-    request: &CallRequest,
-    direction: &str,
-    from: &str,
-    to: &str,
-) -> Vec<(String, String)> {
+/// The parameters of every request about a leg (§5.1), without `CallStatus`. Both legs see
+/// the call from the caller's number to the called one.
+fn standard_params(sid: &str, request: &CallRequest, direction: &str) -> Vec<(String, String)> {
+    let (from, to) = (request.from.as_str(), request.to.as_str());
     let mut params: Vec<(String, String)> = vec![
         ("AccountSid".into(), request.account_sid.clone()),
         ("ApiVersion".into(), "2010-04-01".into()),
