@@ -82,6 +82,16 @@ pub async fn get(base: &str, resource: &str) -> serde_json::Value {
         .expect("json")
 }
 
+/// The ledger (`GET /_emulator/calls`): every call, oldest first, with its transcript.
+pub async fn ledger(base: &str) -> serde_json::Value {
+    reqwest::get(format!("{base}/_emulator/calls"))
+        .await
+        .expect("ledger")
+        .json()
+        .await
+        .expect("json")
+}
+
 /// Waits (bounded) until the call has a terminal status; returns its JSON.
 pub async fn wait_until_ended(base: &str, sid: &str) -> serde_json::Value {
     for _ in 0..500 {
@@ -280,12 +290,7 @@ async fn a_caller_and_an_ivr_hold_a_conversation() {
     assert!(!completed.param("Timestamp").is_empty());
 
     // The ledger shows the call ended, with both legs' transcripts.
-    let ledger: serde_json::Value = reqwest::get(format!("{}/_emulator/calls", emulator.base_url))
-        .await
-        .expect("ledger")
-        .json()
-        .await
-        .expect("json");
+    let ledger = ledger(&emulator.base_url).await;
     let entry = &ledger[0];
     assert_eq!(entry["status"], "completed");
     let transcript = entry["transcript"].to_string();
@@ -460,14 +465,8 @@ async fn failing_ivr_webhooks_play_the_application_error_or_use_the_fallback() {
         assert_eq!(ended["status"], "completed");
         // The IVR leg's last words end the call before the caller's Gather completes (as on
         // Twilio, a Gather cut off by a hang-up posts nothing), so the ledger shows them.
-        let ledger: serde_json::Value =
-            reqwest::get(format!("{}/_emulator/calls", emulator.base_url))
-                .await
-                .expect("ledger")
-                .json()
-                .await
-                .expect("json");
-        let entry = ledger
+        let entry = ledger(&emulator.base_url)
+            .await
             .as_array()
             .and_then(|calls| calls.iter().find(|c| c["to"] == to))
             .expect("ledger entry")
@@ -657,12 +656,7 @@ async fn reject_record_and_dial() {
         Some(1),
         "{recordings}"
     );
-    let ledger = reqwest::get(format!("{}/_emulator/calls", emulator.base_url))
-        .await
-        .expect("ledger")
-        .text()
-        .await
-        .expect("text");
+    let ledger = ledger(&emulator.base_url).await.to_string();
     assert!(ledger.contains("transferred to +15557654321"), "{ledger}");
 }
 
