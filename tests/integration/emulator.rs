@@ -16,22 +16,33 @@ pub const IVR: &str = "+15551230001";
 
 /// An emulator with one account, the caller ID, and `numbers`, running 20 times faster.
 pub async fn emulator(numbers: Vec<(&str, NumberConfig)>) -> RunningEmulator {
-    let mut config = EmulatorConfig::with_account(ACCOUNT, TOKEN);
-    config.caller_ids = vec![CALLER.into()];
-    config.numbers = numbers
-        .into_iter()
-        .map(|(n, c)| (n.to_string(), c))
-        .collect();
+    let mut config = config(numbers);
     config.calls_per_second = 100.0;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
     let options = EmulatorOptions {
         time_scale: Some(20.0),
         webhook_budget: Some(Duration::from_secs(2)),
         // Shown with --nocapture, to follow a failing test's calls.
         log: ivr_test::emulator::log::EventLog::new(true, |l| eprintln!("[emulator] {l}")),
     };
+    serve(config, options).await
+}
+
+/// The configuration of one account with the caller ID and `numbers`; otherwise the defaults.
+fn config(numbers: Vec<(&str, NumberConfig)>) -> EmulatorConfig {
+    let mut config = EmulatorConfig::with_account(ACCOUNT, TOKEN);
+    config.caller_ids = vec![CALLER.into()];
+    config.numbers = numbers
+        .into_iter()
+        .map(|(n, c)| (n.to_string(), c))
+        .collect();
+    config
+}
+
+/// Starts an emulator with `config` on a free loopback port.
+async fn serve(config: EmulatorConfig, options: EmulatorOptions) -> RunningEmulator {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     start(listener, config, options).await.expect("start")
 }
 
@@ -543,23 +554,16 @@ async fn the_rest_api_hangs_up_and_redirects_live_calls() {
 
 #[tokio::test]
 async fn a_call_cancelled_while_queued_fires_no_callbacks() {
-    let mut config = EmulatorConfig::with_account(ACCOUNT, TOKEN);
-    config.caller_ids = vec![CALLER.into()];
-    config.numbers = [(IVR.to_string(), behaving(NumberBehaviour::NoAnswer))].into();
+    let mut config = config(vec![(IVR, behaving(NumberBehaviour::NoAnswer))]);
     config.calls_per_second = 0.05; // one call per 20 s of emulated time
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let emulator = start(
-        listener,
+    let emulator = serve(
         config,
         EmulatorOptions {
             time_scale: Some(1.0),
             ..Default::default()
         },
     )
-    .await
-    .expect("start");
+    .await;
     let status = TwimlAppBuilder::new(TOKEN)
         .route("/status", |_| Reply::Status(204))
         .start()
@@ -882,24 +886,17 @@ async fn recogniser_noise_from_the_configuration_changes_what_is_heard() {
         .twiml("/voice", r#"<Response><Say>I want to hear about sales for my account to see the balance</Say><Pause length="5"/><Hangup/></Response>"#)
         .start()
         .await;
-    let mut config = EmulatorConfig::with_account(ACCOUNT, TOKEN);
-    config.caller_ids = vec![CALLER.into()];
-    config.numbers = [(IVR.to_string(), ivr_at(ivr.url("/voice")))].into();
+    let mut config = config(vec![(IVR, ivr_at(ivr.url("/voice")))]);
     config.recogniser.noise = 1.0;
     config.recogniser.seed = 7;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let noisy = start(
-        listener,
+    let noisy = serve(
         config,
         EmulatorOptions {
             time_scale: Some(20.0),
             ..Default::default()
         },
     )
-    .await
-    .expect("start");
+    .await;
     let (_, caller) = call_and_end(&noisy, IVR, &[]).await;
     let heard: Vec<String> = caller
         .received_at("/heard")
