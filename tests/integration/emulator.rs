@@ -606,6 +606,18 @@ async fn a_call_cancelled_while_queued_fires_no_callbacks() {
     )
     .await;
     wait_until_ended(&emulator.base_url, &sids[0]).await;
+    // The call that left the queue did fire its callbacks, so silence below means something.
+    let callbacks = status
+        .wait_for("the first call's callbacks", |r| {
+            r.iter().filter(|x| x.param("CallSid") == sids[0]).count() == 2
+        })
+        .await;
+    let first_calls: Vec<&str> = callbacks
+        .iter()
+        .filter(|r| r.param("CallSid") == sids[0])
+        .map(|r| r.param("CallStatus"))
+        .collect();
+    assert_eq!(first_calls, ["initiated", "canceled"]);
     tokio::time::sleep(Duration::from_millis(100)).await;
     let second: Vec<Received> = status
         .received()
