@@ -16,22 +16,33 @@ pub const IVR: &str = "+15551230001";
 
 /// An emulator with one account, the caller ID, and `numbers`, running 20 times faster.
 pub async fn emulator(numbers: Vec<(&str, NumberConfig)>) -> RunningEmulator {
-    let mut config = EmulatorConfig::with_account(ACCOUNT, TOKEN);
-    config.caller_ids = vec![CALLER.into()];
-    config.numbers = numbers
-        .into_iter()
-        .map(|(n, c)| (n.to_string(), c))
-        .collect();
+    let mut config = config(numbers);
     config.calls_per_second = 100.0;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
     let options = EmulatorOptions {
         time_scale: Some(20.0),
         webhook_budget: Some(Duration::from_secs(2)),
         // Shown with --nocapture, to follow a failing test's calls.
         log: ivr_test::emulator::log::EventLog::new(true, |l| eprintln!("[emulator] {l}")),
     };
+    serve(config, options).await
+}
+
+/// The configuration of one account with the caller ID and `numbers`; otherwise the defaults.
+fn config(numbers: Vec<(&str, NumberConfig)>) -> EmulatorConfig {
+    let mut config = EmulatorConfig::with_account(ACCOUNT, TOKEN);
+    config.caller_ids = vec![CALLER.into()];
+    config.numbers = numbers
+        .into_iter()
+        .map(|(n, c)| (n.to_string(), c))
+        .collect();
+    config
+}
+
+/// Starts an emulator with `config` on a free loopback port.
+async fn serve(config: EmulatorConfig, options: EmulatorOptions) -> RunningEmulator {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     start(listener, config, options).await.expect("start")
 }
 
@@ -77,6 +88,16 @@ pub async fn get(base: &str, resource: &str) -> serde_json::Value {
         .send()
         .await
         .expect("request")
+        .json()
+        .await
+        .expect("json")
+}
+
+/// The ledger (`GET /_emulator/calls`): every call, oldest first, with its transcript.
+pub async fn ledger(base: &str) -> serde_json::Value {
+    reqwest::get(format!("{base}/_emulator/calls"))
+        .await
+        .expect("ledger")
         .json()
         .await
         .expect("json")
@@ -280,12 +301,7 @@ async fn a_caller_and_an_ivr_hold_a_conversation() {
     assert!(!completed.param("Timestamp").is_empty());
 
     // The ledger shows the call ended, with both legs' transcripts.
-    let ledger: serde_json::Value = reqwest::get(format!("{}/_emulator/calls", emulator.base_url))
-        .await
-        .expect("ledger")
-        .json()
-        .await
-        .expect("json");
+    let ledger = ledger(&emulator.base_url).await;
     let entry = &ledger[0];
     assert_eq!(entry["status"], "completed");
     let transcript = entry["transcript"].to_string();
@@ -460,14 +476,8 @@ async fn failing_ivr_webhooks_play_the_application_error_or_use_the_fallback() {
         assert_eq!(ended["status"], "completed");
         // The IVR leg's last words end the call before the caller's Gather completes (as on
         // Twilio, a Gather cut off by a hang-up posts nothing), so the ledger shows them.
-        let ledger: serde_json::Value =
-            reqwest::get(format!("{}/_emulator/calls", emulator.base_url))
-                .await
-                .expect("ledger")
-                .json()
-                .await
-                .expect("json");
-        let entry = ledger
+        let entry = ledger(&emulator.base_url)
+            .await
             .as_array()
             .and_then(|calls| calls.iter().find(|c| c["to"] == to))
             .expect("ledger entry")
@@ -544,23 +554,16 @@ async fn the_rest_api_hangs_up_and_redirects_live_calls() {
 
 #[tokio::test]
 async fn a_call_cancelled_while_queued_fires_no_callbacks() {
-    let mut config = EmulatorConfig::with_account(ACCOUNT, TOKEN);
-    config.caller_ids = vec![CALLER.into()];
-    config.numbers = [(IVR.to_string(), behaving(NumberBehaviour::NoAnswer))].into();
+    let mut config = config(vec![(IVR, behaving(NumberBehaviour::NoAnswer))]);
     config.calls_per_second = 0.05; // one call per 20 s of emulated time
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let emulator = start(
-        listener,
+    let emulator = serve(
         config,
         EmulatorOptions {
             time_scale: Some(1.0),
             ..Default::default()
         },
     )
-    .await
-    .expect("start");
+    .await;
     let status = TwimlAppBuilder::new(TOKEN)
         .route("/status", |_| Reply::Status(204))
         .start()
@@ -603,6 +606,18 @@ async fn a_call_cancelled_while_queued_fires_no_callbacks() {
     )
     .await;
     wait_until_ended(&emulator.base_url, &sids[0]).await;
+    // The call that left the queue did fire its callbacks, so silence below means something.
+    let callbacks = status
+        .wait_for("the first call's callbacks", |r| {
+            r.iter().filter(|x| x.param("CallSid") == sids[0]).count() == 2
+        })
+        .await;
+    let first_calls: Vec<&str> = callbacks
+        .iter()
+        .filter(|r| r.param("CallSid") == sids[0])
+        .map(|r| r.param("CallStatus"))
+        .collect();
+    assert_eq!(first_calls, ["initiated", "canceled"]);
     tokio::time::sleep(Duration::from_millis(100)).await;
     let second: Vec<Received> = status
         .received()
@@ -657,12 +672,7 @@ async fn reject_record_and_dial() {
         Some(1),
         "{recordings}"
     );
-    let ledger = reqwest::get(format!("{}/_emulator/calls", emulator.base_url))
-        .await
-        .expect("ledger")
-        .text()
-        .await
-        .expect("text");
+    let ledger = ledger(&emulator.base_url).await.to_string();
     assert!(ledger.contains("transferred to +15557654321"), "{ledger}");
 }
 
@@ -888,24 +898,17 @@ async fn recogniser_noise_from_the_configuration_changes_what_is_heard() {
         .twiml("/voice", r#"<Response><Say>I want to hear about sales for my account to see the balance</Say><Pause length="5"/><Hangup/></Response>"#)
         .start()
         .await;
-    let mut config = EmulatorConfig::with_account(ACCOUNT, TOKEN);
-    config.caller_ids = vec![CALLER.into()];
-    config.numbers = [(IVR.to_string(), ivr_at(ivr.url("/voice")))].into();
+    let mut config = config(vec![(IVR, ivr_at(ivr.url("/voice")))]);
     config.recogniser.noise = 1.0;
     config.recogniser.seed = 7;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let noisy = start(
-        listener,
+    let noisy = serve(
         config,
         EmulatorOptions {
             time_scale: Some(20.0),
             ..Default::default()
         },
     )
-    .await
-    .expect("start");
+    .await;
     let (_, caller) = call_and_end(&noisy, IVR, &[]).await;
     let heard: Vec<String> = caller
         .received_at("/heard")

@@ -51,49 +51,43 @@ async fn a_public_studio_export_loads_unchanged_and_answers_a_call() {
     );
 }
 
+/// Runs `ivr-test emulator` on a configuration whose IVR number runs the flow at `path`
+/// (relative to the project), written as `flow`; expects exit code 2 and returns stderr.
+fn refused(path: &str, flow: &str) -> String {
+    let config = format!(
+        r#"{{"accounts": [{{"sid": "AC0123456789abcdef0123456789abcdef", "auth_token": "t"}}],
+             "numbers": {{"+15551230001": {{"studio_flow": "{path}"}}}}}}"#
+    );
+    crate::harness::Project::new()
+        .file("emu.json", &config)
+        .file(path, flow)
+        .run(&["emulator", "--config", "emu.json"])
+        .expect_code(2)
+        .stderr
+}
+
 #[test]
 fn the_emulator_command_refuses_a_bad_flow_naming_file_widget_and_reason() {
-    let project = crate::harness::Project::new()
-        .file(
-            "emu.json",
-            r#"{"accounts": [{"sid": "AC0123456789abcdef0123456789abcdef", "auth_token": "t"}],
-                "numbers": {"+15551230001": {"studio_flow": "flows/bad.json"}}}"#,
-        )
-        .file(
-            "flows/bad.json",
-            r#"{"initial_state": "Trigger", "states": [
-                 {"name": "Trigger", "type": "trigger", "transitions": [{"event": "incomingCall", "next": "hello"}]},
-                 {"name": "hello", "type": "say-play", "properties": {"say": "Hi {{trigger.call.From"},
-                  "transitions": [{"event": "audioComplete"}]}]}"#,
-        );
-    let out = project
-        .run(&["emulator", "--config", "emu.json"])
-        .expect_code(2);
+    let stderr = refused(
+        "flows/bad.json",
+        r#"{"initial_state": "Trigger", "states": [
+             {"name": "Trigger", "type": "trigger", "transitions": [{"event": "incomingCall", "next": "hello"}]},
+             {"name": "hello", "type": "say-play", "properties": {"say": "Hi {{trigger.call.From"},
+              "transitions": [{"event": "audioComplete"}]}]}"#,
+    );
     assert!(
-        out.stderr
-            .contains("flows/bad.json: widget `hello`: property `say`: Liquid syntax error"),
-        "{}",
-        out.stderr
+        stderr.contains("flows/bad.json: widget `hello`: property `say`: Liquid syntax error"),
+        "{stderr}"
     );
 
-    let unknown = crate::harness::Project::new()
-        .file(
-            "emu.json",
-            r#"{"accounts": [{"sid": "AC0123456789abcdef0123456789abcdef", "auth_token": "t"}],
-                "numbers": {"+15551230001": {"studio_flow": "flow.json"}}}"#,
-        )
-        .file(
-            "flow.json",
-            r#"{"initial_state": "Trigger", "states": [
-                 {"name": "Trigger", "type": "trigger", "transitions": [{"event": "incomingCall", "next": "agent"}]},
-                 {"name": "agent", "type": "send-to-flex", "properties": {}, "transitions": []}]}"#,
-        );
-    let out = unknown
-        .run(&["emulator", "--config", "emu.json"])
-        .expect_code(2);
+    let stderr = refused(
+        "flow.json",
+        r#"{"initial_state": "Trigger", "states": [
+             {"name": "Trigger", "type": "trigger", "transitions": [{"event": "incomingCall", "next": "agent"}]},
+             {"name": "agent", "type": "send-to-flex", "properties": {}, "transitions": []}]}"#,
+    );
     assert!(
-        out.stderr.contains("flow.json: widget `agent`: an incoming call can reach this send-to-flex widget, and Flex, TaskRouter and call queues are not emulated"),
-        "{}",
-        out.stderr
+        stderr.contains("flow.json: widget `agent`: an incoming call can reach this send-to-flex widget, and Flex, TaskRouter and call queues are not emulated"),
+        "{stderr}"
     );
 }

@@ -8,7 +8,7 @@ use ivr_test::emulator::config::NumberConfig;
 use ivr_test::emulator::server::RunningEmulator;
 use serde_json::{json, Value};
 
-use crate::emulator::{create_call, emulator, get, wait_until_ended, CALLER, IVR, TOKEN};
+use crate::emulator::{create_call, emulator, get, ledger, wait_until_ended, CALLER, IVR, TOKEN};
 use crate::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
 
 /// A flow whose trigger sends incoming calls to the first of `states`.
@@ -96,13 +96,8 @@ pub fn heard(caller: &TwimlApp) -> Vec<String> {
 
 /// The ledger's transcript lines of a call.
 pub async fn transcript(emulator: &RunningEmulator, call: &Value) -> Vec<String> {
-    let ledger: Value = reqwest::get(format!("{}/_emulator/calls", emulator.base_url))
+    let entry = ledger(&emulator.base_url)
         .await
-        .expect("ledger")
-        .json()
-        .await
-        .expect("json");
-    let entry = ledger
         .as_array()
         .and_then(|calls| calls.iter().find(|c| c["sid"] == call["sid"]))
         .cloned()

@@ -9,6 +9,7 @@ use tokio::task::JoinHandle;
 use super::bridge::line;
 use super::callbacks::StatusCallbacks;
 use super::leg::{LegContext, LegEnd, Voice};
+use super::record::store_recording;
 use super::{Command, Destination, Shared};
 use crate::emulator::model::{
     CallRequest, CallStatus, Leg, RecordingRecord, StatusEvent, TranscriptLine,
@@ -55,7 +56,7 @@ pub(super) async fn run(
         request.status_callback_events.clone(),
         token.clone(),
     );
-    let base = standard_params(&sid, &request, "outbound-api", &request.from, &request.to);
+    let base = standard_params(&sid, &request, "outbound-api");
     let callback = |status: &str, extra: Vec<(String, String)>| {
         let mut params = base.clone();
         params.push(("CallStatus".into(), status.into()));
@@ -156,24 +157,21 @@ pub(super) async fn run(
         if ending.status == CallStatus::Completed {
             extra.push(("Duration".into(), ((seconds + 59) / 60).to_string()));
             if request.record && record.start_time.is_some() {
-                let recording_sid = new_sid("RE");
-                shared.store.insert_recording(RecordingRecord {
-                    sid: recording_sid.clone(),
-                    account_sid: request.account_sid.clone(),
-                    call_sid: sid.clone(),
-                    duration_secs: seconds,
-                    date_created: now,
-                });
+                let (recording_sid, url) = store_recording(
+                    &shared.store,
+                    &shared.settings.api_base_url,
+                    RecordingRecord {
+                        sid: new_sid("RE"),
+                        account_sid: request.account_sid.clone(),
+                        call_sid: sid.clone(),
+                        duration_secs: seconds,
+                        date_created: now,
+                    },
+                );
                 shared
                     .store
                     .update_call(&sid, |c| c.recording_sid = Some(recording_sid.clone()));
-                extra.push((
-                    "RecordingUrl".into(),
-                    format!(
-                        "{}/2010-04-01/Accounts/{}/Recordings/{recording_sid}",
-                        shared.settings.api_base_url, request.account_sid
-                    ),
-                ));
+                extra.push(("RecordingUrl".into(), url));
                 extra.push(("RecordingSid".into(), recording_sid));
                 extra.push(("RecordingDuration".into(), seconds.to_string()));
             }
@@ -271,7 +269,7 @@ async fn talk(
     let caller = Arc::new(LegContext {
         voice: voice(Leg::Caller, caller_mouth),
         auth_token: answered.token.clone(),
-        params: standard_params(sid, request, "outbound-api", &request.from, &request.to),
+        params: standard_params(sid, request, "outbound-api"),
         fallback: request.fallback.clone(),
         client: shared.client.clone(),
         ear: caller_ear,
@@ -283,7 +281,7 @@ async fn talk(
     let callee = Arc::new(LegContext {
         voice: voice(Leg::Callee, callee_mouth),
         auth_token: answered.token.clone(),
-        params: standard_params(&callee_sid, request, "inbound", &request.from, &request.to),
+        params: standard_params(&callee_sid, request, "inbound"),
         fallback: answered.fallback.clone(),
         client: shared.client.clone(),
         ear: Arc::new(Mutex::new(callee_ear)),
@@ -390,14 +388,10 @@ fn finish_record(shared: &Shared, sid: &str, status: CallStatus, note: &str) {
     });
 }
 
-/// The parameters of every request about a leg (§5.1), without `CallStatus`.
-fn standard_params(
-    sid: &str,
-    request: &CallRequest,
-    direction: &str,
-    from: &str,
-    to: &str,
-) -> Vec<(String, String)> {
+/// The parameters of every request about a leg (§5.1), without `CallStatus`. Both legs see
+/// the call from the caller's number to the called one.
+fn standard_params(sid: &str, request: &CallRequest, direction: &str) -> Vec<(String, String)> {
+    let (from, to) = (request.from.as_str(), request.to.as_str());
     let mut params: Vec<(String, String)> = vec![
         ("AccountSid".into(), request.account_sid.clone()),
         ("ApiVersion".into(), "2010-04-01".into()),

@@ -327,10 +327,7 @@ impl LegContext {
         extra: Vec<(String, String)>,
     ) -> Step {
         let target = match action {
-            Some(action) if !document_url.is_empty() => {
-                twiml::resolve_url(document_url, action).unwrap_or_else(|| action.to_string())
-            }
-            Some(action) => action.to_string(),
+            Some(action) => resolved(document_url, action),
             None => document_url.to_string(),
         };
         if target.is_empty() {
@@ -457,10 +454,7 @@ impl LegContext {
     /// heard so far, `StableSpeechResult` the fragments before the last, `SequenceNumber` counts
     /// from 0 within the `<Gather>`.
     fn post_partial(&self, callback: &str, document_url: &str, heard: &[String]) {
-        let url = match document_url {
-            "" => callback.to_string(),
-            base => twiml::resolve_url(base, callback).unwrap_or_else(|| callback.to_string()),
-        };
+        let url = resolved(document_url, callback);
         let recognise = |texts: &[String]| match texts {
             [] => String::new(),
             texts => self.recognise(&texts.join(" ")).0,
@@ -488,6 +482,15 @@ impl LegContext {
 enum Step {
     Next(TwimlSource, Vec<(String, String)>),
     End(LegEnd),
+}
+
+/// `target` resolved against the document it appeared in; as written when the document has no
+/// URL (inline TwiML) or cannot be resolved against.
+fn resolved(document_url: &str, target: &str) -> String {
+    match document_url {
+        "" => target.to_string(),
+        base => twiml::resolve_url(base, target).unwrap_or_else(|| target.to_string()),
+    }
 }
 
 fn stop(task: &mut Option<tokio::task::JoinHandle<()>>) {

@@ -8,7 +8,27 @@ use tokio::time::Instant;
 use super::bridge::SoundKind;
 use super::leg::LegContext;
 use crate::emulator::model::RecordingRecord;
+use crate::emulator::rest::account_path;
+use crate::emulator::store::Store;
+use crate::twilio::sid::new_sid;
 use crate::twilio::twiml::Record;
+
+/// Stores `recording` (so the REST API lists it); returns its SID and the absolute
+/// `RecordingUrl` Twilio reports for it, on the emulator at `api_base_url`.
+pub(super) fn store_recording(
+    store: &Store,
+    api_base_url: &str,
+    recording: RecordingRecord,
+) -> (String, String) {
+    let url = format!(
+        "{api_base_url}{}/Recordings/{}",
+        account_path(&recording.account_sid),
+        recording.sid
+    );
+    let sid = recording.sid.clone();
+    store.insert_recording(recording);
+    (sid, url)
+}
 
 impl LegContext {
     /// Records as `<Record>` does: until `timeout` of silence, a finish key or `maxLength`. The
@@ -66,23 +86,22 @@ impl LegContext {
         let emulated = (end - start).as_secs_f64() * self.voice.clock.scale();
         let seconds = (emulated.round() as i64).max(1);
         self.voice.note(format!("recorded {seconds} s"));
-        let recording_sid = crate::twilio::sid::new_sid("RE");
         let account_sid = self
             .params
             .iter()
             .find(|(k, _)| k == "AccountSid")
-            .map(|(_, v)| v.clone())
+            .map(|(_, v)| v.as_str())
             .unwrap_or_default();
-        self.voice.store.insert_recording(RecordingRecord {
-            sid: recording_sid.clone(),
-            account_sid: account_sid.clone(),
-            call_sid: self.voice.call_sid.clone(),
-            duration_secs: seconds,
-            date_created: self.voice.clock.now(),
-        });
-        let url = format!(
-            "{}/2010-04-01/Accounts/{account_sid}/Recordings/{recording_sid}",
-            self.api_base_url
+        let (recording_sid, url) = store_recording(
+            &self.voice.store,
+            &self.api_base_url,
+            RecordingRecord {
+                sid: new_sid("RE"),
+                account_sid: account_sid.to_string(),
+                call_sid: self.voice.call_sid.clone(),
+                duration_secs: seconds,
+                date_created: self.voice.clock.now(),
+            },
         );
         vec![
             ("RecordingSid".into(), recording_sid),

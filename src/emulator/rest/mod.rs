@@ -42,6 +42,8 @@ mod tests;
 
 /// The longest message body (Studio's send-message widget checks it too).
 pub use messages::MAX_BODY_CHARS as MAX_MESSAGE_CHARS;
+/// Resource paths, shared with the engine for the URLs it reports in webhooks.
+pub(crate) use resources::account_path;
 
 use error::ApiError;
 use params::Params;
