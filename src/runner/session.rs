@@ -213,15 +213,10 @@ pub async fn run_test(
                 &settings.utterances,
                 settings.options.clone(),
             )
-            .with_sms(&inbox);
+            .with_sms(&inbox)
+            .with_events(events.clone(), index);
             let result = conversation.run(convo).await;
-            transcript.extend(conversation.transcript.iter().cloned());
-            for entry in &conversation.transcript {
-                let _ = events.send(RunEvent::Transcript {
-                    index,
-                    entry: entry.clone(),
-                });
-            }
+            transcript.append(&mut conversation.transcript);
             hang_up(settings, sid).await;
             recording_url = wait_completed(&mut session, sid, settings.wait_call_completed).await;
             let lost = settings.relay.as_ref().and_then(RelayLink::lost);
