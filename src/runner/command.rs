@@ -242,7 +242,6 @@ pub fn run(
             options,
             live: LiveCalls::default(),
             relay,
-            account_sid: target.account_sid.clone(),
         });
         let outcome = run_cases(settings, cases, request, env, caps.twilio.calls_per_second).await;
         if let Some(server) = server {
