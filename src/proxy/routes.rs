@@ -203,14 +203,10 @@ async fn turn(
         Ok((turn, false)) => (Outcome::Held, turn),
         Err(_) => (Outcome::ListenAfterError, Default::default()),
     };
-    let mut voice = record.voice;
-    if !turn.hints.is_empty() {
-        voice.hints = turn.hints;
-    }
-    (
-        outcome,
-        twiml(voice.answer(&turn.actions, &next_url, Some(&partial_url))),
-    )
+    let answer = record
+        .voice
+        .answer_turn(&turn, &next_url, Some(&partial_url));
+    (outcome, twiml(answer))
 }
 
 /// Redis is unreachable: keep the call alive with a listening `<Gather>` whose action URL
