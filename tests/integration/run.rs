@@ -90,6 +90,48 @@ pub(crate) async fn run(project: &Project, args: &[&str]) -> Output {
     .expect("run")
 }
 
+/// The JSON report a run wrote at `path` in `project`.
+pub(crate) fn json_report(project: &Project, path: &str) -> serde_json::Value {
+    let text = std::fs::read_to_string(project.path().join(path)).expect("report written");
+    serde_json::from_str(&text).expect("report is JSON")
+}
+
+/// `(name, verdict)` of every test case in a JSON report, in report order.
+pub(crate) fn verdicts(report: &serde_json::Value) -> Vec<(String, String)> {
+    report["tests"]
+        .as_array()
+        .expect("tests")
+        .iter()
+        .map(|t| {
+            (
+                t["name"].as_str().unwrap_or("").to_string(),
+                t["verdict"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// `(name, "passed")` for each of `names`: what [`verdicts`] gives for a passing suite.
+pub(crate) fn all_passed(names: &[&str]) -> Vec<(String, String)> {
+    names
+        .iter()
+        .map(|n| (n.to_string(), "passed".to_string()))
+        .collect()
+}
+
+/// `(Digits, SpeechResult)` of every request the IVR received at `path`.
+pub(crate) fn inputs_at(ivr: &TwimlApp, path: &str) -> Vec<(String, String)> {
+    ivr.received_at(path)
+        .iter()
+        .map(|r| {
+            (
+                r.param("Digits").to_string(),
+                r.param("SpeechResult").to_string(),
+            )
+        })
+        .collect()
+}
+
 #[tokio::test]
 async fn a_passing_suite_exits_0_with_reports() {
     let ivr = acme_ivr().await;
@@ -123,36 +165,19 @@ async fn a_passing_suite_exits_0_with_reports() {
         junit.contains(r#"tests="2""#) && junit.contains(r#"failures="0""#),
         "{junit}"
     );
-    let report: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(project.path().join("out/report.json")).expect("json"),
-    )
-    .expect("parse");
-    let verdicts: Vec<&str> = report["tests"]
-        .as_array()
-        .expect("tests")
-        .iter()
-        .map(|t| t["verdict"].as_str().unwrap_or(""))
-        .collect();
-    assert_eq!(verdicts, ["passed", "passed"], "{report}");
+    let report = json_report(&project, "out/report.json");
+    assert_eq!(
+        verdicts(&report),
+        all_passed(&["sales by keypad", "sales by speech"]),
+        "{report}"
+    );
     let transcripts: Vec<_> = std::fs::read_dir(project.path().join("out/transcripts"))
         .expect("dir")
         .collect();
     assert_eq!(transcripts.len(), 2);
     // The IVR got the key and the speech.
-    assert!(ivr
-        .received_at("/menu")
-        .iter()
-        .any(|r| r.param("Digits") == "1"));
-    let menu: Vec<(String, String)> = ivr
-        .received_at("/menu")
-        .iter()
-        .map(|r| {
-            (
-                r.param("Digits").to_string(),
-                r.param("SpeechResult").to_string(),
-            )
-        })
-        .collect();
+    let menu = inputs_at(&ivr, "/menu");
+    assert!(menu.iter().any(|m| m.0 == "1"), "{menu:?}");
     assert!(menu.iter().any(|m| m.1 == "Sales please."), "{menu:?}");
 }
 
@@ -354,10 +379,7 @@ async fn against_a_twilio_api_sms_checks_find_the_ivrs_message_and_recordings_ar
         "{}",
         out.stderr
     );
-    let report: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(project.path().join("report.json")).expect("json"),
-    )
-    .expect("parse");
+    let report = json_report(&project, "report.json");
     let tests = report["tests"].as_array().expect("tests");
     assert_eq!(
         (tests[0]["name"].as_str(), tests[0]["verdict"].as_str()),
@@ -482,26 +504,10 @@ async fn twenty_test_cases_in_parallel_report_in_a_stable_order() {
     .await
     .expect_code(0);
     let elapsed = started.elapsed();
-    let report: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(project.path().join("report.json")).expect("json"),
-    )
-    .expect("parse");
-    let names: Vec<String> = report["tests"]
-        .as_array()
-        .expect("tests")
-        .iter()
-        .map(|t| t["name"].as_str().unwrap_or("").to_string())
-        .collect();
-    let expected: Vec<String> = (0..20).map(|i| format!("case {i:02}")).collect();
-    assert_eq!(names, expected);
-    assert!(
-        report["tests"]
-            .as_array()
-            .expect("tests")
-            .iter()
-            .all(|t| t["verdict"] == "passed"),
-        "{report}"
-    );
+    let report = json_report(&project, "report.json");
+    let names: Vec<String> = (0..20).map(|i| format!("case {i:02}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    assert_eq!(verdicts(&report), all_passed(&names), "{report}");
     assert!(
         elapsed < std::time::Duration::from_secs(20),
         "parallel, not one after another: {elapsed:?}"
