@@ -8,7 +8,7 @@ use crate::emulator::{IVR, TOKEN};
 use crate::harness::{Output, Project};
 use crate::run::{
     acme_ivr, botium_json, botium_json_with, emulator_config, free_port, inputs_at, json_report,
-    merged, run, through_twilio_api, through_twilio_api_on, verdicts, ACCOUNT,
+    merged, run, run_emulated, through_twilio_api, through_twilio_api_on, verdicts, ACCOUNT,
 };
 use crate::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
 
@@ -34,18 +34,7 @@ async fn run_scaled(
     for (file, text) in convos {
         project = project.file(&format!("convos/{file}"), text);
     }
-    let out = run(
-        &project,
-        &[
-            "run",
-            "convos",
-            "--emulate",
-            "emu.json",
-            "--json",
-            "report.json",
-        ],
-    )
-    .await;
+    let out = run_emulated(&project, &["--json", "report.json"]).await;
     (project, out)
 }
 
