@@ -9,12 +9,12 @@
 //! | [`convo`] | BotiumScript: the nom grammar, the step builder, file discovery, partial convos, utterances, diagnostics |
 //! | [`matching`] | Botium's matching modes and normalisation, the speech-tolerant layer, similarity scores |
 //! | [`check`] | `ivr-test check`: validate configuration and scripts, report in human or JSON form |
-//! | [`runner`] | `ivr-test run`: one call per test case (session), the step engine (conversation), scheduling, `RunEvent`s |
+//! | [`runner`] | `ivr-test run`: start-up and scheduling (`command`), one call per test case (`session`), the step engine (`conversation`; its hooks and conditional `#bot` groups in `conversation::{hooks, conditional}`), scripting memory and its `$functions` (`memory`), `asserters`, `RunEvent`s (`events`) |
 //! | [`webhook`] | the routes Twilio calls during a run, signature checks, and the turn protocol to each step engine |
 //! | [`twilio`] | Twilio's wire protocol: signatures, TwiML documents (parse and write), SIDs, dates, errors |
 //! | [`report`] | reporters of run events: console progress and summary, JUnit XML, JSON, transcript files |
-//! | [`proxy`] | `ivr-test proxy start`: the public webhook proxy, bridged to runners through Redis |
-//! | [`relay`] | the Redis turn protocol: key names, messages, and the runner's link to the proxy |
+//! | [`proxy`] | `ivr-test proxy start`: the public webhook proxy, bridged to runners through Redis (`routes` -> `turn` -> `redis`) |
+//! | [`relay`] | the Redis turn protocol both sides share: key names (`keys`), messages (`message`), and the runner's link to the proxy (`relay::runner`) |
 //! | [`emulator`] | `ivr-test emulator`: a local Twilio-compatible REST API, call engine and TwiML interpreter |
 //! | [`exit_code`] | the named exit codes |
 //! | [`shutdown`] | Ctrl-C and SIGTERM for the commands that run until stopped |

@@ -1,5 +1,5 @@
-//! Shutdown signals: the commands that run until stopped (`run`, `emulator`) stop on Ctrl-C or
-//! SIGTERM, and clean up (hang up calls, stop serving) before they exit.
+//! Shutdown signals: the long-running commands (`run`, `emulator`, `proxy start`) stop on
+//! Ctrl-C or SIGTERM, and clean up (hang up calls, stop serving) before they exit.
 
 /// Resolves at the first Ctrl-C or SIGTERM.
 pub async fn requested() {

@@ -70,8 +70,8 @@ struct Signed {
     params: Vec<(String, String)>,
     session: String,
     account: String,
-    /// The raw query string Twilio called (to build an outage URL from).
-    query: String,
+    /// The URL Twilio called (its query carries events and builds an outage URL).
+    uri: axum::http::Uri,
 }
 
 /// Serves one webhook and logs it.
@@ -144,22 +144,17 @@ async fn verify(
         params,
         session,
         account,
-        query: uri.query().unwrap_or("").to_string(),
+        uri,
     })
 }
 
 /// The events of a webhook: those its URL carries (an outage), then its own.
 fn events(hook: &Signed, own: Option<CallEvent>) -> Vec<CallEvent> {
-    let mut events = query_param_of(&hook.query, "carry")
+    let mut events = query_param(&hook.uri, "carry")
         .map(|carry| decode_carry(&carry))
         .unwrap_or_default();
     events.extend(own);
     events
-}
-
-fn query_param_of(query: &str, name: &str) -> Option<String> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
-    pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
 }
 
 fn twiml(response: crate::twilio::twiml::Response) -> Response {
@@ -203,14 +198,10 @@ async fn turn(
         Ok((turn, false)) => (Outcome::Held, turn),
         Err(_) => (Outcome::ListenAfterError, Default::default()),
     };
-    let mut voice = record.voice;
-    if !turn.hints.is_empty() {
-        voice.hints = turn.hints;
-    }
-    (
-        outcome,
-        twiml(voice.answer(&turn.actions, &next_url, Some(&partial_url))),
-    )
+    let answer = record
+        .voice
+        .answer_turn(&turn, &next_url, Some(&partial_url));
+    (outcome, twiml(answer))
 }
 
 /// Redis is unreachable: keep the call alive with a listening `<Gather>` whose action URL
@@ -219,7 +210,9 @@ async fn turn(
 /// results: they would reach the runner before the carried events.
 fn carry(state: &ProxyState, hook: &Signed, events: &[CallEvent]) -> Response {
     let mut query: Vec<&str> = hook
-        .query
+        .uri
+        .query()
+        .unwrap_or("")
         .split('&')
         .filter(|pair| !pair.is_empty() && !pair.starts_with("carry="))
         .collect();

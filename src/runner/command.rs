@@ -138,19 +138,9 @@ pub fn run(
     runtime.block_on(async {
         // With --emulate, the emulator stands in for Twilio: no account, tunnel or Redis.
         let emulator = match &emulate {
-            Some(path) => match EmulatorConfig::load(Some(path), env) {
-                Ok(emulator_config) => {
-                    let listener = match tokio::net::TcpListener::bind("127.0.0.1:0").await {
-                        Ok(l) => l,
-                        Err(e) => return refuse(err, format!("cannot start the emulator: {e}")),
-                    };
-                    let started = start_emulator(listener, emulator_config.clone(), EmulatorOptions::default()).await;
-                    match started {
-                        Ok(running) => Some((running, emulator_config)),
-                        Err(e) => return refuse(err, format!("{}: {e}", path.display())),
-                    }
-                }
-                Err(e) => return refuse(err, e),
+            Some(path) => match start_emulated(path, env).await {
+                Ok(started) => Some(started),
+                Err(message) => return refuse(err, message),
             },
             None => None,
         };
@@ -167,27 +157,23 @@ pub fn run(
             match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
                 Ok(l) => Some(l),
                 Err(e) => {
-                    let _ = writeln!(err, "error: cannot listen on 127.0.0.1:{port} for webhooks: {e}");
+                    let _ = writeln!(
+                        err,
+                        "error: cannot listen on 127.0.0.1:{port} for webhooks: {e}"
+                    );
                     return Outcome::Infrastructure;
                 }
             }
         };
+        // The emulator calls the local webhook; Twilio calls the public URL.
         let local = listener
             .as_ref()
+            .filter(|_| emulator.is_some())
             .and_then(|l| l.local_addr().ok())
             .map(|a| format!("http://{a}/"));
-        let public_url = match (&caps.twilio.public_url, local.filter(|_| emulator.is_some())) {
-            (_, Some(local)) => local,
-            (Some(url), None) => with_slash(url),
-            (None, None) if behind_proxy => {
-                return refuse(err, "TWILIO_IVR_PUBLICURL is required: the public URL of `ivr-test proxy start`")
-            }
-            (None, None) => {
-                return refuse(
-                    err,
-                    "TWILIO_IVR_PUBLICURL is required: the URL where Twilio reaches this machine's webhook (or use --emulate)",
-                )
-            }
+        let public_url = match public_url(caps.twilio.public_url.as_deref(), local, behind_proxy) {
+            Ok(url) => url,
+            Err(message) => return refuse(err, message),
         };
         let mut voice = CallerVoice::from_caps(&caps.twilio);
         voice.gather_timeout = caps.twilio.gather_timeout_secs;
@@ -198,7 +184,10 @@ pub fn run(
             public_url,
             endpoint: with_slash(&caps.twilio.inbound_endpoint),
             public_url_params: caps.twilio.public_url_params.clone(),
-            hold: caps.twilio.wait_botium_response.min(Duration::from_secs(10)),
+            hold: caps
+                .twilio
+                .wait_botium_response
+                .min(Duration::from_secs(10)),
             voice,
         };
         let relay = match &caps.twilio.redis_url {
@@ -212,7 +201,11 @@ pub fn run(
                 match RelayLink::connect(&options, webhook.sessions.clone()).await {
                     Ok(link) => Some(link),
                     Err(e) => {
-                        let _ = writeln!(err, "error: {}; nothing was dialed", config.redact(&e.to_string()));
+                        let _ = writeln!(
+                            err,
+                            "error: {}; nothing was dialed",
+                            config.redact(&e.to_string())
+                        );
                         return Outcome::Infrastructure;
                     }
                 }
@@ -242,7 +235,6 @@ pub fn run(
             options,
             live: LiveCalls::default(),
             relay,
-            account_sid: target.account_sid.clone(),
         });
         let outcome = run_cases(settings, cases, request, env, caps.twilio.calls_per_second).await;
         if let Some(server) = server {
@@ -253,6 +245,40 @@ pub fn run(
         }
         outcome
     })
+}
+
+/// Starts the emulator of `--emulate` (or `TWILIO_IVR_EMULATE`) on a free loopback port.
+async fn start_emulated(
+    path: &Path,
+    env: &BTreeMap<String, String>,
+) -> Result<(RunningEmulator, EmulatorConfig), String> {
+    let config = EmulatorConfig::load(Some(path), env).map_err(|e| e.to_string())?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| format!("cannot start the emulator: {e}"))?;
+    let running = start_emulator(listener, config.clone(), EmulatorOptions::default())
+        .await
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok((running, config))
+}
+
+/// The base URL of the callbacks: the local webhook's when the emulator calls it, else
+/// `TWILIO_IVR_PUBLICURL`, which is required then.
+fn public_url(
+    configured: Option<&str>,
+    local: Option<String>,
+    behind_proxy: bool,
+) -> Result<String, &'static str> {
+    match (configured, local) {
+        (_, Some(local)) => Ok(local),
+        (Some(url), None) => Ok(with_slash(url)),
+        (None, None) if behind_proxy => {
+            Err("TWILIO_IVR_PUBLICURL is required: the public URL of `ivr-test proxy start`")
+        }
+        (None, None) => Err(
+            "TWILIO_IVR_PUBLICURL is required: the URL where Twilio reaches this machine's webhook (or use --emulate)",
+        ),
+    }
 }
 
 /// Where the calls go: the account, the numbers, the API.

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use crate::convo::{Convo, ConvoStep, Sender, UtteranceBook};
 use crate::matching::Matcher;
-use crate::webhook::turns::{Action, CallEvent, SessionEnd};
+use crate::webhook::turns::{is_final_status, Action, CallEvent, SessionEnd};
 
 use super::events::{Failure, RunEvent, Speaker, StepRef, TranscriptEntry};
 use super::memory::{MemorySettings, ScriptingMemory};
@@ -403,10 +403,7 @@ impl<'a> Conversation<'a> {
                 self.ended = true;
             }
             CallEvent::Status { status, .. } => {
-                if matches!(
-                    status.as_str(),
-                    "completed" | "busy" | "failed" | "no-answer" | "canceled"
-                ) {
+                if is_final_status(&status) {
                     // The IVR hung up while saying something: its `<Gather>` was cut short and
                     // never reported, but the interim result holds the words.
                     if let Some(text) = self.partial.take() {

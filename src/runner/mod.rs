@@ -2,6 +2,15 @@
 //!
 //! The runner emits [`events::RunEvent`]s; reporters (see [`crate::report`]) consume them and
 //! never decide pass or fail.
+//!
+//! - [`command`]: parse everything, pick the target (Twilio or `--emulate`), start the webhook
+//!   or the Redis link, schedule the test cases (`--parallel`, calls per second), report.
+//! - [`session`]: one test case as a call: dial, redial, hang up on every path.
+//! - [`conversation`]: the step engine; its `#begin`/`#end` hooks and asserters in
+//!   `conversation/hooks.rs`, conditional `#bot` groups in `conversation/conditional.rs`.
+//! - [`memory`]: scripting memory (`$variables`, capture, `$functions` in `memory/functions.rs`).
+//! - [`asserters`]: the asserters that need no network.
+//! - [`events`]: what the reporters are told.
 
 pub mod asserters;
 pub mod command;

@@ -82,8 +82,6 @@ pub struct CallSettings {
     pub live: LiveCalls,
     /// The link to the Redis proxy, when Twilio's webhooks go there (`TWILIO_IVR_REDISURL`).
     pub relay: Option<RelayLink>,
-    /// The account the calls are placed with.
-    pub account_sid: String,
 }
 
 /// The caller's inbox, through the Messages API: messages to the caller since the call began
@@ -148,7 +146,7 @@ pub async fn run_test(
         // Registered before dialing, so even the first webhook finds its owner.
         let record = SessionRecord {
             runner: relay.runner().to_string(),
-            account: settings.account_sid.clone(),
+            account: settings.client.account_sid().to_string(),
             voice: settings.webhook.voice.clone(),
             url_params: settings.webhook.public_url_params.clone(),
         };
@@ -213,15 +211,10 @@ pub async fn run_test(
                 &settings.utterances,
                 settings.options.clone(),
             )
-            .with_sms(&inbox);
+            .with_sms(&inbox)
+            .with_events(events.clone(), index);
             let result = conversation.run(convo).await;
-            transcript.extend(conversation.transcript.iter().cloned());
-            for entry in &conversation.transcript {
-                let _ = events.send(RunEvent::Transcript {
-                    index,
-                    entry: entry.clone(),
-                });
-            }
+            transcript.append(&mut conversation.transcript);
             hang_up(settings, sid).await;
             recording_url = wait_completed(&mut session, sid, settings.wait_call_completed).await;
             let lost = settings.relay.as_ref().and_then(RelayLink::lost);

@@ -4,7 +4,7 @@
 use crate::config::{SpeechTimeout as CapsSpeechTimeout, TwilioCaps};
 use crate::twilio::twiml::{Gather, Play, Response, Say, SpeechTimeout, Verb};
 
-use super::turns::Action;
+use super::turns::{Action, Turn};
 
 /// How the runner listens and speaks, from the `TWILIO_IVR_*` capabilities.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -45,10 +45,14 @@ impl CallerVoice {
     /// The listening `<Gather>` whose result goes to `action`, and its interim results to
     /// `partial` (if given).
     pub fn gather(&self, action: &str, partial: Option<&str>) -> Gather {
+        self.gather_expecting(&self.hints, action, partial)
+    }
+
+    /// [`CallerVoice::gather`] with `hints` in place of this voice's own.
+    fn gather_expecting(&self, hints: &[String], action: &str, partial: Option<&str>) -> Gather {
         let enhanced = self.enhanced && self.speech_model.as_deref() == Some("phone_call");
         // Twilio's hints: comma-separated, at most 500 entries of at most 100 characters.
-        let hints: Vec<&str> = self
-            .hints
+        let hints: Vec<&str> = hints
             .iter()
             .map(|h| h.trim())
             .filter(|h| !h.is_empty() && h.len() <= 100 && !h.contains(','))
@@ -80,6 +84,27 @@ impl CallerVoice {
         next_url: &str,
         partial_url: Option<&str>,
     ) -> Response {
+        self.answer_expecting(actions, &self.hints, next_url, partial_url)
+    }
+
+    /// The answer to a webhook's [`Turn`]: its actions, then a `<Gather>` expecting the turn's
+    /// hints (this voice's own when the turn has none).
+    pub fn answer_turn(&self, turn: &Turn, next_url: &str, partial_url: Option<&str>) -> Response {
+        let hints = if turn.hints.is_empty() {
+            &self.hints
+        } else {
+            &turn.hints
+        };
+        self.answer_expecting(&turn.actions, hints, next_url, partial_url)
+    }
+
+    fn answer_expecting(
+        &self,
+        actions: &[Action],
+        hints: &[String],
+        next_url: &str,
+        partial_url: Option<&str>,
+    ) -> Response {
         let mut verbs = Vec::new();
         for action in actions {
             match action {
@@ -106,7 +131,11 @@ impl CallerVoice {
                 }
             }
         }
-        verbs.push(Verb::Gather(self.gather(next_url, partial_url)));
+        verbs.push(Verb::Gather(self.gather_expecting(
+            hints,
+            next_url,
+            partial_url,
+        )));
         Response { verbs }
     }
 }
@@ -165,6 +194,21 @@ mod tests {
             .to_xml();
         assert!(xml.ends_with("<Hangup/></Response>"), "{xml}");
         assert!(!xml.contains("<Gather"), "{xml}");
+    }
+
+    #[test]
+    fn a_turn_s_hints_replace_the_voice_s_own_unless_it_has_none() {
+        let mut voice = CallerVoice::from_caps(&TwilioCaps::default());
+        voice.hints = vec!["configured".into()];
+        let turn = |hints: &[&str]| Turn {
+            actions: vec![Action::Say("hi".into())],
+            hints: hints.iter().map(|h| h.to_string()).collect(),
+        };
+        let xml = voice.answer_turn(&turn(&["sales"]), "x", None).to_xml();
+        assert!(xml.contains(r#"hints="sales""#), "{xml}");
+        assert!(xml.contains("hi</Say>"), "{xml}");
+        let xml = voice.answer_turn(&turn(&[]), "x", None).to_xml();
+        assert!(xml.contains(r#"hints="configured""#), "{xml}");
     }
 
     #[test]

@@ -196,13 +196,9 @@ async fn turn(state: &WebhookState, hook: Webhook, event: CallEvent) -> Response
     let next_url = state.callback_url(NEXT, &hook.session);
     let partial_url = state.callback_url(PARTIAL, &hook.session);
     let twiml = match state.sessions.turn(&hook.session, event, state.hold).await {
-        Some(turn) => {
-            let mut voice = state.voice.clone();
-            if !turn.hints.is_empty() {
-                voice.hints = turn.hints;
-            }
-            voice.answer(&turn.actions, &next_url, Some(&partial_url))
-        }
+        Some(turn) => state
+            .voice
+            .answer_turn(&turn, &next_url, Some(&partial_url)),
         // A call no session owns (a runner that died, a stale test): end it, it costs money.
         None => state.voice.answer(&[Action::HangUp], &next_url, None),
     };

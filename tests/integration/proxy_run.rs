@@ -12,7 +12,9 @@ use crate::balancer::Balancer;
 use crate::emulator::{emulator, ivr_at, IVR, TOKEN};
 use crate::harness::{Output, Project};
 use crate::redis::{RedisOptions, RedisServer};
-use crate::run::{acme_ivr, botium_json_with, merged, run, ACCOUNT};
+use crate::run::{
+    acme_ivr, all_passed, botium_json_with, json_report, merged, run, verdicts, ACCOUNT,
+};
 
 const TOPIC: &str = "e2e";
 
@@ -80,31 +82,14 @@ fn project(botium_json: &str, cases: &[(&str, &str)]) -> Project {
     )
 }
 
-fn verdicts(project: &Project) -> Vec<(String, String)> {
-    let report: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(project.path().join("report.json")).expect("report"),
-    )
-    .expect("json");
-    report["tests"]
-        .as_array()
-        .expect("tests")
-        .iter()
-        .map(|t| {
-            (
-                t["name"].as_str().unwrap_or("").to_string(),
-                t["verdict"].as_str().unwrap_or("").to_string(),
-            )
-        })
-        .collect()
-}
-
 fn passed(out: &Output, project: &Project, names: &[&str]) {
     assert_eq!(out.code, Some(0), "{}", out.stderr);
-    let expected: Vec<(String, String)> = names
-        .iter()
-        .map(|n| (n.to_string(), "passed".to_string()))
-        .collect();
-    assert_eq!(verdicts(project), expected, "{}", out.stderr);
+    assert_eq!(
+        verdicts(&json_report(project, "report.json")),
+        all_passed(names),
+        "{}",
+        out.stderr
+    );
 }
 
 /// What most tests here start with: Redis, the emulator answering with `ivr`, and one proxy in

@@ -46,6 +46,20 @@ pub(crate) fn emulator_config(ivr: &TwimlApp) -> String {
     .to_string()
 }
 
+/// A project that calls `ivr` through `--emulate emu.json` ([`emulator_config`]), with `botium`
+/// as its `botium.json`.
+pub(crate) fn emulated(ivr: &TwimlApp, botium: &str) -> Project {
+    Project::new()
+        .file("emu.json", &emulator_config(ivr))
+        .file("botium.json", botium)
+}
+
+/// `ivr-test run convos --emulate emu.json` and `args` in `project` (see [`run`]).
+pub(crate) async fn run_emulated(project: &Project, args: &[&str]) -> Output {
+    let base: [&str; 4] = ["run", "convos", "--emulate", "emu.json"];
+    run(project, &[&base[..], args].concat()).await
+}
+
 /// `botium.json` for calls to `to` with the default test capabilities.
 pub(crate) fn botium_json(to: &str) -> String {
     botium_json_with(to, serde_json::json!({}))
@@ -90,21 +104,57 @@ pub(crate) async fn run(project: &Project, args: &[&str]) -> Output {
     .expect("run")
 }
 
+/// The JSON report a run wrote at `path` in `project`.
+pub(crate) fn json_report(project: &Project, path: &str) -> serde_json::Value {
+    let text = std::fs::read_to_string(project.path().join(path)).expect("report written");
+    serde_json::from_str(&text).expect("report is JSON")
+}
+
+/// `(name, verdict)` of every test case in a JSON report, in report order.
+pub(crate) fn verdicts(report: &serde_json::Value) -> Vec<(String, String)> {
+    report["tests"]
+        .as_array()
+        .expect("tests")
+        .iter()
+        .map(|t| {
+            (
+                t["name"].as_str().unwrap_or("").to_string(),
+                t["verdict"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// `(name, "passed")` for each of `names`: what [`verdicts`] gives for a passing suite.
+pub(crate) fn all_passed(names: &[&str]) -> Vec<(String, String)> {
+    names
+        .iter()
+        .map(|n| (n.to_string(), "passed".to_string()))
+        .collect()
+}
+
+/// `(Digits, SpeechResult)` of every request the IVR received at `path`.
+pub(crate) fn inputs_at(ivr: &TwimlApp, path: &str) -> Vec<(String, String)> {
+    ivr.received_at(path)
+        .iter()
+        .map(|r| {
+            (
+                r.param("Digits").to_string(),
+                r.param("SpeechResult").to_string(),
+            )
+        })
+        .collect()
+}
+
 #[tokio::test]
 async fn a_passing_suite_exits_0_with_reports() {
     let ivr = acme_ivr().await;
-    let project = Project::new()
-        .file("emu.json", &emulator_config(&ivr))
-        .file("botium.json", &botium_json(IVR))
+    let project = emulated(&ivr, &botium_json(IVR))
         .file("convos/keypad.convo.txt", SALES_BY_KEYPAD)
         .file("convos/speech.convo.txt", SALES_BY_SPEECH);
-    let out = run(
+    let out = run_emulated(
         &project,
         &[
-            "run",
-            "convos",
-            "--emulate",
-            "emu.json",
             "--parallel",
             "2",
             "--junit",
@@ -123,52 +173,30 @@ async fn a_passing_suite_exits_0_with_reports() {
         junit.contains(r#"tests="2""#) && junit.contains(r#"failures="0""#),
         "{junit}"
     );
-    let report: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(project.path().join("out/report.json")).expect("json"),
-    )
-    .expect("parse");
-    let verdicts: Vec<&str> = report["tests"]
-        .as_array()
-        .expect("tests")
-        .iter()
-        .map(|t| t["verdict"].as_str().unwrap_or(""))
-        .collect();
-    assert_eq!(verdicts, ["passed", "passed"], "{report}");
+    let report = json_report(&project, "out/report.json");
+    assert_eq!(
+        verdicts(&report),
+        all_passed(&["sales by keypad", "sales by speech"]),
+        "{report}"
+    );
     let transcripts: Vec<_> = std::fs::read_dir(project.path().join("out/transcripts"))
         .expect("dir")
         .collect();
     assert_eq!(transcripts.len(), 2);
     // The IVR got the key and the speech.
-    assert!(ivr
-        .received_at("/menu")
-        .iter()
-        .any(|r| r.param("Digits") == "1"));
-    let menu: Vec<(String, String)> = ivr
-        .received_at("/menu")
-        .iter()
-        .map(|r| {
-            (
-                r.param("Digits").to_string(),
-                r.param("SpeechResult").to_string(),
-            )
-        })
-        .collect();
+    let menu = inputs_at(&ivr, "/menu");
+    assert!(menu.iter().any(|m| m.0 == "1"), "{menu:?}");
     assert!(menu.iter().any(|m| m.1 == "Sales please."), "{menu:?}");
 }
 
 #[tokio::test]
 async fn a_text_mismatch_exits_1_and_says_what_was_heard() {
     let ivr = acme_ivr().await;
-    let project = Project::new()
-        .file("emu.json", &emulator_config(&ivr))
-        .file("botium.json", &botium_json(IVR))
-        .file(
-            "convos/wrong.convo.txt",
-            "wrong expectation\n\n#bot\nWelcome to Globex\n",
-        );
-    let out = run(&project, &["run", "convos", "--emulate", "emu.json"])
-        .await
-        .expect_code(1);
+    let project = emulated(&ivr, &botium_json(IVR)).file(
+        "convos/wrong.convo.txt",
+        "wrong expectation\n\n#bot\nWelcome to Globex\n",
+    );
+    let out = run_emulated(&project, &[]).await.expect_code(1);
     assert!(out.stderr.contains("wrong expectation"), "{}", out.stderr);
     assert!(
         out.stderr.contains("Welcome to Acme"),
@@ -185,14 +213,10 @@ async fn a_text_mismatch_exits_1_and_says_what_was_heard() {
 #[tokio::test]
 async fn a_busy_line_is_an_infrastructure_error_not_a_timeout() {
     let ivr = acme_ivr().await;
-    let project = Project::new()
-        .file("emu.json", &emulator_config(&ivr))
-        .file("botium.json", &botium_json("+15551230002"))
-        .file("convos/a.convo.txt", SALES_BY_KEYPAD);
+    let project =
+        emulated(&ivr, &botium_json("+15551230002")).file("convos/a.convo.txt", SALES_BY_KEYPAD);
     let started = std::time::Instant::now();
-    let out = run(&project, &["run", "convos", "--emulate", "emu.json"])
-        .await
-        .expect_code(3);
+    let out = run_emulated(&project, &[]).await.expect_code(3);
     assert!(out.stderr.contains("busy"), "{}", out.stderr);
     assert!(
         started.elapsed() < std::time::Duration::from_secs(8),
@@ -204,13 +228,9 @@ async fn a_busy_line_is_an_infrastructure_error_not_a_timeout() {
 #[tokio::test]
 async fn script_errors_exit_2_before_any_call() {
     let ivr = acme_ivr().await;
-    let project = Project::new()
-        .file("emu.json", &emulator_config(&ivr))
-        .file("botium.json", &botium_json(IVR))
-        .file("convos/bad.convo.txt", "bad\n\n#me\nBUTTON 1x\n");
-    let out = run(&project, &["run", "convos", "--emulate", "emu.json"])
-        .await
-        .expect_code(2);
+    let project =
+        emulated(&ivr, &botium_json(IVR)).file("convos/bad.convo.txt", "bad\n\n#me\nBUTTON 1x\n");
+    let out = run_emulated(&project, &[]).await.expect_code(2);
     assert!(out.stderr.contains("nothing was dialed"), "{}", out.stderr);
     assert!(ivr.received().is_empty(), "no call reached the IVR");
 }
@@ -243,13 +263,8 @@ async fn without_a_public_url_or_the_emulator_nothing_is_dialed() {
 async fn unanswered_calls_end_at_once_with_their_reason() {
     let ivr = acme_ivr().await;
     for (to, reason) in [("+15551230003", "no-answer"), ("+15551230004", "failed")] {
-        let project = Project::new()
-            .file("emu.json", &emulator_config(&ivr))
-            .file("botium.json", &botium_json(to))
-            .file("convos/a.convo.txt", SALES_BY_KEYPAD);
-        let out = run(&project, &["run", "convos", "--emulate", "emu.json"])
-            .await
-            .expect_code(3);
+        let project = emulated(&ivr, &botium_json(to)).file("convos/a.convo.txt", SALES_BY_KEYPAD);
+        let out = run_emulated(&project, &[]).await.expect_code(3);
         assert!(
             out.stderr.contains(&format!("the line was {reason}")),
             "{to}: {}",
@@ -261,16 +276,12 @@ async fn unanswered_calls_end_at_once_with_their_reason() {
 #[tokio::test]
 async fn an_invalid_number_is_explained_and_never_redialled() {
     let ivr = acme_ivr().await;
-    let project = Project::new()
-        .file("emu.json", &emulator_config(&ivr))
-        .file(
-            "botium.json",
-            &botium_json_with("12", serde_json::json!({"TWILIO_IVR_REDIAL": 5})),
-        )
-        .file("convos/a.convo.txt", SALES_BY_KEYPAD);
-    let out = run(&project, &["run", "convos", "--emulate", "emu.json"])
-        .await
-        .expect_code(3);
+    let project = emulated(
+        &ivr,
+        &botium_json_with("12", serde_json::json!({"TWILIO_IVR_REDIAL": 5})),
+    )
+    .file("convos/a.convo.txt", SALES_BY_KEYPAD);
+    let out = run_emulated(&project, &[]).await.expect_code(3);
     assert!(out.stderr.contains("21211"), "{}", out.stderr);
     assert!(
         out.stderr.contains("E.164"),
@@ -354,10 +365,7 @@ async fn against_a_twilio_api_sms_checks_find_the_ivrs_message_and_recordings_ar
         "{}",
         out.stderr
     );
-    let report: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(project.path().join("report.json")).expect("json"),
-    )
-    .expect("parse");
+    let report = json_report(&project, "report.json");
     let tests = report["tests"].as_array().expect("tests");
     assert_eq!(
         (tests[0]["name"].as_str(), tests[0]["verdict"].as_str()),
@@ -453,12 +461,10 @@ async fn ctrl_c_hangs_up_every_live_call() {
 #[tokio::test]
 async fn twenty_test_cases_in_parallel_report_in_a_stable_order() {
     let ivr = acme_ivr().await;
-    let mut project = Project::new()
-        .file("emu.json", &emulator_config(&ivr))
-        .file(
-            "botium.json",
-            &botium_json_with(IVR, serde_json::json!({"TWILIO_IVR_CALLS_PER_SECOND": 50})),
-        );
+    let mut project = emulated(
+        &ivr,
+        &botium_json_with(IVR, serde_json::json!({"TWILIO_IVR_CALLS_PER_SECOND": 50})),
+    );
     for i in 0..20 {
         project = project.file(
             &format!("convos/case{i:02}.convo.txt"),
@@ -466,42 +472,14 @@ async fn twenty_test_cases_in_parallel_report_in_a_stable_order() {
         );
     }
     let started = std::time::Instant::now();
-    run(
-        &project,
-        &[
-            "run",
-            "convos",
-            "--emulate",
-            "emu.json",
-            "--parallel",
-            "20",
-            "--json",
-            "report.json",
-        ],
-    )
-    .await
-    .expect_code(0);
+    run_emulated(&project, &["--parallel", "20", "--json", "report.json"])
+        .await
+        .expect_code(0);
     let elapsed = started.elapsed();
-    let report: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(project.path().join("report.json")).expect("json"),
-    )
-    .expect("parse");
-    let names: Vec<String> = report["tests"]
-        .as_array()
-        .expect("tests")
-        .iter()
-        .map(|t| t["name"].as_str().unwrap_or("").to_string())
-        .collect();
-    let expected: Vec<String> = (0..20).map(|i| format!("case {i:02}")).collect();
-    assert_eq!(names, expected);
-    assert!(
-        report["tests"]
-            .as_array()
-            .expect("tests")
-            .iter()
-            .all(|t| t["verdict"] == "passed"),
-        "{report}"
-    );
+    let report = json_report(&project, "report.json");
+    let names: Vec<String> = (0..20).map(|i| format!("case {i:02}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    assert_eq!(verdicts(&report), all_passed(&names), "{report}");
     assert!(
         elapsed < std::time::Duration::from_secs(20),
         "parallel, not one after another: {elapsed:?}"
@@ -518,16 +496,14 @@ async fn keys_answer_the_turn_that_heard_the_prompt() {
         .twiml("/menu", r#"<Response><Say>Connecting you to sales.</Say><Pause length="10"/><Hangup/></Response>"#)
         .start()
         .await;
-    let mut project = Project::new()
-        .file("emu.json", &emulator_config(&ivr))
-        .file("botium.json", &botium_json(IVR));
+    let mut project = emulated(&ivr, &botium_json(IVR));
     for i in 0..6 {
         project = project.file(
             &format!("convos/c{i}.convo.txt"),
             &format!("strict {i}\n\n#bot\nWelcome to Acme*\n\n#me\nBUTTON 1\n\n#bot\nConnecting you to sales\n"),
         );
     }
-    let out = run(&project, &["run", "convos", "--emulate", "emu.json"]).await;
+    let out = run_emulated(&project, &[]).await;
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert_eq!(ivr.received_at("/menu").len(), 6);
 }

@@ -7,44 +7,10 @@ use std::time::{Duration, Instant};
 use crate::emulator::{IVR, TOKEN};
 use crate::harness::{Output, Project};
 use crate::run::{
-    acme_ivr, botium_json, botium_json_with, emulator_config, free_port, merged, run,
-    through_twilio_api, through_twilio_api_on, ACCOUNT,
+    acme_ivr, botium_json, botium_json_with, emulator_config, free_port, inputs_at, json_report,
+    merged, run, run_emulated, through_twilio_api, through_twilio_api_on, verdicts, ACCOUNT,
 };
 use crate::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
-
-/// The JSON report [`run_against`] had the run write.
-fn report(project: &Project) -> serde_json::Value {
-    let text = std::fs::read_to_string(project.path().join("report.json")).expect("report written");
-    serde_json::from_str(&text).expect("report is JSON")
-}
-
-/// `(name, verdict)` of every test case in a JSON report, in report order.
-fn verdicts(report: &serde_json::Value) -> Vec<(String, String)> {
-    report["tests"]
-        .as_array()
-        .expect("tests")
-        .iter()
-        .map(|t| {
-            (
-                t["name"].as_str().unwrap_or("").to_string(),
-                t["verdict"].as_str().unwrap_or("").to_string(),
-            )
-        })
-        .collect()
-}
-
-/// `(Digits, SpeechResult)` of every request the IVR received at `path`.
-fn inputs_at(ivr: &TwimlApp, path: &str) -> Vec<(String, String)> {
-    ivr.received_at(path)
-        .iter()
-        .map(|r| {
-            (
-                r.param("Digits").to_string(),
-                r.param("SpeechResult").to_string(),
-            )
-        })
-        .collect()
-}
 
 /// Runs `convos` of a project against `ivr` through `--emulate`, with a JSON report at
 /// `report.json`.
@@ -68,18 +34,7 @@ async fn run_scaled(
     for (file, text) in convos {
         project = project.file(&format!("convos/{file}"), text);
     }
-    let out = run(
-        &project,
-        &[
-            "run",
-            "convos",
-            "--emulate",
-            "emu.json",
-            "--json",
-            "report.json",
-        ],
-    )
-    .await;
+    let out = run_emulated(&project, &["--json", "report.json"]).await;
     (project, out)
 }
 
@@ -104,7 +59,7 @@ async fn speech_and_keys_of_a_me_step_reach_the_ivr_in_script_order() {
     .await;
     let out = out.expect_code(0);
     assert_eq!(
-        verdicts(&report(&project)),
+        verdicts(&json_report(&project, "report.json")),
         [
             ("key then speech".to_string(), "passed".to_string()),
             ("speech then key".to_string(), "passed".to_string()),
@@ -151,7 +106,7 @@ async fn a_script_that_speaks_first_is_heard_by_a_silent_ivr() {
     let (project, out) = run_scaled(&ivr, 5.0, &botium_json(IVR), &[("a.convo.txt", convo)]).await;
     let out = out.expect_code(0);
     assert_eq!(
-        verdicts(&report(&project)),
+        verdicts(&json_report(&project, "report.json")),
         [("hello first".to_string(), "passed".to_string())]
     );
     assert_eq!(
@@ -198,7 +153,7 @@ async fn an_optional_bot_step_that_is_never_said_is_skipped() {
         run_against(&ivr, &botium_json(IVR), &[("a.convo.txt", &convo("?"))]).await;
     let out = out.expect_code(0);
     assert_eq!(
-        verdicts(&report(&project)),
+        verdicts(&json_report(&project, "report.json")),
         [("recording notice".to_string(), "passed".to_string())],
         "{}",
         out.stderr
@@ -241,7 +196,7 @@ async fn a_prompt_split_by_a_pause_matches_one_bot_step_unless_strict() {
     let joined = ivr().await;
     let (project, out) = run_against(&joined, &botium_json(IVR), &[("a.convo.txt", convo)]).await;
     let out = out.expect_code(0);
-    let report_joined = report(&project);
+    let report_joined = json_report(&project, "report.json");
     assert_eq!(
         verdicts(&report_joined),
         [("whole prompt".to_string(), "passed".to_string())],
@@ -270,7 +225,7 @@ async fn a_prompt_split_by_a_pause_matches_one_bot_step_unless_strict() {
     )
     .await;
     let out = out.expect_code(1);
-    let report_strict = report(&project);
+    let report_strict = json_report(&project, "report.json");
     assert_eq!(
         report_strict["tests"][0]["failure"]["heard"], "Welcome to Acme.",
         "only the first fragment is compared: {}",
@@ -320,7 +275,7 @@ async fn an_ivr_that_hangs_up_fails_the_waiting_step_at_once() {
         .expect_code(1);
     let elapsed = started.elapsed();
     assert!(out.stderr.contains("the IVR hung up"), "{}", out.stderr);
-    let report = report(&project);
+    let report = json_report(&project, "report.json");
     let failure = &report["tests"][0]["failure"];
     assert_eq!(
         failure["step"]["line"], 6,
