@@ -359,7 +359,8 @@ impl LegContext {
     /// `speechTimeout` of silence.
     async fn gather(&self, gather: &Gather, document_url: &str) -> Heard {
         let mut ear = self.ear.lock().await;
-        let mut pending = ear.start_listening();
+        // Oldest first: sounds still playing are heard in the order they began.
+        let mut pending: std::collections::VecDeque<_> = ear.start_listening().into();
         let prompts: Vec<Verb> = gather.prompts.clone();
         // Prompts play on their own task so that input can interrupt them.
         let voice = self.voice.clone();
@@ -388,7 +389,7 @@ impl LegContext {
                     deadline.get_or_insert(Instant::now() + timeout);
                 }
             }
-            let sound = match pending.pop() {
+            let sound = match pending.pop_front() {
                 Some(sound) => Some(sound),
                 None => {
                     let wait_until = match (&prompt_task, deadline) {
