@@ -13,7 +13,8 @@ fn repository() -> &'static Path {
 fn the_demo_suite_passes_on_the_built_in_emulator() {
     let out = run_in(repository(), &["run", "convos/", "--parallel", "5"], &[]).expect_code(0);
     assert!(
-        out.stderr.contains("5 test cases") && out.stderr.contains("5 passed"),
+        out.stderr.contains("5 test cases in ")
+            && out.stderr.contains(": 5 passed, 0 failed, 0 errors"),
         "{}",
         out.stderr
     );
