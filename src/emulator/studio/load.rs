@@ -1,4 +1,4 @@
-//! Loading a flow file: JSON, then every widget ([`super::widgets::build`]), then the graph:
+//! Loading a flow file: JSON, then every widget (`super::build`), then the graph:
 //! unique names, a trigger as `initial_state`, transitions that lead to widgets of the flow,
 //! and no widget the emulator cannot run on the path of an incoming call.
 

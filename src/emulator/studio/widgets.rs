@@ -15,7 +15,7 @@
 //! | `connect-call-to` | `noun`, `to`, `sip_endpoint`, `caller_id`, `record`, `timeout` | `callCompleted`, `hangup` |
 //! | `record-voicemail` | `timeout`, `max_length`, `finish_on_key`, `play_beep` | `recordingComplete`, `noAudio`, `hangup` |
 //!
-//! [`super::build`] makes them from a flow's states. Other properties (the editor's `offset`, `profanity_filter`, `transcribe`, ...) are accepted
+//! `super::build` makes them from a flow's states. Other properties (the editor's `offset`, `profanity_filter`, `transcribe`, ...) are accepted
 //! and ignored: they change nothing an emulated call can observe.
 
 use std::collections::HashMap;

@@ -13,7 +13,7 @@
 //! | tags | `if` / `elsif` / `else` / `endif`, `unless` / `endunless`, `comment`, `raw` |
 //! | conditions | `==`, `!=`, `<>`, `<`, `>`, `<=`, `>=`, `contains`, `and`, `or` (right to left, as Liquid) |
 //! | whitespace | `{{-`, `-}}`, `{%-`, `-%}` strip the whitespace next to them |
-//! | filters | see [`filters`] |
+//! | filters | see `filters.rs` |
 
 mod date;
 mod filters;
