@@ -5,6 +5,7 @@ use serde_json::json;
 
 use super::ast::{Convo, ConvoStep, Sender};
 use super::convo_file::{parse_convo, ParsedConvo};
+use super::diagnostics::Diagnostic;
 use super::discovery::{ScriptFile, ScriptKind};
 use super::registry::Registry;
 use super::source::SourceFile;
@@ -52,7 +53,7 @@ fn error_of(text: &str) -> String {
         .diagnostics
         .iter()
         .find(|d| d.is_error())
-        .map(|d| format!("{}: {}", d.position(), d.message))
+        .map(ToString::to_string)
         .unwrap_or_default()
 }
 
@@ -470,6 +471,23 @@ fn suite_with(files: &[(&str, &str)], caps: &ScriptingCaps) -> Suite {
     load_sources(sources, &Registry::default(), caps)
 }
 
+/// Every diagnostic of `s`, as `file:line:col: message`.
+fn messages(s: &Suite) -> Vec<String> {
+    s.diagnostics.iter().map(ToString::to_string).collect()
+}
+
+/// The errors of `s` (warnings left out), as `file:line:col: message`.
+fn error_messages(s: &Suite) -> Vec<String> {
+    let errors = s.diagnostics.iter().filter(|d| d.is_error());
+    errors.map(ToString::to_string).collect()
+}
+
+/// Where the errors of `s` stand, as `file:line:col`.
+fn error_positions(s: &Suite) -> Vec<String> {
+    let errors = s.diagnostics.iter().filter(|d| d.is_error());
+    errors.map(Diagnostic::position).collect()
+}
+
 fn step_texts(c: &Convo) -> Vec<String> {
     c.steps
         .iter()
@@ -684,12 +702,7 @@ fn all_errors_of_all_files_are_reported() {
         ("b.convo.txt", "b\n#me\nBUTTON 12x\n"),
         ("c.convo.txt", "c\n#me\nhello\n"),
     ]);
-    let errors: Vec<String> = s
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| d.position())
-        .collect();
+    let errors = error_positions(&s);
     assert_eq!(
         errors,
         ["a.convo.txt:4:1", "a.convo.txt:5:1", "b.convo.txt:3:1"]
@@ -705,11 +718,7 @@ fn features_that_cannot_apply_to_a_call_are_errors_at_their_line() {
         "i.convo.txt",
         "i\n#me\nhi\n#bot\nINTENT greeting\nJSON_PATH $.x\n",
     )]);
-    let msgs: Vec<String> = s
-        .diagnostics
-        .iter()
-        .map(|d| format!("{}: {}", d.position(), d.message))
-        .collect();
+    let msgs = messages(&s);
     assert_eq!(msgs.len(), 2, "{msgs:?}");
     assert!(msgs[0].starts_with("i.convo.txt:5:1: asserter INTENT cannot apply to a phone call"));
     assert!(msgs[1].starts_with("i.convo.txt:6:1: asserter JSON_PATH"));
@@ -837,12 +846,7 @@ fn unusable_expected_texts_are_errors_at_their_line() {
         ("w.utterances.txt", &format!("UTT_WILD\nfine\n{}\n", "*".repeat(11))),
     ];
     let s = suite_with(&files, &regexp);
-    let errors: Vec<String> = s
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| d.position())
-        .collect();
+    let errors = error_positions(&s);
     // In regexp mode eleven `*` are an invalid pattern too.
     assert_eq!(
         errors,
@@ -852,12 +856,7 @@ fn unusable_expected_texts_are_errors_at_their_line() {
     );
     // The same files in the default wildcard mode: the regexp texts are fine, 11 wildcards are not.
     let s = suite(&files);
-    let errors: Vec<String> = s
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| d.to_string())
-        .collect();
+    let errors = error_messages(&s);
     assert_eq!(errors.len(), 2, "{errors:?}");
     assert!(
         errors[0].starts_with("r.convo.txt:9:1: TEXT_REGEXP_ANY"),
@@ -876,11 +875,7 @@ fn conditional_steps_are_checked_where_they_stand() {
         "m.convo.txt",
         "m\n#me\nhello\nCONDITIONAL_STEP_TIME_BASED {\"start\":\"8:00\",\"end\":\"16:30\"}\n#bot\nopen\nCONDITIONAL_STEP_TIME_BASED {\"start\":\"8:00\",\"end\":\"16:30\"}|G1\n#bot\nclosed\nCONDITIONAL_STEP_BUSINESS_HOURS {\"days\":[\"monday\"]}|G1\n",
     )]);
-    let msgs: Vec<String> = s
-        .diagnostics
-        .iter()
-        .map(|d| format!("{}: {}", d.position(), d.message))
-        .collect();
+    let msgs = messages(&s);
     assert_eq!(msgs.len(), 2, "{msgs:?}");
     assert!(
         msgs[0].starts_with("m.convo.txt:4:1: CONDITIONAL_STEP_TIME_BASED works only in #bot"),
