@@ -267,3 +267,41 @@ fn the_readme_quickstart_suite_passes() {
     );
     assert!(out.stderr.is_empty(), "{}", out.stderr);
 }
+
+#[test]
+fn matching_settings_the_matcher_refuses_are_one_configuration_error() {
+    let project = Project::new()
+        .file(
+            "botium.json",
+            r#"{"botium":{"Capabilities":{"SCRIPTING_MATCHING_MODE":"wer","SCRIPTING_MATCHING_MODE_ARGS":[1.5]}}}"#,
+        )
+        .file("convos/greeting.convo.txt", GREETING);
+    let human = project.run(&["check", "convos"]).expect_code(2);
+    assert!(
+        human
+            .stderr
+            .contains("error: botium.json: the SCRIPTING_* matching settings cannot be used: invalid word error rate threshold 1.5"),
+        "{}",
+        human.stderr
+    );
+    assert!(
+        human.stdout.contains("1 error, 0 warnings"),
+        "{}",
+        human.stdout
+    );
+
+    let report = project
+        .run(&["check", "convos", "--format", "json"])
+        .expect_code(2)
+        .json();
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["file"], "botium.json");
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("the SCRIPTING_* matching settings cannot be used: "),
+        "{errors:?}"
+    );
+}
