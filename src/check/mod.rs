@@ -17,28 +17,36 @@ use crate::matching::{matcher_from_caps, MatchingError};
 use json_report::{Finding, Report};
 
 /// What the configuration step produced: the config to use (defaults when it failed to load),
-/// its errors and its warnings.
+/// its errors, the matcher's objection to its `SCRIPTING_*` settings, and its warnings.
 struct LoadedConfig {
     config: Config,
     errors: Vec<ConfigError>,
+    matcher_problem: Option<MatchingError>,
     warnings: Vec<String>,
 }
 
 impl LoadedConfig {
     fn load(args: &CheckArgs, env: &BTreeMap<String, String>, cwd: &Path) -> LoadedConfig {
-        match Config::load(args.config.as_deref(), cwd, env) {
-            Ok(config) => LoadedConfig {
-                warnings: config.warnings.clone(),
-                config,
-                errors: Vec::new(),
-            },
+        let (config, errors, warnings) = match Config::load(args.config.as_deref(), cwd, env) {
+            Ok(config) => {
+                let warnings = config.warnings.clone();
+                (config, Vec::new(), warnings)
+            }
             // Scripts are still checked (with the built-in names) so every mistake shows at once.
-            Err(errs) => LoadedConfig {
-                config: Config::default(),
-                errors: errs.errors,
-                warnings: errs.warnings,
-            },
+            Err(errs) => (Config::default(), errs.errors, errs.warnings),
+        };
+        let matcher_problem = matcher_from_caps(&config.capabilities.scripting).err();
+        LoadedConfig {
+            config,
+            errors,
+            matcher_problem,
+            warnings,
         }
+    }
+
+    /// How many configuration errors there are, the matcher's included.
+    fn error_count(&self) -> usize {
+        self.errors.len() + usize::from(self.matcher_problem.is_some())
     }
 
     fn place(&self) -> String {
@@ -62,22 +70,13 @@ pub fn run(
 ) -> Outcome {
     let loaded = LoadedConfig::load(args, env, cwd);
     let registry = Registry::new(&loaded.config.extensions);
-    let matcher_problem = matcher_from_caps(&loaded.config.capabilities.scripting).err();
     let paths: Vec<PathBuf> = args.paths.iter().map(|p| resolve_path(cwd, p)).collect();
     let suite = convo::load(&paths, &registry, &loaded.config.capabilities.scripting);
-    let failed = suite.has_errors() || !loaded.errors.is_empty() || matcher_problem.is_some();
+    let failed = suite.has_errors() || loaded.error_count() > 0;
 
     let written = match args.format {
-        Format::Json => write_json(&suite, &loaded, matcher_problem.as_ref(), args.expand, out),
-        Format::Human => write_human(
-            &suite,
-            &loaded,
-            matcher_problem.as_ref(),
-            args.expand,
-            color,
-            out,
-            err,
-        ),
+        Format::Json => write_json(&suite, &loaded, args.expand, out),
+        Format::Human => write_human(&suite, &loaded, args.expand, color, out, err),
     };
     match (written, failed) {
         // A closed pipe or full disk: the verdict cannot be delivered.
@@ -90,7 +89,6 @@ pub fn run(
 fn write_json(
     suite: &Suite,
     loaded: &LoadedConfig,
-    matcher_problem: Option<&MatchingError>,
     expand: bool,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
@@ -107,7 +105,7 @@ fn write_json(
                 message: error.to_string(),
             }
         })
-        .chain(matcher_problem.map(|problem| Finding {
+        .chain(loaded.matcher_problem.as_ref().map(|problem| Finding {
             file: config_file.clone(),
             line: 0,
             column: 0,
@@ -129,11 +127,9 @@ fn write_json(
     writeln!(out)
 }
 
-#[allow(clippy::too_many_arguments)]
 fn write_human(
     suite: &Suite,
     loaded: &LoadedConfig,
-    matcher_problem: Option<&MatchingError>,
     expand: bool,
     color: bool,
     out: &mut dyn Write,
@@ -155,7 +151,7 @@ fn write_human(
     for error in &loaded.errors {
         write!(err, "{}", render(error))?;
     }
-    if let Some(problem) = matcher_problem {
+    if let Some(problem) = &loaded.matcher_problem {
         writeln!(
             err,
             "error: {}: {}",
@@ -171,7 +167,7 @@ fn write_human(
     }
 
     let script_errors = suite.diagnostics.iter().filter(|d| d.is_error()).count();
-    let errors = loaded.errors.len() + usize::from(matcher_problem.is_some()) + script_errors;
+    let errors = loaded.error_count() + script_errors;
     let warnings = loaded.warnings.len() + suite.diagnostics.len() - script_errors;
     let cases = if expand {
         &suite.test_cases

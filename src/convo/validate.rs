@@ -65,19 +65,22 @@ pub fn validate_convo(convo: &Convo, registry: &Registry) -> Vec<Finding> {
             .iter()
             .filter(|h| StepCondition::is_condition_hook(&h.name))
         {
-            let problem = match StepCondition::parse(&h.name, &h.args) {
-                _ if step.sender != Sender::Bot => Some((
+            let problem = if step.sender != Sender::Bot {
+                Some((
                     format!(
                         "{} works only in #bot steps; Botium skips it elsewhere",
                         h.name
                     ),
                     "put it into one of the #bot steps that answer alternatively".to_string(),
-                )),
-                Ok(_) => None,
-                Err(e) => Some((
-                    format!("{}: {e}", h.name),
-                    "see the examples in Botium's documentation of conditional steps".to_string(),
-                )),
+                ))
+            } else {
+                StepCondition::parse(&h.name, &h.args).err().map(|e| {
+                    (
+                        format!("{}: {e}", h.name),
+                        "see the examples in Botium's documentation of conditional steps"
+                            .to_string(),
+                    )
+                })
             };
             if let Some((message, help)) = problem {
                 findings.push(Finding {
@@ -162,7 +165,6 @@ pub fn media_problem(arg: &str) -> Option<String> {
 
 /// Arguments the runner cannot use, for the built-ins whose arguments have a fixed form.
 fn argument_problem(name: &str, args: &[String]) -> Option<(String, String)> {
-    let is_ms = is_whole_number;
     let fixed_form = ["BUTTON", "MEDIA", "PAUSE", "WAITFORBOT"];
     if fixed_form.contains(&name) && args.iter().any(|a| uses_memory(a)) {
         return None;
@@ -195,7 +197,7 @@ fn argument_problem(name: &str, args: &[String]) -> Option<(String, String)> {
             )),
         },
         "PAUSE" => match args {
-            [ms] if is_ms(ms) => None,
+            [ms] if is_whole_number(ms) => None,
             _ => Some((
                 format!("PAUSE takes one whole number of milliseconds, got {args:?}"),
                 "for example PAUSE 2000".into(),
@@ -203,7 +205,7 @@ fn argument_problem(name: &str, args: &[String]) -> Option<(String, String)> {
         },
         "WAITFORBOT" => match args {
             [] => None,
-            [ms] if is_ms(ms) => None,
+            [ms] if is_whole_number(ms) => None,
             _ => Some((
                 format!("WAITFORBOT takes at most one whole number of milliseconds, got {args:?}"),
                 "for example WAITFORBOT 5000".into(),

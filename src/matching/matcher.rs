@@ -69,14 +69,7 @@ impl Matcher {
                 similarity_threshold,
             ));
         }
-        if let MatchingMode::Wer { threshold } = mode {
-            if !(0.0..=1.0).contains(&threshold) {
-                return Err(MatchingError::InvalidWerThreshold {
-                    value: threshold.to_string(),
-                    reason: "expected a ratio from 0 to 1".to_string(),
-                });
-            }
-        }
+        check_wer_threshold(mode)?;
         let remove_regexp = normalize.compile_remove_regexp()?;
         Ok(Matcher {
             mode,
@@ -84,6 +77,18 @@ impl Matcher {
             remove_regexp,
             speech_tolerant,
             similarity_threshold,
+        })
+    }
+
+    /// A matcher for another mode with the same normalisation, without the speech layer (text
+    /// asserters compare as Botium does). The compiled remove regexp is shared, not rebuilt.
+    pub fn for_mode(&self, mode: MatchingMode) -> Result<Matcher, MatchingError> {
+        check_wer_threshold(mode)?;
+        Ok(Matcher {
+            mode,
+            speech_tolerant: false,
+            similarity_threshold: 1.0,
+            ..self.clone()
         })
     }
 
@@ -319,10 +324,15 @@ pub fn matcher_from_caps(
     Ok((matcher, warning))
 }
 
-impl Matcher {
-    /// A matcher for another mode with the same normalisation, without the speech layer (text
-    /// asserters compare as Botium does).
-    pub fn for_mode(&self, mode: MatchingMode) -> Result<Matcher, MatchingError> {
-        Matcher::new(mode, self.normalize.clone(), false, 1.0)
+/// A `wer` mode's threshold must be a ratio from 0 to 1.
+fn check_wer_threshold(mode: MatchingMode) -> Result<(), MatchingError> {
+    match mode {
+        MatchingMode::Wer { threshold } if !(0.0..=1.0).contains(&threshold) => {
+            Err(MatchingError::InvalidWerThreshold {
+                value: threshold.to_string(),
+                reason: "expected a ratio from 0 to 1".to_string(),
+            })
+        }
+        _ => Ok(()),
     }
 }

@@ -187,6 +187,23 @@ fn speech_tolerant_variants() {
 }
 
 #[test]
+fn for_mode_keeps_the_normalisation_and_drops_the_speech_layer() {
+    let opts = NormalizeOptions {
+        enabled: true,
+        remove_characters: Vec::new(),
+        remove_regexp: Some("#+".to_string()),
+    };
+    let speech = Matcher::new(DEFAULT, opts, true, 0.5).expect("valid");
+    let equals = speech.for_mode(mode("equals")).expect("valid");
+    assert_eq!(equals.mode(), mode("equals"));
+    assert!(equals.compare("Hello##", "Hello").matched);
+    let includes = speech.for_mode(mode("includeIgnoreCase")).expect("valid");
+    assert!(!includes.compare("press one", "press 1").matched);
+    let bad_wer = MatchingMode::Wer { threshold: 1.5 };
+    assert!(speech.for_mode(bad_wer).is_err());
+}
+
+#[test]
 fn speech_layer_can_be_switched_off() {
     assert!(
         !strict(mode("includeIgnoreCase"))

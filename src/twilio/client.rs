@@ -18,7 +18,7 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use url::Url;
 
-use crate::config::Secret;
+use crate::config::{Redactor, Secret};
 use crate::twilio::explain::explain;
 
 mod requests;
@@ -203,6 +203,8 @@ pub struct TwilioClient {
     base: ApiBase,
     account_sid: String,
     auth_token: Secret,
+    /// Hides the token, raw or inside the Basic credential, in text an error shows.
+    redactor: Redactor,
 }
 
 impl fmt::Debug for TwilioClient {
@@ -244,11 +246,15 @@ impl TwilioClient {
             .default_headers(headers)
             .build()
             .map_err(|e| ClientError::Http(format!("cannot build the HTTP client: {e}")))?;
+        let token = auth_token.expose();
+        let basic =
+            base64::engine::general_purpose::STANDARD.encode(format!("{account_sid}:{token}"));
         Ok(TwilioClient {
             http,
             base,
             account_sid: account_sid.to_string(),
             auth_token: auth_token.clone(),
+            redactor: Redactor::new([basic, token.to_string()]),
         })
     }
 
@@ -479,11 +485,7 @@ impl TwilioClient {
 
     /// Removes the auth token, raw or inside a Basic credential, from text an error shows.
     fn redact(&self, text: &str) -> String {
-        let token = self.auth_token.expose();
-        let basic = base64::engine::general_purpose::STANDARD
-            .encode(format!("{}:{token}", self.account_sid));
-        text.replace(&basic, "<redacted>")
-            .replace(token, "<redacted>")
+        self.redactor.redact(text)
     }
 }
 

@@ -267,3 +267,28 @@ fn the_readme_quickstart_suite_passes() {
     );
     assert!(out.stderr.is_empty(), "{}", out.stderr);
 }
+
+#[test]
+fn matching_settings_the_matcher_refuses_are_one_configuration_error() {
+    // The JSON form: config.rs, matching_settings_the_matcher_cannot_use_are_configuration_errors.
+    let human = Project::new()
+        .file(
+            "botium.json",
+            r#"{"botium":{"Capabilities":{"SCRIPTING_MATCHING_MODE":"wer","SCRIPTING_MATCHING_MODE_ARGS":[1.5]}}}"#,
+        )
+        .file("convos/greeting.convo.txt", GREETING)
+        .run(&["check", "convos"])
+        .expect_code(2);
+    assert!(
+        human
+            .stderr
+            .contains("error: botium.json: the SCRIPTING_* matching settings cannot be used: invalid word error rate threshold 1.5"),
+        "{}",
+        human.stderr
+    );
+    assert!(
+        human.stdout.contains("1 error, 0 warnings"),
+        "{}",
+        human.stdout
+    );
+}

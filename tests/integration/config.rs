@@ -176,6 +176,7 @@ fn matching_settings_the_matcher_cannot_use_are_configuration_errors() {
         .run(&["check", ".", "--format", "json"])
         .expect_code(2);
     let report = out.json();
+    assert_eq!(report["errors"].as_array().unwrap().len(), 1, "{report}");
     let message = report["errors"][0]["message"].as_str().unwrap();
     assert!(message.contains("matching settings"), "{message}");
     assert_eq!(report["errors"][0]["file"], "botium.json");

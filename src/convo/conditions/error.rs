@@ -191,12 +191,7 @@ pub(super) fn kind_of(value: &serde_json::Value) -> &'static str {
 
 /// ` (did you mean "x"?)` for the candidate closest to `written`, or empty when none is close.
 pub(super) fn did_you_mean(written: &str, candidates: &[&str]) -> String {
-    let lower = written.to_lowercase();
-    candidates
-        .iter()
-        .map(|c| (*c, strsim::jaro_winkler(&lower, &c.to_lowercase())))
-        .filter(|(_, score)| *score >= 0.85)
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(c, _)| format!(" (did you mean \"{c}\"?)"))
+    crate::config::did_you_mean(written, candidates)
+        .map(|c| format!(" (did you mean \"{c}\"?)"))
         .unwrap_or_default()
 }

@@ -1,6 +1,10 @@
 //! TwiML documents as data: the verbs Twilio Programmable Voice runs, with Twilio's defaults
 //! already applied (see `shared/reference/twilio.md` §7), so the interpreter never guesses.
 
+/// `speechTimeout`: seconds of silence after speech, or `auto` (the type the
+/// `TWILIO_IVR_SPEECH_TIMEOUT` capability already reads into).
+pub use crate::config::SpeechTimeout;
+
 /// How a URL is requested.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum HttpMethod {
@@ -76,15 +80,6 @@ pub struct Play {
 pub struct Pause {
     /// Seconds (default 1).
     pub length: u32,
-}
-
-/// `speechTimeout`: seconds of silence after speech, or `auto`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SpeechTimeout {
-    /// `auto`: stop at the first pause.
-    Auto,
-    /// Whole seconds.
-    Seconds(u32),
 }
 
 /// `<Gather>` with Twilio's defaults applied.

@@ -7,5 +7,8 @@ pub mod parse;
 pub mod write;
 mod xml;
 
+#[cfg(test)]
+mod test_support;
+
 pub use ast::*;
 pub use parse::{parse, resolve_url, TwimlError};

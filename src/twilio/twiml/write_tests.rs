@@ -4,6 +4,7 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::twilio::twiml::parse;
+use crate::twilio::twiml::test_support::{dial_to, record, reference_gather, say};
 
 const DECL: &str = r#"<?xml version="1.0" encoding="UTF-8"?>"#;
 
@@ -16,39 +17,6 @@ fn body(verbs: Vec<Verb>) -> String {
     match doc.strip_prefix(DECL) {
         Some(rest) => rest.to_string(),
         None => panic!("no declaration: {doc}"),
-    }
-}
-
-fn say(text: &str) -> Verb {
-    Verb::Say(Say {
-        text: text.into(),
-        voice: None,
-        language: None,
-        repeat: 1,
-    })
-}
-
-fn record() -> Record {
-    Record {
-        action: None,
-        method: HttpMethod::Post,
-        timeout: 5,
-        finish_on_key: "1234567890*#".into(),
-        max_length: 3600,
-        play_beep: true,
-        recording_status_callback: None,
-    }
-}
-
-fn dial(target: &str) -> Dial {
-    Dial {
-        target: target.into(),
-        action: None,
-        method: HttpMethod::Post,
-        timeout: 30,
-        caller_id: None,
-        time_limit: None,
-        record: false,
     }
 }
 
@@ -65,7 +33,7 @@ fn defaults_write_no_attributes() {
             Verb::Pause(Pause { length: 1 }),
             Verb::Gather(Gather::default()),
             Verb::Record(record()),
-            Verb::Dial(dial("+1555")),
+            Verb::Dial(dial_to("+1555")),
             Verb::Redirect(Redirect {
                 url: "/next".into(),
                 method: HttpMethod::Post
@@ -81,25 +49,8 @@ fn defaults_write_no_attributes() {
 
 #[test]
 fn gather_like_the_node_builder() {
-    let g = Gather {
-        action: Some("/gather".into()),
-        dtmf: true,
-        speech: true,
-        timeout: 3,
-        speech_timeout: Some(SpeechTimeout::Auto),
-        num_digits: Some(1),
-        language: Some("en-US".into()),
-        hints: Some("sales, support".into()),
-        prompts: vec![Verb::Say(Say {
-            text: "Press 1 or say sales for sales.".into(),
-            voice: Some("Polly.Joanna".into()),
-            language: Some("en-US".into()),
-            repeat: 1,
-        })],
-        ..Gather::default()
-    };
     assert_eq!(
-        body(vec![Verb::Gather(g)]),
+        body(vec![Verb::Gather(reference_gather())]),
         r#"<Response><Gather action="/gather" input="dtmf speech" timeout="3" speechTimeout="auto" numDigits="1" language="en-US" hints="sales, support"><Say voice="Polly.Joanna" language="en-US">Press 1 or say sales for sales.</Say></Gather></Response>"#
     );
 }
@@ -149,7 +100,7 @@ fn dial_non_defaults() {
         caller_id: Some("+1999".into()),
         time_limit: Some(60),
         record: true,
-        ..dial("+1555")
+        ..dial_to("+1555")
     };
     assert_eq!(
         body(vec![Verb::Dial(d)]),

@@ -17,24 +17,7 @@ fn gather_reference_example() {
              <Say voice="Polly.Joanna" language="en-US">Press 1 or say sales for sales.</Say>
            </Gather>"#,
     );
-    let expected = Gather {
-        action: Some("/gather".into()),
-        dtmf: true,
-        speech: true,
-        timeout: 3,
-        speech_timeout: Some(SpeechTimeout::Auto),
-        num_digits: Some(1),
-        language: Some("en-US".into()),
-        hints: Some("sales, support".into()),
-        prompts: vec![Verb::Say(Say {
-            text: "Press 1 or say sales for sales.".into(),
-            voice: Some("Polly.Joanna".into()),
-            language: Some("en-US".into()),
-            repeat: 1,
-        })],
-        ..Gather::default()
-    };
-    assert_eq!(g, expected);
+    assert_eq!(g, reference_gather());
 }
 
 #[test]
@@ -215,18 +198,7 @@ fn nested_prompt_errors_surface() {
 
 #[test]
 fn record_defaults() {
-    assert_eq!(
-        one("<Record/>"),
-        Verb::Record(Record {
-            action: None,
-            method: HttpMethod::Post,
-            timeout: 5,
-            finish_on_key: "1234567890*#".into(),
-            max_length: 3600,
-            play_beep: true,
-            recording_status_callback: None,
-        })
-    );
+    assert_eq!(one("<Record/>"), Verb::Record(record()));
 }
 
 #[test]
@@ -290,18 +262,7 @@ fn dial(body: &str) -> Dial {
 
 #[test]
 fn dial_text_with_defaults() {
-    assert_eq!(
-        dial("<Dial> +15551234567 </Dial>"),
-        Dial {
-            target: "+15551234567".into(),
-            action: None,
-            method: HttpMethod::Post,
-            timeout: 30,
-            caller_id: None,
-            time_limit: None,
-            record: false,
-        }
-    );
+    assert_eq!(dial("<Dial> +15551234567 </Dial>"), dial_to("+15551234567"));
 }
 
 #[test]

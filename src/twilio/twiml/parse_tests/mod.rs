@@ -1,6 +1,7 @@
 //! One test per verb, default, nesting rule and error of §7; helpers here, tests by topic.
 
 pub(super) use super::*;
+pub(super) use crate::twilio::twiml::test_support::{dial_to, record, reference_gather, say};
 
 mod control;
 mod documents;
@@ -42,15 +43,6 @@ pub(super) fn nesting(parent: &str, child: &str) -> TwimlError {
         parent: parent.into(),
         child: child.into(),
     }
-}
-
-pub(super) fn say(text: &str) -> Verb {
-    Verb::Say(Say {
-        text: text.into(),
-        voice: None,
-        language: None,
-        repeat: 1,
-    })
 }
 
 pub(super) fn gather(body: &str) -> Gather {
