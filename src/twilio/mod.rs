@@ -8,7 +8,6 @@
 pub mod client;
 pub mod error;
 pub mod explain;
-mod sha256;
 pub mod sid;
 pub mod signature;
 pub mod time;

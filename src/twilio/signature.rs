@@ -9,7 +9,6 @@ use base64::Engine;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
-use super::sha256;
 
 type HmacSha1 = Hmac<Sha1>;
 
@@ -56,7 +55,11 @@ pub fn validate_with_body(auth_token: &str, url: &str, body: &[u8], signature: &
 
 /// The lowercase hex SHA-256 of `body`: the `bodySHA256` value a sender appends (§6.5).
 pub fn body_sha256(body: &[u8]) -> String {
-    sha256::hex_digest(body)
+    use sha2::Digest;
+    sha2::Sha256::digest(body)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The HMAC over `url` followed by each sorted, de-duplicated `name + value`.
