@@ -27,7 +27,7 @@ mod resources;
 mod tests;
 
 pub use requests::{CreateCall, MessageFilter};
-pub use resources::{CallResource, MessageResource};
+pub use resources::{is_final_status, CallResource, MessageResource};
 use resources::{MessagePage, WireError};
 
 /// Twilio's API host, the default base URL.

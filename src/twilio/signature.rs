@@ -9,7 +9,6 @@ use base64::Engine;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
-
 type HmacSha1 = Hmac<Sha1>;
 
 /// The signature Twilio sends for a request to `url` with the decoded form `params` (§6.1).

@@ -1,7 +1,7 @@
 //! The TwiML a webhook answers with: the actions the step engine queued, in script order, then
 //! a listening `<Gather>`, so the IVR's next words are always heard (no deaf window).
 
-use crate::config::{SpeechTimeout as CapsSpeechTimeout, TwilioCaps};
+use crate::config::TwilioCaps;
 use crate::twilio::twiml::{Gather, Play, Response, Say, SpeechTimeout, Verb};
 
 use super::turns::{Action, Turn};
@@ -18,7 +18,7 @@ pub struct CallerVoice {
     /// `TWILIO_IVR_SPEECH_MODEL_ENHANCED` (sent only with `phone_call`, as Twilio accepts it).
     pub enhanced: bool,
     /// `TWILIO_IVR_SPEECH_TIMEOUT` (default here: 1 s).
-    pub speech_timeout: Option<CapsSpeechTimeout>,
+    pub speech_timeout: Option<SpeechTimeout>,
     /// Seconds the `<Gather>` waits for speech to begin.
     pub gather_timeout: u32,
     /// Words and phrases the recogniser should expect (filled from the expected texts).
@@ -36,7 +36,7 @@ impl CallerVoice {
             // Twilio's default (the `timeout`, 5 s of silence) makes the caller answer so late that
             // an IVR's own `<Gather>` has often given up; one second answers like a person, and
             // prompts a pause splits are joined by the step engine.
-            speech_timeout: Some(caps.speech_timeout.unwrap_or(CapsSpeechTimeout::Seconds(1))),
+            speech_timeout: Some(caps.speech_timeout.unwrap_or(SpeechTimeout::Seconds(1))),
             gather_timeout: 5,
             hints: Vec::new(),
         }
@@ -63,10 +63,7 @@ impl CallerVoice {
             dtmf: false,
             speech: true,
             timeout: self.gather_timeout.max(1),
-            speech_timeout: self.speech_timeout.map(|t| match t {
-                CapsSpeechTimeout::Auto => SpeechTimeout::Auto,
-                CapsSpeechTimeout::Seconds(s) => SpeechTimeout::Seconds(s),
-            }),
+            speech_timeout: self.speech_timeout,
             action_on_empty_result: true,
             language: Some(self.language.clone()),
             hints: (!hints.is_empty()).then(|| hints.join(", ")),

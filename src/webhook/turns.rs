@@ -68,13 +68,8 @@ pub enum CallEvent {
     },
 }
 
-/// Whether a `CallStatus` is final: after it, the call is over.
-pub fn is_final_status(status: &str) -> bool {
-    matches!(
-        status,
-        "completed" | "busy" | "failed" | "no-answer" | "canceled"
-    )
-}
+/// Whether a `CallStatus` ends the call (Twilio's rule, kept with the REST client).
+pub use crate::twilio::client::is_final_status;
 
 /// A session's id: the correlation id in every callback URL, so a webhook that arrives before
 /// `calls.create` has returned still finds its session.

@@ -57,10 +57,7 @@ pub struct CallResource {
 impl CallResource {
     /// Whether the call has reached a final status (nothing to hang up any more).
     pub fn has_ended(&self) -> bool {
-        matches!(
-            self.status.as_str(),
-            "completed" | "busy" | "failed" | "no-answer" | "canceled"
-        )
+        is_final_status(&self.status)
     }
 
     /// Whether the call has not been answered yet, so `Status=canceled` is the way to end it.
@@ -158,6 +155,14 @@ fn opt_u64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D:
         Value::String(s) => s.trim().parse::<u64>().ok(),
         _ => None,
     })
+}
+
+/// Whether a call status (`CallStatus`, or a call resource's `status`) is final: the call is over.
+pub fn is_final_status(status: &str) -> bool {
+    matches!(
+        status,
+        "completed" | "busy" | "failed" | "no-answer" | "canceled"
+    )
 }
 
 #[cfg(test)]
