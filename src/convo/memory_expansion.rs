@@ -14,6 +14,7 @@ use std::collections::BTreeSet;
 
 use super::ast::{Convo, ConvoStep, HookCall, Location, MemoryCase, Sender};
 use super::expansion::MAX_TEST_CASES_PER_CONVO;
+use super::variables::memory_variables;
 
 /// The rows of the tables, grouped by their variable set.
 #[derive(Debug, Default)]
@@ -158,16 +159,7 @@ fn begin_step(row: &MemoryCase) -> ConvoStep {
 fn used_variables(convo: &Convo) -> BTreeSet<String> {
     let mut used = BTreeSet::new();
     let mut scan = |text: &str| {
-        let bytes = text.as_bytes();
-        for (i, _) in text.match_indices('$') {
-            let end = bytes[i + 1..]
-                .iter()
-                .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
-                .map_or(bytes.len(), |p| i + 1 + p);
-            if end > i + 2 && bytes[i + 1].is_ascii_alphabetic() {
-                used.insert(text[i..end].to_string());
-            }
-        }
+        used.extend(memory_variables(text).into_iter().map(str::to_string));
     };
     for step in &convo.steps {
         scan(step.text.as_deref().unwrap_or(""));

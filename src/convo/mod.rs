@@ -27,6 +27,7 @@ pub mod source;
 pub mod step;
 pub mod utterances;
 pub mod validate;
+pub mod variables;
 
 #[cfg(test)]
 mod tests;

@@ -5,6 +5,7 @@
 use super::ast::{Convo, Location, Sender};
 use super::conditions::StepCondition;
 use super::registry::{Applicability, Registry};
+use super::variables::uses_memory;
 
 /// A finding at a line of a convo.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,14 +102,6 @@ pub fn validate_convo(convo: &Convo, registry: &Registry) -> Vec<Finding> {
         }
     }
     findings
-}
-
-/// Whether an argument refers to scripting memory (`$pin`, `$random(4)`): its value is known
-/// only during the call, so the runner checks it after substitution.
-pub fn uses_memory(arg: &str) -> bool {
-    arg.as_bytes()
-        .windows(2)
-        .any(|w| w[0] == b'$' && w[1].is_ascii_alphabetic())
 }
 
 /// The keys `BUTTON` may press: `0-9 * #`, and `w`/`W` to wait.

@@ -24,6 +24,7 @@ use regex::Regex;
 use serde_json::Value;
 
 use crate::config::Capabilities;
+use crate::convo::variables::memory_variables;
 use functions::FunctionContext;
 
 /// How a `$variable` in an expected text captures (`SCRIPTING_MEMORY_MATCHING_MODE`).
@@ -125,16 +126,6 @@ pub struct ScriptingMemory {
 
 fn local_now() -> DateTime<FixedOffset> {
     Local::now().fixed_offset()
-}
-
-/// `$` and a letter, then word characters (Botium: at least two characters after `$`).
-fn variable_names(text: &str) -> Vec<&str> {
-    static NAMES: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
-    NAMES
-        .get_or_init(|| Regex::new(r"\$[A-Za-z]\w+").expect("static regex"))
-        .find_iter(text)
-        .map(|m| m.as_str())
-        .collect()
 }
 
 impl ScriptingMemory {
@@ -254,7 +245,7 @@ impl ScriptingMemory {
             return;
         }
         for text in expected {
-            let names = variable_names(text);
+            let names = memory_variables(text);
             if names.is_empty() {
                 continue;
             }

@@ -22,7 +22,7 @@ impl Conversation<'_> {
                 t.split(['*', '.', ',', '?', '!'])
                     .map(|p| {
                         p.split_whitespace()
-                            .filter(|w| !crate::convo::validate::uses_memory(w))
+                            .filter(|w| !crate::convo::variables::uses_memory(w))
                             .collect::<Vec<_>>()
                             .join(" ")
                     })
