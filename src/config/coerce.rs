@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::types::{SpeechTimeout, UttExpansionMode, UttNamingMode};
+use super::types::{AnswerTiming, SpeechTimeout, UttExpansionMode, UttNamingMode};
 
 /// The expected form of a value, as shown in error messages.
 pub(crate) type Expected = &'static str;
@@ -29,6 +29,7 @@ pub(crate) const VALUE_LIST: Expected = "a JSON array";
 pub(crate) const OBJECT: Expected = "a JSON object";
 pub(crate) const UTT_EXPANSION_MODE: Expected = "one of all, first, random, index";
 pub(crate) const UTT_NAMING_MODE: Expected = "one of justLineTag, utterance";
+pub(crate) const ANSWER_TIMING: Expected = "one of offer, match, silence";
 pub(crate) const HTTP_URL: Expected = "an http:// or https:// URL";
 pub(crate) const REDIS_URL: Expected = "a redis:// or rediss:// URL";
 
@@ -298,6 +299,19 @@ pub(crate) fn utt_expansion_mode(value: &Value) -> Result<UttExpansionMode, Expe
     }
 }
 
+/// `offer`, `match` or `silence` (case-insensitive).
+pub(crate) fn answer_timing(value: &Value) -> Result<AnswerTiming, Expected> {
+    let Value::String(s) = value else {
+        return Err(ANSWER_TIMING);
+    };
+    match s.trim().to_ascii_lowercase().as_str() {
+        "offer" => Ok(AnswerTiming::Offer),
+        "match" => Ok(AnswerTiming::Match),
+        "silence" => Ok(AnswerTiming::Silence),
+        _ => Err(ANSWER_TIMING),
+    }
+}
+
 /// `justLineTag` or `utterance` (case-insensitive).
 pub(crate) fn utt_naming_mode(value: &Value) -> Result<UttNamingMode, Expected> {
     let Value::String(s) = value else {
@@ -378,6 +392,15 @@ mod tests {
         assert_eq!(fraction(&json!("0.8")), Ok(0.8));
         assert_eq!(fraction(&json!(0)), Ok(0.0));
         assert_eq!(fraction(&json!(1.01)), Err(FRACTION));
+    }
+
+    #[test]
+    fn answer_timing_is_one_of_three_names() {
+        assert_eq!(answer_timing(&json!("offer")), Ok(AnswerTiming::Offer));
+        assert_eq!(answer_timing(&json!(" Match ")), Ok(AnswerTiming::Match));
+        assert_eq!(answer_timing(&json!("SILENCE")), Ok(AnswerTiming::Silence));
+        assert_eq!(answer_timing(&json!("early")), Err(ANSWER_TIMING));
+        assert_eq!(answer_timing(&json!(1)), Err(ANSWER_TIMING));
     }
 
     #[test]

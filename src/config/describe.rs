@@ -69,6 +69,10 @@ impl Config {
                 "TWILIO_IVR_WAIT_BOTIUM_RESPONSE",
                 millis(t.wait_botium_response),
             ),
+            (
+                "TWILIO_IVR_ANSWER_TIMING",
+                t.answer_timing.name().to_string(),
+            ),
             ("SCRIPTING_MATCHING_MODE", s.matching_mode.clone()),
             (
                 "SCRIPTING_MATCHING_MODE_ARGS",

@@ -253,6 +253,9 @@ impl<'a> Typer<'a> {
             digits_as_tones: self.get("TWILIO_IVR_DIGITS_AS_TONES", d.digits_as_tones, |v, _| {
                 coerce::boolean(v)
             }),
+            answer_timing: self.get("TWILIO_IVR_ANSWER_TIMING", d.answer_timing, |v, _| {
+                coerce::answer_timing(v)
+            }),
             sms_wait: self.get("TWILIO_IVR_SMS_WAIT", d.sms_wait, ms),
             redis_outage_limit: self.get("TWILIO_IVR_REDIS_OUTAGE_LIMIT", d.redis_outage_limit, ms),
         }

@@ -104,6 +104,32 @@ pub enum SpeechTimeout {
     Seconds(u32),
 }
 
+/// When the runner gives a `#me` answer that follows a matched `#bot` step
+/// (`TWILIO_IVR_ANSWER_TIMING`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AnswerTiming {
+    /// As soon as the IVR has offered the answer ("press 1"), or has fallen silent (default).
+    #[default]
+    Offer,
+    /// As soon as the `#bot` step has matched, even mid-prompt (IVRs that listen while speaking).
+    Match,
+    /// Only once the IVR has fallen silent (IVRs whose `<Gather bargeIn="false">` ignores input
+    /// while they speak).
+    Silence,
+}
+
+impl AnswerTiming {
+    /// The name used in configuration and transcripts.
+    pub fn name(self) -> &'static str {
+        match self {
+            AnswerTiming::Offer => "offer",
+            AnswerTiming::Match => "match",
+            AnswerTiming::Silence => "silence",
+        }
+    }
+}
+
 /// The `TWILIO_IVR_*` capabilities of the original connector.
 #[derive(Debug, Clone)]
 pub struct TwilioCaps {
@@ -163,6 +189,8 @@ pub struct TwilioCaps {
     pub join_fragments: bool,
     /// `TWILIO_IVR_DIGITS_AS_TONES` (ours, default false): digit-only `#me` text is pressed.
     pub digits_as_tones: bool,
+    /// `TWILIO_IVR_ANSWER_TIMING` (ours, default `offer`): when a `#me` answer goes out.
+    pub answer_timing: AnswerTiming,
     /// `TWILIO_IVR_SMS_WAIT` (ours, default 30 s): how long `CHECKTWILIOSMS` polls.
     pub sms_wait: Duration,
     /// `TWILIO_IVR_REDIS_OUTAGE_LIMIT` (ours, default 30 s): how long a runner behind the proxy
@@ -267,6 +295,7 @@ impl Default for TwilioCaps {
             gather_timeout_secs: 5,
             hints: Vec::new(),
             join_fragments: true,
+            answer_timing: AnswerTiming::Offer,
             digits_as_tones: false,
             sms_wait: Duration::from_millis(30_000),
             redis_outage_limit: Duration::from_millis(30_000),

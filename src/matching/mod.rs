@@ -71,10 +71,12 @@ mod mode;
 mod normalize;
 mod score;
 mod speech;
+mod stream;
 mod wer;
 
 /// Studio's `regex` conditions are JavaScript patterns too.
 pub(crate) use js_regex::compile_js_regex;
+pub(crate) use speech::canonical_words;
 
 #[cfg(test)]
 mod tests;

@@ -134,6 +134,7 @@ pub fn run(
         sms_wait: caps.twilio.sms_wait,
         memory: Arc::new(MemorySettings::from_caps(caps, env)),
         capabilities: Arc::new(caps.raw.clone()),
+        answer_timing: caps.twilio.answer_timing,
     };
     runtime.block_on(async {
         // With --emulate, the emulator stands in for Twilio: no account, tunnel or Redis.

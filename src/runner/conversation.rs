@@ -1,11 +1,15 @@
 //! The step engine: runs one test case's `#me` and `#bot` steps over a call's session.
 //!
-//! - `#me`: text is spoken, `BUTTON` keys are pressed, in script order; the engine does not wait
-//!   for the IVR afterwards (Botium's semantics: consecutive `#me` go out back to back).
-//! - `#bot`: takes the oldest heard message from the queue, or waits for one up to the step
-//!   timeout (`stepTimeout`, else `WAITFORBOTTIMEOUT`). A recogniser splits a prompt with pauses
-//!   into fragments; unless strict mode is on, fragments are joined until the expectation matches
-//!   or the IVR falls silent (a `<Gather>` ends without speech).
+//! - `#me`: text is spoken, `BUTTON` keys are pressed, in script order, as one answer. When it
+//!   goes out is decided in `conversation/answer.rs` (`TWILIO_IVR_ANSWER_TIMING`): as soon as the
+//!   IVR offered it, on the match, or after silence; consecutive `#me` steps are separate answers,
+//!   each given once the IVR reacted to the one before.
+//! - `#bot`: what the IVR says is one stream per call, in the fragments the recogniser reports.
+//!   A step matches against the part not yet consumed, waiting up to the step timeout
+//!   (`stepTimeout`, else `WAITFORBOTTIMEOUT`); fragments are joined until the expectation
+//!   matches or the IVR falls silent (a `<Gather>` ends without speech), and a match consumes
+//!   the stream only through its last word (see `conversation/bot_step.rs`). What the IVR said
+//!   before an answer took effect belongs to the step before that answer.
 //! - Optional steps (`?`) that time out or do not match are skipped (a non-matching message goes
 //!   to the next `#bot` step); `!` negates; utterance names in `#bot` are alternatives.
 //! - A call that ends while a step waits fails that step at once ("the IVR hung up").
@@ -22,6 +26,7 @@ use crate::webhook::turns::{is_final_status, Action, CallEvent, SessionEnd};
 
 use super::events::{Failure, RunEvent, Speaker, StepRef, TranscriptEntry};
 use super::memory::{MemorySettings, ScriptingMemory};
+use crate::config::AnswerTiming;
 
 /// How the engine behaves beyond the script.
 #[derive(Debug, Clone)]
@@ -38,6 +43,8 @@ pub struct ConversationOptions {
     pub memory: Arc<MemorySettings>,
     /// The capabilities as written, for `CONDITIONAL_STEP_CAPABILITY_VALUE_BASED`.
     pub capabilities: Arc<BTreeMap<String, serde_json::Value>>,
+    /// When a `#me` answer after a matched `#bot` step goes out (`TWILIO_IVR_ANSWER_TIMING`).
+    pub answer_timing: AnswerTiming,
 }
 
 impl Default for ConversationOptions {
@@ -49,6 +56,7 @@ impl Default for ConversationOptions {
             sms_wait: Duration::from_secs(30),
             memory: Arc::default(),
             capabilities: Arc::default(),
+            answer_timing: AnswerTiming::default(),
         }
     }
 }
@@ -71,6 +79,8 @@ struct Heard {
 /// What waiting for the IVR produced.
 enum Wait {
     Heard(Heard),
+    /// A new interim result (reported only when asked for): what the IVR is saying now.
+    Partial(String),
     /// A `<Gather>` ended without speech (reported only when asked for).
     Silent,
     TimedOut,
@@ -89,6 +99,14 @@ pub struct Conversation<'a> {
     ended: bool,
     /// The interim result of what the IVR is saying now, if a `<Gather>` has not reported it.
     partial: Option<String>,
+    /// A new interim result arrived since the engine last looked.
+    partial_is_new: bool,
+    /// Leading words of the current utterance that steps already took from its interim
+    /// results: the utterance's final result starts after them.
+    partial_consumed: usize,
+    /// The interim result of a `<Gather>` this engine interrupted with a live-call update
+    /// (lower case): late interim results of that `<Gather>` extend it and are dropped.
+    superseded_partial: Option<String>,
     /// The last message heard in full, lower case (to drop interim results that arrive late).
     last_heard: String,
     /// Why the call can no longer be heard, when its webhooks' transport is gone.
@@ -97,6 +115,19 @@ pub struct Conversation<'a> {
     turn_waiting: bool,
     last_me: String,
     last_turn: Option<Instant>,
+    /// The caller's own call leg, for answers given while the IVR still speaks.
+    call: Option<&'a dyn LiveCall>,
+    /// What the last `#bot` step left for the `#me` answer that follows it.
+    answer_setup: Option<AnswerSetup>,
+    /// The last step was a `#me` answer (the next one waits for the IVR's reaction).
+    after_answer: bool,
+    /// An answer was decided and has not yet gone out to Twilio.
+    answer_in_flight: bool,
+    /// The IVR spoke, or fell silent, after the last answer took effect.
+    reacted: bool,
+    /// How the last answer was timed, when it went out before the IVR fell silent (a failure
+    /// of the next step names it: the IVR may have ignored it).
+    early_answer: Option<String>,
     sms: Option<&'a dyn SmsInbox>,
     memory: ScriptingMemory,
     events: Option<(tokio::sync::mpsc::UnboundedSender<RunEvent>, usize)>,
@@ -124,11 +155,20 @@ impl<'a> Conversation<'a> {
             silent: false,
             ended: false,
             partial: None,
+            partial_is_new: false,
+            partial_consumed: 0,
+            superseded_partial: None,
             last_heard: String::new(),
             lost: None,
             turn_waiting: false,
             last_me: String::new(),
             last_turn: None,
+            call: None,
+            answer_setup: None,
+            after_answer: false,
+            answer_in_flight: false,
+            reacted: false,
+            early_answer: None,
             sms: None,
             events: None,
             transcript: Vec::new(),
@@ -149,6 +189,12 @@ impl<'a> Conversation<'a> {
         if let Some((events, index)) = &self.events {
             let _ = events.send(event(*index));
         }
+    }
+
+    /// Lets answers go out through a live-call update while the IVR still speaks.
+    pub fn with_live_call(mut self, call: &'a dyn LiveCall) -> Conversation<'a> {
+        self.call = Some(call);
+        self
     }
 
     /// Lets `CHECKTWILIOSMS` read the caller's text messages.
@@ -241,7 +287,7 @@ impl<'a> Conversation<'a> {
             match step.sender {
                 Sender::Me => {
                     self.hooks(step, &["SKIP_BOT_UNCONSUMED"]).await?;
-                    self.say(step).map_err(|m| self.failure(step, m))?;
+                    self.answer(step).await?;
                     self.hooks(step, &["PAUSE", MEMORY_SET, MEMORY_CLEAR])
                         .await?;
                 }
@@ -278,69 +324,6 @@ impl<'a> Conversation<'a> {
         }
     }
 
-    /// Queues what a `#me` step says, presses (`BUTTON`) and plays (`MEDIA`), in script order,
-    /// with scripting memory substituted (in the text only when memory is enabled; in arguments
-    /// always). Nothing goes out unless the whole step can.
-    fn say(&mut self, step: &ConvoStep) -> Result<(), String> {
-        let tag = &step.step_tag;
-        let text = match step.text.as_deref() {
-            Some(text) => self.memory.apply_to_text(text),
-            None => Ok(String::new()),
-        };
-        let text = text.map_err(|e| format!("{tag}: {e}"))?;
-        let mut actions = Vec::new();
-        if !text.is_empty() {
-            let tones = self.options.digit_text_as_tones
-                && text
-                    .chars()
-                    .all(|c| matches!(c, '0'..='9' | '*' | '#' | 'w' | 'W'));
-            actions.push(if tones {
-                Action::Press(text.clone())
-            } else {
-                Action::Say(text.clone())
-            });
-        }
-        for input in &step.user_inputs {
-            let Some(written) = input.args.first() else {
-                continue;
-            };
-            let name = &input.name;
-            let arg = self
-                .memory
-                .apply(written)
-                .map_err(|e| format!("{tag}: {name} {written}: {e}"))?;
-            match name.as_str() {
-                "BUTTON" => {
-                    if let Some(bad) = crate::convo::validate::invalid_key(&arg) {
-                        return Err(format!(
-                            "{tag}: BUTTON {written}: invalid character \"{bad}\" in the keys \"{arg}\" (keys are 0-9, * and #; w and W wait)"
-                        ));
-                    }
-                    actions.push(Action::Press(arg));
-                }
-                "MEDIA" => {
-                    if let Some(problem) = crate::convo::validate::media_problem(&arg) {
-                        return Err(format!("{tag}: MEDIA {written}: {problem}"));
-                    }
-                    actions.push(Action::Play(arg));
-                }
-                _ => {}
-            }
-        }
-        self.last_me = format!("{tag}: #me - {text}");
-        for action in &actions {
-            self.note(Speaker::Caller, describe(action), None);
-        }
-        // At once, so a waiting webhook answers with the whole step, never half of it.
-        let acted = !actions.is_empty();
-        self.session.act_all(actions);
-        // These actions answer the webhook that is waiting (or go out with the next one).
-        if acted {
-            self.turn_waiting = false;
-        }
-        Ok(())
-    }
-
     /// Each webhook turn gets exactly one decision, made after its event was processed: when
     /// the engine is about to wait for more of the IVR, that decision is "listen".
     fn listen_if_a_turn_waits(&mut self) {
@@ -351,12 +334,27 @@ impl<'a> Conversation<'a> {
     }
 
     /// Waits for the next message from the IVR (the queue first); with `until_silence`, a
-    /// `<Gather>` that heard nothing ends the wait too (the IVR finished its prompt).
-    async fn next_heard(&mut self, deadline: tokio::time::Instant, until_silence: bool) -> Wait {
+    /// `<Gather>` that heard nothing ends the wait too (the IVR finished its prompt); with
+    /// `partials`, each new interim result ends it as well.
+    async fn next_heard(
+        &mut self,
+        deadline: tokio::time::Instant,
+        until_silence: bool,
+        partials: bool,
+    ) -> Wait {
         self.silent = false;
+        self.partial_is_new = false;
         loop {
-            if let Some(heard) = self.queue.pop_front() {
-                return Wait::Heard(heard);
+            // While an answer waits for a webhook to carry it, what is queued was said before it.
+            if !self.answer_in_flight {
+                if let Some(heard) = self.queue.pop_front() {
+                    return Wait::Heard(heard);
+                }
+            }
+            if partials && std::mem::take(&mut self.partial_is_new) {
+                if let Some(text) = &self.partial {
+                    return Wait::Partial(text.clone());
+                }
             }
             if self.ended {
                 return Wait::HungUp;
@@ -373,26 +371,65 @@ impl<'a> Conversation<'a> {
         }
     }
 
+    /// Adds an utterance the IVR finished to the stream (and the transcript), without the
+    /// leading words steps already took from its interim results.
+    fn hear(&mut self, text: String, confidence: Option<f64>) {
+        let skip = std::mem::take(&mut self.partial_consumed);
+        let rest = text
+            .split_whitespace()
+            .skip(skip)
+            .collect::<Vec<_>>()
+            .join(" ");
+        if !rest.is_empty() {
+            self.note(Speaker::Ivr, rest.clone(), confidence);
+            self.queue.push_back(Heard {
+                text: rest,
+                confidence,
+            });
+        }
+    }
+
     fn on_event(&mut self, event: CallEvent) {
         match event {
             CallEvent::Heard { text, confidence } => {
-                self.note(Speaker::Ivr, text.clone(), confidence);
                 self.silent = false;
                 self.partial = None;
+                self.superseded_partial = None;
                 self.last_heard = text.to_lowercase();
-                self.queue.push_back(Heard { text, confidence });
+                self.hear(text, confidence);
                 self.turn_waiting = true;
+                self.reacted |= !self.answer_in_flight;
             }
             CallEvent::Partial { text } => {
-                // A late interim result of words already heard in full is no news.
-                if !self.last_heard.contains(&text.to_lowercase()) {
+                let lower = text.to_lowercase();
+                // A late interim result of words already heard in full is no news, nor is one of
+                // a `<Gather>` this engine interrupted (it extends what was heard then).
+                let superseded = self
+                    .superseded_partial
+                    .as_ref()
+                    .is_some_and(|old| lower.starts_with(old.as_str()) || old.starts_with(&lower));
+                if !self.last_heard.contains(&lower) && !superseded {
                     self.partial = Some(text);
+                    self.partial_is_new = true;
+                    self.reacted |= !self.answer_in_flight;
                 }
             }
             CallEvent::Silence => {
                 self.silent = true;
                 self.partial = None;
+                self.partial_consumed = 0;
                 self.turn_waiting = true;
+                self.reacted |= !self.answer_in_flight;
+            }
+            CallEvent::AnswerDelivered => {
+                // The webhook that carried the answer has been answered, and what the IVR said
+                // before the answer took effect belonged to the step before it.
+                self.turn_waiting = false;
+                self.answer_in_flight = false;
+                self.reacted = false;
+                self.queue.clear();
+                self.partial = None;
+                self.partial_consumed = 0;
             }
             CallEvent::Answered { .. } => self.turn_waiting = true,
             CallEvent::Lost { reason } => {
@@ -407,11 +444,7 @@ impl<'a> Conversation<'a> {
                     // The IVR hung up while saying something: its `<Gather>` was cut short and
                     // never reported, but the interim result holds the words.
                     if let Some(text) = self.partial.take() {
-                        self.note(Speaker::Ivr, text.clone(), None);
-                        self.queue.push_back(Heard {
-                            text,
-                            confidence: None,
-                        });
+                        self.hear(text, None);
                     }
                     self.note(Speaker::System, format!("call {status}"), None);
                     self.ended = true;
@@ -444,11 +477,15 @@ fn describe(action: &Action) -> String {
     }
 }
 
+mod answer;
 mod bot_step;
 mod conditional;
 mod hooks;
 
+pub use answer::LiveCall;
 pub use bot_step::botium_duration;
+
+use answer::AnswerSetup;
 
 use conditional::Selection;
 

@@ -56,7 +56,7 @@ async fn talk(
     options: ConversationOptions,
     utterances: &UtteranceBook,
 ) -> (Result<(), Failure>, Vec<TranscriptEntry>, Vec<Turn>) {
-    talk_with_sms(script, turns, options, utterances, None).await
+    talk_with(script, turns, options, utterances, None, None).await
 }
 
 async fn talk_with_sms(
@@ -65,6 +65,18 @@ async fn talk_with_sms(
     options: ConversationOptions,
     utterances: &UtteranceBook,
     inbox: Option<&dyn SmsInbox>,
+) -> (Result<(), Failure>, Vec<TranscriptEntry>, Vec<Turn>) {
+    talk_with(script, turns, options, utterances, inbox, None).await
+}
+
+/// [`talk`] with an SMS inbox and the caller's live call leg, each when given.
+async fn talk_with(
+    script: &str,
+    turns: Vec<Ivr>,
+    options: ConversationOptions,
+    utterances: &UtteranceBook,
+    inbox: Option<&dyn SmsInbox>,
+    live: Option<&dyn LiveCall>,
 ) -> (Result<(), Failure>, Vec<TranscriptEntry>, Vec<Turn>) {
     let sessions = Sessions::default();
     let mut session = sessions.open();
@@ -108,6 +120,9 @@ async fn talk_with_sms(
     let mut conversation = Conversation::new(&mut session, &matcher, utterances, options);
     if let Some(inbox) = inbox {
         conversation = conversation.with_sms(inbox);
+    }
+    if let Some(live) = live {
+        conversation = conversation.with_live_call(live);
     }
     let result = conversation.run(&convo).await;
     let transcript = conversation.transcript.clone();
@@ -533,9 +548,17 @@ async fn steps_and_transcript_lines_are_reported_as_they_happen() {
     }
     assert_eq!(
         kinds,
-        ["7 step Line 3", "7 Hello.", "7 step Line 6", "7 says: bye"]
+        [
+            "7 step Line 3",
+            "7 Hello.",
+            "7 step Line 6",
+            "7 answered after silence",
+            "7 says: bye"
+        ]
     );
 }
 
+#[path = "conversation_tests/answer_timing.rs"]
+mod answer_timing;
 #[path = "conversation_tests/script_features.rs"]
 mod script_features;

@@ -9,12 +9,16 @@
 //! - [`conversation`]: the step engine; its `#begin`/`#end` hooks and asserters in
 //!   `conversation/hooks.rs`, conditional `#bot` groups in `conversation/conditional.rs`.
 //! - [`memory`]: scripting memory (`$variables`, capture, `$functions` in `memory/functions.rs`).
+//! - [`offer`]: whether the IVR has offered the answer a `#me` step gives ("press 1").
 //! - [`asserters`]: the asserters that need no network.
 //! - [`events`]: what the reporters are told.
+//! - [`live_call`]: answers given mid-prompt, through the live-call update of the caller leg.
 
 pub mod asserters;
 pub mod command;
 pub mod conversation;
 pub mod events;
+pub mod live_call;
 pub mod memory;
+pub mod offer;
 pub mod session;

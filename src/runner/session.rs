@@ -16,6 +16,7 @@ use chrono::{DateTime, Utc};
 
 use super::conversation::{Conversation, ConversationOptions, SmsInbox};
 use super::events::{Failure, RunEvent, Speaker, TestResult, TranscriptEntry, Verdict};
+use super::live_call::CallerLeg;
 use crate::convo::{Convo, UtteranceBook};
 use crate::matching::Matcher;
 use crate::relay::message::SessionRecord;
@@ -205,6 +206,13 @@ pub async fn run_test(
                 to: settings.from.clone(),
                 since: began,
             };
+            let session_id = session.id.clone();
+            let leg = CallerLeg {
+                client: &settings.client,
+                webhook: &settings.webhook,
+                session_id: &session_id,
+                call_sid: sid,
+            };
             let mut conversation = Conversation::new(
                 &mut session,
                 &settings.matcher,
@@ -212,6 +220,7 @@ pub async fn run_test(
                 settings.options.clone(),
             )
             .with_sms(&inbox)
+            .with_live_call(&leg)
             .with_events(events.clone(), index);
             let result = conversation.run(convo).await;
             transcript.append(&mut conversation.transcript);

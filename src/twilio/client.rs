@@ -316,6 +316,13 @@ impl TwilioClient {
         self.update_call(sid, &form).await
     }
 
+    /// Makes the live call `sid` continue with the inline `twiml` at once, interrupting what it
+    /// is doing (a `<Gather>` ends without requesting its `action`). Twilio takes at most 4,000
+    /// characters.
+    pub async fn update_twiml(&self, sid: &str, twiml: &str) -> Result<CallResource, ClientError> {
+        self.update_call(sid, &[("Twiml", twiml.to_string())]).await
+    }
+
     /// Every message matching `filter`, following `next_page_uri` until it is null, at most
     /// `filter.max_pages` pages.
     pub async fn list_messages(

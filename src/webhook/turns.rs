@@ -59,6 +59,10 @@ pub enum CallEvent {
         /// Why.
         reason: String,
     },
+    /// The answer the engine decided went out to Twilio (in a webhook's reply, or through a
+    /// live-call update): what the IVR says from here on follows it. Made by the runner itself,
+    /// after the event the answering webhook delivered, never by Twilio.
+    AnswerDelivered,
     /// A status callback.
     Status {
         /// `CallStatus`.
@@ -170,12 +174,12 @@ impl Sessions {
     /// A webhook's turn: delivers the event, then waits up to `hold` for the session's actions.
     /// Returns what to render, or `None` for an unknown session.
     pub async fn turn(&self, id: &str, event: CallEvent, hold: Duration) -> Option<Turn> {
-        let outbox = {
+        let (outbox, events) = {
             let entries = self.lock();
             let entry = entries.get(id)?;
             // Deliver under the lock so the engine cannot answer before we start waiting.
             let _ = entry.events.send(event);
-            entry.outbox.clone()
+            (entry.outbox.clone(), entry.events.clone())
         };
         let deadline = tokio::time::Instant::now() + hold;
         let actions = loop {
@@ -188,6 +192,9 @@ impl Sessions {
                 break take_decided(&outbox).unwrap_or_default();
             }
         };
+        if !actions.is_empty() {
+            let _ = events.send(CallEvent::AnswerDelivered);
+        }
         let hints = outbox
             .hints
             .lock()
@@ -202,9 +209,16 @@ impl Sessions {
     /// proxy): waits until the engine has decided something; `None` once the session is closed.
     pub async fn decided(&self, id: &str) -> Option<Turn> {
         loop {
-            let outbox = self.lock().get(id)?.outbox.clone();
+            let (outbox, events) = {
+                let entries = self.lock();
+                let entry = entries.get(id)?;
+                (entry.outbox.clone(), entry.events.clone())
+            };
             let notified = outbox.ready.notified();
             if let Some(actions) = take_decided(&outbox) {
+                if !actions.is_empty() {
+                    let _ = events.send(CallEvent::AnswerDelivered);
+                }
                 let hints = outbox
                     .hints
                     .lock()
@@ -229,6 +243,15 @@ fn take_decided(outbox: &Outbox) -> Option<Vec<Action>> {
 }
 
 impl SessionEnd {
+    /// What the recogniser is told to expect now.
+    pub fn hints(&self) -> Vec<String> {
+        self.outbox
+            .hints
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
     /// Sets what the recogniser should expect from now on.
     pub fn expect(&self, hints: Vec<String>) {
         *self.outbox.hints.lock().unwrap_or_else(|p| p.into_inner()) = hints;
@@ -317,6 +340,32 @@ mod tests {
             vec![Action::Press("1".into()), Action::Say("sales".into())]
         );
         assert_eq!(second.hints, ["sales"]);
+    }
+
+    #[tokio::test]
+    async fn an_answer_that_went_out_is_marked_after_the_event_it_answered() {
+        let sessions = Sessions::default();
+        let mut end = sessions.open();
+        let id = end.id.clone();
+        let webhook = {
+            let sessions = sessions.clone();
+            tokio::spawn(async move {
+                sessions
+                    .turn(&id, CallEvent::Silence, Duration::from_secs(10))
+                    .await
+            })
+        };
+        assert_eq!(end.events.recv().await, Some(CallEvent::Silence));
+        end.act(Action::Press("1".into()));
+        webhook.await.expect("turn").expect("session");
+        assert_eq!(end.events.recv().await, Some(CallEvent::AnswerDelivered));
+        // Listening is no answer: nothing is marked.
+        end.act(Action::Listen);
+        sessions
+            .turn(&end.id, CallEvent::Silence, Duration::from_secs(10))
+            .await;
+        assert_eq!(end.events.recv().await, Some(CallEvent::Silence));
+        assert!(end.events.try_recv().is_err());
     }
 
     #[tokio::test]

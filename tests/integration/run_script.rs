@@ -47,10 +47,11 @@ async fn speech_and_keys_of_a_me_step_reach_the_ivr_in_script_order() {
     //
     // Botium's grammar allows text only before a step's user inputs (`#me` / `BUTTON 2` /
     // `sales please` is the parse error "No text expected here"), so keys before speech is
-    // written as two consecutive `#me` steps, which Botium sends back to back.
+    // written as two consecutive `#me` steps. They are two answers: the second goes out once
+    // the IVR reacted to the first ("Your balance..."), so that reaction belongs to no step.
     let ivr = acme_ivr().await;
     let speech_first = "speech then key\n\n#bot\nWelcome to Acme*\n\n#me\nsales please\nBUTTON 2\n\n#bot\nConnecting you to sales\n";
-    let key_first = "key then speech\n\n#bot\nWelcome to Acme*\n\n#me\nBUTTON 2\n\n#me\nsales please\n\n#bot\nYour balance is 42 dollars\n";
+    let key_first = "key then speech\n\n#bot\nWelcome to Acme*\n\n#me\nBUTTON 2\n\n#me\nsales please\n\n#end\nPAUSE_ASSERTER 2000\n";
     let (project, out) = run_against(
         &ivr,
         &botium_json(IVR),

@@ -75,6 +75,7 @@ async fn turns_answer_the_ivr_as_soon_as_the_engine_decides() {
     let mut heard = Vec::new();
     let mut statuses = Vec::new();
     let mut partials = Vec::new();
+    let mut delivered = 0;
     let engine = async {
         while let Some(event) = session.events.recv().await {
             match event {
@@ -95,6 +96,8 @@ async fn turns_answer_the_ivr_as_soon_as_the_engine_decides() {
                 // Interim results come through their own signed route, without a turn.
                 CallEvent::Partial { text } => partials.push(text),
                 CallEvent::Lost { reason } => panic!("no relay here: {reason}"),
+                // The runner's own mark that an answer went out: no turn to answer.
+                CallEvent::AnswerDelivered => delivered += 1,
                 CallEvent::Status { status, .. } => {
                     let done = status == "completed";
                     statuses.push(status);
@@ -117,6 +120,7 @@ async fn turns_answer_the_ivr_as_soon_as_the_engine_decides() {
         ]
     );
     assert_eq!(statuses, ["in-progress", "completed"]);
+    assert_eq!(delivered, 2, "one mark for each answer that went out");
     assert!(!partials.is_empty());
     assert!(
         partials.iter().all(|p| heard.contains(p)),

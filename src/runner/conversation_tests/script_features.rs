@@ -70,22 +70,18 @@ async fn hook_and_key_arguments_use_memory_even_when_text_does_not() {
 
 #[tokio::test]
 async fn cleared_memory_is_gone_for_the_next_step() {
+    // Consecutive `#me` steps are separate answers: the second goes out once the IVR reacted.
     let script = "clear\n\n#begin\nSET_SCRIPTING_MEMORY name|Ann\n\n#me\nI am $name\nCLEAR_SCRIPTING_MEMORY name\n\n#me\nstill $name\n\n#bot\n";
     let (result, _, answers) = talk(
         script,
-        vec![Ivr::Answer, Ivr::Say("Hello.")],
+        vec![Ivr::Answer, Ivr::Say("Hello."), Ivr::Say("Goodbye.")],
         with_memory(),
         &UtteranceBook::default(),
     )
     .await;
     assert_eq!(result, Ok(()));
-    assert_eq!(
-        answers[0].actions,
-        vec![
-            Action::Say("I am Ann".into()),
-            Action::Say("still $name".into())
-        ]
-    );
+    assert_eq!(answers[0].actions, vec![Action::Say("I am Ann".into())]);
+    assert_eq!(answers[1].actions, vec![Action::Say("still $name".into())]);
 }
 
 #[tokio::test]
