@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::convo::Sender;
+use crate::matching::{closest_passage, collapse_repeats, Passage};
 
 /// One thing that happened during a run, in order per test case.
 // A result is sent once per test case, so boxing it would buy nothing measurable.
@@ -113,6 +114,25 @@ pub struct Failure {
     pub confidence: Option<f64>,
     /// When in the call it failed.
     pub at: Duration,
+}
+
+impl Failure {
+    /// For a text mismatch whose heard text is much longer than the expected one, the run of
+    /// heard words closest to the expectation (see [`closest_passage`]); reports show it, and
+    /// diff against it, instead of diffing a short phrase against a paragraph.
+    ///
+    /// Derived from `expected` and `heard` rather than stored, so that every place that builds
+    /// a `Failure` stays as it is. A step with several alternatives (utterances) records the
+    /// step text as `expected`, so its passage is measured against that text.
+    pub fn closest_passage(&self) -> Option<Passage> {
+        closest_passage(self.heard.as_deref()?, self.expected.as_deref()?)
+    }
+
+    /// What was heard, for reading: a prompt repeated back to back written once with
+    /// `(said k times)` (see [`collapse_repeats`]). `heard` stays the raw text.
+    pub fn heard_display(&self) -> Option<String> {
+        self.heard.as_deref().map(collapse_repeats)
+    }
 }
 
 /// How a test case ended.
