@@ -183,3 +183,52 @@ pub struct RunSummary {
     /// Total billed call time.
     pub call_time: Duration,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failure(expected: Option<&str>, heard: Option<&str>) -> Failure {
+        Failure {
+            step: None,
+            message: "m".into(),
+            expected: expected.map(str::to_string),
+            heard: heard.map(str::to_string),
+            similarity: None,
+            confidence: None,
+            at: Duration::ZERO,
+        }
+    }
+
+    const LONG: &str = "Welcome to Acme. Our opening hours have changed. For billing, press two. \
+                        For anything else, stay on the line.";
+
+    #[test]
+    fn a_passage_needs_both_texts_and_a_long_heard_one() {
+        let passage = failure(Some("for billing press 3"), Some(LONG)).closest_passage();
+        assert_eq!(
+            passage.map(|p| p.text).as_deref(),
+            Some("For billing, press two.")
+        );
+        assert_eq!(failure(None, Some(LONG)).closest_passage(), None);
+        assert_eq!(failure(Some("billing"), None).closest_passage(), None);
+        assert_eq!(
+            failure(Some("for billing press 3"), Some("For billing, press two.")).closest_passage(),
+            None
+        );
+    }
+
+    #[test]
+    fn heard_display_collapses_repeats_and_keeps_the_raw_text() {
+        let looped = failure(None, Some("Say yes or no. Say yes or no."));
+        assert_eq!(
+            looped.heard_display().as_deref(),
+            Some("Say yes or no. (said 2 times)")
+        );
+        assert_eq!(
+            looped.heard.as_deref(),
+            Some("Say yes or no. Say yes or no.")
+        );
+        assert_eq!(failure(None, None).heard_display(), None);
+    }
+}
