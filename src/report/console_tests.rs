@@ -212,7 +212,7 @@ fn a_long_repeated_prompt_shows_once_with_the_closest_passage_and_its_diff() {
   heard:           {menu}
   closest passage: For billing questions, press to. (similarity 93%)
   diff:            For billing questions, press [-2-]{{+to.+}}
-  similarity:      93%
+  similarity:      97%
 "
     );
     assert!(out.contains(&details), "{out}");

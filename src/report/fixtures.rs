@@ -217,7 +217,7 @@ pub fn long_prompt() -> TestResult {
             ),
             expected: Some("For billing questions, press 2".into()),
             heard: Some(LOOPED_MENU.into()),
-            similarity: Some(0.933),
+            similarity: Some(0.966),
             confidence: Some(0.91),
             at: ms(9_000),
         }),
