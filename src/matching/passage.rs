@@ -91,12 +91,13 @@ pub fn closest_passage(heard: &str, expected: &str) -> Option<Passage> {
     }
     let shortest = expected_len.saturating_sub(LENGTH_SLACK).max(1);
     let longest = expected_len + LENGTH_SLACK + WORDS_PER_WILDCARD * parts.saturating_sub(1);
-    let mut best: Option<Passage> = None;
+    let mut best: Option<Candidate> = None;
     for start in 0..spans.len() {
         for end in start + 1..=spans.len() {
             let text = &heard[spans[start].0..spans[end - 1].1];
             let words = canonical_words(text);
-            // Appending a word never shortens the canonical form, so longer runs only get longer.
+            // Appending a word practically never shortens the canonical form (only `double`
+            // or `triple` can join a number before them), so no longer run would fit.
             if words.len() > longest {
                 break;
             }
@@ -108,18 +109,22 @@ pub fn closest_passage(heard: &str, expected: &str) -> Option<Passage> {
                 Some(pattern) => ordered_wildcard_similarity(&window, pattern),
                 None => whole_similarity(&window, &target),
             };
-            let candidate = Passage {
-                text: text.to_string(),
+            let candidate = Candidate {
                 similarity,
-                start_word: start,
-                end_word: end,
+                start,
+                end,
             };
-            if best.as_ref().is_none_or(|b| candidate.beats(b)) {
+            if best.is_none_or(|b| candidate.beats(&b)) {
                 best = Some(candidate);
             }
         }
     }
-    best
+    best.map(|b| Passage {
+        text: heard[spans[b.start].0..spans[b.end - 1].1].to_string(),
+        similarity: b.similarity,
+        start_word: b.start,
+        end_word: b.end,
+    })
 }
 
 /// 1 - (Levenshtein distance of `window` against `pattern`, where each `*` of the pattern
@@ -154,14 +159,22 @@ fn ordered_wildcard_similarity(window: &str, pattern: &str) -> f64 {
     (1.0 - distance as f64 / literal as f64).clamp(0.0, 1.0)
 }
 
-impl Passage {
+/// A run of heard words being considered (its text is cut out only for the winner).
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    similarity: f64,
+    start: usize,
+    end: usize,
+}
+
+impl Candidate {
     /// Higher similarity, then fewer words (a wildcard fit never grows for nothing), then
     /// earlier (candidates come in order, so an equal later one does not win).
-    fn beats(&self, other: &Passage) -> bool {
+    fn beats(&self, other: &Candidate) -> bool {
         if self.similarity != other.similarity {
             return self.similarity > other.similarity;
         }
-        self.end_word - self.start_word < other.end_word - other.start_word
+        self.end - self.start < other.end - other.start
     }
 }
 
