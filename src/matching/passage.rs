@@ -294,14 +294,29 @@ mod tests {
 
     const FILLER: &[&str] = &["alpha", "bravo", "charlie", "delta", "echo,", "foxtrot."];
     const PHRASE: &[&str] = &["press", "billing", "sales", "7", "Nine", "account"];
+    const MIXED: &[&str] = &[
+        "press", "billing,", "Sales.", "7", "nine", "one", "double", "*", "é", "-", "per", "cent",
+    ];
 
     proptest! {
         #[test]
-        fn a_passage_is_a_run_of_heard_words_with_a_similarity_in_range(
-            heard in ".{0,200}",
-            expected in ".{0,40}",
-        ) {
+        fn any_text_is_handled(heard in ".{0,200}", expected in ".{0,40}") {
             if let Some(passage) = closest_passage(&heard, &expected) {
+                prop_assert!((0.0..=1.0).contains(&passage.similarity));
+                prop_assert!(heard.contains(&passage.text));
+            }
+        }
+
+        #[test]
+        fn a_passage_is_a_run_of_heard_words_with_a_similarity_in_range(
+            heard in words(MIXED, 60).prop_map(|w| w.join(" ")),
+            expected in words(MIXED, 6).prop_map(|w| w.join(" ")),
+        ) {
+            let passage = closest_passage(&heard, &expected);
+            let n = canonical_words(&expected.replace('*', " ")).len();
+            let h = canonical_words(&heard).len();
+            prop_assert_eq!(passage.is_some(), n > 0 && h > 2 * n && h >= n + MIN_EXTRA_WORDS);
+            if let Some(passage) = passage {
                 let heard_words: Vec<&str> = heard.split_whitespace().collect();
                 prop_assert!(passage.start_word < passage.end_word);
                 prop_assert_eq!(
