@@ -53,6 +53,12 @@
 //! `TEXT_CONTAINS_ANY` and the rest with Botium's match functions and error texts;
 //! [`check_wer_asserter`] implements `TEXT_WER`.
 //!
+//! # For reports only
+//!
+//! [`closest_passage`] finds the run of words in a long heard text that comes closest to a short
+//! expectation, and [`collapse_repeats`] writes a prompt heard several times in a row once with
+//! its count. Reporters use them to explain a failure; no comparison above uses them.
+//!
 //! # Deliberate differences from Botium
 //!
 //! * The speech-tolerant layer and near misses (ours).
