@@ -53,6 +53,12 @@
 //! `TEXT_CONTAINS_ANY` and the rest with Botium's match functions and error texts;
 //! [`check_wer_asserter`] implements `TEXT_WER`.
 //!
+//! # For reports only
+//!
+//! [`closest_passage`] finds the run of words in a long heard text that comes closest to a short
+//! expectation, and [`collapse_repeats`] writes a prompt heard several times in a row once with
+//! its count. Reporters use them to explain a failure; no comparison above uses them.
+//!
 //! # Deliberate differences from Botium
 //!
 //! * The speech-tolerant layer and near misses (ours).
@@ -69,6 +75,8 @@ mod js_regex;
 mod matcher;
 mod mode;
 mod normalize;
+mod passage;
+mod repeats;
 mod score;
 mod speech;
 mod stream;
@@ -89,3 +97,5 @@ pub use error::MatchingError;
 pub use matcher::{matcher_from_caps, MatchHow, MatchResult, Matcher};
 pub use mode::{parse_wer_threshold, MatchingMode, MODE_NAMES};
 pub use normalize::{normalize_text, parse_remove_characters, NormalizeOptions};
+pub use passage::{closest_passage, Passage};
+pub use repeats::collapse_repeats;

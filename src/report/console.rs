@@ -16,6 +16,7 @@ use super::format::{
 };
 use super::log::RunLog;
 use super::Reporter;
+use crate::matching::collapse_repeats;
 use crate::runner::events::{RunEvent, Speaker, TestResult, Verdict};
 
 /// How many transcript lines a failure shows in the summary.
@@ -349,7 +350,7 @@ impl Reporter for ConsoleReporter {
             }
             RunEvent::Transcript { index, entry } => {
                 if let (Some(bars), Speaker::Ivr) = (&mut self.bars, entry.speaker) {
-                    bars.update(*index, None, Some(entry.text.clone()));
+                    bars.update(*index, None, Some(collapse_repeats(&entry.text)));
                 }
             }
             RunEvent::TestFinished { result } => {

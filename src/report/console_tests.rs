@@ -191,3 +191,37 @@ fn colour_rules() {
     );
     assert!(!use_colors(true, &env(&[("TERM", "dumb")])));
 }
+
+#[test]
+fn a_long_repeated_prompt_shows_once_with_the_closest_passage_and_its_diff() {
+    let sink = Sink::default();
+    let mut reporter = ConsoleReporter::new(Box::new(sink.clone()), ConsoleMode::Lines);
+    run(&mut reporter, &fixtures::long_prompt_events());
+    let out = sink.text();
+    let menu = "Thank you for calling Acme. For your balance, press 1. For billing questions, \
+                press to. (said 2 times)";
+    assert!(
+        out.contains(&format!(
+            "FAIL  billing menu  (9.5 s)  Line 12: Bot response (on Line 9: #me - hello) \
+             \"{menu}\" expected to match \"For billing questions, press 2\"\n"
+        )),
+        "{out}"
+    );
+    let details = format!(
+        "  expected:        For billing questions, press 2
+  heard:           {menu}
+  closest passage: For billing questions, press to. (similarity 93%)
+  diff:            For billing questions, press [-2-]{{+to.+}}
+  similarity:      97%
+"
+    );
+    assert!(out.contains(&details), "{out}");
+    assert!(
+        out.contains(&format!("    +  9.00 s  IVR     {menu} (confidence 0.91, ")),
+        "{out}"
+    );
+    assert!(
+        !out.contains("press to. Thank you"),
+        "no repeat left: {out}"
+    );
+}

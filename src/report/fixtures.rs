@@ -197,3 +197,63 @@ pub fn events() -> Vec<RunEvent> {
     ]);
     events
 }
+
+/// A looped menu prompt, as the recogniser hears `<Say loop="2">`.
+pub const LOOPED_MENU: &str = "Thank you for calling Acme. For your balance, press 1. \
+    For billing questions, press to. Thank you for calling Acme. For your balance, press 1. \
+    For billing questions, press to.";
+
+/// A test case whose short expectation was checked against a long, repeated prompt.
+pub fn long_prompt() -> TestResult {
+    TestResult {
+        index: 3,
+        name: "billing menu".into(),
+        file: PathBuf::from("tests/menu.convo.txt"),
+        verdict: Verdict::Failed(Failure {
+            step: Some(failed_step()),
+            message: format!(
+                "billing menu/Line 12: Bot response (on Line 9: #me - hello) \"{LOOPED_MENU}\" \
+                 expected to match \"For billing questions, press 2\""
+            ),
+            expected: Some("For billing questions, press 2".into()),
+            heard: Some(LOOPED_MENU.into()),
+            similarity: Some(0.966),
+            confidence: Some(0.91),
+            at: ms(9_000),
+        }),
+        duration: ms(9_500),
+        call_sid: Some("CA0000000000000000000000000000000d".into()),
+        call_duration: ms(9_000),
+        recording_url: None,
+        transcript: vec![
+            entry(0, Speaker::System, "call answered", None, None),
+            entry(2_000, Speaker::Caller, "hello", None, None),
+            entry(9_000, Speaker::Ivr, LOOPED_MENU, Some(0.91), Some(7_000)),
+        ],
+    }
+}
+
+/// A run of [`long_prompt`] alone.
+pub fn long_prompt_events() -> Vec<RunEvent> {
+    let result = long_prompt();
+    vec![
+        RunEvent::RunStarted {
+            test_cases: 1,
+            parallel: 1,
+        },
+        RunEvent::TestStarted {
+            index: result.index,
+            name: result.name.clone(),
+        },
+        RunEvent::TestFinished { result },
+        RunEvent::RunFinished {
+            summary: RunSummary {
+                passed: 0,
+                failed: 1,
+                errors: 0,
+                duration: ms(9_500),
+                call_time: ms(9_000),
+            },
+        },
+    ]
+}

@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use crate::matching::collapse_repeats;
 use crate::runner::events::{Failure, Speaker, StepRef, TranscriptEntry, Verdict};
 
 /// Seconds with one decimal: `12.3 s`.
@@ -59,7 +60,8 @@ pub fn step_location(step: &StepRef) -> String {
 /// it already) and the tag kept, or added when the message lacks it. Botium joins several
 /// errors with `,\n`, so line breaks become spaces.
 pub fn headline(name: &str, failure: &Failure) -> String {
-    let message = failure.message.trim();
+    let message = readable_message(failure);
+    let message = message.trim();
     let message = message
         .strip_prefix(name)
         .and_then(|rest| rest.strip_prefix('/'))
@@ -73,6 +75,17 @@ pub fn headline(name: &str, failure: &Failure) -> String {
     one_line(&message)
 }
 
+/// The failure's message with the heard text in it shown as [`Failure::heard_display`] does
+/// (a looped prompt once, with its count). The JSON report keeps the message as it was.
+fn readable_message(failure: &Failure) -> String {
+    match (&failure.heard, failure.heard_display()) {
+        (Some(heard), Some(display)) if !heard.is_empty() && *heard != display => {
+            failure.message.replace(heard.as_str(), &display)
+        }
+        _ => failure.message.clone(),
+    }
+}
+
 /// Joins lines with spaces (a message must not break a one-line-per-test log).
 pub fn one_line(text: &str) -> String {
     text.split(['\r', '\n'])
@@ -82,19 +95,35 @@ pub fn one_line(text: &str) -> String {
         .join(" ")
 }
 
-/// A failure's details as label/value pairs, only those the runner knows.
+/// A failure's details as label/value pairs, only those the runner knows: the heard text with
+/// repeats collapsed, and for a long heard text the closest passage, which the diff is then
+/// computed against.
 pub fn failure_details(failure: &Failure) -> Vec<(&'static str, String)> {
-    let mut details = vec![("message", failure.message.clone())];
+    let mut details = vec![("message", readable_message(failure))];
     if let Some(step) = &failure.step {
         details.push(("step", step_location(step)));
     }
     if let Some(expected) = &failure.expected {
         details.push(("expected", expected.clone()));
     }
-    if let Some(heard) = &failure.heard {
-        details.push(("heard", heard.clone()));
+    if let Some(heard) = failure.heard_display() {
+        details.push(("heard", heard));
+    }
+    let passage = failure.closest_passage();
+    if let Some(passage) = &passage {
+        details.push((
+            "closest passage",
+            format!(
+                "{} (similarity {})",
+                one_line(&passage.text),
+                percent(passage.similarity)
+            ),
+        ));
     }
     if let (Some(expected), Some(heard)) = (&failure.expected, &failure.heard) {
+        // Against the passage when there is one: a short phrase against a paragraph would show
+        // the whole paragraph as added words.
+        let heard = passage.as_ref().map_or(heard.as_str(), |p| p.text.as_str());
         if let Some(diff) = super::word_diff::word_diff(expected, heard) {
             details.push(("diff", diff));
         }
@@ -145,9 +174,13 @@ fn speaker(speaker: Speaker) -> &'static str {
 
 /// One transcript line (see the module doc of [`crate::report`]):
 /// `+  3.21 s  IVR     Welcome to Acme. (confidence 0.92, responded after 1.20 s)`.
+///
+/// IVR speech has back-to-back repeats collapsed (`... (said 3 times)`), so that a looped prompt
+/// takes one line's worth of reading.
 pub fn transcript_line(entry: &TranscriptEntry) -> String {
     let text = one_line(&entry.text);
     let text = match entry.speaker {
+        Speaker::Ivr => collapse_repeats(&text),
         Speaker::Caller if !(text.starts_with("says: ") || text.starts_with("presses: ")) => {
             format!("says: {text}")
         }

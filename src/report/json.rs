@@ -27,13 +27,16 @@
 //!         "message": "refund/card/Line 12: Bot response ... expected to match ...",
 //!         "step": { "tag": "Line 12", "sender": "bot", "file": "tests/refund.convo.txt", "line": 12 },
 //!         "expected": "Your refund was issued",
-//!         "heard": "Your refund is on its way",
+//!         "heard": "Your refund is on its way",   // raw, as the recogniser gave it
+//!         "heard_display": "Your refund is on its way",   // repeats collapsed: "... (said 3 times)"
+//!         "closest_passage": null,   // for a heard text much longer than expected, see below
 //!         "similarity": 0.714,       // 0..1, null if not a text mismatch
 //!         "confidence": 0.84,        // the recogniser's, 0..1, or null
 //!         "at_ms": 14200             // time into the call
 //!       },
 //!       "transcript": [
 //!         { "at_ms": 1000, "speaker": "ivr", "text": "Welcome to Acme.",
+//!           "text_display": "Welcome to Acme.",    // IVR lines: repeats collapsed
 //!           "confidence": 0.9, "response_time_ms": 1000 }    // speaker: "caller" | "ivr" | "system"
 //!       ]
 //!     }
@@ -41,7 +44,26 @@
 //! }
 //! ```
 //!
-//! `failure.step` is `null` when the call never started. For `"error"` the failure describes
+//! `failure.heard_display` is `heard` with a prompt repeated back to back (`<Say loop="3">`, a
+//! word-for-word reprompt) written once followed by ` (said k times)`; it equals `heard` when
+//! nothing repeats and is `null` when `heard` is. `transcript[].text_display` is the same for IVR
+//! lines and equals `text` for the others. `text`, `heard` and `message` stay as heard.
+//!
+//! `failure.closest_passage` is set when the heard text has more than twice the expected
+//! text's words and at least 8 more: the run of heard words most similar to the expected text,
+//! compared as the speech-tolerant layer does (see [`crate::matching::closest_passage`]):
+//!
+//! ```json
+//! "closest_passage": {
+//!   "text": "For billing questions, press to.",   // the heard words, as heard
+//!   "similarity": 0.933,                         // 0..1, of this passage alone
+//!   "start_word": 10,                            // index of its first word in `heard`, from 0
+//!   "end_word": 15                               // one past its last word
+//! }
+//! ```
+//!
+//! Words are `heard`'s whitespace-separated words. `failure.step` is `null` when the call never
+//! started. For `"error"` the failure describes
 //! what went wrong with the call (there is no verdict).
 
 use std::io;
@@ -52,6 +74,7 @@ use serde::Serialize;
 use super::format::millis;
 use super::log::RunLog;
 use super::{write_report_file, Reporter};
+use crate::matching::{collapse_repeats, Passage};
 use crate::runner::events::{
     Failure, RunEvent, Speaker, StepRef, TestResult, TranscriptEntry, Verdict,
 };
@@ -169,6 +192,8 @@ struct FailureJson<'a> {
     step: Option<Step<'a>>,
     expected: Option<&'a str>,
     heard: Option<&'a str>,
+    heard_display: Option<String>,
+    closest_passage: Option<PassageJson>,
     similarity: Option<f64>,
     confidence: Option<f64>,
     at_ms: u64,
@@ -181,9 +206,30 @@ impl<'a> From<&'a Failure> for FailureJson<'a> {
             step: failure.step.as_ref().map(Step::from),
             expected: failure.expected.as_deref(),
             heard: failure.heard.as_deref(),
+            heard_display: failure.heard_display(),
+            closest_passage: failure.closest_passage().map(PassageJson::from),
             similarity: failure.similarity,
             confidence: failure.confidence,
             at_ms: millis(failure.at),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct PassageJson {
+    text: String,
+    similarity: f64,
+    start_word: usize,
+    end_word: usize,
+}
+
+impl From<Passage> for PassageJson {
+    fn from(passage: Passage) -> Self {
+        PassageJson {
+            text: passage.text,
+            similarity: passage.similarity,
+            start_word: passage.start_word,
+            end_word: passage.end_word,
         }
     }
 }
@@ -212,6 +258,7 @@ struct Line<'a> {
     at_ms: u64,
     speaker: &'static str,
     text: &'a str,
+    text_display: String,
     confidence: Option<f64>,
     response_time_ms: Option<u64>,
 }
@@ -226,6 +273,10 @@ impl<'a> From<&'a TranscriptEntry> for Line<'a> {
                 Speaker::System => "system",
             },
             text: &entry.text,
+            text_display: match entry.speaker {
+                Speaker::Ivr => collapse_repeats(&entry.text),
+                Speaker::Caller | Speaker::System => entry.text.clone(),
+            },
             confidence: entry.confidence,
             response_time_ms: entry.response_time.map(millis),
         }
@@ -292,17 +343,19 @@ mod tests {
                     "step": {"tag": "Line 12", "sender": "bot", "file": "tests/refund.convo.txt", "line": 12},
                     "expected": "Your refund was issued",
                     "heard": "Your refund is on its way",
+                    "heard_display": "Your refund is on its way",
+                    "closest_passage": null,
                     "similarity": 0.714,
                     "confidence": 0.84,
                     "at_ms": 14200
                 },
                 "transcript": [
-                    {"at_ms": 0, "speaker": "system", "text": "call answered", "confidence": null, "response_time_ms": null},
-                    {"at_ms": 1000, "speaker": "ivr", "text": "Welcome to Acme.", "confidence": 0.9, "response_time_ms": 1000},
-                    {"at_ms": 2500, "speaker": "caller", "text": "refund", "confidence": null, "response_time_ms": null},
-                    {"at_ms": 4000, "speaker": "ivr", "text": "Refunds. Say card or cash.", "confidence": 0.88, "response_time_ms": 1500},
-                    {"at_ms": 5000, "speaker": "caller", "text": "card", "confidence": null, "response_time_ms": null},
-                    {"at_ms": 14200, "speaker": "ivr", "text": "Your refund is on its way", "confidence": 0.84, "response_time_ms": 9200}
+                    {"at_ms": 0, "speaker": "system", "text": "call answered", "text_display": "call answered", "confidence": null, "response_time_ms": null},
+                    {"at_ms": 1000, "speaker": "ivr", "text": "Welcome to Acme.", "text_display": "Welcome to Acme.", "confidence": 0.9, "response_time_ms": 1000},
+                    {"at_ms": 2500, "speaker": "caller", "text": "refund", "text_display": "refund", "confidence": null, "response_time_ms": null},
+                    {"at_ms": 4000, "speaker": "ivr", "text": "Refunds. Say card or cash.", "text_display": "Refunds. Say card or cash.", "confidence": 0.88, "response_time_ms": 1500},
+                    {"at_ms": 5000, "speaker": "caller", "text": "card", "text_display": "card", "confidence": null, "response_time_ms": null},
+                    {"at_ms": 14200, "speaker": "ivr", "text": "Your refund is on its way", "text_display": "Your refund is on its way", "confidence": 0.84, "response_time_ms": 9200}
                 ]
             })
         );
@@ -313,6 +366,34 @@ mod tests {
         assert_eq!(tests[2]["call_sid"], Value::Null);
         assert_eq!(tests[2]["failure"]["step"], Value::Null);
         assert_eq!(tests[2]["failure"]["message"], "call failed: busy");
+    }
+
+    #[test]
+    fn a_long_repeated_prompt_has_its_display_text_and_closest_passage() {
+        let doc = written(&fixtures::long_prompt_events());
+        let failure = &doc["tests"][0]["failure"];
+        assert_eq!(failure["heard"], fixtures::LOOPED_MENU, "raw text kept");
+        assert_eq!(
+            failure["heard_display"],
+            "Thank you for calling Acme. For your balance, press 1. For billing questions, \
+             press to. (said 2 times)"
+        );
+        let passage = &failure["closest_passage"];
+        assert_eq!(passage["text"], "For billing questions, press to.");
+        assert_eq!(
+            (passage["start_word"].clone(), passage["end_word"].clone()),
+            (json!(10), json!(15))
+        );
+        let words: Vec<&str> = fixtures::LOOPED_MENU.split_whitespace().collect();
+        assert_eq!(words[10..15].join(" "), "For billing questions, press to.");
+        let similarity = passage["similarity"].as_f64().expect("a number");
+        assert!(similarity > 0.9 && similarity < 1.0, "{similarity}");
+        assert!(failure["message"]
+            .as_str()
+            .is_some_and(|m| m.contains(fixtures::LOOPED_MENU)));
+        let ivr = &doc["tests"][0]["transcript"][2];
+        assert_eq!(ivr["text"], fixtures::LOOPED_MENU);
+        assert_eq!(ivr["text_display"], failure["heard_display"]);
     }
 
     #[test]

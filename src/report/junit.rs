@@ -9,7 +9,7 @@
 //!       <system-out>call: CA...  transcript lines</system-out>
 //!     </testcase>
 //!     <testcase name="refund" classname="tests/refund.convo.txt" ...>
-//!       <failure message="Line 12: Bot response ..." type="text mismatch">message, step, expected, heard, similarity, confidence, at</failure>
+//!       <failure message="Line 12: Bot response ..." type="text mismatch">message, step, expected, heard, closest passage, diff, similarity, confidence, at</failure>
 //!     </testcase>
 //!     <testcase name="outage" ...><error message="call failed: busy" type="call error">...</error></testcase>
 //!   </testsuite>
@@ -231,6 +231,40 @@ mod tests {
         assert_eq!(*kind, NonSuccessKind::Error);
         assert_eq!(ty.as_ref().map(|t| t.as_str()), Some("call error"));
         assert!(error.system_out.is_none(), "no call, nothing to show");
+    }
+
+    #[test]
+    fn a_long_repeated_prompt_shows_once_with_the_closest_passage() {
+        let xml = written(&fixtures::long_prompt_events(), None);
+        let report = Report::deserialize_from_str(&xml).expect("valid JUnit");
+        let case = &report.test_suites[0].test_cases[0];
+        let TestCaseStatus::NonSuccess {
+            message,
+            description,
+            ..
+        } = &case.status
+        else {
+            panic!("failure expected: {:?}", case.status);
+        };
+        let menu = "Thank you for calling Acme. For your balance, press 1. For billing \
+                    questions, press to. (said 2 times)";
+        assert!(
+            message.as_ref().is_some_and(|m| m.as_str().contains(menu)),
+            "{message:?}"
+        );
+        let description = description.as_ref().expect("details").as_str();
+        for detail in [
+            format!("heard:           {menu}\n"),
+            "closest passage: For billing questions, press to. (similarity 93%)\n".into(),
+            "diff:            For billing questions, press [-2-]{+to.+}\n".into(),
+        ] {
+            assert!(description.contains(&detail), "{detail} in {description}");
+        }
+        let out = case.system_out.as_ref().expect("system-out").as_str();
+        assert!(
+            out.contains(&format!("IVR     {menu} (confidence")),
+            "{out}"
+        );
     }
 
     #[test]

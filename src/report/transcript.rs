@@ -11,6 +11,10 @@
 //! +  2.50 s  CALLER  says: refund
 //! ```
 //!
+//! A failure whose heard text is much longer than the expected one also gets a
+//! `closest passage:` line under `verdict:` (see [`crate::matching::closest_passage`]); IVR lines
+//! show a prompt repeated back to back once, with ` (said k times)`.
+//!
 //! File names come from test names, which hold `/`, spaces and anything else: see
 //! [`sanitise`].
 
@@ -18,7 +22,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::format::{aligned, headline, secs, transcript_line};
+use super::format::{aligned, headline, one_line, percent, secs, transcript_line};
 use super::{write_report_file, Reporter};
 use crate::runner::events::{RunEvent, TestResult, Verdict};
 
@@ -89,19 +93,31 @@ fn render(result: &TestResult) -> String {
         Some(sid) => format!("{sid} ({})", secs(result.call_duration)),
         None => "none (no call was created)".into(),
     };
-    let header = [
+    let mut header = vec![
         ("test", result.name.clone()),
         ("file", result.file.display().to_string()),
         ("verdict", verdict),
-        ("call", call),
-        (
-            "recording",
-            result
-                .recording_url
-                .clone()
-                .unwrap_or_else(|| "none".into()),
-        ),
     ];
+    if let Verdict::Failed(failure) | Verdict::Error(failure) = &result.verdict {
+        if let Some(passage) = failure.closest_passage() {
+            header.push((
+                "closest passage",
+                format!(
+                    "{} (similarity {})",
+                    one_line(&passage.text),
+                    percent(passage.similarity)
+                ),
+            ));
+        }
+    }
+    header.push(("call", call));
+    header.push((
+        "recording",
+        result
+            .recording_url
+            .clone()
+            .unwrap_or_else(|| "none".into()),
+    ));
     let mut out = aligned(&header, "");
     out.push('\n');
     if result.transcript.is_empty() {
@@ -239,6 +255,29 @@ mod tests {
         assert!(
             error.ends_with("\n(nothing was said or heard)\n"),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn a_long_repeated_prompt_is_shown_once_with_the_closest_passage() {
+        let text = render(&fixtures::long_prompt());
+        let menu = "Thank you for calling Acme. For your balance, press 1. For billing \
+                    questions, press to. (said 2 times)";
+        assert_eq!(
+            text,
+            format!(
+                "test:            billing menu\n\
+                 file:            tests/menu.convo.txt\n\
+                 verdict:         failed: Line 12: Bot response (on Line 9: #me - hello) \"{menu}\" \
+                 expected to match \"For billing questions, press 2\"\n\
+                 closest passage: For billing questions, press to. (similarity 93%)\n\
+                 call:            CA0000000000000000000000000000000d (9.0 s)\n\
+                 recording:       none\n\
+                 \n\
+                 +  0.00 s  SYSTEM  call answered\n\
+                 +  2.00 s  CALLER  says: hello\n\
+                 +  9.00 s  IVR     {menu} (confidence 0.91, responded after 7.00 s)\n"
+            )
         );
     }
 

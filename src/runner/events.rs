@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::convo::Sender;
+use crate::matching::{closest_passage, collapse_repeats, Passage};
 
 /// One thing that happened during a run, in order per test case.
 // A result is sent once per test case, so boxing it would buy nothing measurable.
@@ -115,6 +116,25 @@ pub struct Failure {
     pub at: Duration,
 }
 
+impl Failure {
+    /// For a text mismatch whose heard text is much longer than the expected one, the run of
+    /// heard words closest to the expectation (see [`closest_passage`]); reports show it, and
+    /// diff against it, instead of diffing a short phrase against a paragraph.
+    ///
+    /// Derived from `expected` and `heard` rather than stored, so that every place that builds
+    /// a `Failure` stays as it is. A step with several alternatives (utterances) records the
+    /// step text as `expected`, so its passage is measured against that text.
+    pub fn closest_passage(&self) -> Option<Passage> {
+        closest_passage(self.heard.as_deref()?, self.expected.as_deref()?)
+    }
+
+    /// What was heard, for reading: a prompt repeated back to back written once with
+    /// `(said k times)` (see [`collapse_repeats`]). `heard` stays the raw text.
+    pub fn heard_display(&self) -> Option<String> {
+        self.heard.as_deref().map(collapse_repeats)
+    }
+}
+
 /// How a test case ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Verdict {
@@ -162,4 +182,53 @@ pub struct RunSummary {
     pub duration: Duration,
     /// Total billed call time.
     pub call_time: Duration,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failure(expected: Option<&str>, heard: Option<&str>) -> Failure {
+        Failure {
+            step: None,
+            message: "m".into(),
+            expected: expected.map(str::to_string),
+            heard: heard.map(str::to_string),
+            similarity: None,
+            confidence: None,
+            at: Duration::ZERO,
+        }
+    }
+
+    const LONG: &str = "Welcome to Acme. Our opening hours have changed. For billing, press two. \
+                        For anything else, stay on the line.";
+
+    #[test]
+    fn a_passage_needs_both_texts_and_a_long_heard_one() {
+        let passage = failure(Some("for billing press 3"), Some(LONG)).closest_passage();
+        assert_eq!(
+            passage.map(|p| p.text).as_deref(),
+            Some("For billing, press two.")
+        );
+        assert_eq!(failure(None, Some(LONG)).closest_passage(), None);
+        assert_eq!(failure(Some("billing"), None).closest_passage(), None);
+        assert_eq!(
+            failure(Some("for billing press 3"), Some("For billing, press two.")).closest_passage(),
+            None
+        );
+    }
+
+    #[test]
+    fn heard_display_collapses_repeats_and_keeps_the_raw_text() {
+        let looped = failure(None, Some("Say yes or no. Say yes or no."));
+        assert_eq!(
+            looped.heard_display().as_deref(),
+            Some("Say yes or no. (said 2 times)")
+        );
+        assert_eq!(
+            looped.heard.as_deref(),
+            Some("Say yes or no. Say yes or no.")
+        );
+        assert_eq!(failure(None, None).heard_display(), None);
+    }
 }
