@@ -8,6 +8,7 @@ mod corpus;
 mod demo;
 mod emulator;
 mod harness;
+mod hearing;
 mod proxy;
 mod proxy_cli;
 mod proxy_faults;

@@ -20,11 +20,22 @@ async fn run_against(ivr: &TwimlApp, botium: &str, convos: &[(&str, &str)]) -> (
 
 /// As [`run_against`], with the emulator running `time_scale` times faster than real time (the
 /// shared config's 20 leaves some IVR timeouts too little wall time on a loaded machine).
-async fn run_scaled(
+pub(crate) async fn run_scaled(
     ivr: &TwimlApp,
     time_scale: f64,
     botium: &str,
     convos: &[(&str, &str)],
+) -> (Project, Output) {
+    run_scaled_with(ivr, time_scale, botium, convos, &[]).await
+}
+
+/// As [`run_scaled`], with more `args` for `ivr-test run`.
+pub(crate) async fn run_scaled_with(
+    ivr: &TwimlApp,
+    time_scale: f64,
+    botium: &str,
+    convos: &[(&str, &str)],
+    args: &[&str],
 ) -> (Project, Output) {
     let config = serde_json::from_str(&emulator_config(ivr)).expect("config is JSON");
     let config = merged(config, serde_json::json!({ "time_scale": time_scale }));
@@ -34,7 +45,7 @@ async fn run_scaled(
     for (file, text) in convos {
         project = project.file(&format!("convos/{file}"), text);
     }
-    let out = run_emulated(&project, &["--json", "report.json"]).await;
+    let out = run_emulated(&project, &[&["--json", "report.json"], args].concat()).await;
     (project, out)
 }
 
