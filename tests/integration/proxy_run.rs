@@ -176,6 +176,38 @@ async fn two_runners_share_one_redis_and_one_proxy() {
 }
 
 #[tokio::test]
+async fn answers_go_out_on_the_offer_behind_the_proxy() {
+    // Interim results reach the runner through the proxy and Redis; the runner then redirects
+    // its own call leg through the REST API with TwiML whose callbacks go to the proxy.
+    // Catches: interim results lost on the way, a redirect whose `<Gather>` reports to the
+    // runner's own (unreachable) webhook, and the key lost to a stale turn.
+    let test = "answers_go_out_on_the_offer_behind_the_proxy";
+    let Some(stage) = Stage::start(test, RedisOptions::default(), acme_ivr().await).await else {
+        return;
+    };
+    let caps = stage.botium_json(serde_json::json!({}));
+    let offer =
+        "offer\n\n#bot\nWelcome to Acme\n\n#me\nBUTTON 2\n\n#bot\nYour balance is 42 dollars\n";
+    let project = project(&caps, &[("offer", offer)]);
+    let out = run(&project, &["run", "convos", "--json", "report.json"]).await;
+    passed(&out, &project, &["offer"]);
+    let report = json_report(&project, "report.json");
+    let answered = report["tests"][0]["transcript"]
+        .as_array()
+        .expect("transcript")
+        .iter()
+        .filter_map(|e| e["text"].as_str())
+        .any(|t| t.starts_with("answered on offer \"2 for your"));
+    assert!(answered, "{report}");
+    assert_eq!(
+        stage.ivr.received_at("/menu")[0].param("Digits"),
+        "2",
+        "the key reached the IVR's menu"
+    );
+    stage.finish().await;
+}
+
+#[tokio::test]
 async fn webhooks_of_one_call_alternate_between_two_proxies() {
     // Catches: call state kept in a proxy's memory (the other proxy would not know it), and a
     // decision taken by one proxy but answered by the other.
