@@ -211,8 +211,9 @@ impl Conversation<'_> {
             result.matched
         };
         if passed {
-            // An answer next drops the rest anyway (it was said before the answer took effect).
-            let consumed = if step.not || answer_next.is_some() {
+            // An answer next drops the rest anyway (it was said before the answer took effect):
+            // only the step's asserters need to know where its words end.
+            let consumed = if step.not || (answer_next.is_some() && step.asserters.is_empty()) {
                 said.clone()
             } else {
                 self.consume(parts, &candidates)
