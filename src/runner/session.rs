@@ -4,7 +4,9 @@
 //!   of that attempt's call: a webhook that arrives before `calls.create` has returned still
 //!   finds it, and a late callback of an earlier attempt (the `canceled` of a call given up on)
 //!   finds that attempt's session closed and is dropped, so it never ends or confuses the next
-//!   attempt. Status events naming another `CallSid` are ignored as well.
+//!   attempt. Once `calls.create` has named the call, the session also drops events naming
+//!   another `CallSid` (this works the same through the Redis proxy, whose events are delivered
+//!   to the same sessions).
 //! - Busy, no-answer, failed and canceled end the attempt at once with that reason; only these
 //!   are redialled (`TWILIO_IVR_REDIAL` attempts in all). REST errors are configuration errors:
 //!   explained and never redialled.
@@ -418,15 +420,6 @@ async fn dial(
     }
 }
 
-/// Whether `event` names a call other than `sid` (a stray or forged webhook for this session).
-fn names_other_call(event: &CallEvent, sid: &str) -> bool {
-    match event {
-        CallEvent::Answered { call_sid } => !call_sid.is_empty() && call_sid != sid,
-        CallEvent::Status { params, .. } => params.iter().any(|(k, v)| k == "CallSid" && v != sid),
-        _ => false,
-    }
-}
-
 /// Places the call of `session` and waits for its answer (`Ok`) or its end (`Err`, hung up).
 async fn place_and_wait(
     settings: &CallSettings,
@@ -462,6 +455,7 @@ async fn place_and_wait(
     };
     settings.live.add(&call.sid);
     drop(dialing);
+    session.bind_call(&call.sid);
     let _ = events.send(RunEvent::CallPlaced {
         index,
         call_sid: call.sid.clone(),
@@ -470,7 +464,6 @@ async fn place_and_wait(
     loop {
         let event = tokio::time::timeout_at(deadline, session.events.recv()).await;
         let ended = match event {
-            Ok(Some(event)) if names_other_call(&event, &call.sid) => continue,
             // Answered means Twilio asked for the first TwiML: that webhook now waits for the
             // conversation's first decision. The `in-progress` status callback may come first
             // and only reports.

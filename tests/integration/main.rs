@@ -16,6 +16,7 @@ mod proxy_run;
 mod redis;
 mod run;
 mod run_script;
+mod sms_inbox;
 mod studio;
 mod studio_flows;
 mod studio_harness;
