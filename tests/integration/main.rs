@@ -13,6 +13,7 @@ mod proxy_cli;
 mod proxy_faults;
 mod proxy_harness;
 mod proxy_run;
+mod redial;
 mod redis;
 mod run;
 mod run_script;
