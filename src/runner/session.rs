@@ -525,3 +525,28 @@ async fn hang_up(settings: &CallSettings, sid: &str) {
         settings.live.remove(sid);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn closing_waits_for_calls_being_placed_and_then_refuses_new_ones() {
+        let live = LiveCalls::default();
+        let dialing = live.start_dialing().expect("open");
+        let closing = {
+            let live = live.clone();
+            tokio::spawn(async move { live.close(Duration::from_secs(10)).await })
+        };
+        // The call being placed is created after the interrupt: it must still be hung up.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(!closing.is_finished(), "a calls.create is still on its way");
+        live.add("CA1");
+        drop(dialing);
+        closing.await.expect("closed");
+        assert_eq!(live.sids(), ["CA1"]);
+        assert!(live.start_dialing().is_none(), "nothing new is dialed");
+        live.remove("CA1");
+        assert!(live.sids().is_empty());
+    }
+}
