@@ -27,22 +27,6 @@ pub async fn emulator(numbers: Vec<(&str, NumberConfig)>) -> RunningEmulator {
     serve(config, options).await
 }
 
-/// As [`emulator`], with these caller IDs instead of [`CALLER`].
-pub async fn emulator_with_caller_ids(
-    numbers: Vec<(&str, NumberConfig)>,
-    caller_ids: &[&str],
-) -> RunningEmulator {
-    let mut config = config(numbers);
-    config.calls_per_second = 100.0;
-    config.caller_ids = caller_ids.iter().map(|id| id.to_string()).collect();
-    let options = EmulatorOptions {
-        time_scale: Some(20.0),
-        webhook_budget: Some(Duration::from_secs(2)),
-        log: ivr_test::emulator::log::EventLog::new(true, |l| eprintln!("[emulator] {l}")),
-    };
-    serve(config, options).await
-}
-
 /// The configuration of one account with the caller ID and `numbers`; otherwise the defaults.
 fn config(numbers: Vec<(&str, NumberConfig)>) -> EmulatorConfig {
     let mut config = EmulatorConfig::with_account(ACCOUNT, TOKEN);

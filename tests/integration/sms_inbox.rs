@@ -6,10 +6,11 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use ivr_test::emulator::config::{EmulatorConfig, NumberConfig};
 use ivr_test::emulator::model::CallRecord;
-use ivr_test::emulator::server::RunningEmulator;
+use ivr_test::emulator::server::{start, EmulatorOptions, RunningEmulator};
 
-use crate::emulator::{emulator_with_caller_ids, ivr_at, IVR, TOKEN};
+use crate::emulator::{ivr_at, IVR, TOKEN};
 use crate::harness::Project;
 use crate::run::{json_report, run, through_twilio_api, verdicts, ACCOUNT};
 use crate::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
@@ -68,6 +69,30 @@ async fn send_text(base: &str, to: &str, text: &str) {
         .form(&[("To", to), ("From", IVR), ("Body", text)])
         .send()
         .await;
+}
+
+/// An emulator with the test account, `numbers` and these caller IDs, 20 times faster than
+/// real time.
+async fn emulator_with_caller_ids(
+    numbers: Vec<(&str, NumberConfig)>,
+    caller_ids: &[&str],
+) -> RunningEmulator {
+    let mut config = EmulatorConfig::with_account(ACCOUNT, TOKEN);
+    config.calls_per_second = 100.0;
+    config.caller_ids = caller_ids.iter().map(|id| id.to_string()).collect();
+    config.numbers = numbers
+        .into_iter()
+        .map(|(n, c)| (n.to_string(), c))
+        .collect();
+    let options = EmulatorOptions {
+        time_scale: Some(20.0),
+        webhook_budget: Some(std::time::Duration::from_secs(2)),
+        log: ivr_test::emulator::log::EventLog::new(true, |l| eprintln!("[emulator] {l}")),
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    start(listener, config, options).await.expect("start")
 }
 
 /// The texting IVR behind an emulator that knows `caller_ids`.
