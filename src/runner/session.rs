@@ -229,7 +229,7 @@ struct Attempt {
 
 /// How dialling ended.
 enum Dialled {
-    Answered(Attempt),
+    Answered(Box<Attempt>),
     /// Busy, no-answer, failed, canceled: worth dialing again.
     Unanswered(String, String),
     /// Not placed (a REST error, Redis unreachable, the run interrupted): dialing again would
@@ -410,7 +410,7 @@ async fn dial(
     }
     let outcome = place_and_wait(settings, &mut session, caller_id, events, index).await;
     match outcome {
-        Ok(call) => Dialled::Answered(Attempt { session, call }),
+        Ok(call) => Dialled::Answered(Box::new(Attempt { session, call })),
         Err(ended) => {
             if let Some(relay) = &settings.relay {
                 relay.unregister(&session.id).await;
