@@ -426,39 +426,39 @@ async fn run_cases(
     let permits = Arc::new(tokio::sync::Semaphore::new(parallel));
     let interval = Duration::from_secs_f64(1.0 / f64::from(calls_per_second.max(1)));
     let next_slot = Arc::new(tokio::sync::Mutex::new(tokio::time::Instant::now()));
-    let mut tasks = Vec::new();
-    for (index, case) in cases.into_iter().enumerate() {
-        let (settings, permits, next_slot, tx, caller_ids) = (
-            settings.clone(),
-            permits.clone(),
-            next_slot.clone(),
-            tx.clone(),
-            caller_ids.clone(),
-        );
-        tasks.push(tokio::spawn(async move {
-            let _permit = permits.acquire_owned().await.ok()?;
-            // Held until the test case has ended: its SMS check included.
+    // Test cases start in their (name-sorted) order: each takes a call permit and then its
+    // caller ID before the next one queues, so `--parallel 1` runs them one after another in
+    // that order, and SMS test cases get caller IDs in that order too.
+    let all = async {
+        let mut tasks = Vec::new();
+        for (index, case) in cases.into_iter().enumerate() {
+            let Ok(permit) = permits.clone().acquire_owned().await else {
+                break;
+            };
             let want = if case.checks_sms() {
                 CallerIdUse::Exclusive
             } else {
                 CallerIdUse::Shared
             };
+            // Held until the test case has ended: its SMS check included.
             let caller_id = caller_ids.take(want).await;
-            // Calls per second: each call waits for its slot.
-            let slot = {
-                let mut next = next_slot.lock().await;
-                let slot = (*next).max(tokio::time::Instant::now());
-                *next = slot + interval;
-                slot
-            };
-            tokio::time::sleep_until(slot).await;
-            Some(run_test(&settings, index, &case, &caller_id.number, &tx).await)
-        }));
-    }
-    let all = async {
+            let (settings, next_slot, tx) = (settings.clone(), next_slot.clone(), tx.clone());
+            tasks.push(tokio::spawn(async move {
+                let _permit = permit;
+                // Calls per second: each call waits for its slot.
+                let slot = {
+                    let mut next = next_slot.lock().await;
+                    let slot = (*next).max(tokio::time::Instant::now());
+                    *next = slot + interval;
+                    slot
+                };
+                tokio::time::sleep_until(slot).await;
+                run_test(&settings, index, &case, &caller_id.number, &tx).await
+            }));
+        }
         let mut results: Vec<TestResult> = Vec::new();
         for task in tasks {
-            if let Ok(Some(result)) = task.await {
+            if let Ok(result) = task.await {
                 results.push(result);
             }
         }
