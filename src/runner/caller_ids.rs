@@ -102,16 +102,6 @@ impl CallerIds {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// How many caller IDs there are.
-    pub fn len(&self) -> usize {
-        self.lock().lines.len()
-    }
-
-    /// Whether there are none (a run always has one; for completeness).
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// Takes a caller ID for `want`, waiting in line until one is free enough.
     pub async fn take(&self, want: CallerIdUse) -> CallerIdLease {
         let ticket = {
