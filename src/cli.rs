@@ -124,6 +124,9 @@ pub struct CheckArgs {
     /// The botium.json to read (default: ./botium.json when present).
     #[arg(long, short = 'c', value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// The `--parallel` the suite will run with: `check` says how the caller IDs serve it.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub parallel: usize,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,

@@ -14,6 +14,7 @@ use crate::config::{resolve_path, Config, ConfigError};
 use crate::convo::{self, diagnostics::Rendered, Registry, Sender, Suite};
 use crate::exit_code::Outcome;
 use crate::matching::{matcher_from_caps, MatchingError};
+use crate::runner::caller_ids::caller_id_summary;
 use json_report::{Finding, Report};
 
 /// What the configuration step produced: the config to use (defaults when it failed to load),
@@ -72,11 +73,16 @@ pub fn run(
     let registry = Registry::new(&loaded.config.extensions);
     let paths: Vec<PathBuf> = args.paths.iter().map(|p| resolve_path(cwd, p)).collect();
     let suite = convo::load(&paths, &registry, &loaded.config.capabilities.scripting);
+    let mut loaded = loaded;
+    let caller_ids = loaded.config.capabilities.twilio.caller_ids.len();
+    if let Some(warning) = caller_id_warning(&suite, caller_ids, args.parallel.max(1)) {
+        loaded.warnings.push(warning);
+    }
     let failed = suite.has_errors() || loaded.error_count() > 0;
 
     let written = match args.format {
         Format::Json => write_json(&suite, &loaded, args.expand, out),
-        Format::Human => write_human(&suite, &loaded, args.expand, color, out, err),
+        Format::Human => write_human(&suite, &loaded, args.expand, args.parallel, color, out, err),
     };
     match (written, failed) {
         // A closed pipe or full disk: the verdict cannot be delivered.
@@ -131,6 +137,7 @@ fn write_human(
     suite: &Suite,
     loaded: &LoadedConfig,
     expand: bool,
+    parallel: usize,
     color: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -189,6 +196,14 @@ fn write_human(
         }
     }
     writeln!(out, "configuration: {}", loaded.place())?;
+    let caller_ids = loaded.config.capabilities.twilio.caller_ids.len();
+    if caller_ids > 0 {
+        writeln!(
+            out,
+            "caller IDs: {}",
+            caller_id_summary(caller_ids, parallel.max(1))
+        )?;
+    }
     writeln!(
         out,
         "{} files read: {} test cases ({} after expansion), {} partial convos, {} utterance lists, {} #me/#bot steps{}",
@@ -208,6 +223,25 @@ fn write_human(
         warnings,
         plural(warnings, "warning")
     )
+}
+
+/// The warning when test cases that check SMS would wait for caller IDs: each holds one alone
+/// while it runs, so more parallel calls than caller IDs cannot all check SMS at once.
+fn caller_id_warning(suite: &Suite, caller_ids: usize, parallel: usize) -> Option<String> {
+    let checking = suite.test_cases.iter().filter(|c| c.checks_sms()).count();
+    (checking > 0 && caller_ids > 0 && parallel > caller_ids).then(|| {
+        format!(
+            "{checking} {} CHECKTWILIOSMS, and --parallel {parallel} exceeds the {caller_ids} {} of TWILIO_IVR_FROM: \
+             each such test case holds a caller ID alone while it runs, so they wait for a free one \
+             (list more caller IDs in TWILIO_IVR_FROM to run them side by side)",
+            if checking == 1 {
+                "test case uses"
+            } else {
+                "test cases use"
+            },
+            if caller_ids == 1 { "caller ID" } else { "caller IDs" },
+        )
+    })
 }
 
 /// A matching setting the matcher rejects, said as a configuration problem.

@@ -26,6 +26,8 @@ pub(crate) const QUERY: Expected =
 pub(crate) const TEXT_LIST: Expected =
     "a JSON array of strings or a comma-separated string (\"/,\" for a comma, \"//\" for a slash)";
 pub(crate) const VALUE_LIST: Expected = "a JSON array";
+pub(crate) const CALLER_IDS: Expected =
+    "a caller ID, or several distinct ones as a JSON array of strings or a comma-separated string";
 pub(crate) const OBJECT: Expected = "a JSON object";
 pub(crate) const UTT_EXPANSION_MODE: Expected = "one of all, first, random, index";
 pub(crate) const UTT_NAMING_MODE: Expected = "one of justLineTag, utterance";
@@ -123,6 +125,38 @@ pub(crate) fn text(value: &Value, env_text: Option<&str>) -> Result<Option<Strin
         _ => return Err(TEXT),
     };
     Ok((!text.is_empty()).then_some(text))
+}
+
+/// `TWILIO_IVR_FROM`: one caller ID or a list of them, each as [`text`] reads one (numbers as
+/// written, surrounding spaces dropped). A JSON array, or a comma-separated string (the only
+/// form an environment variable has); empty means unset. A caller ID listed twice is an error:
+/// the runner would count it as two lines and let two SMS checks share one inbox.
+pub(crate) fn caller_ids(value: &Value, env_text: Option<&str>) -> Result<Vec<String>, Expected> {
+    let items: Vec<String> = match value {
+        Value::Array(items) => items
+            .iter()
+            .map(|item| match item {
+                Value::String(s) if !s.trim().is_empty() => Ok(s.trim().to_string()),
+                Value::Number(n) => Ok(n.to_string()),
+                _ => Err(CALLER_IDS),
+            })
+            .collect::<Result<_, _>>()?,
+        _ => match text(value, env_text).map_err(|_| CALLER_IDS)? {
+            None => Vec::new(),
+            Some(list) => list
+                .split(',')
+                .map(str::trim)
+                .filter(|id| !id.is_empty())
+                .map(str::to_string)
+                .collect(),
+        },
+    };
+    let mut seen = std::collections::HashSet::new();
+    if items.iter().all(|id| seen.insert(id.as_str())) {
+        Ok(items)
+    } else {
+        Err(CALLER_IDS)
+    }
 }
 
 /// An `http(s)://` URL; empty means unset.
@@ -473,6 +507,33 @@ mod tests {
             Ok(vec!["?".to_string(), "!".into()])
         );
         assert_eq!(text_list(&json!([{}]), None), Err(TEXT_LIST));
+    }
+
+    #[test]
+    fn caller_ids_are_one_or_a_list() {
+        let ids = |v: Value, env: Option<&str>| caller_ids(&v, env);
+        assert_eq!(
+            ids(json!("+4930123"), None),
+            Ok(vec!["+4930123".to_string()])
+        );
+        assert_eq!(
+            ids(json!(4930123), Some("0049301")),
+            Ok(vec!["0049301".into()])
+        );
+        assert_eq!(
+            ids(json!(["+1555", 1666]), None),
+            Ok(vec!["+1555".to_string(), "1666".into()])
+        );
+        assert_eq!(
+            ids(json!("+1555, +1666,"), Some("+1555, +1666,")),
+            Ok(vec!["+1555".to_string(), "+1666".into()])
+        );
+        assert_eq!(ids(json!(""), None), Ok(Vec::new()));
+        assert_eq!(ids(json!(["+1555", "+1555"]), None), Err(CALLER_IDS));
+        assert_eq!(ids(json!("+1555,+1555"), None), Err(CALLER_IDS));
+        assert_eq!(ids(json!(["+1555", ""]), None), Err(CALLER_IDS));
+        assert_eq!(ids(json!([{}]), None), Err(CALLER_IDS));
+        assert_eq!(ids(json!(true), None), Err(CALLER_IDS));
     }
 
     proptest::proptest! {

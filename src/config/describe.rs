@@ -32,7 +32,14 @@ impl Config {
             ("WAITFORBOTTIMEOUT", millis(caps.wait_for_bot_timeout)),
             ("TWILIO_IVR_ACCOUNT_SID", optional(&t.account_sid)),
             ("TWILIO_IVR_AUTH_TOKEN", secret(&t.auth_token)),
-            ("TWILIO_IVR_FROM", optional(&t.from)),
+            (
+                "TWILIO_IVR_FROM",
+                if t.caller_ids.is_empty() {
+                    UNSET.to_string()
+                } else {
+                    t.caller_ids.join(", ")
+                },
+            ),
             ("TWILIO_IVR_TO", optional(&t.to)),
             ("TWILIO_IVR_LANGUAGE_CODE", t.language_code.clone()),
             ("TWILIO_IVR_VOICE", optional(&t.voice)),
@@ -167,7 +174,7 @@ impl Config {
         let present = [
             t.account_sid.is_some(),
             t.auth_token.is_some(),
-            t.from.is_some(),
+            !t.caller_ids.is_empty(),
             t.to.is_some(),
             t.public_url.is_some(),
         ];

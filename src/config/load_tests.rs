@@ -188,7 +188,7 @@ fn environment_overrides_the_file() {
     let caps = &config.capabilities;
     assert_eq!(caps.wait_for_bot_timeout, Duration::from_millis(500));
     assert!(!caps.twilio.record);
-    assert_eq!(caps.twilio.from.as_deref(), Some("0049301234"));
+    assert_eq!(caps.twilio.caller_ids, ["0049301234"]);
     assert_eq!(
         caps.scripting.normalize_remove_characters,
         vec!["?", "!", ","]
@@ -588,4 +588,22 @@ fn warns_about_twilio_pitfalls() {
             "{fragment} missing in {warnings}"
         );
     }
+}
+
+#[test]
+fn caller_ids_come_as_a_list_in_the_file_or_comma_separated_in_the_environment() {
+    let file = caps_file(r#"{"TWILIO_IVR_FROM": ["+4930123", "+4930124"]}"#);
+    let listed = load_ok(Some(&file), &[]);
+    assert_eq!(
+        listed.capabilities.twilio.caller_ids,
+        ["+4930123", "+4930124"]
+    );
+    let env = load_ok(Some(&file), &[("BOTIUM_TWILIO_IVR_FROM", "+1555, +1666")]);
+    assert_eq!(env.capabilities.twilio.caller_ids, ["+1555", "+1666"]);
+    let twice = load_err(None, &[("BOTIUM_TWILIO_IVR_FROM", "+1555,+1555")]);
+    let shown = messages(&twice).join("\n");
+    assert!(
+        shown.contains("TWILIO_IVR_FROM: expected a caller ID"),
+        "{shown}"
+    );
 }

@@ -175,7 +175,7 @@ impl<'a> Typer<'a> {
             auth_token: self.get_secret("TWILIO_IVR_AUTH_TOKEN", None, |v, e| {
                 Ok(coerce::text(v, e)?.map(Secret::new))
             }),
-            from: self.get("TWILIO_IVR_FROM", None, coerce::text),
+            caller_ids: self.get("TWILIO_IVR_FROM", Vec::new(), coerce::caller_ids),
             to: self.get("TWILIO_IVR_TO", None, coerce::text),
             language_code: self.get(
                 "TWILIO_IVR_LANGUAGE_CODE",

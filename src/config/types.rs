@@ -137,8 +137,9 @@ pub struct TwilioCaps {
     pub account_sid: Option<String>,
     /// `TWILIO_IVR_AUTH_TOKEN`.
     pub auth_token: Option<Secret>,
-    /// `TWILIO_IVR_FROM`: the caller ID.
-    pub from: Option<String>,
+    /// `TWILIO_IVR_FROM`: the caller IDs calls are placed from (one or more; empty when unset).
+    /// Several let parallel calls that check SMS each have an inbox of their own.
+    pub caller_ids: Vec<String>,
     /// `TWILIO_IVR_TO`: the IVR's number.
     pub to: Option<String>,
     /// `TWILIO_IVR_LANGUAGE_CODE` (default `en-US`).
@@ -270,7 +271,7 @@ impl Default for TwilioCaps {
         TwilioCaps {
             account_sid: None,
             auth_token: None,
-            from: None,
+            caller_ids: Vec::new(),
             to: None,
             language_code: "en-US".into(),
             voice: None,

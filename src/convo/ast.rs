@@ -158,6 +158,17 @@ pub struct Convo {
 }
 
 impl Convo {
+    /// Whether any step checks the caller's SMS (`CHECKTWILIOSMS`, negated or optional too):
+    /// such a test case needs a caller ID of its own while it runs, so that no other call's
+    /// text message can land in its inbox.
+    pub fn checks_sms(&self) -> bool {
+        self.steps.iter().any(|step| {
+            step.asserters
+                .iter()
+                .any(|a| a.name == crate::convo::registry::CHECKTWILIOSMS)
+        })
+    }
+
     /// The same test case with other steps (and name), without copying the old steps.
     pub fn with_steps(&self, name: String, steps: Vec<ConvoStep>) -> Convo {
         Convo {

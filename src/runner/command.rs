@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::caller_ids::{caller_id_summary, CallerIdUse, CallerIds};
 use super::conversation::ConversationOptions;
 use super::events::{RunEvent, RunSummary, TestResult, Verdict};
 use super::memory::MemorySettings;
@@ -48,6 +49,10 @@ pub struct RunRequest {
     /// `--emulate FILE`: run the calls against the emulator started in-process.
     pub emulate: Option<PathBuf>,
 }
+
+/// How long an interrupted run waits for `calls.create` requests already sent, so their calls
+/// can be hung up too (the REST client's own timeout is 30 s).
+const CREATE_CALL_SETTLE_LIMIT: Duration = Duration::from_secs(31);
 
 /// A problem found before any call: exit 2.
 fn refuse(err: &mut dyn Write, message: impl std::fmt::Display) -> Outcome {
@@ -224,7 +229,6 @@ pub fn run(
         let settings = Arc::new(CallSettings {
             client,
             webhook,
-            from: target.from,
             to: target.to,
             redial: caps.twilio.redial,
             wait_call_started: caps.twilio.wait_call_started,
@@ -237,7 +241,22 @@ pub fn run(
             live: LiveCalls::default(),
             relay,
         });
-        let outcome = run_cases(settings, cases, request, env, caps.twilio.calls_per_second).await;
+        let parallel = request.parallel.max(1);
+        let _ = writeln!(
+            err,
+            "caller IDs: {}",
+            caller_id_summary(target.caller_ids.len(), parallel)
+        );
+        let caller_ids = CallerIds::new(&target.caller_ids);
+        let outcome = run_cases(
+            settings,
+            caller_ids,
+            cases,
+            request,
+            env,
+            caps.twilio.calls_per_second,
+        )
+        .await;
         if let Some(server) = server {
             server.abort();
         }
@@ -287,7 +306,8 @@ struct Target {
     api_url: String,
     account_sid: String,
     token: Secret,
-    from: String,
+    /// `TWILIO_IVR_FROM` (never empty).
+    caller_ids: Vec<String>,
     to: String,
 }
 
@@ -306,11 +326,15 @@ impl Target {
                     .accounts
                     .first()
                     .ok_or("the emulator configuration has no account")?;
-                let from = twilio
-                    .from
-                    .clone()
-                    .or_else(|| emulator_config.caller_ids.first().cloned())
-                    .ok_or("TWILIO_IVR_FROM is required (or a caller_ids entry in the emulator configuration)")?;
+                // Without TWILIO_IVR_FROM every caller ID the emulator knows is used.
+                let caller_ids = if twilio.caller_ids.is_empty() {
+                    emulator_config.caller_ids.clone()
+                } else {
+                    twilio.caller_ids.clone()
+                };
+                if caller_ids.is_empty() {
+                    return Err("TWILIO_IVR_FROM is required (or a caller_ids entry in the emulator configuration)".into());
+                }
                 let to = match (
                     &twilio.to,
                     emulator_config
@@ -331,7 +355,7 @@ impl Target {
                     api_url: running.base_url.clone(),
                     account_sid: account.sid.clone(),
                     token: account.auth_token.clone(),
-                    from,
+                    caller_ids,
                     to,
                 })
             }
@@ -342,7 +366,10 @@ impl Target {
                     .auth_token
                     .clone()
                     .ok_or("TWILIO_IVR_AUTH_TOKEN is required")?,
-                from: required(&twilio.from, "TWILIO_IVR_FROM")?,
+                caller_ids: match twilio.caller_ids.as_slice() {
+                    [] => return Err("TWILIO_IVR_FROM is required".into()),
+                    ids => ids.to_vec(),
+                },
                 to: required(&twilio.to, "TWILIO_IVR_TO")?,
             }),
         }
@@ -360,6 +387,7 @@ fn with_slash(url: &str) -> String {
 /// Runs the test cases and the reporters; the outcome is the exit code's.
 async fn run_cases(
     settings: Arc<CallSettings>,
+    caller_ids: CallerIds,
     cases: Vec<Convo>,
     request: &RunRequest,
     env: &BTreeMap<String, String>,
@@ -399,31 +427,39 @@ async fn run_cases(
     let permits = Arc::new(tokio::sync::Semaphore::new(parallel));
     let interval = Duration::from_secs_f64(1.0 / f64::from(calls_per_second.max(1)));
     let next_slot = Arc::new(tokio::sync::Mutex::new(tokio::time::Instant::now()));
-    let mut tasks = Vec::new();
-    for (index, case) in cases.into_iter().enumerate() {
-        let (settings, permits, next_slot, tx) = (
-            settings.clone(),
-            permits.clone(),
-            next_slot.clone(),
-            tx.clone(),
-        );
-        tasks.push(tokio::spawn(async move {
-            let _permit = permits.acquire_owned().await.ok()?;
-            // Calls per second: each call waits for its slot.
-            let slot = {
-                let mut next = next_slot.lock().await;
-                let slot = (*next).max(tokio::time::Instant::now());
-                *next = slot + interval;
-                slot
-            };
-            tokio::time::sleep_until(slot).await;
-            Some(run_test(&settings, index, &case, &tx).await)
-        }));
-    }
+    // Test cases start in their (name-sorted) order: each takes a call permit and then its
+    // caller ID before the next one queues, so `--parallel 1` runs them one after another in
+    // that order, and SMS test cases get caller IDs in that order too.
     let all = async {
+        let mut tasks = Vec::new();
+        for (index, case) in cases.into_iter().enumerate() {
+            let Ok(permit) = permits.clone().acquire_owned().await else {
+                break;
+            };
+            let want = if case.checks_sms() {
+                CallerIdUse::Exclusive
+            } else {
+                CallerIdUse::Shared
+            };
+            // Held until the test case has ended: its SMS check included.
+            let caller_id = caller_ids.take(want).await;
+            let (settings, next_slot, tx) = (settings.clone(), next_slot.clone(), tx.clone());
+            tasks.push(tokio::spawn(async move {
+                let _permit = permit;
+                // Calls per second: each call waits for its slot.
+                let slot = {
+                    let mut next = next_slot.lock().await;
+                    let slot = (*next).max(tokio::time::Instant::now());
+                    *next = slot + interval;
+                    slot
+                };
+                tokio::time::sleep_until(slot).await;
+                run_test(&settings, index, &case, &caller_id.number, &tx).await
+            }));
+        }
         let mut results: Vec<TestResult> = Vec::new();
         for task in tasks {
-            if let Ok(Some(result)) = task.await {
+            if let Ok(result) = task.await {
                 results.push(result);
             }
         }
@@ -436,7 +472,9 @@ async fn run_cases(
     let results = match interrupted {
         Err(results) => results,
         Ok(()) => {
-            // Every call this run placed is hung up before leaving.
+            // Every call this run placed is hung up before leaving, those being placed right
+            // now included (nothing new is dialed from here on).
+            settings.live.close(CREATE_CALL_SETTLE_LIMIT).await;
             for sid in settings.live.sids() {
                 let _ = settings.client.hang_up(&sid).await;
             }
@@ -445,6 +483,10 @@ async fn run_cases(
             return Outcome::Interrupted;
         }
     };
+    // A hang-up that failed on the way (Twilio unreachable for a moment) is tried once more.
+    for sid in settings.live.sids() {
+        let _ = settings.client.hang_up(&sid).await;
+    }
     let count = |f: fn(&Verdict) -> bool| results.iter().filter(|r| f(&r.verdict)).count();
     let summary = RunSummary {
         passed: count(|v| matches!(v, Verdict::Passed)),

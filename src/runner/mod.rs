@@ -6,6 +6,8 @@
 //! - [`command`]: parse everything, pick the target (Twilio or `--emulate`), start the webhook
 //!   or the Redis link, schedule the test cases (`--parallel`, calls per second), report.
 //! - [`session`]: one test case as a call: dial, redial, hang up on every path.
+//! - [`caller_ids`]: the caller IDs of `TWILIO_IVR_FROM`, held alone by test cases that check
+//!   SMS, shared by the others.
 //! - [`conversation`]: the step engine; its `#begin`/`#end` hooks and asserters in
 //!   `conversation/hooks.rs`, conditional `#bot` groups in `conversation/conditional.rs`.
 //! - [`memory`]: scripting memory (`$variables`, capture, `$functions` in `memory/functions.rs`).
@@ -15,6 +17,7 @@
 //! - [`live_call`]: answers given mid-prompt, through the live-call update of the caller leg.
 
 pub mod asserters;
+pub mod caller_ids;
 pub mod command;
 pub mod conversation;
 pub mod events;

@@ -266,14 +266,21 @@ impl TwilioClient {
     /// Places a call (`POST Calls.json`); Twilio answers with the call `queued`.
     pub async fn create_call(&self, call: &CreateCall) -> Result<CallResource, ClientError> {
         let url = self.base.account_url(&self.account_sid, &["Calls.json"]);
-        self.request(Method::POST, url, Some(&call.form())).await
+        let (mut call, date): (CallResource, _) = self
+            .request_dated(Method::POST, url, Some(&call.form()))
+            .await?;
+        call.response_date = date;
+        Ok(call)
     }
 
     /// The call `sid` as Twilio holds it now (eventually consistent: status callbacks are
     /// the real-time source).
     pub async fn fetch_call(&self, sid: &str) -> Result<CallResource, ClientError> {
         let url = self.call_url(sid)?;
-        self.request(Method::GET, url, None).await
+        let (mut call, date): (CallResource, _) =
+            self.request_dated(Method::GET, url, None).await?;
+        call.response_date = date;
+        Ok(call)
     }
 
     /// Ends the call `sid` whatever its state: `Status=canceled` while it is queued or
@@ -384,12 +391,25 @@ impl TwilioClient {
         url: Url,
         form: Option<&[(&'static str, String)]>,
     ) -> Result<T, ClientError> {
+        self.request_dated(method, url, form)
+            .await
+            .map(|(value, _)| value)
+    }
+
+    /// As [`request`](Self::request), with the answer's HTTP `Date` (Twilio's clock), if it
+    /// had a readable one.
+    async fn request_dated<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        url: Url,
+        form: Option<&[(&'static str, String)]>,
+    ) -> Result<(T, Option<chrono::DateTime<chrono::Utc>>), ClientError> {
         let body = form
             .map(serde_urlencoded::to_string)
             .transpose()
             .map_err(|e| ClientError::InvalidArgument(format!("cannot encode the form: {e}")))?;
         let mut attempt = 0;
-        let (status, bytes) = loop {
+        let (status, date, bytes) = loop {
             let mut request = self
                 .http
                 .request(method.clone(), url.clone())
@@ -402,26 +422,33 @@ impl TwilioClient {
             let outcome = match request.send().await {
                 Ok(response) => {
                     let status = response.status();
-                    response.bytes().await.map(|bytes| (status, bytes))
+                    let date = response
+                        .headers()
+                        .get(reqwest::header::DATE)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(crate::twilio::time::parse_rfc2822);
+                    response.bytes().await.map(|bytes| (status, date, bytes))
                 }
                 Err(e) => Err(e),
             };
-            let (status, bytes) = outcome.map_err(|e| self.http_error(&method, &url, &e))?;
+            let (status, date, bytes) = outcome.map_err(|e| self.http_error(&method, &url, &e))?;
             if status == StatusCode::TOO_MANY_REQUESTS && attempt < MAX_RETRIES {
                 tokio::time::sleep(backoff(attempt)).await;
                 attempt += 1;
                 continue;
             }
-            break (status, bytes);
+            break (status, date, bytes);
         };
         if status.is_success() {
-            return serde_json::from_slice(&bytes).map_err(|e| {
-                ClientError::InvalidResponse(format!(
-                    "{method} {url}: HTTP {}: unexpected JSON ({e}): {}",
-                    status.as_u16(),
-                    self.snippet(&bytes)
-                ))
-            });
+            return serde_json::from_slice(&bytes)
+                .map(|value| (value, date))
+                .map_err(|e| {
+                    ClientError::InvalidResponse(format!(
+                        "{method} {url}: HTTP {}: unexpected JSON ({e}): {}",
+                        status.as_u16(),
+                        self.snippet(&bytes)
+                    ))
+                });
         }
         Err(self.status_error(&method, &url, status, &bytes))
     }

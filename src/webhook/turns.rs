@@ -90,6 +90,27 @@ struct Outbox {
     /// the IVR ends the call, the step engine reads that event, and the session must still learn
     /// that the call is over (and its `RecordingUrl`) without waiting for a second one.
     final_status: Mutex<Option<Vec<(String, String)>>>,
+    /// The call the session belongs to, once `calls.create` has named it: events that name
+    /// another call are dropped. Before that every event is taken (a webhook can arrive before
+    /// `calls.create` returns, and the correlation id in its URL already names this session).
+    call_sid: Mutex<Option<String>>,
+}
+
+impl Outbox {
+    /// Whether `event` names a call other than the session's own.
+    fn names_other_call(&self, event: &CallEvent) -> bool {
+        let own = self.call_sid.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(own) = own.as_deref() else {
+            return false;
+        };
+        match event {
+            CallEvent::Answered { call_sid } => !call_sid.is_empty() && call_sid != own,
+            CallEvent::Status { params, .. } => {
+                params.iter().any(|(k, v)| k == "CallSid" && v != own)
+            }
+            _ => false,
+        }
+    }
 }
 
 /// A webhook's answer: what to do, and what to listen for.
@@ -152,9 +173,11 @@ impl Sessions {
         self.lock().contains_key(id)
     }
 
-    /// Delivers an event; false for an unknown (closed) session.
+    /// Delivers an event; false for an unknown (closed) session, or an event about another
+    /// call than the session's.
     pub fn deliver(&self, id: &str, event: CallEvent) -> bool {
         match self.lock().get(id) {
+            Some(entry) if entry.outbox.names_other_call(&event) => false,
             Some(entry) => {
                 if let CallEvent::Status { status, params } = &event {
                     if is_final_status(status) {
@@ -172,11 +195,15 @@ impl Sessions {
     }
 
     /// A webhook's turn: delivers the event, then waits up to `hold` for the session's actions.
-    /// Returns what to render, or `None` for an unknown session.
+    /// Returns what to render, or `None` for an unknown session (or another call than the
+    /// session's: a stray call nobody runs).
     pub async fn turn(&self, id: &str, event: CallEvent, hold: Duration) -> Option<Turn> {
         let (outbox, events) = {
             let entries = self.lock();
             let entry = entries.get(id)?;
+            if entry.outbox.names_other_call(&event) {
+                return None;
+            }
             // Deliver under the lock so the engine cannot answer before we start waiting.
             let _ = entry.events.send(event);
             (entry.outbox.clone(), entry.events.clone())
@@ -250,6 +277,16 @@ impl SessionEnd {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
+    }
+
+    /// Ties the session to its call once `calls.create` has named it: from now on events that
+    /// name another call (a stray or forged webhook) are not delivered to it.
+    pub fn bind_call(&self, call_sid: &str) {
+        *self
+            .outbox
+            .call_sid
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(call_sid.to_string());
     }
 
     /// Sets what the recogniser should expect from now on.
@@ -399,6 +436,47 @@ mod tests {
         let kept = end.final_status("CA1").expect("kept");
         assert!(kept.contains(&("CallStatus".into(), "completed".into())));
         assert_eq!(end.final_status("CA2"), None, "another call's status");
+    }
+
+    #[tokio::test]
+    async fn a_session_bound_to_its_call_drops_events_about_other_calls() {
+        let sessions = Sessions::default();
+        let mut end = sessions.open();
+        let status = |call: &str, status: &str| CallEvent::Status {
+            status: status.into(),
+            params: vec![
+                ("CallSid".into(), call.into()),
+                ("CallStatus".into(), status.into()),
+            ],
+        };
+        // Before the call is known, every event counts (a webhook may beat `calls.create`).
+        assert!(sessions.deliver(&end.id, status("CA1", "ringing")));
+        end.bind_call("CA1");
+        assert!(!sessions.deliver(&end.id, status("CA0", "no-answer")));
+        assert_eq!(end.final_status("CA0"), None);
+        let stray = CallEvent::Answered {
+            call_sid: "CA0".into(),
+        };
+        assert_eq!(
+            sessions
+                .turn(&end.id, stray, Duration::from_millis(1))
+                .await,
+            None
+        );
+        assert!(sessions.deliver(&end.id, status("CA1", "in-progress")));
+        assert!(sessions.deliver(&end.id, CallEvent::Silence));
+        let mut seen = Vec::new();
+        while let Ok(event) = end.events.try_recv() {
+            seen.push(event);
+        }
+        assert_eq!(
+            seen,
+            vec![
+                status("CA1", "ringing"),
+                status("CA1", "in-progress"),
+                CallEvent::Silence
+            ]
+        );
     }
 
     #[tokio::test]

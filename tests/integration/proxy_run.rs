@@ -20,7 +20,7 @@ const TOPIC: &str = "e2e";
 
 /// A proxy for the emulator's account on `redis_url`, bound to `listener`, that Twilio reaches
 /// at `public_url`.
-async fn proxy_at(
+pub(crate) async fn proxy_at(
     listener: tokio::net::TcpListener,
     redis_url: &str,
     public_url: &str,
@@ -44,7 +44,7 @@ async fn proxy_at(
     .expect("proxy starts")
 }
 
-async fn bind() -> (tokio::net::TcpListener, String) {
+pub(crate) async fn bind() -> (tokio::net::TcpListener, String) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -54,7 +54,7 @@ async fn bind() -> (tokio::net::TcpListener, String) {
 
 /// The runner's capabilities: calls through the emulator's API, webhooks through the proxy at
 /// `public_url` and Redis at `redis_url`.
-fn behind_proxy(
+pub(crate) fn behind_proxy(
     api_url: &str,
     public_url: &str,
     redis_url: &str,

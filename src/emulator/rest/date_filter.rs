@@ -2,6 +2,10 @@
 //! same for `StartTime`/`EndTime`). A `YYYY-MM-DD` value compares whole days; a datetime
 //! (RFC 3339, RFC 2822 or `YYYY-MM-DDTHH:MM:SS` as UTC) compares instants. `<` and `>` are
 //! inclusive: Twilio's `DateSent<` means on or before (`twilio.md` §8).
+//!
+//! Twilio documents `DateSent` as a day (`YYYY-MM-DD`) and compares the day only, whatever time
+//! of day a client sends: [`DateFilter::by_day`] gives the Messages list that behaviour, so a
+//! client relying on an exact time here would fail against the emulator as against Twilio.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
@@ -45,6 +49,22 @@ impl DateFilter {
             on_or_before: bound(format!("{name}<"))?,
             on_or_after: bound(format!("{name}>"))?,
         })
+    }
+
+    /// The same filter comparing whole days: a datetime bound counts as its UTC day, as
+    /// Twilio's Messages list treats `DateSent`.
+    pub fn by_day(self) -> DateFilter {
+        let day = |bound: Option<Bound>| {
+            bound.map(|b| match b {
+                Bound::Instant(i) => Bound::Day(i.date_naive()),
+                day => day,
+            })
+        };
+        DateFilter {
+            on: day(self.on),
+            on_or_before: day(self.on_or_before),
+            on_or_after: day(self.on_or_after),
+        }
     }
 
     /// Whether a record with this date passes; an absent date passes only an empty filter.
@@ -122,5 +142,19 @@ mod tests {
         let bad = Params::decode(b"DateSent%3C=yesterday").unwrap();
         let e = DateFilter::from_params(&bad, "DateSent").unwrap_err();
         assert_eq!(e.envelope.code, 20001);
+    }
+
+    #[test]
+    fn by_day_a_datetime_bound_is_its_whole_day() {
+        let noon = Utc.with_ymd_and_hms(2026, 3, 2, 12, 0, 0).unwrap();
+        assert!(filter("DateSent%3E=2026-03-02T23:59:59Z")
+            .by_day()
+            .matches(Some(noon)));
+        assert!(filter("DateSent%3C=2026-03-02T00:00:00Z")
+            .by_day()
+            .matches(Some(noon)));
+        assert!(!filter("DateSent%3E=2026-03-03T00:00:00Z")
+            .by_day()
+            .matches(Some(noon)));
     }
 }

@@ -155,11 +155,13 @@ pub fn fetch(state: &RestState, sid: &str, path: &str) -> Result<Response, ApiEr
     Ok(Json(message_json(&message)).into_response())
 }
 
-/// `GET Messages.json`: newest first, filtered by `To`, `From`, `DateSent[<>]`, paged.
+/// `GET Messages.json`: newest first, filtered by `To`, `From`, `DateSent[<>]` (whole days),
+/// paged.
 pub fn list(state: &RestState, account_sid: &str, params: &Params) -> Result<Response, ApiError> {
     const FILTERS: [&str; 5] = ["To", "From", "DateSent", "DateSent<", "DateSent>"];
     let paging = PageRequest::from_params(params)?;
-    let sent = DateFilter::from_params(params, "DateSent")?;
+    // Twilio compares `DateSent` by day only, whatever time of day is given.
+    let sent = DateFilter::from_params(params, "DateSent")?.by_day();
     let to = params.get("To");
     let from = params.get("From");
     let mut messages = state.store.messages(|m| {

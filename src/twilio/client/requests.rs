@@ -1,7 +1,7 @@
 //! What the runner asks of Twilio: a call to place and a filter for the messages to list,
 //! encoded as Twilio's form and query parameters (`twilio.md` §1 "Encoding", §2.1, §8).
 
-use chrono::{DateTime, Utc};
+use chrono::NaiveDate;
 
 use super::ClientError;
 use crate::twilio::twiml::HttpMethod;
@@ -84,16 +84,20 @@ fn method_name(method: HttpMethod) -> &'static str {
 
 /// Which messages [`list_messages`](super::TwilioClient::list_messages) returns (filtered by
 /// Twilio, not locally).
+///
+/// Twilio's `DateSent` filters compare whole days (UTC) of `date_sent`, whatever time of day is
+/// given, so they are days here: a caller that needs an exact instant filters coarsely here and
+/// then compares each message's own dates.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MessageFilter {
     /// `To`.
     pub to: Option<String>,
     /// `From`.
     pub from: Option<String>,
-    /// `DateSent>`: sent at or after this instant (inclusive).
-    pub sent_after: Option<DateTime<Utc>>,
-    /// `DateSent<`: sent at or before this instant (inclusive).
-    pub sent_before: Option<DateTime<Utc>>,
+    /// `DateSent>`: sent on or after this day (inclusive).
+    pub sent_on_or_after: Option<NaiveDate>,
+    /// `DateSent<`: sent on or before this day (inclusive).
+    pub sent_on_or_before: Option<NaiveDate>,
     /// `PageSize` (Twilio: 50, at most 1000).
     pub page_size: Option<u32>,
     /// The most pages to follow ([`DEFAULT_MAX_PAGES`](super::DEFAULT_MAX_PAGES) when unset);
@@ -103,8 +107,8 @@ pub struct MessageFilter {
 
 impl MessageFilter {
     pub(super) fn query(&self) -> Result<String, ClientError> {
-        // Twilio's datetime form for range filters, as its Node client sends it.
-        let instant = |t: &DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        // Twilio's documented form: `YYYY-MM-DD`.
+        let day = |d: &NaiveDate| d.format("%Y-%m-%d").to_string();
         let mut pairs: Vec<(&str, String)> = Vec::new();
         if let Some(to) = &self.to {
             pairs.push(("To", to.clone()));
@@ -112,11 +116,11 @@ impl MessageFilter {
         if let Some(from) = &self.from {
             pairs.push(("From", from.clone()));
         }
-        if let Some(after) = &self.sent_after {
-            pairs.push(("DateSent>", instant(after)));
+        if let Some(after) = &self.sent_on_or_after {
+            pairs.push(("DateSent>", day(after)));
         }
-        if let Some(before) = &self.sent_before {
-            pairs.push(("DateSent<", instant(before)));
+        if let Some(before) = &self.sent_on_or_before {
+            pairs.push(("DateSent<", day(before)));
         }
         if let Some(size) = self.page_size {
             pairs.push(("PageSize", size.to_string()));

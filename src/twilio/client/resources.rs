@@ -2,8 +2,11 @@
 //! strings or numbers (Twilio sends `"duration": "15"`, SignalWire `"duration": 20`), `null` or
 //! missing for anything optional, unknown keys ignored (`twilio.md` §1 "Values", §10).
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
+
+use crate::twilio::time::parse_rfc2822;
 
 /// A Call resource (`twilio.md` §2.1): what create, fetch and update answer.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
@@ -52,9 +55,23 @@ pub struct CallResource {
     /// The resource's host-relative URI.
     #[serde(deserialize_with = "opt_string")]
     pub uri: Option<String>,
+    /// The HTTP `Date` of the response that carried this resource: Twilio's clock when the
+    /// resource carries no date of its own.
+    #[serde(skip)]
+    pub response_date: Option<DateTime<Utc>>,
 }
 
 impl CallResource {
+    /// When the call was created on Twilio's clock, to the second: `date_created`, else
+    /// `start_time`, else the response's `Date` (both no earlier than the creation). `None`
+    /// when Twilio gave none of them. Never the local clock, which may be off.
+    pub fn created_at(&self) -> Option<DateTime<Utc>> {
+        [&self.date_created, &self.start_time]
+            .into_iter()
+            .find_map(|date| date.as_deref().and_then(parse_rfc2822))
+            .or(self.response_date)
+    }
+
     /// Whether the call has reached a final status (nothing to hang up any more).
     pub fn has_ended(&self) -> bool {
         is_final_status(&self.status)
@@ -103,6 +120,15 @@ pub struct MessageResource {
     /// SMS segments.
     #[serde(deserialize_with = "opt_u64")]
     pub num_segments: Option<u64>,
+}
+
+impl MessageResource {
+    /// When the message was created on Twilio's clock: `date_created`, else `date_sent`.
+    pub fn created_at(&self) -> Option<DateTime<Utc>> {
+        [&self.date_created, &self.date_sent]
+            .into_iter()
+            .find_map(|date| date.as_deref().and_then(parse_rfc2822))
+    }
 }
 
 /// One page of `GET Messages.json`.
@@ -168,6 +194,29 @@ pub fn is_final_status(status: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn creation_times_come_from_twilio_never_the_local_clock() {
+        let at = |text: &str| parse_rfc2822(text);
+        let mut call = CallResource {
+            start_time: Some("Wed, 02 Sep 2026 10:00:05 +0000".into()),
+            ..CallResource::default()
+        };
+        assert_eq!(call.created_at(), at("Wed, 02 Sep 2026 10:00:05 +0000"));
+        call.date_created = Some("Wed, 02 Sep 2026 10:00:00 +0000".into());
+        assert_eq!(call.created_at(), at("Wed, 02 Sep 2026 10:00:00 +0000"));
+        let dated = CallResource {
+            response_date: at("Wed, 02 Sep 2026 10:00:01 GMT"),
+            ..CallResource::default()
+        };
+        assert_eq!(dated.created_at(), at("Wed, 02 Sep 2026 10:00:01 +0000"));
+        assert_eq!(CallResource::default().created_at(), None);
+        let message = MessageResource {
+            date_sent: Some("Wed, 02 Sep 2026 10:00:09 +0000".into()),
+            ..MessageResource::default()
+        };
+        assert_eq!(message.created_at(), at("Wed, 02 Sep 2026 10:00:09 +0000"));
+    }
 
     #[test]
     fn a_twilio_call_reads_with_numbers_as_strings_and_nulls() {

@@ -339,30 +339,29 @@ async fn lists_messages_across_pages_with_date_sent_filters() {
     assert!(listed.iter().all(|m| m.to == CALLER && m.from == IVR));
     assert!(listed.iter().all(|m| m.date_sent.is_some()));
 
-    // `DateSent>` is inclusive: from the first message's second on, every message counts.
+    // `DateSent>`/`DateSent<` compare whole days, inclusive, as on Twilio.
     let earliest = dates.iter().min().copied().expect("dates");
     let latest = dates.iter().max().copied().expect("dates");
+    let day = |date: chrono::DateTime<chrono::Utc>| date.date_naive();
     let since = |after| MessageFilter {
-        sent_after: Some(after),
+        sent_on_or_after: Some(after),
         ..filter.clone()
     };
     assert_eq!(
-        client.list_messages(&since(earliest)).await.unwrap().len(),
-        7
-    );
-    let an_hour_before = earliest - chrono::Duration::hours(1);
-    assert_eq!(
         client
-            .list_messages(&since(an_hour_before))
+            .list_messages(&since(day(earliest)))
             .await
             .unwrap()
             .len(),
         7
     );
-    let later = latest + chrono::Duration::seconds(1);
-    assert_eq!(client.list_messages(&since(later)).await.unwrap().len(), 0);
+    let next_day = day(latest) + chrono::Duration::days(1);
+    assert_eq!(
+        client.list_messages(&since(next_day)).await.unwrap().len(),
+        0
+    );
     let before = MessageFilter {
-        sent_before: Some(earliest - chrono::Duration::seconds(1)),
+        sent_on_or_before: Some(day(earliest) - chrono::Duration::days(1)),
         ..filter.clone()
     };
     assert_eq!(client.list_messages(&before).await.unwrap().len(), 0);

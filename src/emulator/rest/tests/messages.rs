@@ -186,9 +186,10 @@ async fn date_filters_are_inclusive_literal_keys_newest_first() {
             "DateSent%3E=2026-03-02&DateSent%3C=2026-03-02",
             vec!["day 2 hour 18", "day 2 hour 9"],
         ),
+        // Twilio compares days only: the time of day does not narrow the list.
         (
             "DateSent%3E=2026-03-02T18:00:00Z",
-            vec!["day 3 hour 0", "day 2 hour 18"],
+            vec!["day 3 hour 0", "day 2 hour 18", "day 2 hour 9"],
         ),
         ("DateSent%3C=2026-03-01", vec!["day 1 hour 23"]),
         ("DateSent=2026-03-04", vec![]),

@@ -148,15 +148,15 @@ fn a_message_filter_encodes_literal_range_keys() {
     let filter = MessageFilter {
         to: Some("+14155551212".into()),
         from: Some("+1800".into()),
-        sent_after: Some(at("2026-03-02T12:00:00.750+01:00")),
-        sent_before: Some(at("2026-03-03T00:00:00Z")),
+        sent_on_or_after: Some(at("2026-03-02T00:30:00.750+01:00").date_naive()),
+        sent_on_or_before: Some(at("2026-03-03T00:00:00Z").date_naive()),
         page_size: Some(100),
         max_pages: Some(3),
     };
     assert_eq!(
         filter.query().unwrap(),
-        "To=%2B14155551212&From=%2B1800&DateSent%3E=2026-03-02T11%3A00%3A00Z\
-         &DateSent%3C=2026-03-03T00%3A00%3A00Z&PageSize=100"
+        "To=%2B14155551212&From=%2B1800&DateSent%3E=2026-03-01\
+         &DateSent%3C=2026-03-03&PageSize=100"
     );
     assert_eq!(MessageFilter::default().query().unwrap(), "");
 }
