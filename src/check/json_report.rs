@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::config::AnswerTiming;
 use crate::convo::{Convo, ConvoStep, Diagnostic, Suite};
 
 /// The whole report.
@@ -19,6 +20,8 @@ pub struct Report<'a> {
     utterances: BTreeMap<&'a str, &'a [String]>,
     errors: Vec<Finding>,
     warnings: Vec<Finding>,
+    /// `TWILIO_IVR_ANSWER_TIMING` in effect: `offer`, `match` or `silence`.
+    answer_timing: &'static str,
 }
 
 #[derive(Serialize)]
@@ -90,6 +93,7 @@ impl<'a> Report<'a> {
         expand: bool,
         mut errors: Vec<Finding>,
         mut warnings: Vec<Finding>,
+        answer_timing: AnswerTiming,
     ) -> Report<'a> {
         let convos = if expand {
             &suite.test_cases
@@ -113,6 +117,7 @@ impl<'a> Report<'a> {
                 .collect(),
             errors,
             warnings,
+            answer_timing: answer_timing.name(),
         }
     }
 }

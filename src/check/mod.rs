@@ -128,7 +128,8 @@ fn write_json(
             message: w.clone(),
         })
         .collect();
-    let report = Report::new(suite, expand, errors, warnings);
+    let timing = loaded.config.capabilities.twilio.answer_timing;
+    let report = Report::new(suite, expand, errors, warnings, timing);
     serde_json::to_writer_pretty(&mut *out, &report).map_err(std::io::Error::from)?;
     writeln!(out)
 }
@@ -204,6 +205,13 @@ fn write_human(
             caller_id_summary(caller_ids, parallel.max(1))
         )?;
     }
+    let timing = loaded.config.capabilities.twilio.answer_timing;
+    writeln!(
+        out,
+        "answers: {} (TWILIO_IVR_ANSWER_TIMING={})",
+        timing.summary(),
+        timing.name()
+    )?;
     writeln!(
         out,
         "{} files read: {} test cases ({} after expansion), {} partial convos, {} utterance lists, {} #me/#bot steps{}",

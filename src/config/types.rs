@@ -120,6 +120,15 @@ pub enum AnswerTiming {
 }
 
 impl AnswerTiming {
+    /// When answers go out, for people (`check`).
+    pub fn summary(self) -> &'static str {
+        match self {
+            AnswerTiming::Offer => "as soon as the IVR offers them, else when it falls silent",
+            AnswerTiming::Match => "as soon as the #bot step before them matches, even mid-prompt",
+            AnswerTiming::Silence => "when the IVR falls silent",
+        }
+    }
+
     /// The name used in configuration and transcripts.
     pub fn name(self) -> &'static str {
         match self {
