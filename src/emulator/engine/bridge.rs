@@ -2,8 +2,10 @@
 //! [`Sound`]s with a start time and a duration, like audio on a line.
 //!
 //! A leg hears only while it gathers. Sound that ended before a `<Gather>` started is lost, as
-//! on a real phone; sound still playing when a `<Gather>` starts is heard (a webhook round trip
-//! must not cost the caller a whole prompt).
+//! on a real phone; speech still playing when a `<Gather>` starts is heard (a webhook round trip
+//! must not cost the caller a whole prompt). Keys are different: Twilio receives a key press as
+//! one event (RFC 2833/4733), not as audio, and a key that arrives while no `<Gather>` listens
+//! is dropped; so a key tone never carries over into a `<Gather>` that starts while it sounds.
 
 use std::time::Duration;
 
@@ -65,13 +67,14 @@ impl Mouth {
 }
 
 impl Ear {
-    /// Discards what has finished playing, keeping sounds still on the line: called when a
-    /// leg starts listening.
+    /// Discards what has finished playing and every key (keys pressed before a `<Gather>` are
+    /// lost, as on Twilio), keeping speech and audio still on the line: called when a leg
+    /// starts listening.
     pub fn start_listening(&mut self) -> Vec<Sound> {
         let now = Instant::now();
         let mut still_playing = Vec::new();
         while let Ok(sound) = self.0.try_recv() {
-            if sound.end() > now {
+            if sound.end() > now && !matches!(sound.kind, SoundKind::Key(_)) {
                 still_playing.push(sound);
             }
         }
@@ -101,6 +104,21 @@ mod tests {
         let heard = ear.start_listening();
         assert_eq!(heard.len(), 1);
         assert_eq!(heard[0].kind, SoundKind::Speech("hello".into()));
+    }
+
+    #[tokio::test]
+    async fn a_key_still_sounding_when_listening_starts_is_lost() {
+        let (mouth, mut ear) = line();
+        mouth.emit(SoundKind::Speech("welcome".into()), Duration::from_secs(60));
+        mouth.emit(SoundKind::Key('1'), Duration::from_secs(60));
+        let heard: Vec<SoundKind> = ear.start_listening().into_iter().map(|s| s.kind).collect();
+        assert_eq!(heard, vec![SoundKind::Speech("welcome".into())]);
+        // A key pressed once the leg listens arrives.
+        mouth.emit(SoundKind::Key('2'), Duration::from_secs(60));
+        let next = ear
+            .next_until(Instant::now() + Duration::from_secs(1))
+            .await;
+        assert_eq!(next.map(|s| s.kind), Some(SoundKind::Key('2')));
     }
 
     #[tokio::test]

@@ -337,7 +337,11 @@ async fn talk(
                     break Ending::new(CallStatus::Completed, 200, "hung up through the REST API");
                 }
                 Some(Command::Redirect(source)) => {
+                    // The leg's current verb (a `<Gather>` with its prompts and interim results
+                    // included) ends now, and its `action` is never requested. Waiting for the
+                    // abort to take effect means nothing of the old TwiML happens after this.
                     caller_task.abort();
+                    let _ = (&mut caller_task).await;
                     caller.voice.note("redirected through the REST API");
                     caller_task = start_caller(source);
                 }

@@ -5,12 +5,15 @@
 //! leg, and verbs with an `action` (or `<Redirect>`) fetch the next document. When the verbs
 //! run out, or at `<Hangup>`, `<Reject>` or `<Dial>`, the leg ends and with it the call.
 
+mod gather;
+mod interim;
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::Mutex;
-use tokio::time::Instant;
 
+use self::gather::Heard;
 use super::bridge::{Ear, Mouth, SoundKind};
 use super::webhook::{FetchError, WebhookClient};
 use crate::emulator::clock::Clock;
@@ -18,7 +21,7 @@ use crate::emulator::log::EventLog;
 use crate::emulator::model::{Leg, TranscriptLine, TwimlSource};
 use crate::emulator::recogniser::{speaking_time, RecogniserModel};
 use crate::emulator::store::Store;
-use crate::twilio::twiml::{self, Gather, HttpMethod, RejectReason, Response, SpeechTimeout, Verb};
+use crate::twilio::twiml::{self, HttpMethod, RejectReason, Response, Verb};
 
 /// What Twilio says when an application fails and there is no fallback.
 pub const APPLICATION_ERROR: &str = "We're sorry, an application error has occurred. Goodbye.";
@@ -157,16 +160,6 @@ impl Voice {
             _ => {}
         }
     }
-}
-
-/// What a `<Gather>` or `<Record>` produced.
-enum Heard {
-    Nothing,
-    Digits {
-        digits: String,
-        finished_on: Option<char>,
-    },
-    Speech(Vec<String>),
 }
 
 impl LegContext {
@@ -353,130 +346,6 @@ impl LegContext {
         let heard = model.hear(spoken);
         (heard.text, heard.confidence)
     }
-
-    /// Listens as `<Gather>` does: nested prompts play until the first input (barge-in); then
-    /// keys end at `numDigits`, `finishOnKey` or `timeout` between keys, and speech ends after
-    /// `speechTimeout` of silence.
-    async fn gather(&self, gather: &Gather, document_url: &str) -> Heard {
-        let mut ear = self.ear.lock().await;
-        // Oldest first: sounds still playing are heard in the order they began.
-        let mut pending: std::collections::VecDeque<_> = ear.start_listening().into();
-        let prompts: Vec<Verb> = gather.prompts.clone();
-        // Prompts play on their own task so that input can interrupt them.
-        let voice = self.voice.clone();
-        let mut prompt_task = Some(tokio::spawn(async move {
-            for verb in &prompts {
-                voice.play(verb).await;
-            }
-        }));
-        let timeout = self
-            .voice
-            .clock
-            .wall(Duration::from_secs(u64::from(gather.timeout)));
-        let speech_timeout = self.voice.clock.wall(match gather.speech_timeout {
-            Some(SpeechTimeout::Auto) => AUTO_SPEECH_TIMEOUT,
-            Some(SpeechTimeout::Seconds(s)) => Duration::from_secs(u64::from(s)),
-            None => Duration::from_secs(u64::from(gather.timeout)),
-        });
-        let mut digits = String::new();
-        let mut speech: Vec<String> = Vec::new();
-        let mut deadline: Option<Instant> = None;
-        loop {
-            // While prompts play, no timer runs; afterwards `timeout` starts (Twilio's rule).
-            if let Some(task) = &mut prompt_task {
-                if task.is_finished() {
-                    prompt_task = None;
-                    deadline.get_or_insert(Instant::now() + timeout);
-                }
-            }
-            let sound = match pending.pop_front() {
-                Some(sound) => Some(sound),
-                None => {
-                    let wait_until = match (&prompt_task, deadline) {
-                        (Some(_), _) => Instant::now() + Duration::from_millis(20),
-                        (None, Some(d)) => d,
-                        (None, None) => Instant::now() + timeout,
-                    };
-                    match ear.next_until(wait_until).await {
-                        Some(sound) => Some(sound),
-                        None if prompt_task.is_some() => continue,
-                        None => break,
-                    }
-                }
-            };
-            let Some(sound) = sound else { break };
-            match sound.kind {
-                SoundKind::Key(key) if gather.dtmf && speech.is_empty() => {
-                    stop(&mut prompt_task);
-                    if gather.finish_on_key.contains(key) {
-                        return Heard::Digits {
-                            digits,
-                            finished_on: Some(key),
-                        };
-                    }
-                    digits.push(key);
-                    if gather
-                        .num_digits
-                        .is_some_and(|n| digits.chars().count() >= n as usize)
-                    {
-                        return Heard::Digits {
-                            digits,
-                            finished_on: None,
-                        };
-                    }
-                    deadline = Some(Instant::now() + timeout);
-                }
-                SoundKind::Speech(text) if gather.speech && digits.is_empty() => {
-                    stop(&mut prompt_task);
-                    speech.push(text);
-                    if let Some(callback) = &gather.partial_result_callback {
-                        self.post_partial(callback, document_url, &speech);
-                    }
-                    deadline = Some(sound.start + sound.duration + speech_timeout);
-                }
-                _ => {}
-            }
-        }
-        stop(&mut prompt_task);
-        if !speech.is_empty() {
-            Heard::Speech(speech)
-        } else if !digits.is_empty() {
-            Heard::Digits {
-                digits,
-                finished_on: None,
-            }
-        } else {
-            Heard::Nothing
-        }
-    }
-
-    /// Posts an interim result to `partialResultCallback` as speech is heard (Twilio sends these
-    /// while the caller still speaks, and ignores the answer): `UnstableSpeechResult` is all
-    /// heard so far, `StableSpeechResult` the fragments before the last, `SequenceNumber` counts
-    /// from 0 within the `<Gather>`.
-    fn post_partial(&self, callback: &str, document_url: &str, heard: &[String]) {
-        let url = resolved(document_url, callback);
-        let recognise = |texts: &[String]| match texts {
-            [] => String::new(),
-            texts => self.recognise(&texts.join(" ")).0,
-        };
-        let params = self.request_params(
-            "in-progress",
-            vec![
-                ("UnstableSpeechResult".into(), recognise(heard)),
-                (
-                    "StableSpeechResult".into(),
-                    recognise(&heard[..heard.len() - 1]),
-                ),
-                ("SequenceNumber".into(), (heard.len() - 1).to_string()),
-                ("SpeechActivity".into(), "true".into()),
-            ],
-        );
-        let (client, token) = (self.client.clone(), self.auth_token.clone());
-        tokio::spawn(async move {
-            let _ = client.send(&url, HttpMethod::Post, &params, &token).await;
-        });
-    }
 }
 
 /// What a document run leads to.
@@ -491,11 +360,5 @@ fn resolved(document_url: &str, target: &str) -> String {
     match document_url {
         "" => target.to_string(),
         base => twiml::resolve_url(base, target).unwrap_or_else(|| target.to_string()),
-    }
-}
-
-fn stop(task: &mut Option<tokio::task::JoinHandle<()>>) {
-    if let Some(task) = task.take() {
-        task.abort();
     }
 }
