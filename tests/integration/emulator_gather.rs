@@ -177,7 +177,7 @@ async fn a_live_call_update_interrupts_a_gather_and_its_interim_results() {
         )
         .twiml(
             "/keys",
-            r#"<Response><Say>Sales.</Say><Hangup/></Response>"#,
+            r#"<Response><Say>Sales.</Say><Pause length="3"/><Hangup/></Response>"#,
         )
         .start()
         .await;
@@ -195,16 +195,20 @@ async fn a_live_call_update_interrupts_a_gather_and_its_interim_results() {
             {
                 let base = base.lock().expect("lock").clone();
                 let sid = r.param("CallSid").to_string();
+                let after = r.url.replace("/partial", "/after");
                 tokio::spawn(async move {
-                    let twiml = r#"<Response><Play digits="1"/><Pause length="5"/></Response>"#;
+                    let twiml = format!(
+                        r#"<Response><Play digits="1"/><Gather input="speech" action="{after}" speechTimeout="auto" timeout="5"/></Response>"#
+                    );
                     let (code, body) =
-                        post(&base, &format!("Calls/{sid}.json"), &[("Twiml", twiml)]).await;
+                        post(&base, &format!("Calls/{sid}.json"), &[("Twiml", &twiml)]).await;
                     assert_eq!(code, 200, "{body}");
                 });
             }
             Reply::Status(204)
         })
         .twiml("/heard", "<Response><Hangup/></Response>")
+        .twiml("/after", "<Response><Hangup/></Response>")
         .start()
         .await;
     let emulator = crate::emulator::emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
@@ -219,6 +223,11 @@ async fn a_live_call_update_interrupts_a_gather_and_its_interim_results() {
         caller.received_at("/heard").is_empty(),
         "the interrupted Gather's action is never requested"
     );
+    // The key stopped the IVR's prompt: the caller's next Gather hears what follows, not the
+    // rest of the prompt.
+    let after = caller.received_at("/after");
+    assert_eq!(after.len(), 1);
+    assert_eq!(after[0].param("SpeechResult"), "Sales.");
     let lines = transcript(&emulator.base_url, &sid).await;
     let moved = position(&lines, "caller", "redirected through the REST API");
     let interims = |range: &[Line]| {
@@ -395,4 +404,39 @@ async fn barge_in_false_does_not_take_speech_during_the_prompts() {
             position(&lines, "callee", "says: No input");
         }
     }
+}
+
+#[tokio::test]
+async fn a_prompt_stopped_by_a_key_is_heard_only_up_to_the_key() {
+    // The caller presses 1 at 1 s, before it listens; its Gather then starts while the IVR's
+    // prompt would still be playing, had the key not stopped it.
+    let filler = "our opening hours are nine to five on weekdays. ".repeat(5);
+    let ivr = TwimlAppBuilder::new(TOKEN)
+        .twiml(
+            "/voice",
+            &format!(
+                r#"<Response><Gather input="dtmf" numDigits="1" action="/keys" timeout="10"><Say>Welcome to Acme. {filler}</Say></Gather></Response>"#
+            ),
+        )
+        .twiml(
+            "/keys",
+            r#"<Response><Say>Sales.</Say><Pause length="3"/><Hangup/></Response>"#,
+        )
+        .start()
+        .await;
+    let caller = TwimlAppBuilder::new(TOKEN)
+        .twiml(
+            "/start",
+            r#"<Response><Gather input="speech" action="/heard" speechTimeout="auto" timeout="5"/></Response>"#,
+        )
+        .twiml("/heard", "<Response><Hangup/></Response>")
+        .start()
+        .await;
+    let emulator = crate::emulator::emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
+    let sid = place(&emulator, &caller.url("/start"), &[("SendDigits", "W1")]).await;
+    wait_until_ended(&emulator.base_url, &sid).await;
+    assert_eq!(ivr.received_at("/keys")[0].param("Digits"), "1");
+    let heard = caller.received_at("/heard");
+    assert_eq!(heard.len(), 1);
+    assert_eq!(heard[0].param("SpeechResult"), "Sales.");
 }

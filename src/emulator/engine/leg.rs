@@ -14,7 +14,7 @@ use std::time::Duration;
 use tokio::sync::Mutex;
 
 use self::gather::Heard;
-use super::bridge::{Ear, Mouth, SoundKind};
+use super::bridge::{Cut, Ear, Mouth, SoundKind};
 use super::webhook::{FetchError, WebhookClient};
 use crate::emulator::clock::Clock;
 use crate::emulator::log::EventLog;
@@ -107,11 +107,25 @@ impl Voice {
     pub async fn say(&self, text: &str) {
         let emulated = speaking_time(text, self.words_per_minute);
         self.note(format!("says: {text}"));
-        self.mouth.emit(
-            SoundKind::Speech(text.to_string()),
-            self.clock.wall(emulated),
-        );
+        self.sound(SoundKind::Speech(text.to_string()), emulated)
+            .await;
+    }
+
+    /// Puts a sound on the line for its emulated length. Stopped before its end (the future
+    /// dropped: a barge-in, a redirect, a hang-up), the sound is cut there, so the other leg
+    /// hears only what was played.
+    async fn sound(&self, kind: SoundKind, emulated: Duration) {
+        struct CutIfStopped(Option<Cut>);
+        impl Drop for CutIfStopped {
+            fn drop(&mut self) {
+                if let Some(cut) = self.0.take() {
+                    cut.now();
+                }
+            }
+        }
+        let mut playing = CutIfStopped(Some(self.mouth.emit(kind, self.clock.wall(emulated))));
         self.clock.sleep(emulated).await;
+        playing.0 = None;
     }
 
     /// Presses keys; `w` waits half a second, `W` a second.
@@ -122,9 +136,7 @@ impl Voice {
                 'w' => self.clock.sleep(Duration::from_millis(500)).await,
                 'W' => self.clock.sleep(Duration::from_secs(1)).await,
                 _ => {
-                    self.mouth
-                        .emit(SoundKind::Key(key), self.clock.wall(KEY_TONE));
-                    self.clock.sleep(KEY_TONE).await;
+                    self.sound(SoundKind::Key(key), KEY_TONE).await;
                 }
             }
         }
@@ -146,9 +158,7 @@ impl Voice {
                     }
                     if let Some(url) = &play.url {
                         self.note(format!("plays: {url}"));
-                        self.mouth
-                            .emit(SoundKind::Audio, self.clock.wall(AUDIO_CLIP));
-                        self.clock.sleep(AUDIO_CLIP).await;
+                        self.sound(SoundKind::Audio, AUDIO_CLIP).await;
                     }
                 }
             }

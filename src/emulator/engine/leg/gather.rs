@@ -103,7 +103,9 @@ impl LegContext {
             _ => None,
         };
         let mut digits = String::new();
-        let mut speech: Vec<String> = Vec::new();
+        let mut speech: Vec<Sound> = Vec::new();
+        // Whether the cut of the last speech heard has moved the deadline already.
+        let mut cut_seen = false;
         // While prompts play, no timer runs; afterwards `timeout` starts (Twilio's rule).
         let mut deadline: Option<Instant> = prompts.is_none().then(|| Instant::now() + timeout);
         loop {
@@ -112,6 +114,7 @@ impl LegContext {
                 None => {
                     // Without a deadline the prompts still play: input or their end comes first.
                     let wait_until = deadline.unwrap_or_else(far_future);
+                    let last_speech = speech.last().filter(|_| !cut_seen);
                     tokio::select! {
                         sound = ear.next_until(wait_until) => match sound {
                             Some(sound) => sound,
@@ -123,11 +126,17 @@ impl LegContext {
                             deadline = Some(Instant::now() + timeout);
                             continue;
                         }
+                        // Speech cut short ends there: the silence counts from the cut.
+                        () = cut_of(last_speech) => {
+                            cut_seen = true;
+                            deadline = speech.last().map(|s| s.end() + speech_timeout);
+                            continue;
+                        }
                     }
                 }
             };
-            match sound.kind {
-                SoundKind::Key(key) if gather.dtmf && speech.is_empty() => {
+            match &sound.kind {
+                &SoundKind::Key(key) if gather.dtmf && speech.is_empty() => {
                     prompts = None; // barge-in: dropping the task stops the prompts
                     self.voice.note(format!("hears key: {key}"));
                     if gather.finish_on_key.contains(key) {
@@ -148,19 +157,25 @@ impl LegContext {
                     }
                     deadline = Some(Instant::now() + timeout);
                 }
-                SoundKind::Speech(text) if gather.speech && digits.is_empty() => {
+                SoundKind::Speech(_) if gather.speech && digits.is_empty() => {
                     prompts = None;
                     if let Some(interim) = &interim {
-                        interim.hear(&text, sound.start, sound.duration);
+                        interim.hear(&sound);
                     }
-                    deadline = Some(sound.start + sound.duration + speech_timeout);
-                    speech.push(text);
+                    deadline = Some(sound.end() + speech_timeout);
+                    cut_seen = false;
+                    speech.push(sound);
                 }
                 _ => {}
             }
         }
-        if !speech.is_empty() {
-            Heard::Speech(speech)
+        let said: Vec<String> = speech
+            .iter()
+            .map(|sound| sound.words_said().join(" "))
+            .filter(|text| !text.is_empty())
+            .collect();
+        if !said.is_empty() {
+            Heard::Speech(said)
         } else if !digits.is_empty() {
             Heard::Digits {
                 digits,
@@ -169,6 +184,14 @@ impl LegContext {
         } else {
             Heard::Nothing
         }
+    }
+}
+
+/// Waits until this sound is cut short; never, without one.
+async fn cut_of(sound: Option<&Sound>) {
+    match sound {
+        Some(sound) => sound.cut.happened().await,
+        None => std::future::pending().await,
     }
 }
 

@@ -12,36 +12,29 @@
 //! being spoken, not the ones before it), both through the leg's recogniser model;
 //! `SequenceNumber` counts from 0 within the `<Gather>`; `SpeechActivity` is `true`. Twilio
 //! ignores the answer, and so does the emulator. Words whose end had already passed when the
-//! `<Gather>` heard them (speech that began before it) are posted at once, one by one.
+//! `<Gather>` heard them (speech that began before it) are posted at once, one by one; words
+//! after the point where a sound was cut short (a stopped prompt) are never posted.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use tokio::sync::mpsc;
-use tokio::time::Instant;
 
 use super::gather::OwnedTask;
 use super::LegContext;
+use crate::emulator::engine::bridge::{Sound, SoundKind};
 use crate::emulator::recogniser::{spoken_words, RecogniserModel};
 use crate::twilio::twiml::HttpMethod;
 
-/// A sound as heard: its text, when it started and how long it lasts (wall clock).
-struct Spoken {
-    text: String,
-    start: Instant,
-    duration: Duration,
-}
-
 /// The interim results of one `<Gather>`; dropping it stops them.
 pub(super) struct Interim {
-    heard: mpsc::UnboundedSender<Spoken>,
+    heard: mpsc::UnboundedSender<Sound>,
     _task: OwnedTask,
 }
 
 impl Interim {
     /// Starts posting to `url` (already resolved) what the `<Gather>` of `leg` hears.
     pub(super) fn start(leg: &LegContext, url: String) -> Interim {
-        let (heard, mut sounds) = mpsc::unbounded_channel::<Spoken>();
+        let (heard, mut sounds) = mpsc::unbounded_channel::<Sound>();
         let client = leg.client.clone();
         let token = leg.auth_token.clone();
         let params = leg.request_params("in-progress", Vec::new());
@@ -51,11 +44,18 @@ impl Interim {
             let mut words: Vec<String> = Vec::new();
             let mut sequence = 0u64;
             while let Some(sound) = sounds.recv().await {
-                let spoken = spoken_words(&sound.text);
+                let SoundKind::Speech(text) = &sound.kind else {
+                    continue;
+                };
+                let spoken = spoken_words(text);
                 let count = spoken.len() as f64;
                 for (index, word) in spoken.into_iter().enumerate() {
                     let share = (index + 1) as f64 / count;
-                    tokio::time::sleep_until(sound.start + sound.duration.mul_f64(share)).await;
+                    let word_end = sound.start + sound.duration.mul_f64(share);
+                    tokio::time::sleep_until(word_end).await;
+                    if sound.cut.at().is_some_and(|cut| cut < word_end) {
+                        break; // cut short before this word was said
+                    }
                     words.push(word);
                     let mut request = params.clone();
                     request.extend([
@@ -88,13 +88,10 @@ impl Interim {
         Interim { heard, _task: task }
     }
 
-    /// The `<Gather>` heard this sound; its words are posted as they end.
-    pub(super) fn hear(&self, text: &str, start: Instant, duration: Duration) {
-        let _ = self.heard.send(Spoken {
-            text: text.to_string(),
-            start,
-            duration,
-        });
+    /// The `<Gather>` heard this speech; its words are posted as they end (those it was cut
+    /// short before are not).
+    pub(super) fn hear(&self, sound: &Sound) {
+        let _ = self.heard.send(sound.clone());
     }
 }
 
