@@ -118,7 +118,8 @@ pub struct Gather {
     /// (e.g. twilio-csharp `GatherAttributes.BargeIn`); its docs list warning 13332 "Gather:
     /// Invalid bargeIn value" (<https://www.twilio.com/docs/api/errors/13332>), and say nothing
     /// about keys. The emulator treats keys like speech: with `false` the prompts play to their
-    /// end and the `<Gather>` starts listening only then.
+    /// end and the `<Gather>` starts listening only then, as one without prompts would (keys
+    /// and speech that ended meanwhile are lost; speech still going on is heard).
     pub barge_in: bool,
     /// Nested `<Say>`, `<Play>` (no `digits`) and `<Pause>`, played while listening (barge-in).
     pub prompts: Vec<Verb>,
