@@ -63,6 +63,31 @@ pub struct LegContext {
     pub recogniser: Arc<std::sync::Mutex<RecogniserModel>>,
     /// The emulator's base URL, for the `RecordingUrl` of `<Record>`.
     pub api_base_url: String,
+    /// Interim results still on their way.
+    pub posts: PendingPosts,
+}
+
+/// Requests still on their way when the leg may end (interim results): the call waits for them
+/// before it reports its end, so an application gets the words said before a hang-up before
+/// it learns that the call completed.
+#[derive(Debug, Clone, Default)]
+pub struct PendingPosts(Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>);
+
+impl PendingPosts {
+    /// Keeps track of a request on its way.
+    pub fn add(&self, post: tokio::task::JoinHandle<()>) {
+        let mut posts = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        posts.retain(|p| !p.is_finished());
+        posts.push(post);
+    }
+
+    /// Waits until every request so far has been answered, at most until `deadline`.
+    pub async fn settle(&self, deadline: tokio::time::Instant) {
+        let posts = std::mem::take(&mut *self.0.lock().unwrap_or_else(|p| p.into_inner()));
+        for post in posts {
+            let _ = tokio::time::timeout_at(deadline, post).await;
+        }
+    }
 }
 
 /// The sound-making part of a leg: speaks, presses, plays, and notes it in the transcript.
