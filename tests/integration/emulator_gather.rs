@@ -440,3 +440,61 @@ async fn a_prompt_stopped_by_a_key_is_heard_only_up_to_the_key() {
     assert_eq!(heard.len(), 1);
     assert_eq!(heard[0].param("SpeechResult"), "Sales.");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_last_words_before_a_hang_up_reach_the_interim_callback_before_the_end() {
+    // The IVR hangs up the moment its last word ends: that word's interim result and the end
+    // of the call race, on several threads, for several calls at once.
+    let said = "Thanks for calling. Goodbye.";
+    let ivr = TwimlAppBuilder::new(TOKEN)
+        .twiml(
+            "/voice",
+            &format!("<Response><Say>{said}</Say><Hangup/></Response>"),
+        )
+        .start()
+        .await;
+    let caller = TwimlAppBuilder::new(TOKEN)
+        .twiml(
+            "/start",
+            r#"<Response><Gather input="speech" partialResultCallback="/partial" action="/heard" speechTimeout="auto" timeout="6"/></Response>"#,
+        )
+        .route("/partial", |_| Reply::Status(204))
+        .route("/status", |_| Reply::Status(204))
+        .start()
+        .await;
+    let emulator = crate::emulator::emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
+    let status = caller.url("/status");
+    let mut sids = Vec::new();
+    for _ in 0..5 {
+        let extra = [
+            ("StatusCallback", status.as_str()),
+            ("StatusCallbackEvent", "completed"),
+        ];
+        sids.push(place(&emulator, &caller.url("/start"), &extra).await);
+    }
+    for sid in &sids {
+        wait_until_ended(&emulator.base_url, sid).await;
+    }
+    let received = caller
+        .wait_for("five completed callbacks", |r| {
+            r.iter().filter(|x| x.path == "/status").count() == 5
+        })
+        .await;
+    let whole = RecogniserModel::exact().hear(said).text;
+    for sid in &sids {
+        let of_call: Vec<&Received> = received
+            .iter()
+            .filter(|r| r.param("CallSid") == sid)
+            .collect();
+        let last = of_call
+            .iter()
+            .position(|r| r.path == "/partial" && r.param("UnstableSpeechResult") == whole)
+            .unwrap_or_else(|| panic!("the last word's interim result is missing: {of_call:#?}"));
+        let completed = of_call
+            .iter()
+            .position(|r| r.path == "/status")
+            .expect("completed");
+        assert!(last < completed, "{of_call:#?}");
+        assert!(caller.received_at("/heard").is_empty());
+    }
+}
