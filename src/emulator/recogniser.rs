@@ -187,10 +187,19 @@ impl RecogniserModel {
     }
 }
 
+/// The words of a `<Say>` text as they are spoken one after the other (SSML tags dropped): what
+/// speaking time is proportional to, and what interim results grow by.
+pub fn spoken_words(text: &str) -> Vec<String> {
+    TAG.replace_all(text, " ")
+        .split_whitespace()
+        .map(str::to_string)
+        .collect()
+}
+
 /// Seconds a text takes to say at `words_per_minute` (at least a short minimum for non-empty
 /// text; a rate that is not a positive number means a typical 150 words per minute).
 pub fn speaking_time(text: &str, words_per_minute: f64) -> Duration {
-    let words = TAG.replace_all(text, " ").split_whitespace().count();
+    let words = spoken_words(text).len();
     if words == 0 {
         return Duration::ZERO;
     }

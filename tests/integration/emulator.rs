@@ -28,7 +28,7 @@ pub async fn emulator(numbers: Vec<(&str, NumberConfig)>) -> RunningEmulator {
 }
 
 /// The configuration of one account with the caller ID and `numbers`; otherwise the defaults.
-fn config(numbers: Vec<(&str, NumberConfig)>) -> EmulatorConfig {
+pub fn config(numbers: Vec<(&str, NumberConfig)>) -> EmulatorConfig {
     let mut config = EmulatorConfig::with_account(ACCOUNT, TOKEN);
     config.caller_ids = vec![CALLER.into()];
     config.numbers = numbers
@@ -39,7 +39,7 @@ fn config(numbers: Vec<(&str, NumberConfig)>) -> EmulatorConfig {
 }
 
 /// Starts an emulator with `config` on a free loopback port.
-async fn serve(config: EmulatorConfig, options: EmulatorOptions) -> RunningEmulator {
+pub async fn serve(config: EmulatorConfig, options: EmulatorOptions) -> RunningEmulator {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");

@@ -2,13 +2,23 @@
 //! [`Sound`]s with a start time and a duration, like audio on a line.
 //!
 //! A leg hears only while it gathers. Sound that ended before a `<Gather>` started is lost, as
-//! on a real phone; sound still playing when a `<Gather>` starts is heard (a webhook round trip
-//! must not cost the caller a whole prompt).
+//! on a real phone; speech still playing when a `<Gather>` starts is heard (a webhook round trip
+//! must not cost the caller a whole prompt). Keys are different: Twilio receives a key press as
+//! one event (RFC 2833/4733), not as audio, and a key that arrives while no `<Gather>` listens
+//! is dropped; so a key tone never carries over into a `<Gather>` that starts while it sounds.
+//! (Twilio's "Troubleshooting issues with Gather", support.twilio.com article 223180068: callers
+//! who "press keys before the <Gather> has actually begun" are why prompts belong inside it.)
+//!
+//! A sound can be cut short (a prompt stopped by barge-in, a leg redirected or hung up): the
+//! speaking leg marks its [`Cut`], and the listening leg hears only what was said before it.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, Notify};
 use tokio::time::Instant;
+
+use crate::emulator::recogniser::spoken_words;
 
 /// What travels over the line.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,20 +32,75 @@ pub enum SoundKind {
 }
 
 /// A sound on the line, in wall-clock time.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Sound {
     /// What it is.
     pub kind: SoundKind,
     /// When it starts.
     pub start: Instant,
-    /// How long it lasts (wall clock).
+    /// How long it lasts (wall clock) unless it is cut short.
     pub duration: Duration,
+    /// Where it was cut short, if it was.
+    pub cut: Cut,
 }
 
 impl Sound {
-    /// When it ends.
+    /// When it ends: its full length, or where it was cut.
     pub fn end(&self) -> Instant {
-        self.start + self.duration
+        let full = self.start + self.duration;
+        self.cut
+            .at()
+            .map_or(full, |cut| cut.clamp(self.start, full))
+    }
+
+    /// The words of a speech sound that had been said by its end (all unless it was cut short);
+    /// empty for other sounds.
+    pub fn words_said(&self) -> Vec<String> {
+        let SoundKind::Speech(text) = &self.kind else {
+            return Vec::new();
+        };
+        let words = spoken_words(text);
+        if self.cut.at().is_none() || self.duration.is_zero() {
+            return words;
+        }
+        let share = (self.end() - self.start).as_secs_f64() / self.duration.as_secs_f64();
+        // Only words said to their end (a small tolerance for rounding).
+        let said = (words.len() as f64 * share + 1e-6).floor() as usize;
+        words.into_iter().take(said).collect()
+    }
+}
+
+/// Where a sound was cut short, shared by the leg that makes it and the leg that hears it.
+#[derive(Debug, Clone, Default)]
+pub struct Cut(Arc<CutPoint>);
+
+#[derive(Debug, Default)]
+struct CutPoint {
+    at: std::sync::Mutex<Option<Instant>>,
+    cut: Notify,
+}
+
+impl Cut {
+    /// Cuts the sound now (the first cut counts).
+    pub fn now(&self) {
+        let mut at = self.0.at.lock().unwrap_or_else(|p| p.into_inner());
+        if at.is_none() {
+            *at = Some(Instant::now());
+            // A stored permit: a listener that starts waiting later still learns of the cut.
+            self.0.cut.notify_one();
+        }
+    }
+
+    /// Where the sound was cut, if it was.
+    pub fn at(&self) -> Option<Instant> {
+        *self.0.at.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Waits until the sound is cut (at once if it already was).
+    pub async fn happened(&self) {
+        if self.at().is_none() {
+            self.0.cut.notified().await;
+        }
     }
 }
 
@@ -54,24 +119,29 @@ pub fn line() -> (Mouth, Ear) {
 }
 
 impl Mouth {
-    /// Puts a sound on the line now. A line whose other end hung up drops it.
-    pub fn emit(&self, kind: SoundKind, duration: Duration) {
+    /// Puts a sound on the line now; the speaker cuts it short through the [`Cut`] returned. A
+    /// line whose other end hung up drops it.
+    pub fn emit(&self, kind: SoundKind, duration: Duration) -> Cut {
+        let cut = Cut::default();
         let _ = self.0.send(Sound {
             kind,
             start: Instant::now(),
             duration,
+            cut: cut.clone(),
         });
+        cut
     }
 }
 
 impl Ear {
-    /// Discards what has finished playing, keeping sounds still on the line: called when a
-    /// leg starts listening.
+    /// Discards what has finished playing and every key (keys pressed before a `<Gather>` are
+    /// lost, as on Twilio), keeping speech and audio still on the line: called when a leg
+    /// starts listening.
     pub fn start_listening(&mut self) -> Vec<Sound> {
         let now = Instant::now();
         let mut still_playing = Vec::new();
         while let Ok(sound) = self.0.try_recv() {
-            if sound.end() > now {
+            if sound.end() > now && !matches!(sound.kind, SoundKind::Key(_)) {
                 still_playing.push(sound);
             }
         }
@@ -104,10 +174,49 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_sound_cut_short_ends_there_with_the_words_said_by_then() {
+        let (mouth, mut ear) = line();
+        let cut = mouth.emit(
+            SoundKind::Speech("one two three four".into()),
+            Duration::from_millis(800),
+        );
+        let sound = ear.start_listening().pop().expect("still playing");
+        assert_eq!(sound.words_said().len(), 4, "not cut: every word");
+        tokio::time::sleep(Duration::from_millis(210)).await;
+        cut.now();
+        assert!(sound.end() < sound.start + sound.duration);
+        // Cut a quarter to a half through (however late the sleep wakes): one word said.
+        assert_eq!(sound.words_said(), vec!["one"]);
+        // A listener learns of the cut even after it happened; a cut sound is not heard later.
+        sound.cut.happened().await;
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        mouth
+            .emit(SoundKind::Speech("gone".into()), Duration::from_secs(1))
+            .now();
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        assert!(ear.start_listening().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_key_still_sounding_when_listening_starts_is_lost() {
+        let (mouth, mut ear) = line();
+        mouth.emit(SoundKind::Speech("welcome".into()), Duration::from_secs(60));
+        mouth.emit(SoundKind::Key('1'), Duration::from_secs(60));
+        let heard: Vec<SoundKind> = ear.start_listening().into_iter().map(|s| s.kind).collect();
+        assert_eq!(heard, vec![SoundKind::Speech("welcome".into())]);
+        // A key pressed once the leg listens arrives.
+        mouth.emit(SoundKind::Key('2'), Duration::from_secs(60));
+        let next = ear
+            .next_until(Instant::now() + Duration::from_secs(1))
+            .await;
+        assert_eq!(next.map(|s| s.kind), Some(SoundKind::Key('2')));
+    }
+
+    #[tokio::test]
     async fn next_until_waits_for_sound_or_deadline() {
         let (mouth, mut ear) = line();
         let deadline = Instant::now() + Duration::from_millis(20);
-        assert_eq!(ear.next_until(deadline).await, None);
+        assert!(ear.next_until(deadline).await.is_none());
         mouth.emit(SoundKind::Key('#'), Duration::ZERO);
         let sound = ear
             .next_until(Instant::now() + Duration::from_secs(1))

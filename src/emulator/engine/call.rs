@@ -8,7 +8,7 @@ use tokio::task::JoinHandle;
 
 use super::bridge::line;
 use super::callbacks::StatusCallbacks;
-use super::leg::{LegContext, LegEnd, Voice};
+use super::leg::{LegContext, LegEnd, PendingPosts, Voice};
 use super::record::store_recording;
 use super::{Command, Destination, Shared};
 use crate::emulator::model::{
@@ -275,6 +275,7 @@ async fn talk(
         ear: caller_ear,
         recogniser: recogniser(),
         api_base_url: shared.settings.api_base_url.clone(),
+        posts: PendingPosts::default(),
     });
     // The IVR sees an inbound call of its own, from the caller's number.
     let callee_sid = new_sid("CA");
@@ -287,6 +288,7 @@ async fn talk(
         ear: Arc::new(Mutex::new(callee_ear)),
         recogniser: recogniser(),
         api_base_url: shared.settings.api_base_url.clone(),
+        posts: PendingPosts::default(),
     });
 
     let start_caller = |source| -> JoinHandle<LegEnd> {
@@ -337,15 +339,28 @@ async fn talk(
                     break Ending::new(CallStatus::Completed, 200, "hung up through the REST API");
                 }
                 Some(Command::Redirect(source)) => {
+                    // The leg's current verb (a `<Gather>` with its prompts and interim results
+                    // included) ends now, and its `action` is never requested. Waiting for the
+                    // abort to take effect means nothing of the old TwiML happens after this.
                     caller_task.abort();
+                    let _ = (&mut caller_task).await;
                     caller.voice.note("redirected through the REST API");
                     caller_task = start_caller(source);
                 }
             },
         }
     };
-    caller_task.abort();
-    callee_task.abort();
+    // Both legs stop now (a `<Gather>` that ends this way posts the words said by now as
+    // interim results); those requests are answered before the call reports its end.
+    for task in [&mut caller_task, &mut callee_task] {
+        if !task.is_finished() {
+            task.abort();
+            let _ = task.await;
+        }
+    }
+    let deadline = tokio::time::Instant::now() + shared.settings.webhook_budget;
+    caller.posts.settle(deadline).await;
+    callee.posts.settle(deadline).await;
     shared.legs_ended(&[sid, &callee_sid]);
     ending
 }

@@ -5,20 +5,23 @@
 //! leg, and verbs with an `action` (or `<Redirect>`) fetch the next document. When the verbs
 //! run out, or at `<Hangup>`, `<Reject>` or `<Dial>`, the leg ends and with it the call.
 
+mod gather;
+mod interim;
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::Mutex;
-use tokio::time::Instant;
 
-use super::bridge::{Ear, Mouth, SoundKind};
+use self::gather::Heard;
+use super::bridge::{Cut, Ear, Mouth, SoundKind};
 use super::webhook::{FetchError, WebhookClient};
 use crate::emulator::clock::Clock;
 use crate::emulator::log::EventLog;
 use crate::emulator::model::{Leg, TranscriptLine, TwimlSource};
 use crate::emulator::recogniser::{speaking_time, RecogniserModel};
 use crate::emulator::store::Store;
-use crate::twilio::twiml::{self, Gather, HttpMethod, RejectReason, Response, SpeechTimeout, Verb};
+use crate::twilio::twiml::{self, HttpMethod, RejectReason, Response, Verb};
 
 /// What Twilio says when an application fails and there is no fallback.
 pub const APPLICATION_ERROR: &str = "We're sorry, an application error has occurred. Goodbye.";
@@ -60,6 +63,31 @@ pub struct LegContext {
     pub recogniser: Arc<std::sync::Mutex<RecogniserModel>>,
     /// The emulator's base URL, for the `RecordingUrl` of `<Record>`.
     pub api_base_url: String,
+    /// Interim results still on their way.
+    pub posts: PendingPosts,
+}
+
+/// Requests still on their way when the leg may end (interim results): the call waits for them
+/// before it reports its end, so an application gets the words said before a hang-up before
+/// it learns that the call completed.
+#[derive(Debug, Clone, Default)]
+pub struct PendingPosts(Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>);
+
+impl PendingPosts {
+    /// Keeps track of a request on its way.
+    pub fn add(&self, post: tokio::task::JoinHandle<()>) {
+        let mut posts = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        posts.retain(|p| !p.is_finished());
+        posts.push(post);
+    }
+
+    /// Waits until every request so far has been answered, at most until `deadline`.
+    pub async fn settle(&self, deadline: tokio::time::Instant) {
+        let posts = std::mem::take(&mut *self.0.lock().unwrap_or_else(|p| p.into_inner()));
+        for post in posts {
+            let _ = tokio::time::timeout_at(deadline, post).await;
+        }
+    }
 }
 
 /// The sound-making part of a leg: speaks, presses, plays, and notes it in the transcript.
@@ -104,11 +132,25 @@ impl Voice {
     pub async fn say(&self, text: &str) {
         let emulated = speaking_time(text, self.words_per_minute);
         self.note(format!("says: {text}"));
-        self.mouth.emit(
-            SoundKind::Speech(text.to_string()),
-            self.clock.wall(emulated),
-        );
+        self.sound(SoundKind::Speech(text.to_string()), emulated)
+            .await;
+    }
+
+    /// Puts a sound on the line for its emulated length. Stopped before its end (the future
+    /// dropped: a barge-in, a redirect, a hang-up), the sound is cut there, so the other leg
+    /// hears only what was played.
+    async fn sound(&self, kind: SoundKind, emulated: Duration) {
+        struct CutIfStopped(Option<Cut>);
+        impl Drop for CutIfStopped {
+            fn drop(&mut self) {
+                if let Some(cut) = self.0.take() {
+                    cut.now();
+                }
+            }
+        }
+        let mut playing = CutIfStopped(Some(self.mouth.emit(kind, self.clock.wall(emulated))));
         self.clock.sleep(emulated).await;
+        playing.0 = None;
     }
 
     /// Presses keys; `w` waits half a second, `W` a second.
@@ -119,9 +161,7 @@ impl Voice {
                 'w' => self.clock.sleep(Duration::from_millis(500)).await,
                 'W' => self.clock.sleep(Duration::from_secs(1)).await,
                 _ => {
-                    self.mouth
-                        .emit(SoundKind::Key(key), self.clock.wall(KEY_TONE));
-                    self.clock.sleep(KEY_TONE).await;
+                    self.sound(SoundKind::Key(key), KEY_TONE).await;
                 }
             }
         }
@@ -143,9 +183,7 @@ impl Voice {
                     }
                     if let Some(url) = &play.url {
                         self.note(format!("plays: {url}"));
-                        self.mouth
-                            .emit(SoundKind::Audio, self.clock.wall(AUDIO_CLIP));
-                        self.clock.sleep(AUDIO_CLIP).await;
+                        self.sound(SoundKind::Audio, AUDIO_CLIP).await;
                     }
                 }
             }
@@ -157,16 +195,6 @@ impl Voice {
             _ => {}
         }
     }
-}
-
-/// What a `<Gather>` or `<Record>` produced.
-enum Heard {
-    Nothing,
-    Digits {
-        digits: String,
-        finished_on: Option<char>,
-    },
-    Speech(Vec<String>),
 }
 
 impl LegContext {
@@ -353,130 +381,6 @@ impl LegContext {
         let heard = model.hear(spoken);
         (heard.text, heard.confidence)
     }
-
-    /// Listens as `<Gather>` does: nested prompts play until the first input (barge-in); then
-    /// keys end at `numDigits`, `finishOnKey` or `timeout` between keys, and speech ends after
-    /// `speechTimeout` of silence.
-    async fn gather(&self, gather: &Gather, document_url: &str) -> Heard {
-        let mut ear = self.ear.lock().await;
-        // Oldest first: sounds still playing are heard in the order they began.
-        let mut pending: std::collections::VecDeque<_> = ear.start_listening().into();
-        let prompts: Vec<Verb> = gather.prompts.clone();
-        // Prompts play on their own task so that input can interrupt them.
-        let voice = self.voice.clone();
-        let mut prompt_task = Some(tokio::spawn(async move {
-            for verb in &prompts {
-                voice.play(verb).await;
-            }
-        }));
-        let timeout = self
-            .voice
-            .clock
-            .wall(Duration::from_secs(u64::from(gather.timeout)));
-        let speech_timeout = self.voice.clock.wall(match gather.speech_timeout {
-            Some(SpeechTimeout::Auto) => AUTO_SPEECH_TIMEOUT,
-            Some(SpeechTimeout::Seconds(s)) => Duration::from_secs(u64::from(s)),
-            None => Duration::from_secs(u64::from(gather.timeout)),
-        });
-        let mut digits = String::new();
-        let mut speech: Vec<String> = Vec::new();
-        let mut deadline: Option<Instant> = None;
-        loop {
-            // While prompts play, no timer runs; afterwards `timeout` starts (Twilio's rule).
-            if let Some(task) = &mut prompt_task {
-                if task.is_finished() {
-                    prompt_task = None;
-                    deadline.get_or_insert(Instant::now() + timeout);
-                }
-            }
-            let sound = match pending.pop_front() {
-                Some(sound) => Some(sound),
-                None => {
-                    let wait_until = match (&prompt_task, deadline) {
-                        (Some(_), _) => Instant::now() + Duration::from_millis(20),
-                        (None, Some(d)) => d,
-                        (None, None) => Instant::now() + timeout,
-                    };
-                    match ear.next_until(wait_until).await {
-                        Some(sound) => Some(sound),
-                        None if prompt_task.is_some() => continue,
-                        None => break,
-                    }
-                }
-            };
-            let Some(sound) = sound else { break };
-            match sound.kind {
-                SoundKind::Key(key) if gather.dtmf && speech.is_empty() => {
-                    stop(&mut prompt_task);
-                    if gather.finish_on_key.contains(key) {
-                        return Heard::Digits {
-                            digits,
-                            finished_on: Some(key),
-                        };
-                    }
-                    digits.push(key);
-                    if gather
-                        .num_digits
-                        .is_some_and(|n| digits.chars().count() >= n as usize)
-                    {
-                        return Heard::Digits {
-                            digits,
-                            finished_on: None,
-                        };
-                    }
-                    deadline = Some(Instant::now() + timeout);
-                }
-                SoundKind::Speech(text) if gather.speech && digits.is_empty() => {
-                    stop(&mut prompt_task);
-                    speech.push(text);
-                    if let Some(callback) = &gather.partial_result_callback {
-                        self.post_partial(callback, document_url, &speech);
-                    }
-                    deadline = Some(sound.start + sound.duration + speech_timeout);
-                }
-                _ => {}
-            }
-        }
-        stop(&mut prompt_task);
-        if !speech.is_empty() {
-            Heard::Speech(speech)
-        } else if !digits.is_empty() {
-            Heard::Digits {
-                digits,
-                finished_on: None,
-            }
-        } else {
-            Heard::Nothing
-        }
-    }
-
-    /// Posts an interim result to `partialResultCallback` as speech is heard (Twilio sends these
-    /// while the caller still speaks, and ignores the answer): `UnstableSpeechResult` is all
-    /// heard so far, `StableSpeechResult` the fragments before the last, `SequenceNumber` counts
-    /// from 0 within the `<Gather>`.
-    fn post_partial(&self, callback: &str, document_url: &str, heard: &[String]) {
-        let url = resolved(document_url, callback);
-        let recognise = |texts: &[String]| match texts {
-            [] => String::new(),
-            texts => self.recognise(&texts.join(" ")).0,
-        };
-        let params = self.request_params(
-            "in-progress",
-            vec![
-                ("UnstableSpeechResult".into(), recognise(heard)),
-                (
-                    "StableSpeechResult".into(),
-                    recognise(&heard[..heard.len() - 1]),
-                ),
-                ("SequenceNumber".into(), (heard.len() - 1).to_string()),
-                ("SpeechActivity".into(), "true".into()),
-            ],
-        );
-        let (client, token) = (self.client.clone(), self.auth_token.clone());
-        tokio::spawn(async move {
-            let _ = client.send(&url, HttpMethod::Post, &params, &token).await;
-        });
-    }
 }
 
 /// What a document run leads to.
@@ -491,11 +395,5 @@ fn resolved(document_url: &str, target: &str) -> String {
     match document_url {
         "" => target.to_string(),
         base => twiml::resolve_url(base, target).unwrap_or_else(|| target.to_string()),
-    }
-}
-
-fn stop(task: &mut Option<tokio::task::JoinHandle<()>>) {
-    if let Some(task) = task.take() {
-        task.abort();
     }
 }

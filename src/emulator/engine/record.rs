@@ -37,7 +37,8 @@ impl LegContext {
     /// record-voicemail tells `noAudio`. A recording is stored, so the REST API lists it.
     pub(super) async fn record(&self, record: &Record) -> Vec<(String, String)> {
         if record.play_beep {
-            self.voice.mouth.emit(
+            // The beep plays while recording starts; it is never cut short.
+            let _ = self.voice.mouth.emit(
                 SoundKind::Audio,
                 self.voice.clock.wall(Duration::from_millis(500)),
             );

@@ -121,6 +121,8 @@ impl Renderer<'_> {
             speech_model: self.text(gather.speech_model.as_ref()),
             enhanced: false,
             partial_result_callback: None,
+            // Studio's Gather widget has no barge-in setting: its prompts are interruptible.
+            barge_in: true,
             prompts: self.prompt(&Prompt {
                 digits: None,
                 ..gather.prompt.clone()

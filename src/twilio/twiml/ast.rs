@@ -113,6 +113,14 @@ pub struct Gather {
     pub enhanced: bool,
     /// `partialResultCallback`: where interim speech results are posted (POST).
     pub partial_result_callback: Option<String>,
+    /// `bargeIn` (default true): whether input during the nested prompts stops them and is
+    /// gathered. Twilio's helper libraries describe it as "Stop playing media upon speech"
+    /// (e.g. twilio-csharp `GatherAttributes.BargeIn`); its docs list warning 13332 "Gather:
+    /// Invalid bargeIn value" (<https://www.twilio.com/docs/api/errors/13332>), and say nothing
+    /// about keys. The emulator treats keys like speech: with `false` the prompts play to their
+    /// end and the `<Gather>` starts listening only then, as one without prompts would (keys
+    /// and speech that ended meanwhile are lost; speech still going on is heard).
+    pub barge_in: bool,
     /// Nested `<Say>`, `<Play>` (no `digits`) and `<Pause>`, played while listening (barge-in).
     pub prompts: Vec<Verb>,
 }
@@ -135,6 +143,7 @@ impl Default for Gather {
             speech_model: None,
             enhanced: false,
             partial_result_callback: None,
+            barge_in: true,
             prompts: Vec::new(),
         }
     }

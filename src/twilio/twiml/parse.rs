@@ -414,6 +414,9 @@ fn gather(el: &Element) -> Result<Gather, TwimlError> {
         speech_model: attrs.string("speechModel"),
         enhanced: attrs.boolean("enhanced")?.unwrap_or(d.enhanced),
         partial_result_callback: attrs.string("partialResultCallback"),
+        // Twilio only warns (13332) about an invalid value; like every other invalid attribute
+        // value here it is refused (12100), so a typo cannot silently change the behaviour.
+        barge_in: attrs.boolean("bargeIn")?.unwrap_or(d.barge_in),
         prompts,
     })
 }

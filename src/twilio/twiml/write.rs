@@ -144,6 +144,7 @@ fn write_gather(out: &mut String, gather: &Gather) {
         &gather.partial_result_callback,
     );
     unless(&mut attrs, "enhanced", gather.enhanced, false);
+    unless(&mut attrs, "bargeIn", gather.barge_in, true);
     start_tag(out, "Gather", &attrs);
     if gather.prompts.is_empty() {
         out.push_str("/>");

@@ -66,11 +66,12 @@ fn gather_non_defaults() {
         action_on_empty_result: true,
         speech_model: Some("phone_call".into()),
         enhanced: true,
+        barge_in: false,
         ..Gather::default()
     };
     assert_eq!(
         body(vec![Verb::Gather(g)]),
-        r#"<Response><Gather method="GET" input="speech" speechTimeout="2" finishOnKey="" actionOnEmptyResult="true" speechModel="phone_call" enhanced="true"/></Response>"#
+        r#"<Response><Gather method="GET" input="speech" speechTimeout="2" finishOnKey="" actionOnEmptyResult="true" speechModel="phone_call" enhanced="true" bargeIn="false"/></Response>"#
     );
 }
 
@@ -309,6 +310,7 @@ fn arb_gather() -> impl Strategy<Value = Verb> {
             prop::option::of(value()),
             any::<bool>(),
             prop::option::of(value()),
+            any::<bool>(),
             prompts,
         ),
     )
@@ -316,7 +318,7 @@ fn arb_gather() -> impl Strategy<Value = Verb> {
             |(
                 (action, method, (dtmf, speech), timeout, speech_timeout, finish_on_key),
                 (num_digits, action_on_empty_result, language, hints),
-                (speech_model, enhanced, partial_result_callback, prompts),
+                (speech_model, enhanced, partial_result_callback, barge_in, prompts),
             )| {
                 Verb::Gather(Gather {
                     action,
@@ -333,6 +335,7 @@ fn arb_gather() -> impl Strategy<Value = Verb> {
                     speech_model,
                     enhanced,
                     partial_result_callback,
+                    barge_in,
                     prompts,
                 })
             },

@@ -120,8 +120,20 @@ fn gather_booleans_and_strings() {
 #[test]
 fn gather_unknown_attributes_are_ignored() {
     assert_eq!(
-        gather(r#"<Gather profanityFilter="false" bargeIn="true"/>"#),
+        gather(r#"<Gather profanityFilter="false" debug="true"/>"#),
         Gather::default()
+    );
+}
+
+#[test]
+fn gather_barge_in_defaults_to_true_and_refuses_other_values() {
+    assert!(gather("<Gather/>").barge_in);
+    assert!(gather(r#"<Gather bargeIn="true"/>"#).barge_in);
+    assert!(!gather(r#"<Gather bargeIn="False"/>"#).barge_in);
+    // Twilio's warning 13332, "Invalid bargeIn value"; refused here like any invalid value.
+    assert_eq!(
+        attr_err(r#"<Gather bargeIn="no"/>"#),
+        ("bargeIn".into(), "no".into())
     );
 }
 
