@@ -215,6 +215,18 @@ async fn a_welcome_outside_the_gather_does_not_swallow_the_key() {
         out.stderr
     );
     assert_eq!(inputs_at(&ivr, "/menu"), [("1".to_string(), String::new())]);
+    // On the match alone the key goes out during "Welcome" and is lost; the failure says why.
+    let (report, out) = run_with(
+        &ivr,
+        json!({ "TWILIO_IVR_ANSWER_TIMING": "match" }),
+        &[("a.convo.txt", convo)],
+    )
+    .await;
+    out.expect_code(1);
+    let message = report["tests"][0]["failure"]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(message.contains("TWILIO_IVR_ANSWER_TIMING"), "{message}");
 }
 
 #[tokio::test]
@@ -268,4 +280,60 @@ async fn consecutive_keys_against_a_played_menu_pass_every_time() {
         .filter(|(k, _)| k == "1")
         .count();
     assert_eq!(ones, 20);
+}
+
+#[tokio::test]
+async fn an_ivr_that_ignores_input_while_it_speaks_passes_after_silence_and_names_the_capability_otherwise(
+) {
+    // `bargeIn="false"`: the menu plays to its end whatever the caller presses meanwhile, and
+    // its `<Gather>` takes keys only after it. A key given on the offer or the match is lost.
+    let ivr = TwimlAppBuilder::new(TOKEN)
+        .twiml(
+            "/voice",
+            r#"<Response><Gather input="dtmf" action="/menu" numDigits="1" timeout="5" bargeIn="false"><Say>Welcome to Acme. For sales press 1. For billing press 2.</Say></Gather><Say>Goodbye.</Say><Hangup/></Response>"#,
+        )
+        .route("/menu", |r: &Received| {
+            Reply::Twiml(format!(
+                r#"<Response><Say>You chose {}.</Say><Pause length="30"/><Hangup/></Response>"#,
+                r.param("Digits")
+            ))
+        })
+        .start()
+        .await;
+    let convo = "no barge in\n\n#bot\nWelcome to Acme\n\n#me\nBUTTON 1\n\n#bot\nYou chose 1\n";
+    let (report, out) = run_with(
+        &ivr,
+        json!({ "TWILIO_IVR_ANSWER_TIMING": "silence" }),
+        &[("a.convo.txt", convo)],
+    )
+    .await;
+    let out = out.expect_code(0);
+    assert_eq!(
+        verdicts(&report),
+        passed(&report, "no barge in"),
+        "{}",
+        out.stderr
+    );
+    for timing in ["offer", "match"] {
+        let (report, out) = run_with(
+            &ivr,
+            json!({ "TWILIO_IVR_ANSWER_TIMING": timing }),
+            &[("a.convo.txt", convo)],
+        )
+        .await;
+        let out = out.expect_code(1);
+        let message = report["tests"][0]["failure"]["message"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(
+            message.contains("TWILIO_IVR_ANSWER_TIMING"),
+            "{timing}: {message}\n{}",
+            out.stderr
+        );
+    }
+    assert_eq!(
+        inputs_at(&ivr, "/menu"),
+        [("1".to_string(), String::new())],
+        "only the answer given after silence reached the menu"
+    );
 }

@@ -197,7 +197,7 @@ async fn answers_go_out_on_the_offer_behind_the_proxy() {
         .expect("transcript")
         .iter()
         .filter_map(|e| e["text"].as_str())
-        .any(|t| t.starts_with("answered on offer \"2 for your"));
+        .any(|t| t.starts_with("answered on offer \"2 for"));
     assert!(answered, "{report}");
     assert_eq!(
         stage.ivr.received_at("/menu")[0].param("Digits"),
