@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 use crate::emulator::{IVR, TOKEN};
 use crate::harness::{Output, Project};
 use crate::run::{
-    acme_ivr, botium_json, botium_json_with, emulator_config, free_port, inputs_at, json_report,
-    merged, run, run_emulated, through_twilio_api, through_twilio_api_on, verdicts, ACCOUNT,
+    acme_ivr, botium_json, botium_json_with, emulated_at, free_port, inputs_at, json_report, run,
+    run_emulated, through_twilio_api, through_twilio_api_on, verdicts, ACCOUNT,
 };
 use crate::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
 
@@ -37,11 +37,7 @@ pub(crate) async fn run_scaled_with(
     convos: &[(&str, &str)],
     args: &[&str],
 ) -> (Project, Output) {
-    let config = serde_json::from_str(&emulator_config(ivr)).expect("config is JSON");
-    let config = merged(config, serde_json::json!({ "time_scale": time_scale }));
-    let mut project = Project::new()
-        .file("emu.json", &config.to_string())
-        .file("botium.json", botium);
+    let mut project = emulated_at(ivr, botium, time_scale);
     for (file, text) in convos {
         project = project.file(&format!("convos/{file}"), text);
     }

@@ -118,31 +118,15 @@ impl Conversation<'_> {
                     let said = joined(&parts, Some(&fresh.join(" ")));
                     match self.early_cue(early.as_ref(), &written, &said.text) {
                         Some(AnswerCue::Silence) => {
-                            // Matched mid-utterance, no answer next: take the words through
-                            // the match; the rest of the utterance is the next step's.
-                            let before: usize = parts
-                                .iter()
-                                .map(|p| p.text.split_whitespace().count())
-                                .sum();
-                            let refs: Vec<&str> = written.iter().map(String::as_str).collect();
-                            let through = self
-                                .matcher
-                                .matched_words(&said.text, &refs)
-                                .unwrap_or(before + fresh.len())
-                                .max(before);
-                            self.partial_consumed += through - before;
-                            self.note(Speaker::Ivr, fresh[..through - before].join(" "), None);
-                            let words: Vec<&str> = said.text.split_whitespace().collect();
-                            let consumed = Heard {
-                                text: words[..through].join(" "),
-                                confidence: said.confidence,
-                            };
+                            // Matched mid-utterance, no answer next: the rest of the
+                            // utterance is the next step's.
+                            let consumed = self.take_interim(&parts, &fresh, &written);
                             return self.assert_step(convo, step, &consumed).await;
                         }
                         Some(cue) => {
                             // The answer goes now, mid-prompt: all heard so far was this step's.
-                            self.note(Speaker::Ivr, said.text.clone(), None);
-                            self.queue.clear();
+                            self.note(Speaker::Ivr, fresh.join(" "), None);
+                            self.partial_consumed += fresh.len();
                             self.answer_setup = Some(AnswerSetup {
                                 listening_since,
                                 heard: said.text.clone(),
@@ -251,6 +235,29 @@ impl Conversation<'_> {
             Some(result.score),
             self.started.elapsed(),
         ))
+    }
+
+    /// What a step that matched `parts` and the `fresh` words of an interim result takes: the
+    /// words through its match; the rest of the utterance stays for the next step.
+    fn take_interim(&mut self, parts: &[Heard], fresh: &[&str], written: &[String]) -> Heard {
+        let said = joined(parts, Some(&fresh.join(" ")));
+        let before: usize = parts
+            .iter()
+            .map(|p| p.text.split_whitespace().count())
+            .sum();
+        let refs: Vec<&str> = written.iter().map(String::as_str).collect();
+        let through = self
+            .matcher
+            .matched_words(&said.text, &refs)
+            .unwrap_or(before + fresh.len())
+            .clamp(before, before + fresh.len());
+        self.partial_consumed += through - before;
+        self.note(Speaker::Ivr, fresh[..through - before].join(" "), None);
+        let words: Vec<&str> = said.text.split_whitespace().collect();
+        Heard {
+            text: words[..through].join(" "),
+            confidence: said.confidence,
+        }
     }
 
     /// A matched step followed by a `#me` answer tells the answer what was heard.
