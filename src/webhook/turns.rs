@@ -336,19 +336,25 @@ impl Drop for SessionEnd {
 mod tests {
     use super::*;
 
+    /// A webhook that delivers silence to session `id` and waits (up to 10 s) for its turn.
+    fn waiting_webhook(
+        sessions: &Sessions,
+        id: SessionId,
+    ) -> tokio::task::JoinHandle<Option<Turn>> {
+        let sessions = sessions.clone();
+        tokio::spawn(async move {
+            sessions
+                .turn(&id, CallEvent::Silence, Duration::from_secs(10))
+                .await
+        })
+    }
+
     #[tokio::test]
     async fn a_turn_returns_as_soon_as_the_engine_decides() {
         let sessions = Sessions::default();
         let mut end = sessions.open();
         let id = end.id.clone();
-        let webhook = {
-            let sessions = sessions.clone();
-            tokio::spawn(async move {
-                sessions
-                    .turn(&id, CallEvent::Silence, Duration::from_secs(10))
-                    .await
-            })
-        };
+        let webhook = waiting_webhook(&sessions, id);
         assert_eq!(end.events.recv().await, Some(CallEvent::Silence));
         let started = std::time::Instant::now();
         end.act(Action::Say("hello".into()));
@@ -384,14 +390,7 @@ mod tests {
         let sessions = Sessions::default();
         let mut end = sessions.open();
         let id = end.id.clone();
-        let webhook = {
-            let sessions = sessions.clone();
-            tokio::spawn(async move {
-                sessions
-                    .turn(&id, CallEvent::Silence, Duration::from_secs(10))
-                    .await
-            })
-        };
+        let webhook = waiting_webhook(&sessions, id);
         assert_eq!(end.events.recv().await, Some(CallEvent::Silence));
         end.act(Action::Press("1".into()));
         webhook.await.expect("turn").expect("session");

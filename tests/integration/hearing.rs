@@ -52,6 +52,27 @@ fn lines(report: &Value) -> Vec<String> {
         .collect()
 }
 
+/// An IVR whose `/voice` is `voice` and whose `/menu` says which key it got.
+async fn menu_ivr(voice: &str) -> TwimlApp {
+    TwimlAppBuilder::new(TOKEN)
+        .twiml("/voice", voice)
+        .route("/menu", |r: &Received| {
+            Reply::Twiml(format!(
+                r#"<Response><Say>You chose {}.</Say><Pause length="30"/><Hangup/></Response>"#,
+                r.param("Digits")
+            ))
+        })
+        .start()
+        .await
+}
+
+/// The failure message of the first test case ("" when it passed).
+fn failure_message(report: &Value) -> &str {
+    report["tests"][0]["failure"]["message"]
+        .as_str()
+        .unwrap_or_default()
+}
+
 fn passed(report: &Value, name: &str) -> Vec<(String, String)> {
     assert_eq!(verdicts(report).len(), 1, "{report}");
     vec![(name.to_string(), "passed".to_string())]
@@ -192,19 +213,10 @@ async fn the_expected_phrase_in_the_middle_of_a_long_prompt_passes_and_a_wrong_o
 async fn a_welcome_outside_the_gather_does_not_swallow_the_key() {
     // "Welcome" is said before the `<Gather>` listens; a key pressed then is lost. On the offer,
     // the key waits for "press 1", said inside the `<Gather>`.
-    let ivr = TwimlAppBuilder::new(TOKEN)
-        .twiml(
-            "/voice",
-            r#"<Response><Say>Welcome to Acme.</Say><Gather input="dtmf" action="/menu" numDigits="1" timeout="3"><Say>For sales press 1. For billing press 2.</Say></Gather><Say>Goodbye.</Say><Hangup/></Response>"#,
-        )
-        .route("/menu", |r: &Received| {
-            Reply::Twiml(format!(
-                r#"<Response><Say>You chose {}.</Say><Pause length="30"/><Hangup/></Response>"#,
-                r.param("Digits")
-            ))
-        })
-        .start()
-        .await;
+    let ivr = menu_ivr(
+        r#"<Response><Say>Welcome to Acme.</Say><Gather input="dtmf" action="/menu" numDigits="1" timeout="3"><Say>For sales press 1. For billing press 2.</Say></Gather><Say>Goodbye.</Say><Hangup/></Response>"#,
+    )
+    .await;
     let convo = "welcome\n\n#bot\nWelcome\n\n#me\nBUTTON 1\n\n#bot\nYou chose 1\n";
     let (report, out) = run_with(&ivr, json!({}), &[("a.convo.txt", convo)]).await;
     let out = out.expect_code(0);
@@ -223,9 +235,7 @@ async fn a_welcome_outside_the_gather_does_not_swallow_the_key() {
     )
     .await;
     out.expect_code(1);
-    let message = report["tests"][0]["failure"]["message"]
-        .as_str()
-        .unwrap_or_default();
+    let message = failure_message(&report);
     assert!(message.contains("TWILIO_IVR_ANSWER_TIMING"), "{message}");
 }
 
@@ -287,19 +297,10 @@ async fn an_ivr_that_ignores_input_while_it_speaks_passes_after_silence_and_name
 ) {
     // `bargeIn="false"`: the menu plays to its end whatever the caller presses meanwhile, and
     // its `<Gather>` takes keys only after it. A key given on the offer or the match is lost.
-    let ivr = TwimlAppBuilder::new(TOKEN)
-        .twiml(
-            "/voice",
-            r#"<Response><Gather input="dtmf" action="/menu" numDigits="1" timeout="5" bargeIn="false"><Say>Welcome to Acme. For sales press 1. For billing press 2.</Say></Gather><Say>Goodbye.</Say><Hangup/></Response>"#,
-        )
-        .route("/menu", |r: &Received| {
-            Reply::Twiml(format!(
-                r#"<Response><Say>You chose {}.</Say><Pause length="30"/><Hangup/></Response>"#,
-                r.param("Digits")
-            ))
-        })
-        .start()
-        .await;
+    let ivr = menu_ivr(
+        r#"<Response><Gather input="dtmf" action="/menu" numDigits="1" timeout="5" bargeIn="false"><Say>Welcome to Acme. For sales press 1. For billing press 2.</Say></Gather><Say>Goodbye.</Say><Hangup/></Response>"#,
+    )
+    .await;
     let convo = "no barge in\n\n#bot\nWelcome to Acme\n\n#me\nBUTTON 1\n\n#bot\nYou chose 1\n";
     let (report, out) = run_with(
         &ivr,
@@ -322,9 +323,7 @@ async fn an_ivr_that_ignores_input_while_it_speaks_passes_after_silence_and_name
         )
         .await;
         let out = out.expect_code(1);
-        let message = report["tests"][0]["failure"]["message"]
-            .as_str()
-            .unwrap_or_default();
+        let message = failure_message(&report);
         assert!(
             message.contains("TWILIO_IVR_ANSWER_TIMING"),
             "{timing}: {message}\n{}",
