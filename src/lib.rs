@@ -7,10 +7,10 @@
 //! | [`cli`] | clap arguments; dispatches to the commands; no business logic |
 //! | [`config`] | `botium.json` + `BOTIUM_<CAP>` environment -> typed [`config::Config`] |
 //! | [`convo`] | BotiumScript: the nom grammar, the step builder, file discovery, partial convos, utterances, scripting-memory tables and variable names, conditional-step conditions, diagnostics |
-//! | [`matching`] | Botium's matching modes and normalisation, the speech-tolerant layer, similarity scores |
+//! | [`matching`] | Botium's matching modes and normalisation, the speech-tolerant layer, similarity scores, where a match ends in a heard stream, closest passages and repeated prompts |
 //! | [`check`] | `ivr-test check`: validate configuration and scripts, report in human or JSON form |
-//! | [`runner`] | `ivr-test run`: start-up and scheduling (`command`), one call per test case (`session`), the step engine (`conversation`; its hooks and conditional `#bot` groups in `conversation::{hooks, conditional}`), scripting memory and its `$functions` (`memory`), `asserters`, `RunEvent`s (`events`) |
-//! | [`webhook`] | the routes Twilio calls during a run, signature checks, and the turn protocol to each step engine |
+//! | [`runner`] | `ivr-test run`: start-up and scheduling (`command`), caller IDs (`caller_ids`), one call per test case (`session`), the step engine on the stream of what the IVR says (`conversation`; `#bot` steps in `conversation::bot_step`, when answers go out in `conversation::answer`, hooks and conditional `#bot` groups in `conversation::{hooks, conditional}`), offers of an answer (`offer`), the live-call update of the caller leg (`live_call`), scripting memory and its `$functions` (`memory`), `asserters`, `RunEvent`s (`events`) |
+//! | [`webhook`] | the routes Twilio calls during a run, signature checks, and the turn protocol to each step engine (events in, answers out; an answer that went out is marked in the events) |
 //! | [`twilio`] | Twilio's wire protocol: signatures, TwiML documents (parse and write), SIDs, dates, errors |
 //! | [`report`] | reporters of run events: console progress and summary, JUnit XML, JSON, transcript files |
 //! | [`proxy`] | `ivr-test proxy start`: the public webhook proxy, bridged to runners through Redis (`routes` -> `turn` -> `redis`) |
@@ -30,7 +30,8 @@
 //!                             (grammar -> steps -> includes -> expansion), every error collected
 //!
 //! Suite --> runner::command --> runner::session (a call per test case) --> runner::conversation
-//!             |  twilio::client (REST: create, hang up, SMS)      ^ CallEvent   | Action
+//!             |  twilio::client (REST: create, hang up, SMS,      ^ CallEvent   | Action
+//!             |  live-call update of the caller leg)
 //!             v  RunEvents --> report (console, JUnit, JSON)      webhook::turns <-- webhook::routes <-- Twilio
 //!                                                                        ^
 //!              behind a firewall: relay::runner <--Redis--> proxy (webhook routes) <-- Twilio

@@ -55,6 +55,9 @@
 //!
 //! # For reports only
 //!
+//! [`Matcher::matched_words`] says where a match ends in a heard text, so that a `#bot` step
+//! consumes the stream of what the IVR says only through its last matched word (`stream`).
+//!
 //! [`closest_passage`] finds the run of words in a long heard text that comes closest to a short
 //! expectation, and [`collapse_repeats`] writes a prompt heard several times in a row once with
 //! its count. Reporters use them to explain a failure; no comparison above uses them.

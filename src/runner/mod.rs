@@ -8,8 +8,10 @@
 //! - [`session`]: one test case as a call: dial, redial, hang up on every path.
 //! - [`caller_ids`]: the caller IDs of `TWILIO_IVR_FROM`, held alone by test cases that check
 //!   SMS, shared by the others.
-//! - [`conversation`]: the step engine; its `#begin`/`#end` hooks and asserters in
-//!   `conversation/hooks.rs`, conditional `#bot` groups in `conversation/conditional.rs`.
+//! - [`conversation`]: the step engine on the stream of what the IVR says (`#bot` steps in
+//!   `conversation/bot_step.rs`); when `#me` answers go out in `conversation/answer.rs`; its
+//!   `#begin`/`#end` hooks and asserters in `conversation/hooks.rs`, conditional `#bot` groups
+//!   in `conversation/conditional.rs`.
 //! - [`memory`]: scripting memory (`$variables`, capture, `$functions` in `memory/functions.rs`).
 //! - [`offer`]: whether the IVR has offered the answer a `#me` step gives ("press 1").
 //! - [`asserters`]: the asserters that need no network.

@@ -12,7 +12,7 @@
 //!   explained and never redialled.
 //! - Every call placed is hung up on every path out (answered or not: pass, fail, error, given
 //!   up), and registered with the [`LiveCalls`] so an interrupt hangs it up too.
-//! - `CHECKTWILIOSMS` reads the [`CallerInbox`]: messages to the call's caller ID created at or
+//! - `CHECKTWILIOSMS` reads the `CallerInbox`: messages to the call's caller ID created at or
 //!   after the call, on Twilio's clock.
 
 use std::collections::HashSet;

@@ -7,7 +7,7 @@
 //! one event (RFC 2833/4733), not as audio, and a key that arrives while no `<Gather>` listens
 //! is dropped; so a key tone never carries over into a `<Gather>` that starts while it sounds.
 //! (Twilio's "Troubleshooting issues with Gather", support.twilio.com article 223180068: callers
-//! who "press keys before the <Gather> has actually begun" are why prompts belong inside it.)
+//! who "press keys before the `<Gather>` has actually begun" are why prompts belong inside it.)
 //!
 //! A sound can be cut short (a prompt stopped by barge-in, a leg redirected or hung up): the
 //! speaking leg marks its [`Cut`], and the listening leg hears only what was said before it.
