@@ -336,3 +336,29 @@ async fn an_ivr_that_ignores_input_while_it_speaks_passes_after_silence_and_name
         "only the answer given after silence reached the menu"
     );
 }
+
+#[tokio::test]
+async fn a_wrong_expectation_on_a_looped_menu_shows_the_menu_once_and_the_closest_passage() {
+    let ivr = phone_tree().await;
+    let convo = "wrong\n\n#bot\nThanks for calling Acme Gas\n\n#me\nBUTTON 1\n\n#bot\nConnecting you to sales\n";
+    let (report, out) = run_with(&ivr, json!({}), &[("a.convo.txt", convo)]).await;
+    let out = out.expect_code(1);
+    let failure = &report["tests"][0]["failure"];
+    assert!(
+        failure["closest_passage"]["text"]
+            .as_str()
+            .is_some_and(|p| p.starts_with("Thanks for calling Acme.")),
+        "{failure}"
+    );
+    assert!(
+        failure["heard_display"]
+            .as_str()
+            .is_some_and(|h| h.ends_with("press the star key. (said 3 times) Goodbye.")),
+        "{failure}"
+    );
+    assert!(out.stderr.contains("closest passage:"), "{}", out.stderr);
+    assert!(
+        ivr.received_at("/menu").is_empty(),
+        "no key for a step that failed"
+    );
+}
