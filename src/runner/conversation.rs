@@ -389,26 +389,50 @@ impl<'a> Conversation<'a> {
         }
     }
 
+    /// Whether `text` continues (or is part of) the interim result of a `<Gather>` this engine
+    /// interrupted: the same words from the start, case and punctuation aside.
+    fn superseded(&self, text: &str) -> bool {
+        let Some(old) = &self.superseded_partial else {
+            return false;
+        };
+        let words = |t: &str| -> Vec<String> {
+            t.split_whitespace()
+                .map(|w| {
+                    w.chars()
+                        .filter(|c| c.is_alphanumeric())
+                        .flat_map(char::to_lowercase)
+                        .collect()
+                })
+                .filter(|w: &String| !w.is_empty())
+                .collect()
+        };
+        let (old, new) = (words(old), words(text));
+        let shorter = old.len().min(new.len());
+        shorter > 0 && old[..shorter] == new[..shorter]
+    }
+
     fn on_event(&mut self, event: CallEvent) {
         match event {
             CallEvent::Heard { text, confidence } => {
                 self.silent = false;
                 self.partial = None;
+                self.turn_waiting = true;
+                // The final result of a `<Gather>` this engine interrupted (its webhook crossed
+                // the live-call update) was said before that answer: no step's.
+                if self.superseded(&text) {
+                    self.superseded_partial = None;
+                    return;
+                }
                 self.superseded_partial = None;
                 self.last_heard = text.to_lowercase();
                 self.hear(text, confidence);
-                self.turn_waiting = true;
                 self.reacted |= !self.answer_in_flight;
             }
             CallEvent::Partial { text } => {
                 let lower = text.to_lowercase();
                 // A late interim result of words already heard in full is no news, nor is one of
                 // a `<Gather>` this engine interrupted (it extends what was heard then).
-                let superseded = self
-                    .superseded_partial
-                    .as_ref()
-                    .is_some_and(|old| lower.starts_with(old.as_str()) || old.starts_with(&lower));
-                if !self.last_heard.contains(&lower) && !superseded {
+                if !self.last_heard.contains(&lower) && !self.superseded(&text) {
                     self.partial = Some(text);
                     self.partial_is_new = true;
                     self.reacted |= !self.answer_in_flight;

@@ -318,3 +318,30 @@ async fn asserters_of_a_matched_step_check_the_words_it_consumed() {
         failure.message
     );
 }
+
+#[tokio::test]
+async fn the_final_result_of_an_interrupted_gather_belongs_to_no_step() {
+    // The key went out mid-prompt through the live call; the interrupted `<Gather>`'s final
+    // result crossed it. "billing" in it was said before the key and must not pass the next
+    // step: only the IVR's reaction counts.
+    let script = "crossed\n\n#bot\nWelcome to Acme\n\n#me\nBUTTON 1\n\n#bot\nbilling\n";
+    let (result, lines, _, redirects) = talk_live(
+        script,
+        vec![
+            Ivr::Answer,
+            Ivr::Partial("Welcome to Acme. For sales press one."),
+            Ivr::Say("Welcome to Acme. For sales press one. For billing press two."),
+            Ivr::Say("Connecting you to sales."),
+            Ivr::Silence,
+        ],
+        AnswerTiming::Offer,
+    )
+    .await;
+    assert_eq!(redirects, vec![vec![Action::Press("1".into())]]);
+    let failure = result.expect_err("the reaction was sales, not billing");
+    assert_eq!(
+        failure.heard.as_deref(),
+        Some("Connecting you to sales."),
+        "{lines:?}"
+    );
+}
