@@ -362,3 +362,27 @@ async fn a_wrong_expectation_on_a_looped_menu_shows_the_menu_once_and_the_closes
         "no key for a step that failed"
     );
 }
+
+#[tokio::test]
+async fn whole_message_modes_never_decide_on_part_of_an_utterance() {
+    // In `equals` mode the step compares the whole utterance: its first sentence, heard in an
+    // interim result while the IVR goes on, must not pass it.
+    let ivr = menu_ivr(
+        r#"<Response><Gather input="dtmf" action="/menu" numDigits="1" timeout="5"><Say>For sales press 1. For billing press 2.</Say></Gather><Say>Goodbye.</Say><Hangup/></Response>"#,
+    )
+    .await;
+    let convo = "equals\n\n#bot\nFor sales press 1.\n\n#me\nBUTTON 1\n\n#bot\nYou chose 1.\n";
+    let (report, out) = run_with(
+        &ivr,
+        json!({ "SCRIPTING_MATCHING_MODE": "equalsIgnoreCase" }),
+        &[("a.convo.txt", convo)],
+    )
+    .await;
+    out.expect_code(1);
+    let heard = report["tests"][0]["failure"]["heard"].as_str();
+    assert!(
+        heard.is_some_and(|h| h.starts_with("For sales press 1. For billing press 2.")),
+        "{report}"
+    );
+    assert!(ivr.received_at("/menu").is_empty(), "no key went out");
+}

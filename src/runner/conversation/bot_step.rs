@@ -274,7 +274,8 @@ impl Conversation<'_> {
     /// Whether this step may decide from interim results, and on what (see `answer.rs`). Not
     /// with `silence`, nor where an early decision could be wrong: no expected text, a negated
     /// step, a step that captures scripting memory or ends in a wildcard (it wants what
-    /// follows), a conditional group, or (with `offer`) an answer the IVR cannot offer.
+    /// follows), a matching mode that compares whole messages, a conditional group, or (with
+    /// `offer`) an answer the IVR cannot offer.
     fn early_rule(&self, step: &ConvoStep, answer: Option<&ConvoStep>) -> Option<EarlyRule> {
         let text = step.text.as_deref().filter(|t| !t.is_empty())?;
         let candidates = self.candidates(text);
@@ -283,11 +284,13 @@ impl Conversation<'_> {
                 .iter()
                 .any(|c| !crate::convo::variables::memory_variables(c).is_empty());
         let open_ended = candidates.iter().any(|c| self.matcher.ends_in_wildcard(c));
+        // Whole-message modes (`equals`, `wildcardExact`, `wer`) need the whole utterance.
+        let whole = !candidates.iter().all(|c| self.matcher.matches_part(c));
         let conditional = step
             .logic_hooks
             .iter()
             .any(|h| h.name.starts_with("CONDITIONAL_STEP"));
-        if step.not || captures || open_ended || conditional {
+        if step.not || captures || open_ended || whole || conditional {
             return None;
         }
         match (self.options.answer_timing, answer) {
