@@ -7,6 +7,7 @@
 
 mod gather;
 mod interim;
+mod owned_task;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -6,13 +6,12 @@
 //! no further interim result is posted. Its `action` is then never requested.
 
 use std::collections::VecDeque;
-use std::future::Future;
 use std::time::Duration;
 
-use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 use super::interim::Interim;
+use super::owned_task::OwnedTask;
 use super::{resolved, LegContext, AUTO_SPEECH_TIMEOUT};
 use crate::emulator::engine::bridge::{Sound, SoundKind};
 use crate::twilio::twiml::{Gather, SpeechTimeout, Verb};
@@ -25,32 +24,6 @@ pub(super) enum Heard {
         finished_on: Option<char>,
     },
     Speech(Vec<String>),
-}
-
-/// A spawned task that is aborted when dropped, so that it cannot outlive what started it.
-pub(super) struct OwnedTask(Option<JoinHandle<()>>);
-
-impl OwnedTask {
-    pub(super) fn spawn(future: impl Future<Output = ()> + Send + 'static) -> OwnedTask {
-        OwnedTask(Some(tokio::spawn(future)))
-    }
-
-    /// Waits until the task has finished; at once if it has already been waited for.
-    async fn finished(&mut self) {
-        if let Some(handle) = &mut self.0 {
-            let _ = handle.await;
-            // A finished JoinHandle must not be polled again.
-            self.0 = None;
-        }
-    }
-}
-
-impl Drop for OwnedTask {
-    fn drop(&mut self) {
-        if let Some(handle) = self.0.take() {
-            handle.abort();
-        }
-    }
 }
 
 /// Waits for the prompts to finish; never, when there are none (for `select!`).

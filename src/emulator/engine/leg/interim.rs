@@ -24,7 +24,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
-use super::gather::OwnedTask;
+use super::owned_task::OwnedTask;
 use super::{LegContext, PendingPosts, Voice};
 use crate::emulator::engine::bridge::{Sound, SoundKind};
 use crate::emulator::engine::webhook::WebhookClient;
