@@ -14,9 +14,10 @@
 //! Per run it prints pass/fail counts, wall time, call time (answer to hang-up, from the
 //! ledger), billed minutes (each call rounded up to a minute), how the answers went out, and the
 //! reaction time: for every `hears key: K` on the IVR leg, the emulated time since the end of
-//! the word K in "press K" of the latest `says:` line before it (a line of n words starts at its
-//! stamp and lasts max(n * 60 / wpm, 0.5) s, word k ending k/n of the way through). Negative: the
-//! key arrived before the offer was said (`match` answers on the greeting).
+//! the word K in the last "press K" said before it (a `says:` line of n words starts at its
+//! stamp and lasts max(n * 60 / wpm, 0.5) s, word k ending k/n of the way through; with
+//! `<Say loop>` the last offer may be in the previous repetition). When no offer was said yet,
+//! the time to the next one, negative: the key arrived first (`match` answers on the greeting).
 
 #[allow(dead_code)]
 #[path = "../tests/integration/redis.rs"]
@@ -295,19 +296,26 @@ fn measure(report: &serde_json::Value, ledger: &serde_json::Value, wall: Duratio
             stats.call_ms += ms;
             stats.billed_minutes += (ms + 59_999) / 60_000;
         }
-        let mut said: Option<(DateTime<Utc>, String)> = None;
+        // What the IVR said since the last key: a `<Say loop>` repeats the menu, and a key that
+        // answers an offer at a menu's end arrives once the repeat has begun.
+        let mut said: Vec<(DateTime<Utc>, &str)> = Vec::new();
         let lines = call["transcript"].as_array().into_iter().flatten();
         for line in lines.filter(|l| l["leg"] == "callee") {
             let text = line["text"].as_str().expect("transcript text");
             if let Some(words) = text.strip_prefix("says: ") {
-                said = Some((time(&line["time"]), words.to_string()));
+                said.push((time(&line["time"]), words));
             } else if let Some(key) = text.strip_prefix("hears key: ") {
-                let offer_end = said.as_ref().and_then(|(at, s)| offer_end(*at, s, key));
-                if let Some(end) = offer_end {
-                    stats
-                        .reactions
-                        .push((time(&line["time"]) - end).num_milliseconds());
+                let at = time(&line["time"]);
+                let ends: Vec<_> = said
+                    .iter()
+                    .filter_map(|(t, s)| offer_end(*t, s, key))
+                    .collect();
+                // The offer said last before the key; none yet (`match`): the next one.
+                let before = ends.iter().filter(|end| **end <= at).max();
+                if let Some(end) = before.or_else(|| ends.iter().min()) {
+                    stats.reactions.push((at - *end).num_milliseconds());
                 }
+                said.clear();
             }
         }
     }
