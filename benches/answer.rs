@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 use axum::extract::{Form, Query};
 use axum::routing::post;
 use chrono::{DateTime, Utc};
-use ivr_test::emulator::config::{EmulatorConfig, NumberConfig};
+use ivr_test::emulator::config::EmulatorConfig;
 use ivr_test::emulator::server::{start, EmulatorOptions};
 use ivr_test::runner::command::{run, RunRequest};
 use tokio::runtime::Runtime;
@@ -56,12 +56,7 @@ const LEVELS: [(&str, &str, [&str; 4]); 3] = [
         "Please choose an energy type",
         "Please choose an energy type. For electricity, press one. For natural gas, press two. \
          For solar and batteries, press three. For all other accounts, press four.",
-        [
-            "electricity",
-            "natural gas",
-            "solar and batteries",
-            "other accounts",
-        ],
+        ["electricity", "natural gas", "solar", "other accounts"],
     ),
     (
         "Last step, choose a service",
@@ -94,6 +89,16 @@ fn reached(path: &str) -> String {
     names.join(", ")
 }
 
+/// The IVR's webhook: the path so far (`?path=`) and the key just pressed (`Digits`).
+async fn menu(
+    Query(query): Query<HashMap<String, String>>,
+    Form(form): Form<HashMap<String, String>>,
+) -> ([(&'static str, &'static str); 1], String) {
+    let (path, digits) = (query.get("path"), form.get("Digits"));
+    let path = format!("{}{}", path.map_or("", |p| p), digits.map_or("", |d| d));
+    ([("Content-Type", "application/xml")], twiml(&path))
+}
+
 /// Serves the IVR on a free loopback port; returns its `/voice` URL.
 fn start_ivr(runtime: &Runtime) -> String {
     runtime.block_on(async {
@@ -101,20 +106,10 @@ fn start_ivr(runtime: &Runtime) -> String {
             .await
             .expect("bind the IVR's port");
         let url = format!("http://{}", listener.local_addr().expect("IVR address"));
-        let xml = |body: String| ([("Content-Type", "application/xml")], body);
+        // `/voice` starts the call (no path, no digits); each `<Gather>` reports to `/menu`.
         let app = axum::Router::new()
-            .route("/voice", post(move || async move { xml(twiml("")) }))
-            .route(
-                "/menu",
-                post(
-                    move |Query(q): Query<HashMap<String, String>>,
-                          Form(f): Form<HashMap<String, String>>| async move {
-                        let path = q.get("path").cloned().unwrap_or_default();
-                        let digits = f.get("Digits").cloned().unwrap_or_default();
-                        xml(twiml(&format!("{path}{digits}")))
-                    },
-                ),
-            );
+            .route("/voice", post(menu))
+            .route("/menu", post(menu));
         tokio::spawn(async move { axum::serve(listener, app).await });
         format!("{url}/voice")
     })
@@ -142,13 +137,11 @@ fn write_suite(root: &Path) {
 /// Where the runner's webhooks go: its own listener, or the Redis proxy.
 enum Webhooks {
     Local,
-    Proxy {
-        public_url: String,
-        redis_url: String,
-    },
+    Proxy { public: String, redis: String },
 }
 
 /// What one run of the suite measured.
+#[derive(Default)]
 struct Stats {
     passed: usize,
     failed: usize,
@@ -160,6 +153,9 @@ struct Stats {
     cues: BTreeMap<String, usize>,
     /// Emulated ms from the end of an offer's key word to the key at the IVR's `<Gather>`.
     reactions: Vec<i64>,
+    /// The reaction of keys sent by a live-call update, in three stages (emulated ms): word end
+    /// to its interim result, interim result to the redirect, redirect to the key.
+    stages: [Vec<i64>; 3],
 }
 
 /// Runs the suite under `root` once in `timing` with the emulator at `scale`.
@@ -172,16 +168,12 @@ fn run_suite(
     webhooks: &Webhooks,
 ) -> Stats {
     let emulator = runtime.block_on(async {
-        let mut config = EmulatorConfig::with_account(ACCOUNT, TOKEN);
-        config.caller_ids = vec![CALLER.into()];
-        config.calls_per_second = 1000.0;
-        config.speech_rate_wpm = WPM;
-        let number = NumberConfig {
-            voice_url: Some(ivr_url.to_string()),
-            answer_after_rings: Some(0),
-            ..NumberConfig::default()
-        };
-        config.numbers = [(IVR.to_string(), number)].into();
+        let config: EmulatorConfig = serde_json::from_value(serde_json::json!({
+            "accounts": [{"sid": ACCOUNT, "auth_token": TOKEN}], "caller_ids": [CALLER],
+            "numbers": {IVR: {"voice_url": ivr_url, "answer_after_rings": 0}},
+            "calls_per_second": 1000, "speech_rate_wpm": WPM
+        }))
+        .expect("an emulator configuration");
         let options = EmulatorOptions {
             time_scale: Some(scale),
             ..EmulatorOptions::default()
@@ -199,22 +191,18 @@ fn run_suite(
         "TWILIO_IVR_ANSWER_TIMING": timing, "TWILIO_IVR_CALLS_PER_SECOND": 1000,
         "TWILIO_IVR_WAIT_CALL_COMPLETED": 5000, "WAITFORBOTTIMEOUT": 60000
     });
-    let extra = match webhooks {
+    match webhooks {
         Webhooks::Local => {
             let port = redis_server::free_port();
-            serde_json::json!({"TWILIO_IVR_INBOUNDPORT": port,
-                "TWILIO_IVR_PUBLICURL": format!("http://127.0.0.1:{port}/")})
+            caps["TWILIO_IVR_INBOUNDPORT"] = port.into();
+            caps["TWILIO_IVR_PUBLICURL"] = format!("http://127.0.0.1:{port}/").into();
         }
-        Webhooks::Proxy {
-            public_url,
-            redis_url,
-        } => serde_json::json!({"TWILIO_IVR_PUBLICURL": public_url,
-            "TWILIO_IVR_REDISURL": redis_url, "TWILIO_IVR_REDIS_TOPICBASE": "bench"}),
-    };
-    let (Some(caps_map), Some(extra)) = (caps.as_object_mut(), extra.as_object()) else {
-        unreachable!("capabilities are JSON objects");
-    };
-    caps_map.extend(extra.clone());
+        Webhooks::Proxy { public, redis } => {
+            caps["TWILIO_IVR_PUBLICURL"] = public.as_str().into();
+            caps["TWILIO_IVR_REDISURL"] = redis.as_str().into();
+            caps["TWILIO_IVR_REDIS_TOPICBASE"] = "bench".into();
+        }
+    }
     let config = root.join(format!("botium-{timing}.json"));
     let botium = serde_json::json!({"botium": {"Capabilities": caps}});
     std::fs::write(&config, botium.to_string()).expect("write botium.json");
@@ -231,21 +219,13 @@ fn run_suite(
     let started = Instant::now();
     let outcome = run(&request, &env, root, &mut log);
     let wall = started.elapsed();
-    if outcome.code() > 1 {
-        panic!(
-            "the {timing} run could not run: {}",
-            String::from_utf8_lossy(&log)
-        );
-    }
-    let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&report_path).expect("read the JSON report"))
-            .expect("the JSON report is JSON");
+    let log = String::from_utf8_lossy(&log);
+    assert!(outcome.code() <= 1, "the {timing} run could not run: {log}");
+    let report = std::fs::read_to_string(&report_path).expect("read the JSON report");
+    let report: serde_json::Value = serde_json::from_str(&report).expect("a JSON report");
     let ledger: serde_json::Value = runtime.block_on(async {
         // Calls are hung up when the run ends; wait until the ledger has their end times.
-        for _ in 0..500 {
-            if emulator.live_calls() == 0 {
-                break;
-            }
+        for _ in (0..500).take_while(|_| emulator.live_calls() > 0) {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
         let url = format!("{}/_emulator/calls", emulator.base_url);
@@ -261,13 +241,8 @@ fn run_suite(
 fn measure(report: &serde_json::Value, ledger: &serde_json::Value, wall: Duration) -> Stats {
     let tests = report["tests"].as_array().expect("tests in the report");
     let mut stats = Stats {
-        passed: 0,
-        failed: 0,
         wall,
-        call_ms: 0,
-        billed_minutes: 0,
-        cues: BTreeMap::new(),
-        reactions: Vec::new(),
+        ..Stats::default()
     };
     for test in tests {
         if test["verdict"] == "passed" {
@@ -296,46 +271,53 @@ fn measure(report: &serde_json::Value, ledger: &serde_json::Value, wall: Duratio
             stats.call_ms += ms;
             stats.billed_minutes += (ms + 59_999) / 60_000;
         }
-        // What the IVR said since the last key: a `<Say loop>` repeats the menu, and a key that
-        // answers an offer at a menu's end arrives once the repeat has begun.
-        let mut said: Vec<(DateTime<Utc>, &str)> = Vec::new();
-        let lines = call["transcript"].as_array().into_iter().flatten();
-        for line in lines.filter(|l| l["leg"] == "callee") {
-            let text = line["text"].as_str().expect("transcript text");
-            if let Some(words) = text.strip_prefix("says: ") {
-                said.push((time(&line["time"]), words));
+        // Since the last key: what the IVR said (a `<Say loop>` repeats the menu, and a key
+        // answering an offer at a menu's end arrives once the repeat has begun), when interim
+        // results were posted, and when the caller's leg was redirected.
+        let (mut said, mut interims, mut redirected) = (Vec::new(), Vec::new(), None);
+        for line in call["transcript"].as_array().into_iter().flatten() {
+            let (at, text) = (time(&line["time"]), line["text"].as_str().unwrap_or(""));
+            if line["leg"] == "caller" {
+                if text.starts_with("interim ") {
+                    interims.push(at);
+                } else if text == "redirected through the REST API" {
+                    redirected = Some(at);
+                }
+            } else if let Some(words) = text.strip_prefix("says: ") {
+                said.push((at, words.to_string()));
             } else if let Some(key) = text.strip_prefix("hears key: ") {
-                let at = time(&line["time"]);
                 let ends: Vec<_> = said
                     .iter()
                     .filter_map(|(t, s)| offer_end(*t, s, key))
                     .collect();
                 // The offer said last before the key; none yet (`match`): the next one.
                 let before = ends.iter().filter(|end| **end <= at).max();
-                if let Some(end) = before.or_else(|| ends.iter().min()) {
-                    stats.reactions.push((at - *end).num_milliseconds());
+                if let Some(&end) = before.or_else(|| ends.iter().min()) {
+                    stats.reactions.push((at - end).num_milliseconds());
+                    let interim = interims.iter().find(|t| **t >= end);
+                    if let (Some(&interim), Some(redirect), Some(_)) = (interim, redirected, before)
+                    {
+                        let stages = [(end, interim), (interim, redirect), (redirect, at)];
+                        for (list, (from, to)) in stats.stages.iter_mut().zip(stages) {
+                            list.push((to - from).num_milliseconds());
+                        }
+                    }
                 }
-                said.clear();
+                (said, interims, redirected) = (Vec::new(), Vec::new(), None);
             }
         }
     }
     stats
 }
 
-/// When the word K of "press K" ends in a `says:` line stamped `start`.
+/// When the word K (1 to 4, as the menus say it) of "press K" ends in a `says:` line stamped `start`.
 fn offer_end(start: DateTime<Utc>, said: &str, key: &str) -> Option<DateTime<Utc>> {
-    const NAMES: [&str; 10] = [
-        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-    ];
-    let name = NAMES[key.parse::<usize>().ok()?];
-    let words: Vec<String> = said
+    let name = ["one", "two", "three", "four"].get(key.parse::<usize>().ok()?.checked_sub(1)?)?;
+    let words: Vec<&str> = said
         .split_whitespace()
-        .map(|w| {
-            w.trim_matches(|c: char| !c.is_alphanumeric())
-                .to_lowercase()
-        })
+        .map(|w| w.trim_end_matches(['.', ',']))
         .collect();
-    let k = (1..words.len()).find(|&i| words[i - 1] == "press" && words[i] == name)?;
+    let k = (1..words.len()).find(|&i| words[i - 1] == "press" && words[i] == *name)?;
     let length_ms = (words.len() as f64 * 60_000.0 / f64::from(WPM)).max(500.0);
     let end_ms = length_ms * (k + 1) as f64 / words.len() as f64;
     Some(start + chrono::Duration::milliseconds(end_ms.round() as i64))
@@ -355,22 +337,31 @@ fn print(label: &str, stats: &Stats) {
         stats.billed_minutes,
         cues.join(", ")
     );
-    let mut r = stats.reactions.clone();
-    r.sort_unstable();
-    if r.is_empty() {
+    if stats.reactions.is_empty() {
         println!("    reaction: no key reached a <Gather> after an offer");
         return;
     }
-    let at = |q: f64| r[((r.len() - 1) as f64 * q).ceil() as usize];
     println!(
-        "    reaction (offer's key word ended -> key at the IVR's <Gather>, call time): \
-         {} keys, p50 {} ms, p99 {} ms, max {} ms, min {} ms",
-        r.len(),
-        at(0.5),
-        at(0.99),
-        r[r.len() - 1],
-        r[0]
+        "    reaction (offer's key word ended -> key at the IVR's <Gather>, call time): {}",
+        quantiles(&stats.reactions)
     );
+    let stages = [
+        "word end -> interim result",
+        "interim result -> live-call update",
+    ];
+    let stages = stages.iter().chain(&["update -> key at the <Gather>"]);
+    for (stage, values) in stages.zip(&stats.stages).filter(|(_, v)| !v.is_empty()) {
+        println!("      {stage}: {}", quantiles(values));
+    }
+}
+
+/// "60 keys, p50 .. ms, p99 .. ms, max .. ms, min .. ms" (nearest rank, rounded up).
+fn quantiles(values: &[i64]) -> String {
+    let mut v = values.to_vec();
+    v.sort_unstable();
+    let at = |q: f64| v[((v.len() - 1) as f64 * q).ceil() as usize];
+    let (n, p50, p99, max, min) = (v.len(), at(0.5), at(0.99), v[v.len() - 1], v[0]);
+    format!("{n} keys, p50 {p50} ms, p99 {p99} ms, max {max} ms, min {min} ms")
 }
 
 fn main() {
@@ -404,7 +395,7 @@ fn main() {
     let real = run_suite(&runtime, &ivr_url, root, "offer", 1.0, &Webhooks::Local);
     print("offer at 1x", &real);
 
-    let Some(redis) = redis_server::RedisServer::start("answer bench (proxy)", Default::default())
+    let Some(server) = redis_server::RedisServer::start("answer bench (proxy)", Default::default())
     else {
         println!("proxy: skipped, redis-server is not installed");
         return;
@@ -413,7 +404,7 @@ fn main() {
     let public_url = format!("http://127.0.0.1:{port}/");
     let mut proxy = Command::new(env!("CARGO_BIN_EXE_ivr-test"))
         .args(["proxy", "start", "--port", &port.to_string()])
-        .args(["--public-url", &public_url, "--redis-url", &redis.url()])
+        .args(["--public-url", &public_url, "--redis-url", &server.url()])
         .args(["--topic-base", "bench"])
         .env_clear()
         .env("TWILIO_IVR_ACCOUNT_SID", ACCOUNT)
@@ -428,16 +419,12 @@ fn main() {
         assert!(Instant::now() < deadline, "the proxy did not start");
         std::thread::sleep(Duration::from_millis(20));
     }
-    let webhooks = Webhooks::Proxy {
-        public_url,
-        redis_url: redis.url(),
-    };
+    let (public, redis) = (public_url, server.url());
+    let webhooks = Webhooks::Proxy { public, redis };
     for run_scale in [scale, 1.0] {
         let stats = run_suite(&runtime, &ivr_url, root, "offer", run_scale, &webhooks);
         print(&format!("offer via proxy at {run_scale}x"), &stats);
     }
-    let _ = Command::new("kill")
-        .args(["-TERM", &proxy.id().to_string()])
-        .status();
+    let _ = proxy.kill();
     let _ = proxy.wait();
 }
