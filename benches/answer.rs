@@ -18,6 +18,9 @@
 //! stamp and lasts max(n * 60 / wpm, 0.5) s, word k ending k/n of the way through; with
 //! `<Say loop>` the last offer may be in the previous repetition). When no offer was said yet,
 //! the time to the next one, negative: the key arrived first (`match` answers on the greeting).
+//! Keys sent by a live-call update also show its stages, from the ledger's `interim N:` and
+//! `redirected through the REST API` lines on the caller leg. At SCALE x every wall millisecond
+//! costs SCALE ms of call time (tokio's 1 ms timer included): the 1x runs give the real figure.
 
 #[allow(dead_code)]
 #[path = "../tests/integration/redis.rs"]
