@@ -11,6 +11,7 @@
 //! `shared/reference/botiumscript.md`); deliberate differences are documented where they live.
 
 pub mod ast;
+pub mod call_state;
 pub mod conditions;
 pub mod convo_file;
 pub mod diagnostics;

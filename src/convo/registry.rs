@@ -76,6 +76,10 @@ const ASSERTERS: &[(&str, Applicability)] = &[
     ("BOT_CONSUMED", Applicability::Supported),
     ("BOT_UNCONSUMED_COUNT", Applicability::Supported),
     (CHECKTWILIOSMS, Applicability::Supported),
+    (
+        crate::convo::call_state::CHECKTWILIOCALL,
+        Applicability::Supported,
+    ),
 ];
 
 /// Botium's built-in logic hooks.

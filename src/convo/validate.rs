@@ -3,6 +3,7 @@
 //! where `run` would refuse, before any call is placed).
 
 use super::ast::{Convo, Location, Sender};
+use super::call_state::{CallCheck, CHECKTWILIOCALL};
 use super::conditions::StepCondition;
 use super::registry::{Applicability, Registry};
 use super::variables::uses_memory;
@@ -126,6 +127,17 @@ fn asserter_problem(name: &str, args: &[String], sender: Sender) -> Option<(Stri
                 "for example PAUSE_ASSERTER 2000".into(),
             )),
         },
+        CHECKTWILIOCALL if sender != Sender::End => Some((
+            format!("{CHECKTWILIOCALL} checks the call after it has ended, so it belongs in #end"),
+            "move it into the #end section".into(),
+        )),
+        CHECKTWILIOCALL if args.iter().any(|a| uses_memory(a)) => None,
+        CHECKTWILIOCALL => CallCheck::parse_all(args).err().map(|e| {
+            (
+                format!("{CHECKTWILIOCALL}: {e}"),
+                "for example CHECKTWILIOCALL status=completed|endedBy=ivr|duration<=120".into(),
+            )
+        }),
         "RESPONSE_LENGTH" if sender != Sender::Bot => Some((
             "RESPONSE_LENGTH checks a #bot step's message; Botium skips it elsewhere".into(),
             "move it into the #bot step whose message it checks".into(),

@@ -69,6 +69,30 @@ pub trait SmsInbox: Send + Sync {
     fn scope(&self) -> String;
 }
 
+/// The `CHECKTWILIOCALL` checks of an `#end` step, checked by the session once the call ended.
+#[derive(Debug, Clone)]
+pub struct CallChecks {
+    /// The `#end` step they stand in.
+    pub step: StepRef,
+    /// The checks, all of which must hold.
+    pub checks: Vec<crate::convo::call_state::CallCheck>,
+    /// `!CHECKTWILIOCALL`: passes when one of them fails.
+    pub not: bool,
+}
+
+impl CallChecks {
+    /// Whether these checks want the IVR to hang up (`endedBy=ivr`): the runner then waits for
+    /// it before hanging up itself.
+    pub fn expects_ivr_hang_up(&self) -> bool {
+        !self.not
+            && self
+                .checks
+                .contains(&crate::convo::call_state::CallCheck::EndedBy(
+                    crate::convo::call_state::EndedBy::Ivr,
+                ))
+    }
+}
+
 /// A message the IVR said, as the recogniser heard it.
 #[derive(Debug, Clone, PartialEq)]
 struct Heard {
@@ -133,6 +157,8 @@ pub struct Conversation<'a> {
     events: Option<(tokio::sync::mpsc::UnboundedSender<RunEvent>, usize)>,
     /// Every line said, pressed or heard.
     pub transcript: Vec<TranscriptEntry>,
+    /// The `CHECKTWILIOCALL` checks of a passing conversation's `#end` section.
+    pub call_checks: Vec<CallChecks>,
 }
 
 impl<'a> Conversation<'a> {
@@ -172,6 +198,7 @@ impl<'a> Conversation<'a> {
             sms: None,
             events: None,
             transcript: Vec::new(),
+            call_checks: Vec::new(),
         }
     }
 
@@ -189,6 +216,12 @@ impl<'a> Conversation<'a> {
         if let Some((events, index)) = &self.events {
             let _ = events.send(event(*index));
         }
+    }
+
+    /// Whether the call ended (the IVR hung up, or its webhooks were lost) before the runner
+    /// hung up.
+    pub fn call_ended(&self) -> bool {
+        self.ended
     }
 
     /// Lets answers go out through a live-call update while the IVR still speaks.

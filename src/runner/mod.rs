@@ -14,11 +14,13 @@
 //!   in `conversation/conditional.rs`.
 //! - [`memory`]: scripting memory (`$variables`, capture, `$functions` in `memory/functions.rs`).
 //! - [`offer`]: whether the IVR has offered the answer a `#me` step gives ("press 1").
-//! - [`asserters`]: the asserters that need no network.
+//! - [`asserters`]: the asserters that need no network; [`call_checks`]: `CHECKTWILIOCALL`, once
+//!   the call has ended.
 //! - [`events`]: what the reporters are told.
 //! - [`live_call`]: answers given mid-prompt, through the live-call update of the caller leg.
 
 pub mod asserters;
+pub mod call_checks;
 pub mod caller_ids;
 pub mod command;
 pub mod conversation;

@@ -24,14 +24,16 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use tokio::sync::Notify;
 
-use super::conversation::{Conversation, ConversationOptions, SmsInbox};
+use super::call_checks::check_call;
+use super::conversation::{CallChecks, Conversation, ConversationOptions, SmsInbox};
 use super::events::{Failure, RunEvent, Speaker, TestResult, TranscriptEntry, Verdict};
 use super::live_call::CallerLeg;
+use crate::convo::call_state::EndedBy;
 use crate::convo::{Convo, UtteranceBook};
 use crate::matching::Matcher;
 use crate::relay::message::SessionRecord;
 use crate::relay::runner::RelayLink;
-use crate::twilio::client::{CallResource, CreateCall, MessageFilter, TwilioClient};
+use crate::twilio::client::{CallResource, CreateCall, HangUp, MessageFilter, TwilioClient};
 use crate::twilio::time::rfc2822;
 use crate::twilio::twiml::HttpMethod;
 use crate::webhook::routes::{WebhookState, START, STATUS};
@@ -338,9 +340,27 @@ pub async fn run_test(
             .with_events(events.clone(), index);
             let result = conversation.run(convo).await;
             transcript.append(&mut conversation.transcript);
-            hang_up(settings, &sid).await;
+            let call_checks = std::mem::take(&mut conversation.call_checks);
+            let mut ended_before_hang_up = conversation.call_ended();
+            drop(conversation);
+            if !ended_before_hang_up && call_checks.iter().any(CallChecks::expects_ivr_hang_up) {
+                // "endedBy=ivr": give the IVR its chance to hang up first.
+                let limit = settings.options.wait_for_bot;
+                wait_completed(&mut attempt.session, &sid, limit).await;
+                ended_before_hang_up = attempt.session.final_status(&sid).is_some();
+            }
+            let ended_by = match hang_up(settings, &sid).await {
+                Some(HangUp::AlreadyEnded) => EndedBy::Ivr,
+                _ if ended_before_hang_up => EndedBy::Ivr,
+                _ => EndedBy::Caller,
+            };
             recording_url =
                 wait_completed(&mut attempt.session, &sid, settings.wait_call_completed).await;
+            let at = started.elapsed();
+            let result = match result {
+                Ok(()) => check_call(&settings.client, &sid, ended_by, &call_checks, at).await,
+                failed => failed,
+            };
             if let Some(relay) = &settings.relay {
                 relay.unregister(&attempt.session.id).await;
             }
@@ -529,10 +549,12 @@ async fn wait_completed(session: &mut SessionEnd, sid: &str, limit: Duration) ->
 
 /// Hangs a call up; an already ended call is fine. A call that could not be hung up (Twilio
 /// unreachable) stays among the live calls, for the end of the run to try again.
-async fn hang_up(settings: &CallSettings, sid: &str) {
-    if settings.client.hang_up(sid).await.is_ok() {
-        settings.live.remove(sid);
-    }
+/// Hangs a call up; `None` when Twilio could not be told (it stays live for the retry at the
+/// end of the run).
+async fn hang_up(settings: &CallSettings, sid: &str) -> Option<HangUp> {
+    let outcome = settings.client.hang_up(sid).await.ok()?;
+    settings.live.remove(sid);
+    Some(outcome)
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! corpus of real BotiumScript files.
 
 mod balancer;
+mod call_state;
 mod check;
 mod config;
 mod corpus;

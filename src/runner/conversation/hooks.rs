@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use super::{Conversation, Heard};
+use super::{CallChecks, Conversation, Heard};
+use crate::convo::call_state::{CallCheck, CHECKTWILIOCALL};
 use crate::convo::{AsserterCall, Convo, ConvoStep};
 use crate::runner::events::{Failure, Speaker};
 
@@ -90,6 +91,24 @@ impl Conversation<'_> {
     ) -> Result<(), Failure> {
         self.drain_events();
         for asserter in &step.asserters {
+            if asserter.name == CHECKTWILIOCALL {
+                // The call has not ended yet: the session checks it once it has.
+                let checks = asserter
+                    .args
+                    .iter()
+                    .map(|a| self.memory.apply(a))
+                    .collect::<Result<Vec<_>, _>>()
+                    .and_then(|args| CallCheck::parse_all(&args));
+                let checks = checks.map_err(|message| {
+                    self.failure(step, format!("{}: {section}: {message}", convo.name))
+                })?;
+                self.call_checks.push(CallChecks {
+                    step: super::step_ref(step),
+                    checks,
+                    not: asserter.not,
+                });
+                continue;
+            }
             let outcome = self.assert_one(asserter, None).await;
             if let Err(message) = outcome {
                 return Err(self.failure(step, format!("{}: {section}: {message}", convo.name)));

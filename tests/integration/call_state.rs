@@ -1,0 +1,151 @@
+//! `CHECKTWILIOCALL` end to end: who ended the call, its final status and duration, checked
+//! once the call has ended, against TwiML IVRs over real HTTP; and `check` locating bad
+//! arguments.
+
+use serde_json::Value;
+
+use crate::emulator::{IVR, TOKEN};
+use crate::harness::Project;
+use crate::run::{botium_json, json_report, verdicts};
+use crate::run_script::run_scaled;
+use crate::twiml_app::{TwimlApp, TwimlAppBuilder};
+
+/// Answers 1 with the opening hours, then hangs up.
+async fn hours_ivr() -> TwimlApp {
+    TwimlAppBuilder::new(TOKEN)
+        .twiml(
+            "/voice",
+            r#"<Response><Gather input="dtmf" action="/menu" numDigits="1" timeout="5"><Say>Press 1 to hear our hours.</Say></Gather><Say>Goodbye.</Say><Hangup/></Response>"#,
+        )
+        .twiml(
+            "/menu",
+            r#"<Response><Say>We are open from nine to five. Goodbye.</Say><Hangup/></Response>"#,
+        )
+        .start()
+        .await
+}
+
+const HOURS: &str =
+    "#bot\nPress 1 to hear our hours\n\n#me\nBUTTON 1\n\n#bot\nWe are open from nine to five\n";
+
+/// Runs each `(name, end section)` as a test case of the hours menu; the JSON report.
+async fn run_cases(ivr: &TwimlApp, cases: &[(&str, &str)]) -> Value {
+    let convos: Vec<(String, String)> = cases
+        .iter()
+        .map(|(name, end)| {
+            (
+                format!("{}.convo.txt", name.replace(' ', "_")),
+                format!("{name}\n\n{HOURS}\n#end\n{end}\n"),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = convos
+        .iter()
+        .map(|(f, t)| (f.as_str(), t.as_str()))
+        .collect();
+    let (project, _) = run_scaled(ivr, 10.0, &botium_json(IVR), &refs).await;
+    json_report(&project, "report.json")
+}
+
+fn message_of(report: &Value, name: &str) -> String {
+    report["tests"]
+        .as_array()
+        .expect("tests")
+        .iter()
+        .find(|t| t["name"] == name)
+        .and_then(|t| t["failure"]["message"].as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[tokio::test]
+async fn who_ended_the_call_its_status_and_duration_are_checked_after_it_ended() {
+    let ivr = hours_ivr().await;
+    let report = run_cases(
+        &ivr,
+        &[
+            (
+                "a ivr ended",
+                "CHECKTWILIOCALL status=completed|endedBy=ivr|duration<=120",
+            ),
+            ("b not the caller", "CHECKTWILIOCALL endedBy=caller"),
+            ("c too long", "CHECKTWILIOCALL duration>=120"),
+            ("d negated", "!CHECKTWILIOCALL endedBy=caller"),
+        ],
+    )
+    .await;
+    let verdicts: Vec<String> = verdicts(&report).into_iter().map(|(_, v)| v).collect();
+    assert_eq!(
+        verdicts,
+        ["passed", "failed", "failed", "passed"],
+        "{report}"
+    );
+    assert!(
+        message_of(&report, "b not the caller").contains(
+            "CHECKTWILIOCALL: expected the call to be ended by the caller, it was ended by the ivr"
+        ),
+        "{report}"
+    );
+    assert!(
+        message_of(&report, "c too long").contains("expected a call duration >= 120 s, it lasted"),
+        "{report}"
+    );
+}
+
+#[tokio::test]
+async fn a_call_the_script_ends_was_ended_by_the_caller() {
+    // The IVR would talk for minutes: the script ends first and the runner hangs up.
+    let ivr = TwimlAppBuilder::new(TOKEN)
+        .twiml(
+            "/voice",
+            r#"<Response><Say>Thank you for holding.</Say><Pause length="120"/><Hangup/></Response>"#,
+        )
+        .start()
+        .await;
+    let caller = "caller ended\n\n#bot\nThank you for holding\n\n#end\nCHECKTWILIOCALL endedBy=caller|status=completed|duration<60\n";
+    let ivr_ended =
+        "ivr ended\n\n#bot\nThank you for holding\n\n#end\nCHECKTWILIOCALL endedBy=ivr\n";
+    let (project, out) = run_scaled(
+        &ivr,
+        10.0,
+        &botium_json(IVR),
+        &[("a.convo.txt", caller), ("b.convo.txt", ivr_ended)],
+    )
+    .await;
+    let report = json_report(&project, "report.json");
+    assert_eq!(
+        verdicts(&report),
+        [
+            ("caller ended".to_string(), "passed".to_string()),
+            ("ivr ended".to_string(), "failed".to_string()),
+        ],
+        "{}",
+        out.stderr
+    );
+    assert!(
+        message_of(&report, "ivr ended").contains("it was ended by the caller"),
+        "{report}"
+    );
+}
+
+#[test]
+fn check_locates_bad_call_checks() {
+    let project = Project::new().file(
+        "convos/a.convo.txt",
+        "a\n\n#bot\nHello\nCHECKTWILIOCALL endedBy=ivr\n\n#end\nCHECKTWILIOCALL endedBy=agent\n",
+    );
+    let out = project.run(&["check", "convos"]).expect_code(2);
+    for (position, message) in [
+        (
+            "convos/a.convo.txt:5:1",
+            "CHECKTWILIOCALL checks the call after it has ended, so it belongs in #end",
+        ),
+        (
+            "convos/a.convo.txt:8:1",
+            "CHECKTWILIOCALL: \"endedBy=agent\": endedBy is ivr or caller",
+        ),
+    ] {
+        assert!(out.stderr.contains(position), "{position}: {}", out.stderr);
+        assert!(out.stderr.contains(message), "{message}: {}", out.stderr);
+    }
+}
