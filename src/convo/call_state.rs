@@ -12,6 +12,9 @@
 //! | `status=S` | the call's final status (`completed`, `busy`, `no-answer`, `failed`, `canceled`) |
 //! | `endedBy=ivr` / `endedBy=caller` | who hung up: the IVR, or the caller (the runner, because the script ended) |
 //! | `duration<N`, `<=`, `=`, `>=`, `>` | the call's duration in whole seconds (Twilio's `duration`: answer to hang-up) |
+//! | `transferred=yes` / `no` | whether the IVR transferred the call (a `<Dial>` placed a call) |
+//! | `transferredTo=X` | it transferred the call to X (a number, `client:name` or a SIP address) |
+//! | `transferAnswered=yes` / `no` | the transfer was (not) answered |
 //!
 //! The checks run after the runner has hung up and the call's final status has come, so they
 //! belong in `#end`.
@@ -88,6 +91,21 @@ pub enum CallCheck {
     EndedBy(EndedBy),
     /// `duration<op>N` (seconds).
     Duration(Comparison, u64),
+    /// `transferred=yes|no`.
+    Transferred(bool),
+    /// `transferredTo=X`.
+    TransferredTo(String),
+    /// `transferAnswered=yes|no`.
+    TransferAnswered(bool),
+}
+
+/// A call the IVR placed to transfer the caller (a `<Dial>`'s leg).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transfer {
+    /// Where it went (`+1555…`, `client:name`, `sip:…`).
+    pub to: String,
+    /// Whether the dialed party answered.
+    pub answered: bool,
 }
 
 /// What the runner observed of a call that has ended.
@@ -99,6 +117,8 @@ pub struct ObservedCall {
     pub ended_by: EndedBy,
     /// Twilio's `duration`, in seconds.
     pub duration_secs: u64,
+    /// The IVR's transfers, or why they cannot be observed.
+    pub transfers: Result<Vec<Transfer>, String>,
 }
 
 impl CallCheck {
@@ -149,14 +169,34 @@ impl CallCheck {
                 "caller" => Ok(CallCheck::EndedBy(EndedBy::Caller)),
                 _ => Err(format!("\"{arg}\": endedBy is ivr or caller")),
             },
+            "transferred" => yes_or_no(arg, value).map(CallCheck::Transferred),
+            "transferAnswered" => yes_or_no(arg, value).map(CallCheck::TransferAnswered),
+            "transferredTo" if !value.is_empty() => Ok(CallCheck::TransferredTo(value.into())),
+            "transferredTo" => Err(format!("\"{arg}\": transferredTo needs a number, client:name or SIP address")),
             other => Err(format!(
-                "\"{arg}\": unknown check \"{other}\" (status, endedBy and duration are known)"
+                "\"{arg}\": unknown check \"{other}\" (status, endedBy, duration, transferred, transferredTo and transferAnswered are known)"
             )),
         }
     }
 
+    /// Whether the check asks about transfers (which take more look-ups to observe).
+    pub fn needs_transfers(&self) -> bool {
+        matches!(
+            self,
+            CallCheck::Transferred(_)
+                | CallCheck::TransferredTo(_)
+                | CallCheck::TransferAnswered(_)
+        )
+    }
+
     /// Whether the check holds for `call`; the error says what was observed.
     pub fn check(&self, call: &ObservedCall) -> Result<(), String> {
+        if self.needs_transfers() {
+            return match &call.transfers {
+                Ok(transfers) => self.check_transfers(transfers),
+                Err(why) => Err(format!("transfers cannot be observed: {why}")),
+            };
+        }
         match self {
             CallCheck::Status(want) if *want == call.status => Ok(()),
             CallCheck::Status(want) => Err(format!(
@@ -178,8 +218,67 @@ impl CallCheck {
                 comparison.symbol(),
                 call.duration_secs
             )),
+            _ => Ok(()),
         }
     }
+
+    fn check_transfers(&self, transfers: &[Transfer]) -> Result<(), String> {
+        let seen = || match transfers {
+            [] => "it was not transferred".to_string(),
+            _ => format!(
+                "it was transferred to {}",
+                transfers
+                    .iter()
+                    .map(|t| format!(
+                        "{} ({})",
+                        t.to,
+                        if t.answered {
+                            "answered"
+                        } else {
+                            "not answered"
+                        }
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let holds = match self {
+            CallCheck::Transferred(want) => transfers.is_empty() != *want,
+            CallCheck::TransferredTo(to) => transfers.iter().any(|t| same_party(&t.to, to)),
+            CallCheck::TransferAnswered(want) => {
+                !transfers.is_empty() && transfers.iter().any(|t| t.answered) == *want
+            }
+            _ => true,
+        };
+        if holds {
+            return Ok(());
+        }
+        let wanted = match self {
+            CallCheck::Transferred(true) => "the call to be transferred".to_string(),
+            CallCheck::Transferred(false) => "the call not to be transferred".to_string(),
+            CallCheck::TransferredTo(to) => format!("the call to be transferred to {to}"),
+            CallCheck::TransferAnswered(true) => "the transfer to be answered".to_string(),
+            _ => "a transfer nobody answered".to_string(),
+        };
+        Err(format!("expected {wanted}, {}", seen()))
+    }
+}
+
+/// `yes`/`no` (also `true`/`false`).
+fn yes_or_no(arg: &str, value: &str) -> Result<bool, String> {
+    match value {
+        "yes" | "true" => Ok(true),
+        "no" | "false" => Ok(false),
+        _ => Err(format!("\"{arg}\": yes or no")),
+    }
+}
+
+/// Whether a dialed `to` is the party a convo names: the same number (spaces aside), or a client
+/// named without its `client:` prefix.
+fn same_party(to: &str, named: &str) -> bool {
+    let plain = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let (to, named) = (plain(to), plain(named));
+    to == named || to.strip_prefix("client:") == Some(named.as_str())
 }
 
 #[cfg(test)]
@@ -195,6 +294,10 @@ mod tests {
             status: "completed".into(),
             ended_by: EndedBy::Ivr,
             duration_secs: 42,
+            transfers: Ok(vec![Transfer {
+                to: "+15551230009".into(),
+                answered: false,
+            }]),
         }
     }
 
@@ -226,6 +329,58 @@ mod tests {
         assert!(error(&["duration<=two"]).contains("whole seconds"));
         assert!(error(&["transferred"]).contains("is not a check"));
         assert!(error(&["color=red"]).contains("unknown check \"color\""));
+        assert!(error(&["transferred=maybe"]).contains("yes or no"));
+        assert!(error(&["transferredTo="]).contains("needs a number"));
+    }
+
+    #[test]
+    fn transfers_are_checked_or_said_to_be_unobservable() {
+        let call = observed();
+        let holds = parse(&[
+            "transferred=yes",
+            "transferredTo=+1 555 123 0009",
+            "transferAnswered=no",
+        ])
+        .expect("valid");
+        assert!(holds.iter().all(|c| c.check(&call).is_ok()));
+        let fails = |arg: &str, call: &ObservedCall| {
+            parse(&[arg]).expect("valid")[0]
+                .check(call)
+                .expect_err("fails")
+        };
+        assert_eq!(
+            fails("transferredTo=client:alice", &call),
+            "expected the call to be transferred to client:alice, it was transferred to +15551230009 (not answered)"
+        );
+        let direct = ObservedCall {
+            transfers: Ok(vec![]),
+            ..observed()
+        };
+        assert_eq!(
+            fails("transferAnswered=no", &direct),
+            "expected a transfer nobody answered, it was not transferred"
+        );
+        assert!(parse(&["transferred=no"]).expect("valid")[0]
+            .check(&direct)
+            .is_ok());
+        let unknown = ObservedCall {
+            transfers: Err("the IVR's call is on another account".into()),
+            ..observed()
+        };
+        assert_eq!(
+            fails("transferred=no", &unknown),
+            "transfers cannot be observed: the IVR's call is on another account"
+        );
+        let client = ObservedCall {
+            transfers: Ok(vec![Transfer {
+                to: "client:alice".into(),
+                answered: true,
+            }]),
+            ..observed()
+        };
+        assert!(parse(&["transferredTo=alice"]).expect("valid")[0]
+            .check(&client)
+            .is_ok());
     }
 
     #[test]

@@ -28,7 +28,7 @@ mod tests;
 
 pub use requests::{CreateCall, MessageFilter};
 pub use resources::{is_final_status, CallResource, MessageResource};
-use resources::{MessagePage, WireError};
+use resources::{CallPage, MessagePage, WireError};
 
 /// Twilio's API host, the default base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.twilio.com";
@@ -363,6 +363,22 @@ impl TwilioClient {
             "GET Messages.json: more than {max_pages} pages of messages; narrow the filter \
              (To, From, DateSent>) or raise the page bound"
         )))
+    }
+
+    /// The first page (up to 50, newest first) of the calls matching `query`, such as
+    /// `ParentCallSid` (the legs a call's `<Dial>` placed) or `To`/`From`.
+    pub async fn list_calls(
+        &self,
+        query: &[(&str, String)],
+    ) -> Result<Vec<CallResource>, ClientError> {
+        let mut url = self.base.account_url(&self.account_sid, &["Calls.json"]);
+        let mut pairs: Vec<(&str, String)> = query.to_vec();
+        pairs.push(("PageSize", "50".to_string()));
+        let encoded = serde_urlencoded::to_string(&pairs)
+            .map_err(|e| ClientError::InvalidArgument(format!("cannot encode the query: {e}")))?;
+        url.set_query(Some(&encoded));
+        let page: CallPage = self.request(Method::GET, url, None).await?;
+        Ok(page.calls)
     }
 
     fn call_url(&self, sid: &str) -> Result<Url, ClientError> {

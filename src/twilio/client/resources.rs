@@ -140,6 +140,13 @@ pub(super) struct MessagePage {
     pub next_page_uri: Option<String>,
 }
 
+/// One page of `GET Calls.json`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct CallPage {
+    pub calls: Vec<CallResource>,
+}
+
 /// Twilio's error envelope, read leniently: proxies and compatible providers send a string
 /// `code` or no `message`.
 #[derive(Debug, Default, Deserialize)]
