@@ -68,9 +68,16 @@ async fn who_ended_the_call_its_status_and_duration_are_checked_after_it_ended()
                 "a ivr ended",
                 "CHECKTWILIOCALL status=completed|endedBy=ivr|duration<=120",
             ),
-            ("b not the caller", "CHECKTWILIOCALL endedBy=caller"),
+            // The script ends while the IVR still says goodbye: the pause lets it hang up.
+            (
+                "b not the caller",
+                "PAUSE_ASSERTER 2000\nCHECKTWILIOCALL endedBy=caller",
+            ),
             ("c too long", "CHECKTWILIOCALL duration>=120"),
-            ("d negated", "!CHECKTWILIOCALL endedBy=caller"),
+            (
+                "d negated",
+                "PAUSE_ASSERTER 2000\n!CHECKTWILIOCALL endedBy=caller",
+            ),
         ],
     )
     .await;
