@@ -336,6 +336,17 @@ impl Drop for SessionEnd {
 mod tests {
     use super::*;
 
+    /// A status callback of call `call`.
+    fn status(call: &str, status: &str) -> CallEvent {
+        CallEvent::Status {
+            status: status.into(),
+            params: vec![
+                ("CallSid".into(), call.into()),
+                ("CallStatus".into(), status.into()),
+            ],
+        }
+    }
+
     /// A webhook that delivers silence to session `id` and waits (up to 10 s) for its turn.
     fn waiting_webhook(
         sessions: &Sessions,
@@ -421,13 +432,6 @@ mod tests {
     async fn a_final_status_is_kept_after_its_event_was_read() {
         let sessions = Sessions::default();
         let mut end = sessions.open();
-        let status = |call: &str, status: &str| CallEvent::Status {
-            status: status.into(),
-            params: vec![
-                ("CallSid".into(), call.into()),
-                ("CallStatus".into(), status.into()),
-            ],
-        };
         assert!(sessions.deliver(&end.id, status("CA1", "in-progress")));
         assert_eq!(end.final_status("CA1"), None);
         assert!(sessions.deliver(&end.id, status("CA1", "completed")));
@@ -441,13 +445,6 @@ mod tests {
     async fn a_session_bound_to_its_call_drops_events_about_other_calls() {
         let sessions = Sessions::default();
         let mut end = sessions.open();
-        let status = |call: &str, status: &str| CallEvent::Status {
-            status: status.into(),
-            params: vec![
-                ("CallSid".into(), call.into()),
-                ("CallStatus".into(), status.into()),
-            ],
-        };
         // Before the call is known, every event counts (a webhook may beat `calls.create`).
         assert!(sessions.deliver(&end.id, status("CA1", "ringing")));
         end.bind_call("CA1");
