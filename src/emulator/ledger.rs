@@ -1,7 +1,8 @@
 //! The ledger: a loopback view of everything the emulator did, for people and test harnesses
 //! debugging a run. No authentication: it is meant for `127.0.0.1` only, like a debugger.
 //!
-//! - `GET /_emulator/calls`: a JSON array of every call, oldest first, with its transcript.
+//! - `GET /_emulator/calls`: a JSON array of every call, oldest first, with its transcript and
+//!   its recordings (a voicemail left by `<Record>` belongs to the call as much as its words).
 //! - `GET /_emulator/health`: 200 `{"status":"ok"}` once the server answers.
 
 use axum::routing::get;
@@ -9,7 +10,7 @@ use axum::{Json, Router};
 use chrono::SecondsFormat;
 use serde_json::{json, Value};
 
-use super::model::{CallRecord, Leg};
+use super::model::{CallRecord, Leg, RecordingRecord};
 use super::store::Store;
 
 /// The ledger routes over `store`.
@@ -21,7 +22,20 @@ pub fn router(store: Store) -> Router {
 }
 
 async fn calls(axum::extract::State(store): axum::extract::State<Store>) -> Json<Value> {
-    Json(store.calls(|_| true).iter().map(ledger_entry).collect())
+    let recordings = store.recordings(|_| true);
+    Json(
+        store
+            .calls(|_| true)
+            .iter()
+            .map(|call| {
+                let own: Vec<&RecordingRecord> = recordings
+                    .iter()
+                    .filter(|r| r.call_sid == call.sid)
+                    .collect();
+                ledger_entry(call, &own)
+            })
+            .collect(),
+    )
 }
 
 async fn health() -> Json<Value> {
@@ -29,8 +43,9 @@ async fn health() -> Json<Value> {
 }
 
 /// One call as the ledger shows it: numbers as numbers, times as RFC 3339 with milliseconds
-/// (the transcript's order matters more than Twilio's date style here).
-pub fn ledger_entry(call: &CallRecord) -> Value {
+/// (the transcript's order matters more than Twilio's date style here). `recordings` are the
+/// call's, oldest first.
+pub fn ledger_entry(call: &CallRecord, recordings: &[&RecordingRecord]) -> Value {
     let time = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(SecondsFormat::Millis, true);
     json!({
         "sid": call.sid,
@@ -44,6 +59,12 @@ pub fn ledger_entry(call: &CallRecord) -> Value {
         "duration": call.duration_secs(),
         "queue_time_ms": call.queue_time_ms,
         "recording_sid": call.recording_sid,
+        "recordings": recordings.iter().map(|r| json!({
+            "sid": r.sid,
+            "source": r.source.as_str(),
+            "duration": r.duration_secs,
+            "date_created": time(r.date_created),
+        })).collect::<Vec<_>>(),
         "transcript": call.transcript.iter().map(|line| json!({
             "time": time(line.at),
             "leg": match line.leg {

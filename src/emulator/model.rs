@@ -235,4 +235,26 @@ pub struct RecordingRecord {
     pub duration_secs: i64,
     /// Created.
     pub date_created: DateTime<Utc>,
+    /// What made it; Twilio reports it as `source`, and clients tell voicemails from call
+    /// recordings by it.
+    pub source: RecordingSource,
+}
+
+/// How a recording was made: the part of Twilio's `recording_enum_source` the emulator produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordingSource {
+    /// `Record=true` on Create Call.
+    OutboundApi,
+    /// The `<Record>` verb (and Studio's record-voicemail, which is `<Record>` underneath).
+    RecordVerb,
+}
+
+impl RecordingSource {
+    /// Twilio's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordingSource::OutboundApi => "OutboundAPI",
+            RecordingSource::RecordVerb => "RecordVerb",
+        }
+    }
 }

@@ -166,6 +166,7 @@ pub(super) async fn run(
                         call_sid: sid.clone(),
                         duration_secs: seconds,
                         date_created: now,
+                        source: crate::emulator::model::RecordingSource::OutboundApi,
                     },
                 );
                 shared

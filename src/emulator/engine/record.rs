@@ -7,7 +7,7 @@ use tokio::time::Instant;
 
 use super::bridge::SoundKind;
 use super::leg::LegContext;
-use crate::emulator::model::RecordingRecord;
+use crate::emulator::model::{RecordingRecord, RecordingSource};
 use crate::emulator::rest::account_path;
 use crate::emulator::store::Store;
 use crate::twilio::sid::new_sid;
@@ -102,6 +102,7 @@ impl LegContext {
                 call_sid: self.voice.call_sid.clone(),
                 duration_secs: seconds,
                 date_created: self.voice.clock.now(),
+                source: RecordingSource::RecordVerb,
             },
         );
         vec![

@@ -146,7 +146,7 @@ pub fn recording_json(recording: &RecordingRecord, origin: &str) -> Value {
         "price": null,
         "price_unit": "USD",
         "sid": recording.sid,
-        "source": "OutboundAPI",
+        "source": recording.source.as_str(),
         "status": "completed",
         "subresource_uris": {
             "add_on_results": format!("{path}/AddOnResults.json"),

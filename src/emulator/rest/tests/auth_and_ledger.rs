@@ -104,3 +104,38 @@ async fn the_ledger_shows_every_call_with_its_transcript() {
     assert_eq!(transcript[1]["leg"], "caller");
     assert!(transcript[0]["time"].as_str().unwrap().ends_with('Z'));
 }
+
+#[tokio::test]
+async fn the_ledger_lists_each_calls_recordings_with_their_source() {
+    use crate::emulator::model::{RecordingRecord, RecordingSource};
+    let emulator = Emulator::start().await;
+    let sid = sid_of(&emulator.create_call(&[]).await);
+    let other = sid_of(&emulator.create_call(&[]).await);
+    emulator.store.insert_recording(RecordingRecord {
+        sid: "RE00000000000000000000000000000002".into(),
+        account_sid: SID.into(),
+        call_sid: sid.clone(),
+        duration_secs: 4,
+        date_created: chrono::Utc::now(),
+        source: RecordingSource::RecordVerb,
+    });
+    let response = emulator
+        .client
+        .get(format!("{}/_emulator/calls", emulator.base));
+    let ledger: Value = response.send().await.unwrap().json().await.unwrap();
+    let entry = |call: &str| {
+        ledger
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["sid"] == call)
+            .cloned()
+            .unwrap()
+    };
+    let recordings = entry(&sid)["recordings"].clone();
+    assert_eq!(recordings.as_array().map(Vec::len), Some(1), "{recordings}");
+    assert_eq!(recordings[0]["sid"], "RE00000000000000000000000000000002");
+    assert_eq!(recordings[0]["source"], "RecordVerb");
+    assert_eq!(recordings[0]["duration"], 4);
+    assert_eq!(entry(&other)["recordings"], serde_json::json!([]));
+}

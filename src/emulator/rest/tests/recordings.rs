@@ -1,7 +1,7 @@
 //! Recordings: lists, fetch, and the media file (WAV by default, MP3 on request).
 
 use super::*;
-use crate::emulator::model::RecordingRecord;
+use crate::emulator::model::{RecordingRecord, RecordingSource};
 
 const RECORDING: &str = "RE00000000000000000000000000000001";
 
@@ -15,6 +15,7 @@ async fn emulator_with_recording() -> (Emulator, String) {
         call_sid: call.clone(),
         duration_secs: 3,
         date_created: chrono::Utc::now(),
+        source: RecordingSource::OutboundApi,
     });
     (emulator, call)
 }
@@ -28,6 +29,7 @@ async fn recordings_list_per_account_and_per_call() {
     assert_eq!(recording["sid"], RECORDING);
     assert_eq!(recording["call_sid"], call.as_str());
     assert_eq!(recording["duration"], "3");
+    assert_eq!(recording["source"], "OutboundAPI");
     assert_eq!(
         recording["uri"],
         account_path(&format!("Recordings/{RECORDING}.json"))
