@@ -140,6 +140,8 @@ impl Renderer<'_> {
             max_length: self.number(record.max_length.as_ref(), 3600).max(1),
             play_beep: self.flag(record.play_beep.as_ref(), true),
             recording_status_callback: None,
+            transcribe: false,
+            transcribe_callback: None,
         })
     }
 

@@ -166,6 +166,10 @@ pub struct Record {
     pub play_beep: bool,
     /// `recordingStatusCallback`.
     pub recording_status_callback: Option<String>,
+    /// `transcribe` (default false): a Transcription of the recording follows.
+    pub transcribe: bool,
+    /// `transcribeCallback`: where the finished (or failed) transcription is POSTed.
+    pub transcribe_callback: Option<String>,
 }
 
 /// `<Dial>`: for an IVR test, a transfer to a number.

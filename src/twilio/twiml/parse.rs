@@ -251,6 +251,8 @@ fn top_level_verb(el: &Element) -> Result<Verb, TwimlError> {
                 }),
                 play_beep: attrs.boolean("playBeep")?.unwrap_or(true),
                 recording_status_callback: attrs.string("recordingStatusCallback"),
+                transcribe,
+                transcribe_callback: attrs.string("transcribeCallback"),
             })
         }
         "Dial" => dial(el)?,

@@ -23,6 +23,8 @@ pub(crate) fn record() -> Record {
         max_length: 3600,
         play_beep: true,
         recording_status_callback: None,
+        transcribe: false,
+        transcribe_callback: None,
     }
 }
 

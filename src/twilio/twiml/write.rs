@@ -57,12 +57,20 @@ fn write_verb(out: &mut String, verb: &Verb) {
                 record.finish_on_key.as_str(),
                 "1234567890*#",
             );
-            unless(&mut attrs, "maxLength", record.max_length, 3600);
+            // The default `maxLength` depends on `transcribe` (§7.5).
+            let default_max = if record.transcribe { 120 } else { 3600 };
+            unless(&mut attrs, "maxLength", record.max_length, default_max);
             unless(&mut attrs, "playBeep", record.play_beep, true);
             optional(
                 &mut attrs,
                 "recordingStatusCallback",
                 &record.recording_status_callback,
+            );
+            unless(&mut attrs, "transcribe", record.transcribe, false);
+            optional(
+                &mut attrs,
+                "transcribeCallback",
+                &record.transcribe_callback,
             );
             leaf(out, "Record", &attrs, "");
         }

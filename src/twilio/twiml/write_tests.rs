@@ -93,6 +93,20 @@ fn record_non_defaults_and_false_boolean() {
 }
 
 #[test]
+fn record_transcribe_writes_its_callback_and_keeps_its_own_max_length_default() {
+    let r = Record {
+        transcribe: true,
+        transcribe_callback: Some("/t".into()),
+        max_length: 120,
+        ..record()
+    };
+    assert_eq!(
+        body(vec![Verb::Record(r)]),
+        r#"<Response><Record transcribe="true" transcribeCallback="/t"/></Response>"#
+    );
+}
+
+#[test]
 fn dial_non_defaults() {
     let d = Dial {
         action: Some("/after".into()),
@@ -351,9 +365,21 @@ fn arb_record() -> impl Strategy<Value = Verb> {
         1u32..,
         any::<bool>(),
         prop::option::of(value()),
+        any::<bool>(),
+        prop::option::of(value()),
     )
         .prop_map(
-            |(action, method, timeout, finish_on_key, max_length, play_beep, callback)| {
+            |(
+                action,
+                method,
+                timeout,
+                finish_on_key,
+                max_length,
+                play_beep,
+                callback,
+                transcribe,
+                transcribe_callback,
+            )| {
                 Verb::Record(Record {
                     action,
                     method,
@@ -362,6 +388,8 @@ fn arb_record() -> impl Strategy<Value = Verb> {
                     max_length,
                     play_beep,
                     recording_status_callback: callback,
+                    transcribe,
+                    transcribe_callback,
                 })
             },
         )

@@ -227,7 +227,22 @@ fn record_attributes() {
             max_length: 30,
             play_beep: false,
             recording_status_callback: Some("/status".into()),
+            transcribe: false,
+            transcribe_callback: None,
         })
+    );
+}
+
+#[test]
+fn record_transcribe_and_its_callback() {
+    let Verb::Record(r) = one(r#"<Record transcribe="true" transcribeCallback="/t"/>"#) else {
+        panic!()
+    };
+    assert!(r.transcribe);
+    assert_eq!(r.transcribe_callback.as_deref(), Some("/t"));
+    assert_eq!(
+        attr_err(r#"<Record transcribe="yes"/>"#),
+        ("transcribe".into(), "yes".into())
     );
 }
 
