@@ -258,3 +258,44 @@ impl RecordingSource {
         }
     }
 }
+
+/// A transcription of a `<Record transcribe="true">` recording (Twilio's Transcription resource).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TranscriptionRecord {
+    /// `TR...`.
+    pub sid: String,
+    /// The owning account.
+    pub account_sid: String,
+    /// The transcribed recording.
+    pub recording_sid: String,
+    /// The recording's call; not in the resource, but in the transcribe callback.
+    pub call_sid: String,
+    /// `completed`, or `failed` when nothing was said.
+    pub status: TranscriptionStatus,
+    /// What the recogniser heard; empty when it failed.
+    pub text: String,
+    /// Seconds of transcribed audio (the recording's length).
+    pub duration_secs: i64,
+    /// Created.
+    pub date_created: DateTime<Utc>,
+}
+
+/// The part of Twilio's `transcription_enum_status` the emulator produces: it transcribes at
+/// once, so a transcription is never seen `in-progress`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TranscriptionStatus {
+    /// Words were heard.
+    Completed,
+    /// The recording held no speech.
+    Failed,
+}
+
+impl TranscriptionStatus {
+    /// Twilio's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TranscriptionStatus::Completed => "completed",
+            TranscriptionStatus::Failed => "failed",
+        }
+    }
+}

@@ -1,15 +1,16 @@
-//! The emulator's state: every call, message and recording, behind one lock. Handlers and call
+//! The emulator's state: every call, message, recording and transcription, behind one lock. Handlers and call
 //! tasks hold the lock only for a read or an update, never across an await.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use super::model::{CallRecord, MessageRecord, RecordingRecord};
+use super::model::{CallRecord, MessageRecord, RecordingRecord, TranscriptionRecord};
 
 #[derive(Debug, Default)]
 struct State {
     calls: Vec<CallRecord>,
     messages: Vec<MessageRecord>,
     recordings: Vec<RecordingRecord>,
+    transcriptions: Vec<TranscriptionRecord>,
 }
 
 /// Shared, cheaply cloned handle on the emulator's records.
@@ -92,6 +93,24 @@ impl Store {
             .recordings
             .iter()
             .filter(|r| filter(r))
+            .cloned()
+            .collect()
+    }
+
+    /// Adds a transcription.
+    pub fn insert_transcription(&self, transcription: TranscriptionRecord) {
+        self.lock().transcriptions.push(transcription);
+    }
+
+    /// Copies of every transcription (oldest first) that passes `filter`.
+    pub fn transcriptions(
+        &self,
+        filter: impl Fn(&TranscriptionRecord) -> bool,
+    ) -> Vec<TranscriptionRecord> {
+        self.lock()
+            .transcriptions
+            .iter()
+            .filter(|t| filter(t))
             .cloned()
             .collect()
     }

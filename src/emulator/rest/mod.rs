@@ -1,4 +1,5 @@
-//! The emulator's Twilio REST API (`twilio.md` §1-§3, §8): Calls, Messages and Recordings
+//! The emulator's Twilio REST API (`twilio.md` §1-§3, §8): Calls, Messages, Recordings and
+//! Transcriptions
 //! under `/2010-04-01/Accounts/{AccountSid}/`, with Twilio's authentication, validation,
 //! error envelopes, resource JSON and paging, plus the loopback ledger (`/_emulator/...`).
 //!
@@ -39,6 +40,7 @@ mod recordings;
 mod resources;
 #[cfg(test)]
 mod tests;
+mod transcriptions;
 
 /// The longest message body (Studio's send-message widget checks it too).
 pub use messages::MAX_BODY_CHARS as MAX_MESSAGE_CHARS;
@@ -90,6 +92,10 @@ enum Resource<'a> {
     Recordings,
     Recording(&'a str),
     RecordingMedia(&'a str, MediaFormat),
+    Transcriptions,
+    Transcription(&'a str),
+    RecordingTranscriptions(&'a str),
+    RecordingTranscription(&'a str, &'a str),
 }
 
 impl<'a> Resource<'a> {
@@ -106,6 +112,14 @@ impl<'a> Resource<'a> {
             ["Messages.json"] => Resource::Messages,
             ["Messages", message] => Resource::Message(instance(message)?),
             ["Recordings.json"] => Resource::Recordings,
+            ["Transcriptions.json"] => Resource::Transcriptions,
+            ["Transcriptions", transcription] => Resource::Transcription(instance(transcription)?),
+            ["Recordings", recording, "Transcriptions.json"] if !recording.is_empty() => {
+                Resource::RecordingTranscriptions(recording)
+            }
+            ["Recordings", recording, "Transcriptions", transcription] if !recording.is_empty() => {
+                Resource::RecordingTranscription(recording, instance(transcription)?)
+            }
             ["Recordings", recording] => match instance(recording) {
                 Some(sid) => Resource::Recording(sid),
                 None => {
@@ -185,6 +199,18 @@ fn serve(
             recordings::list(state, account, None, path, &params, headers)
         }
         (Resource::Recording(sid), "GET") => recordings::fetch(state, account, sid, path, headers),
+        (Resource::Transcriptions, "GET") => {
+            transcriptions::list(state, account, None, path, &params)
+        }
+        (Resource::RecordingTranscriptions(recording), "GET") => {
+            transcriptions::list(state, account, Some(recording), path, &params)
+        }
+        (Resource::Transcription(sid), "GET") => {
+            transcriptions::fetch(state, account, None, sid, path)
+        }
+        (Resource::RecordingTranscription(recording, sid), "GET") => {
+            transcriptions::fetch(state, account, Some(recording), sid, path)
+        }
         _ => Err(ApiError::method_not_allowed()),
     }
 }

@@ -1,4 +1,4 @@
-//! The JSON of Call, Message and Recording resources exactly as Twilio shows them (§2.1, §8):
+//! The JSON of Call, Message, Recording and Transcription resources exactly as Twilio shows them (§2.1, §8):
 //! every field present, numbers as strings, RFC 2822 dates, `null` for what is unknown, and
 //! URIs relative to the host root.
 
@@ -6,7 +6,9 @@ use serde_json::{json, Value};
 use sha1::{Digest, Sha1};
 
 use crate::emulator::config::EmulatorConfig;
-use crate::emulator::model::{CallRecord, MessageRecord, RecordingRecord};
+use crate::emulator::model::{
+    CallRecord, MessageRecord, RecordingRecord, TranscriptionRecord, TranscriptionStatus,
+};
 use crate::twilio::time::rfc2822;
 
 use super::params::formatted_number;
@@ -155,6 +157,35 @@ pub fn recording_json(recording: &RecordingRecord, origin: &str) -> Value {
         "track": "both",
         "uri": format!("{path}.json"),
     })
+}
+
+/// A Transcription resource (OpenAPI `api.v2010.account.transcription`): `price` stays null
+/// (the emulator bills nothing) and `type` is `fast`, the only value Twilio documents.
+pub fn transcription_json(transcription: &TranscriptionRecord) -> Value {
+    let text = match transcription.status {
+        TranscriptionStatus::Completed => Value::from(transcription.text.as_str()),
+        TranscriptionStatus::Failed => Value::Null,
+    };
+    json!({
+        "account_sid": transcription.account_sid,
+        "api_version": API_VERSION,
+        "date_created": rfc2822(transcription.date_created),
+        "date_updated": rfc2822(transcription.date_created),
+        "duration": transcription.duration_secs.to_string(),
+        "price": null,
+        "price_unit": "USD",
+        "recording_sid": transcription.recording_sid,
+        "sid": transcription.sid,
+        "status": transcription.status.as_str(),
+        "transcription_text": text,
+        "type": "fast",
+        "uri": transcription_uri(&transcription.account_sid, &transcription.sid),
+    })
+}
+
+/// A transcription's `uri`, also its `TranscriptionUrl` (on the emulator's origin).
+pub fn transcription_uri(account_sid: &str, sid: &str) -> String {
+    format!("{}/Transcriptions/{sid}.json", account_path(account_sid))
 }
 
 #[cfg(test)]

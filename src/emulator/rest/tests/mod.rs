@@ -6,6 +6,7 @@ mod create_call;
 mod lists;
 mod messages;
 mod recordings;
+mod transcriptions;
 mod update_call;
 
 use std::sync::{Arc, Mutex};
