@@ -314,7 +314,7 @@ impl LegContext {
                     return self.follow(gather.action.as_deref(), url, gather.method, extra);
                 }
                 Verb::Record(record) => {
-                    let extra = self.record(record).await;
+                    let extra = self.record(record, url).await;
                     return self.follow(record.action.as_deref(), url, record.method, extra);
                 }
                 Verb::Dial(dial) => {

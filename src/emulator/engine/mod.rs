@@ -12,6 +12,7 @@ mod call;
 pub mod callbacks;
 pub mod leg;
 mod record;
+mod transcribe;
 pub mod webhook;
 
 use std::collections::HashMap;

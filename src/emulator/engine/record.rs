@@ -34,8 +34,14 @@ impl LegContext {
     /// Records as `<Record>` does: until `timeout` of silence, a finish key or `maxLength`. The
     /// recording is what was heard, silence trimmed (Twilio's default `trim-silence`); one that
     /// heard nothing has no recording and a `RecordingDuration` of 0, which is how Studio's
-    /// record-voicemail tells `noAudio`. A recording is stored, so the REST API lists it.
-    pub(super) async fn record(&self, record: &Record) -> Vec<(String, String)> {
+    /// record-voicemail tells `noAudio`. A recording is stored, so the REST API lists it; with
+    /// `transcribe`, so is its transcription (of the speech heard while recording), and
+    /// `transcribeCallback` is resolved against `document_url`.
+    pub(super) async fn record(
+        &self,
+        record: &Record,
+        document_url: &str,
+    ) -> Vec<(String, String)> {
         if record.play_beep {
             // The beep plays while recording starts; it is never cut short.
             let _ = self.voice.mouth.emit(
@@ -57,6 +63,8 @@ impl LegContext {
         let mut finished_on = String::new();
         // The first sound's start and the last sound's end.
         let mut heard: Option<(Instant, Instant)> = None;
+        // The speech heard, for a transcription.
+        let mut speech = Vec::new();
         loop {
             let quiet_since = heard.map_or(Instant::now(), |(_, end)| end.max(Instant::now()));
             let deadline = (quiet_since + silence).min(max_end);
@@ -67,6 +75,9 @@ impl LegContext {
                             finished_on = key.to_string();
                             break;
                         }
+                    }
+                    if matches!(sound.kind, SoundKind::Speech(_)) {
+                        speech.push(sound.clone());
                     }
                     let end = sound.end();
                     heard = Some(
@@ -93,18 +104,31 @@ impl LegContext {
             .find(|(k, _)| k == "AccountSid")
             .map(|(_, v)| v.as_str())
             .unwrap_or_default();
-        let (recording_sid, url) = store_recording(
-            &self.voice.store,
-            &self.api_base_url,
-            RecordingRecord {
-                sid: new_sid("RE"),
-                account_sid: account_sid.to_string(),
-                call_sid: self.voice.call_sid.clone(),
-                duration_secs: seconds,
-                date_created: self.voice.clock.now(),
-                source: RecordingSource::RecordVerb,
-            },
-        );
+        let recording = RecordingRecord {
+            sid: new_sid("RE"),
+            account_sid: account_sid.to_string(),
+            call_sid: self.voice.call_sid.clone(),
+            duration_secs: seconds,
+            date_created: self.voice.clock.now(),
+            source: RecordingSource::RecordVerb,
+        };
+        let (recording_sid, url) =
+            store_recording(&self.voice.store, &self.api_base_url, recording.clone());
+        if record.transcribe {
+            // Only the words actually said: a sound its speaker cut short lost the rest.
+            let spoken: Vec<String> = speech
+                .iter()
+                .map(|sound| sound.words_said().join(" "))
+                .filter(|text| !text.is_empty())
+                .collect();
+            self.transcribe(
+                &recording,
+                &url,
+                &spoken.join(" "),
+                record.transcribe_callback.as_deref(),
+                document_url,
+            );
+        }
         vec![
             ("RecordingSid".into(), recording_sid),
             ("RecordingUrl".into(), url),

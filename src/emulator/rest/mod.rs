@@ -45,7 +45,7 @@ mod transcriptions;
 /// The longest message body (Studio's send-message widget checks it too).
 pub use messages::MAX_BODY_CHARS as MAX_MESSAGE_CHARS;
 /// Resource paths, shared with the engine for the URLs it reports in webhooks.
-pub(crate) use resources::account_path;
+pub(crate) use resources::{account_path, transcription_uri};
 
 use error::ApiError;
 use params::Params;
