@@ -215,6 +215,55 @@ async fn record_voicemail_stores_a_recording_or_hears_no_audio() {
 }
 
 #[tokio::test]
+async fn record_voicemail_transcribes_to_the_transcription_callback_url() {
+    let app = TwimlAppBuilder::new(TOKEN)
+        .route("/transcribed", |_| Reply::Status(204))
+        .start()
+        .await;
+    let flow = flow(json!([
+        say("intro", "Please leave a message after the beep.", Some("voicemail")),
+        {"name": "voicemail", "type": "record-voicemail",
+         "properties": {"timeout": 2, "transcribe": true,
+                        "transcription_callback_url": app.url("/transcribed")},
+         "transitions": [{"event": "recordingComplete", "next": "thanks"}, {"event": "hangup"}]},
+        say("thanks", "Thanks.", None)
+    ]));
+    let (emulator, _dir) = studio(&flow).await;
+    let talker = caller(|h| {
+        if h.starts_with("Please leave") {
+            "<Say>Please call me back.</Say>".into()
+        } else {
+            String::new()
+        }
+    })
+    .await;
+    let ended = call(&emulator, &talker, &[]).await;
+    let callbacks: Vec<Received> = app.received_at("/transcribed");
+    assert_eq!(callbacks.len(), 1, "{callbacks:?}");
+    assert!(callbacks[0].signed, "{callbacks:?}");
+    assert_eq!(
+        callbacks[0].param("TranscriptionText"),
+        "Please call me back."
+    );
+    assert_eq!(callbacks[0].param("TranscriptionStatus"), "completed");
+    let sid = ended["sid"].as_str().unwrap_or_default();
+    let recordings = get(&emulator.base_url, &format!("Calls/{sid}/Recordings.json")).await;
+    let recording = &recordings["recordings"][0];
+    assert_eq!(recording["source"], "RecordVerb", "{recordings}");
+    assert_eq!(recording["sid"], callbacks[0].param("RecordingSid"));
+    let recording_sid = recording["sid"].as_str().unwrap_or_default();
+    let transcriptions = get(
+        &emulator.base_url,
+        &format!("Recordings/{recording_sid}/Transcriptions.json"),
+    )
+    .await;
+    assert_eq!(
+        transcriptions["transcriptions"][0]["transcription_text"], "Please call me back.",
+        "{transcriptions}"
+    );
+}
+
+#[tokio::test]
 async fn add_twiml_redirect_hands_the_call_over_and_takes_it_back() {
     let flow_url = Arc::new(Mutex::new(String::new()));
     let back = flow_url.clone();

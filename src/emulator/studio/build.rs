@@ -61,6 +61,8 @@ pub fn build(state: &State) -> Result<Widget, String> {
             max_length: p.uint("max_length", 1)?,
             finish_on_key: p.keys("finish_on_key")?,
             play_beep: p.boolean("play_beep")?,
+            transcribe: p.boolean("transcribe")?,
+            transcription_callback_url: p.template("transcription_callback_url")?,
         }),
         other => match super::refused::reason(other) {
             Some(reason) => Kind::NotRun(reason),

@@ -175,6 +175,10 @@ fn bad_properties_are_refused() {
             "not true or false",
         ),
         (
+            json!({"name": "w", "type": "record-voicemail", "properties": {"transcribe": "maybe"}}),
+            "not true or false",
+        ),
+        (
             json!({"name": "w", "type": "say-play", "properties": {"say": "x"},
                 "transitions": [{"event": "done"}]}),
             "`done` is not an event of say-play (audioComplete)",

@@ -140,8 +140,11 @@ impl Renderer<'_> {
             max_length: self.number(record.max_length.as_ref(), 3600).max(1),
             play_beep: self.flag(record.play_beep.as_ref(), true),
             recording_status_callback: None,
-            transcribe: false,
-            transcribe_callback: None,
+            transcribe: self.flag(record.transcribe.as_ref(), false),
+            transcribe_callback: self
+                .text(record.transcription_callback_url.as_ref())
+                .map(|url| url.trim().to_string())
+                .filter(|url| !url.is_empty()),
         })
     }
 

@@ -13,9 +13,9 @@
 //! | `run-function` | `url`, `parameters` (a POST to the Function's URL) | `success`, `fail` |
 //! | `add-twiml-redirect` | `url`, `method`, `timeout` | `return`, `timeout`, `fail` |
 //! | `connect-call-to` | `noun`, `to`, `sip_endpoint`, `caller_id`, `record`, `timeout` | `callCompleted`, `hangup` |
-//! | `record-voicemail` | `timeout`, `max_length`, `finish_on_key`, `play_beep` | `recordingComplete`, `noAudio`, `hangup` |
+//! | `record-voicemail` | `timeout`, `max_length`, `finish_on_key`, `play_beep`, `transcribe`, `transcription_callback_url` | `recordingComplete`, `noAudio`, `hangup` |
 //!
-//! `super::build` makes them from a flow's states. Other properties (the editor's `offset`, `profanity_filter`, `transcribe`, ...) are accepted
+//! `super::build` makes them from a flow's states. Other properties (the editor's `offset`, `profanity_filter`, `trim`, ...) are accepted
 //! and ignored: they change nothing an emulated call can observe.
 
 use std::collections::HashMap;
@@ -195,4 +195,8 @@ pub struct Record {
     pub finish_on_key: Option<Template>,
     /// `play_beep`.
     pub play_beep: Option<Template>,
+    /// `transcribe`: `<Record transcribe>`, so the voicemail gets a Transcription.
+    pub transcribe: Option<Template>,
+    /// `transcription_callback_url`: `<Record transcribeCallback>`.
+    pub transcription_callback_url: Option<Template>,
 }
