@@ -10,7 +10,7 @@ use axum::{Json, Router};
 use chrono::SecondsFormat;
 use serde_json::{json, Value};
 
-use super::model::{CallRecord, Leg, RecordingRecord};
+use super::model::{CallRecord, Leg, RecordingRecord, TranscriptionRecord};
 use super::store::Store;
 
 /// The ledger routes over `store`.
@@ -23,14 +23,16 @@ pub fn router(store: Store) -> Router {
 
 async fn calls(axum::extract::State(store): axum::extract::State<Store>) -> Json<Value> {
     let recordings = store.recordings(|_| true);
+    let transcriptions = store.transcriptions(|_| true);
     Json(
         store
             .calls(|_| true)
             .iter()
             .map(|call| {
-                let own: Vec<&RecordingRecord> = recordings
+                let own: Vec<(&RecordingRecord, Option<&TranscriptionRecord>)> = recordings
                     .iter()
                     .filter(|r| r.call_sid == call.sid)
+                    .map(|r| (r, transcriptions.iter().find(|t| t.recording_sid == r.sid)))
                     .collect();
                 ledger_entry(call, &own)
             })
@@ -44,8 +46,12 @@ async fn health() -> Json<Value> {
 
 /// One call as the ledger shows it: numbers as numbers, times as RFC 3339 with milliseconds
 /// (the transcript's order matters more than Twilio's date style here). `recordings` are the
-/// call's, oldest first.
-pub fn ledger_entry(call: &CallRecord, recordings: &[&RecordingRecord]) -> Value {
+/// call's, oldest first, each with its transcription if it has one (a voicemail's words are
+/// what a test of it wants to read).
+pub fn ledger_entry(
+    call: &CallRecord,
+    recordings: &[(&RecordingRecord, Option<&TranscriptionRecord>)],
+) -> Value {
     let time = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(SecondsFormat::Millis, true);
     json!({
         "sid": call.sid,
@@ -59,11 +65,16 @@ pub fn ledger_entry(call: &CallRecord, recordings: &[&RecordingRecord]) -> Value
         "duration": call.duration_secs(),
         "queue_time_ms": call.queue_time_ms,
         "recording_sid": call.recording_sid,
-        "recordings": recordings.iter().map(|r| json!({
+        "recordings": recordings.iter().map(|(r, t)| json!({
             "sid": r.sid,
             "source": r.source.as_str(),
             "duration": r.duration_secs,
             "date_created": time(r.date_created),
+            "transcription": t.map(|t| json!({
+                "sid": t.sid,
+                "status": t.status.as_str(),
+                "text": t.text,
+            })),
         })).collect::<Vec<_>>(),
         "transcript": call.transcript.iter().map(|line| json!({
             "time": time(line.at),

@@ -134,6 +134,10 @@ async fn a_transcribed_voicemail_reaches_the_callback_the_api_and_the_ledger() {
         .unwrap_or_default();
     assert_eq!(entry["recordings"][0]["sid"], recording_sid, "{calls}");
     assert_eq!(entry["recordings"][0]["source"], "RecordVerb", "{calls}");
+    let in_ledger = &entry["recordings"][0]["transcription"];
+    assert_eq!(in_ledger["sid"], transcription_sid, "{calls}");
+    assert_eq!(in_ledger["status"], "completed");
+    assert_eq!(in_ledger["text"], "Please call me back.");
     // The IVR's own call, as in its other webhooks.
     assert_eq!(callback.param("CallSid"), done[0].param("CallSid"));
 }

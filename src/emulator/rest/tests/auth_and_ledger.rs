@@ -137,5 +137,6 @@ async fn the_ledger_lists_each_calls_recordings_with_their_source() {
     assert_eq!(recordings[0]["sid"], "RE00000000000000000000000000000002");
     assert_eq!(recordings[0]["source"], "RecordVerb");
     assert_eq!(recordings[0]["duration"], 4);
+    assert_eq!(recordings[0]["transcription"], Value::Null);
     assert_eq!(entry(&other)["recordings"], serde_json::json!([]));
 }
