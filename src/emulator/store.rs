@@ -102,6 +102,13 @@ impl Store {
         self.lock().transcriptions.push(transcription);
     }
 
+    /// Removes a transcription (REST `DELETE`); returns it, or `None` for an unknown SID.
+    pub fn remove_transcription(&self, sid: &str) -> Option<TranscriptionRecord> {
+        let mut state = self.lock();
+        let index = state.transcriptions.iter().position(|t| t.sid == sid)?;
+        Some(state.transcriptions.remove(index))
+    }
+
     /// Copies of every transcription (oldest first) that passes `filter`.
     pub fn transcriptions(
         &self,

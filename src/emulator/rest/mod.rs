@@ -211,6 +211,12 @@ fn serve(
         (Resource::RecordingTranscription(recording, sid), "GET") => {
             transcriptions::fetch(state, account, Some(recording), sid, path)
         }
+        (Resource::Transcription(sid), "DELETE") => {
+            transcriptions::delete(state, account, None, sid, path)
+        }
+        (Resource::RecordingTranscription(recording, sid), "DELETE") => {
+            transcriptions::delete(state, account, Some(recording), sid, path)
+        }
         _ => Err(ApiError::method_not_allowed()),
     }
 }

@@ -1,7 +1,8 @@
 //! The Transcription resource (OpenAPI `api.v2010.account.transcription`): the account's list,
-//! one recording's list, and fetch. Transcriptions are made by `<Record transcribe="true">`;
-//! the API only reads them.
+//! one recording's list, fetch and delete. Transcriptions are made by `<Record transcribe="true">`;
+//! the API cannot create or change them, as on Twilio.
 
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
@@ -65,6 +66,31 @@ pub fn fetch(
     sid: &str,
     path: &str,
 ) -> Result<Response, ApiError> {
+    let transcription = find(state, account_sid, recording_sid, sid, path)?;
+    Ok(Json(transcription_json(&transcription)).into_response())
+}
+
+/// `DELETE` of either instance path: 204, and it is gone from every list.
+pub fn delete(
+    state: &RestState,
+    account_sid: &str,
+    recording_sid: Option<&str>,
+    sid: &str,
+    path: &str,
+) -> Result<Response, ApiError> {
+    find(state, account_sid, recording_sid, sid, path)?;
+    state.store.remove_transcription(sid);
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// The account's transcription `sid` (of `recording_sid`, when given), or 404 for `path`.
+fn find(
+    state: &RestState,
+    account_sid: &str,
+    recording_sid: Option<&str>,
+    sid: &str,
+    path: &str,
+) -> Result<TranscriptionRecord, ApiError> {
     let found: Option<TranscriptionRecord> = state
         .store
         .transcriptions(|t| {
@@ -73,6 +99,5 @@ pub fn fetch(
                 && recording_sid.is_none_or(|r| t.recording_sid == r)
         })
         .pop();
-    let transcription = found.ok_or_else(|| ApiError::not_found(path))?;
-    Ok(Json(transcription_json(&transcription)).into_response())
+    found.ok_or_else(|| ApiError::not_found(path))
 }

@@ -159,3 +159,27 @@ async fn unknown_transcriptions_and_recordings_are_404_and_other_accounts_see_no
     assert_eq!(status, 200, "{page}");
     assert_eq!(page["transcriptions"], serde_json::json!([]));
 }
+
+#[tokio::test]
+async fn a_deleted_transcription_is_204_then_gone() {
+    let emulator = emulator_with_transcriptions().await;
+    let sid = format!("TR{:032}", 2);
+    let path = account_path(&format!("Recordings/{RECORDING}/Transcriptions/{sid}.json"));
+    let delete = emulator
+        .client
+        .delete(format!("{}{path}", emulator.base))
+        .basic_auth(SID, Some(TOKEN));
+    let response = delete.send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 204);
+    let (status, _) = emulator
+        .get(&account_path(&format!("Transcriptions/{sid}.json")))
+        .await;
+    assert_eq!(status, 404);
+    let (_, page) = emulator.get(&account_path("Transcriptions.json")).await;
+    assert_eq!(page["transcriptions"].as_array().map(Vec::len), Some(3));
+    let again = emulator
+        .client
+        .delete(format!("{}{path}", emulator.base))
+        .basic_auth(SID, Some(TOKEN));
+    assert_eq!(again.send().await.unwrap().status().as_u16(), 404);
+}
