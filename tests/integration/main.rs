@@ -7,6 +7,7 @@ mod config;
 mod corpus;
 mod demo;
 mod emulator;
+mod emulator_dial;
 mod emulator_gather;
 mod harness;
 mod hearing;

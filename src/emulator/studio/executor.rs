@@ -219,7 +219,7 @@ impl Request<'_> {
                     return Response { verbs: vec![verb] };
                 }
                 Kind::Connect(connect) => {
-                    let verb = render().dial(connect);
+                    let verb = render().dial(connect, None);
                     self.log(
                         execution,
                         &format!("{name} connects the call; the execution ends"),
