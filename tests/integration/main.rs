@@ -22,6 +22,7 @@ mod run;
 mod run_script;
 mod sms_inbox;
 mod studio;
+mod studio_connect;
 mod studio_flows;
 mod studio_harness;
 mod studio_logic;
