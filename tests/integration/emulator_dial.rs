@@ -343,3 +343,31 @@ async fn unlisted_numbers_and_clients_behave_as_configured() {
     );
     assert_eq!(children(&emulator, &sid).await.len(), 3);
 }
+
+#[tokio::test]
+async fn a_dial_of_a_conference_is_skipped_as_unsupported_naming_the_nouns() {
+    let ivr = TwimlAppBuilder::new(TOKEN)
+        .twiml(
+            "/voice",
+            r#"<Response><Dial><Conference>room</Conference></Dial><Say>After the dial.</Say><Pause length="3"/></Response>"#,
+        )
+        .start()
+        .await;
+    let caller = listening_caller("<Response><Hangup/></Response>")
+        .start()
+        .await;
+    let emulator = emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
+    let sid = place(&emulator, &caller.url("/start")).await;
+    wait_until_ended(&emulator.base_url, &sid).await;
+
+    assert_eq!(
+        caller.received_at("/heard")[0].param("SpeechResult"),
+        "After the dial."
+    );
+    let ledger = ledger(&emulator.base_url).await.to_string();
+    assert!(
+        ledger.contains("skips unsupported <Dial>: only <Number>, <Client> and <Sip> are dialled"),
+        "{ledger}"
+    );
+    assert!(children(&emulator, &sid).await.is_empty());
+}

@@ -356,6 +356,10 @@ impl LegContext {
                         },
                     );
                 }
+                Verb::Unsupported { name } if name == "Dial" => self.voice.note(
+                    "skips unsupported <Dial>: only <Number>, <Client> and <Sip> are dialled \
+                     (<Conference>, <Queue>, <Sim>, <Application>, <WhatsApp> are not emulated)",
+                ),
                 Verb::Unsupported { name } => {
                     self.voice.note(format!("skips unsupported <{name}>"))
                 }
