@@ -9,6 +9,9 @@
 //! A number entry either answers (`behaviour` `answer`, the default) and runs an IVR from
 //! `voice_url` (or a Studio flow file), optionally after `answer_after_rings` rings and hanging
 //! up by itself after `hang_up_after_secs`; or it never answers: `busy`, `no-answer`, `failed`.
+//! The parties a `<Dial>` reaches are configured the same way: numbers under `numbers`,
+//! `<Client>` names and `<Sip>` URIs under `clients`, any other number by `unlisted_numbers`
+//! (absent: it rings and is never answered, the usual fate of a number nobody set up).
 
 use std::collections::BTreeMap;
 use std::fmt;

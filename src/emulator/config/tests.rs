@@ -47,6 +47,11 @@ fn the_fixture_loads_with_every_behaviour() {
     assert!(config.permits_destination("+447700900000"));
     assert!(!config.permits_destination("+33123456789"));
     assert_eq!(config.recogniser.seed, 42);
+    assert_eq!(config.clients["alice"].rings_before_answer(), 2);
+    assert_eq!(
+        config.unlisted_numbers.map(|u| u.behaviour),
+        Some(NumberBehaviour::NoAnswer)
+    );
 }
 
 #[test]
