@@ -1,7 +1,7 @@
 //! `<Dial>` in the emulator end to end: the dialled party is a call leg of its own, decided by
 //! the configuration, bridged to the caller, and a call resource with a `ParentCallSid`. The IVRs
 //! and agents are TwiML applications over real HTTP; durations are emulated time, never the
-//! wall clock.
+//! wall clock. The last test runs the same through `ivr-test run --emulate`.
 
 use ivr_test::emulator::config::NumberConfig;
 use ivr_test::emulator::server::RunningEmulator;
@@ -370,4 +370,44 @@ async fn a_dial_of_a_conference_is_skipped_as_unsupported_naming_the_nouns() {
         "{ledger}"
     );
     assert!(children(&emulator, &sid).await.is_empty());
+}
+
+#[tokio::test]
+async fn ivr_test_run_hears_the_agent_a_dial_connects() {
+    // The runner's script hears the IVR, then the agent its `<Dial><Client>` connects, as one
+    // conversation: the agent's words reach the runner's leg like any prompt.
+    let ivr = TwimlAppBuilder::new(TOKEN)
+        .twiml(
+            "/voice",
+            "<Response><Say>Connecting you to an agent.</Say><Dial><Client>alice</Client></Dial></Response>",
+        )
+        .twiml(
+            "/alice",
+            r#"<Response><Say>Hello, this is Alice. How can I help?</Say><Pause length="20"/></Response>"#,
+        )
+        .start()
+        .await;
+    let config = serde_json::from_str(&crate::run::emulator_config(&ivr)).expect("JSON");
+    let config = crate::run::merged(
+        config,
+        serde_json::json!({"clients": {"alice": {"voice_url": ivr.url("/alice")}}}),
+    );
+    let project = crate::harness::Project::new()
+        .file("emu.json", &config.to_string())
+        .file("botium.json", &crate::run::botium_json(IVR))
+        .file(
+            "convos/agent.convo.txt",
+            "agent\n\n#bot\nConnecting you to an agent.\n\n#bot\nHello, this is Alice*\n",
+        );
+    let out = crate::run::run_emulated(&project, &["--json", "report.json"]).await;
+    let out = out.expect_code(0);
+    assert_eq!(
+        crate::run::verdicts(&crate::run::json_report(&project, "report.json")),
+        [("agent".to_string(), "passed".to_string())],
+        "{}",
+        out.stderr
+    );
+    let alice = ivr.received_at("/alice");
+    assert_eq!(alice[0].param("To"), "client:alice");
+    assert_eq!(alice[0].param("Direction"), "outbound-dial");
 }
