@@ -9,6 +9,9 @@
 //! A number entry either answers (`behaviour` `answer`, the default) and runs an IVR from
 //! `voice_url` (or a Studio flow file), optionally after `answer_after_rings` rings and hanging
 //! up by itself after `hang_up_after_secs`; or it never answers: `busy`, `no-answer`, `failed`.
+//! The parties a `<Dial>` reaches are configured the same way: numbers under `numbers`,
+//! `<Client>` names and `<Sip>` URIs under `clients`, any other number by `unlisted_numbers`
+//! (absent: it rings and is never answered, the usual fate of a number nobody set up).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -121,9 +124,19 @@ pub struct EmulatorConfig {
     /// Owned or verified caller ids a call may come `From` (besides the configured numbers).
     #[serde(default)]
     pub caller_ids: Vec<String>,
-    /// Numbers the emulator answers, by E.164 number.
+    /// Numbers the emulator answers, by E.164 number. A `<Dial>` to one of them reaches it
+    /// the same way a REST call does.
     #[serde(default)]
     pub numbers: BTreeMap<String, NumberConfig>,
+    /// `<Dial><Client>` names and `<Dial><Sip>` URIs, configured like numbers (without
+    /// `studio_flow`); a name not listed rings and is never answered.
+    #[serde(default)]
+    pub clients: BTreeMap<String, NumberConfig>,
+    /// How a number that `<Dial>` reaches but `numbers` does not list behaves (without
+    /// `studio_flow`); absent, it rings and is never answered, so the `<Dial>` ends
+    /// `no-answer` after its `timeout`. (A REST call to an unlisted number still fails.)
+    #[serde(default)]
+    pub unlisted_numbers: Option<NumberConfig>,
     /// Calls placed per second per account; the rest wait in `queued` (Twilio's CPS limit).
     #[serde(default = "default_calls_per_second")]
     pub calls_per_second: f64,
@@ -182,6 +195,8 @@ impl Default for EmulatorConfig {
             accounts: Vec::new(),
             caller_ids: Vec::new(),
             numbers: BTreeMap::new(),
+            clients: BTreeMap::new(),
+            unlisted_numbers: None,
             calls_per_second: default_calls_per_second(),
             permitted_prefixes: None,
             speech_rate_wpm: default_speech_rate_wpm(),
@@ -386,6 +401,24 @@ impl EmulatorConfig {
             let at = child_path("numbers", number);
             if !is_e164(number) {
                 return Some((at, not_e164(number)));
+            }
+            if let Some((field, message)) = entry.problem() {
+                return Some((format!("{at}.{field}"), message));
+            }
+        }
+        let dialled_only = self
+            .clients
+            .iter()
+            .map(|(name, entry)| (child_path("clients", name), entry))
+            .chain(
+                self.unlisted_numbers
+                    .iter()
+                    .map(|entry| ("unlisted_numbers".to_string(), entry)),
+            );
+        for (at, entry) in dialled_only {
+            if entry.studio_flow.is_some() {
+                let message = "only `numbers` entries run Studio flows; use a voice_url".into();
+                return Some((format!("{at}.studio_flow"), message));
             }
             if let Some((field, message)) = entry.problem() {
                 return Some((format!("{at}.{field}"), message));

@@ -58,6 +58,8 @@ pub fn ledger_entry(
         "account_sid": call.request.account_sid,
         "to": call.request.to,
         "from": call.request.from,
+        "direction": call.direction(),
+        "parent_call_sid": call.parent_call_sid,
         "status": call.status.as_str(),
         "date_created": time(call.date_created),
         "start_time": call.start_time.map(time),

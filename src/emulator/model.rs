@@ -186,6 +186,19 @@ pub struct CallRecord {
     pub transcript: Vec<TranscriptLine>,
     /// The recording made with `Record=true`, once the call ended.
     pub recording_sid: Option<String>,
+    /// The call whose `<Dial>` placed this one; `None` for calls made through the REST API.
+    pub parent_call_sid: Option<String>,
+}
+
+impl CallRecord {
+    /// Twilio's `direction`: a call placed by `<Dial>` is `outbound-dial`.
+    pub fn direction(&self) -> &'static str {
+        if self.parent_call_sid.is_some() {
+            "outbound-dial"
+        } else {
+            "outbound-api"
+        }
+    }
 }
 
 impl CallRecord {

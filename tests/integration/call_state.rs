@@ -6,9 +6,9 @@ use serde_json::Value;
 
 use crate::emulator::{IVR, TOKEN};
 use crate::harness::Project;
-use crate::run::{botium_json, json_report, verdicts};
+use crate::run::{botium_json, emulator_config, json_report, merged, run_emulated, verdicts};
 use crate::run_script::run_scaled;
-use crate::twiml_app::{TwimlApp, TwimlAppBuilder};
+use crate::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
 
 /// Answers 1 with the opening hours, then hangs up.
 async fn hours_ivr() -> TwimlApp {
@@ -155,4 +155,63 @@ fn check_locates_bad_call_checks() {
         assert!(out.stderr.contains(position), "{position}: {}", out.stderr);
         assert!(out.stderr.contains(message), "{message}: {}", out.stderr);
     }
+}
+
+/// An IVR that transfers to the agent at +15551230009 and takes a message when nobody answers.
+async fn transfer_ivr() -> TwimlApp {
+    TwimlAppBuilder::new(TOKEN)
+        .twiml(
+            "/voice",
+            r#"<Response><Say>Connecting you to an agent.</Say><Dial action="/after" timeout="10"><Number>+15551230009</Number></Dial></Response>"#,
+        )
+        .route("/after", |r: &Received| {
+            Reply::Twiml(if r.param("DialCallStatus") == "completed" {
+                "<Response><Hangup/></Response>".into()
+            } else {
+                r#"<Response><Say>No agent is available. Please leave a message after the beep.</Say><Record maxLength="5" timeout="2"/><Say>Goodbye.</Say><Hangup/></Response>"#.into()
+            })
+        })
+        .twiml(
+            "/agent",
+            r#"<Response><Say>Hello, this is Alice from support.</Say><Pause length="5"/><Hangup/></Response>"#,
+        )
+        .start()
+        .await
+}
+
+/// Runs `convo` against `ivr` at 10x, with the agent's number answering when `agent_answers`.
+async fn run_transfer(ivr: &TwimlApp, agent_answers: bool, convo: &str) -> Value {
+    let mut numbers = serde_json::json!({ IVR: {"voice_url": ivr.url("/voice")} });
+    if agent_answers {
+        numbers["+15551230009"] = serde_json::json!({"voice_url": ivr.url("/agent")});
+    }
+    let config = serde_json::from_str(&emulator_config(ivr)).expect("config is JSON");
+    let config = merged(
+        config,
+        serde_json::json!({ "numbers": numbers, "time_scale": 10 }),
+    );
+    let project = Project::new()
+        .file("emu.json", &config.to_string())
+        .file("botium.json", &botium_json(IVR))
+        .file("convos/a.convo.txt", convo);
+    run_emulated(&project, &["--json", "report.json"]).await;
+    json_report(&project, "report.json")
+}
+
+#[tokio::test]
+async fn transfers_are_asserted_answered_or_not() {
+    let ivr = transfer_ivr().await;
+    let answered = "agent\n\n#bot\nConnecting you to an agent\n\n#bot\nthis is Alice from support\n\n#end\nCHECKTWILIOCALL transferred=yes|transferredTo=+15551230009|transferAnswered=yes\n";
+    let report = run_transfer(&ivr, true, answered).await;
+    assert_eq!(verdicts(&report)[0].1, "passed", "{report}");
+    let voicemail = "voicemail\n\n#bot\nConnecting you to an agent\n\n#bot\nleave a message after the beep\n\n#me\nPlease call me back\n\n#end\nCHECKTWILIOCALL transferredTo=+15551230009|transferAnswered=no\n";
+    let report = run_transfer(&ivr, false, voicemail).await;
+    assert_eq!(verdicts(&report)[0].1, "passed", "{report}");
+    let wrong = voicemail.replace("transferAnswered=no", "transferAnswered=yes");
+    let report = run_transfer(&ivr, false, &wrong).await;
+    assert!(
+        message_of(&report, "voicemail")
+            .contains("expected the transfer to be answered, it was transferred to +15551230009 (not answered)"),
+        "{report}"
+    );
 }

@@ -673,7 +673,11 @@ async fn reject_record_and_dial() {
         "{recordings}"
     );
     let ledger = ledger(&emulator.base_url).await.to_string();
-    assert!(ledger.contains("transferred to +15557654321"), "{ledger}");
+    // The unlisted number rings and is not answered; the IVR's document then ends.
+    assert!(
+        ledger.contains("dial of +15557654321: no-answer"),
+        "{ledger}"
+    );
 }
 
 #[tokio::test]

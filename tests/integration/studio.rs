@@ -139,7 +139,9 @@ async fn gather_stops_at_the_finish_key_only_with_stop_gather() {
 }
 
 #[tokio::test]
-async fn connect_call_to_ends_the_call_as_a_transfer() {
+async fn connect_call_to_dials_the_party() {
+    // An unlisted number rings until the widget's timeout; without a transition the execution
+    // ends and the call with it.
     let flow = flow(json!([
         say("hold", "Transferring you now.", Some("agent")),
         {"name": "agent", "type": "connect-call-to",
@@ -154,13 +156,13 @@ async fn connect_call_to_ends_the_call_as_a_transfer() {
     assert!(
         lines
             .iter()
-            .any(|l| l == "callee: transferred to +15557654321"),
+            .any(|l| l.starts_with("callee: dials +15557654321 (CA")),
         "{lines:#?}"
     );
     assert!(
         lines
             .iter()
-            .any(|l| l.ends_with("the called party transferred the call to +15557654321")),
+            .any(|l| l == "callee: dial of +15557654321: no-answer"),
         "{lines:#?}"
     );
 }

@@ -32,13 +32,23 @@ pub fn say(name: &str, text: &str, next: Option<&str>) -> Value {
 
 /// An emulator whose IVR number runs `flow` (written to a file in the returned directory).
 pub async fn studio(flow: &Value) -> (RunningEmulator, tempfile::TempDir) {
+    studio_with(flow, Vec::new()).await
+}
+
+/// As [`studio`], with `others` configured besides the IVR number (parties to dial).
+pub async fn studio_with(
+    flow: &Value,
+    others: Vec<(&str, NumberConfig)>,
+) -> (RunningEmulator, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = write_flow(&dir, "flow.json", &flow.to_string());
     let number = NumberConfig {
         studio_flow: Some(path),
         ..NumberConfig::default()
     };
-    (emulator(vec![(IVR, number)]).await, dir)
+    let mut numbers = vec![(IVR, number)];
+    numbers.extend(others);
+    (emulator(numbers).await, dir)
 }
 
 /// Writes a flow file.

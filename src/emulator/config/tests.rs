@@ -47,6 +47,11 @@ fn the_fixture_loads_with_every_behaviour() {
     assert!(config.permits_destination("+447700900000"));
     assert!(!config.permits_destination("+33123456789"));
     assert_eq!(config.recogniser.seed, 42);
+    assert_eq!(config.clients["alice"].rings_before_answer(), 2);
+    assert_eq!(
+        config.unlisted_numbers.map(|u| u.behaviour),
+        Some(NumberBehaviour::NoAnswer)
+    );
 }
 
 #[test]
@@ -140,6 +145,14 @@ fn semantic_errors_name_the_json_path() {
             "numbers[\"+15551230001\"].answer_after_rings: this number never answers",
         ),
         (
+            r#""clients":{"alice":{"studio_flow":"f.json"}}"#,
+            "clients.alice.studio_flow: only `numbers` entries run Studio flows",
+        ),
+        (
+            r#""unlisted_numbers":{"behaviour":"failed","voice_url":"http://x/"}"#,
+            "unlisted_numbers.voice_url: this number never answers",
+        ),
+        (
             r#""permitted_prefixes":["44"]"#,
             "permitted_prefixes[0]: `44` is not",
         ),
@@ -213,4 +226,26 @@ fn e164_is_plus_and_7_to_15_digits() {
     assert!(!is_e164("+1234567890123456"));
     assert!(!is_e164("15551234567"));
     assert!(!is_e164("+1555123456a"));
+}
+
+#[test]
+fn dialled_parties_are_configured_like_numbers() {
+    let config = parse(&format!(
+        r#"{{"accounts":[{{"sid":"{SID}","auth_token":"t"}}],
+            "clients":{{"alice":{{"voice_url":"http://127.0.0.1:9/agent","answer_after_rings":2}},
+                        "sip:bob@example.test":{{"behaviour":"busy"}}}},
+            "unlisted_numbers":{{"behaviour":"failed"}}}}"#
+    ))
+    .expect("valid");
+    assert_eq!(config.clients["alice"].rings_before_answer(), 2);
+    assert_eq!(
+        config.clients["sip:bob@example.test"].behaviour,
+        NumberBehaviour::Busy
+    );
+    assert_eq!(
+        config.unlisted_numbers.map(|u| u.behaviour),
+        Some(NumberBehaviour::Failed)
+    );
+    // Absent, an unlisted number rings and is never answered (see the engine's settings).
+    assert_eq!(parse("{}").expect("valid").unlisted_numbers, None);
 }

@@ -8,6 +8,7 @@ use tokio::task::JoinHandle;
 
 use super::bridge::line;
 use super::callbacks::StatusCallbacks;
+use super::leg::dial::Dialer;
 use super::leg::{LegContext, LegEnd, PendingPosts, Voice};
 use super::record::store_recording;
 use super::{Command, Destination, Shared};
@@ -277,6 +278,7 @@ async fn talk(
         recogniser: recogniser(),
         api_base_url: shared.settings.api_base_url.clone(),
         posts: PendingPosts::default(),
+        dialer: None,
     });
     // The IVR sees an inbound call of its own, from the caller's number.
     let callee_sid = new_sid("CA");
@@ -290,6 +292,11 @@ async fn talk(
         recogniser: recogniser(),
         api_base_url: shared.settings.api_base_url.clone(),
         posts: PendingPosts::default(),
+        dialer: Some(Dialer {
+            shared: shared.clone(),
+            parent_sid: sid.to_string(),
+            request: request.clone(),
+        }),
     });
 
     let start_caller = |source| -> JoinHandle<LegEnd> {
@@ -383,7 +390,7 @@ fn leg_ending(leg: Leg, end: Option<LegEnd>) -> Ending {
             200,
             format!("{who} transferred the call to {to}"),
         ),
-        Some(LegEnd::HungUp) | None => {
+        Some(LegEnd::HungUp | LegEnd::Finished) | None => {
             Ending::new(CallStatus::Completed, 200, format!("{who} hung up"))
         }
     }

@@ -2,9 +2,11 @@
 //!
 //! A leg runs a document's verbs top to bottom: `<Say>` and `<Play digits>` put sound on the
 //! line (taking as long as they would on a phone), `<Gather>` and `<Record>` listen to the other
-//! leg, and verbs with an `action` (or `<Redirect>`) fetch the next document. When the verbs
-//! run out, or at `<Hangup>`, `<Reject>` or `<Dial>`, the leg ends and with it the call.
+//! leg, and verbs with an `action` (or `<Redirect>`) fetch the next document. `<Dial>` on the
+//! IVR leg parks it while the dialled party talks with the caller (see [`dial`]). When the
+//! verbs run out, or at `<Hangup>` or `<Reject>`, the leg ends and with it the call.
 
+pub mod dial;
 mod gather;
 mod interim;
 mod owned_task;
@@ -38,11 +40,15 @@ const MAX_DOCUMENTS: usize = 1000;
 /// How a leg ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LegEnd {
-    /// `<Hangup>`, an application error, or the verbs ran out.
+    /// `<Hangup>` or an application error.
     HungUp,
+    /// The verbs ran out (a hang-up too, except for `<Number url>` screening TwiML, where it
+    /// means the party accepts the call).
+    Finished,
     /// `<Reject>` as the first verb of the callee leg.
     Rejected(RejectReason),
-    /// `<Dial>`: the call was transferred to this number.
+    /// `<Dial>` on a leg that cannot dial (the runner's own leg, a dialled party): the call
+    /// was transferred to this number.
     Transferred(String),
 }
 
@@ -66,6 +72,8 @@ pub struct LegContext {
     pub api_base_url: String,
     /// Interim results still on their way.
     pub posts: PendingPosts,
+    /// How this leg places `<Dial>` calls; `None` where `<Dial>` ends the leg instead.
+    pub dialer: Option<dial::Dialer>,
 }
 
 /// Requests still on their way when the leg may end (interim results): the call waits for them
@@ -216,7 +224,7 @@ impl LegContext {
         let mut first_document = true;
         for _ in 0..MAX_DOCUMENTS {
             let Some((source, params)) = next.take() else {
-                return LegEnd::HungUp;
+                return LegEnd::Finished;
             };
             let (document, url) = match self.load(&source, &params).await {
                 Some(loaded) => loaded,
@@ -318,8 +326,18 @@ impl LegContext {
                     return self.follow(record.action.as_deref(), url, record.method, extra);
                 }
                 Verb::Dial(dial) => {
-                    self.voice.note(format!("transferred to {}", dial.target));
-                    return Step::End(LegEnd::Transferred(dial.target.clone()));
+                    let Some(result) = self.dial(dial, url).await else {
+                        self.voice.note(format!("transferred to {}", dial.target));
+                        return Step::End(LegEnd::Transferred(dial.target.clone()));
+                    };
+                    if dial.action.is_some() {
+                        return self.follow(
+                            dial.action.as_deref(),
+                            url,
+                            dial.method,
+                            result.params(),
+                        );
+                    }
                 }
                 Verb::Redirect(redirect) => {
                     return self.follow(Some(&redirect.url), url, redirect.method, Vec::new());
@@ -338,13 +356,17 @@ impl LegContext {
                         },
                     );
                 }
+                Verb::Unsupported { name } if name == "Dial" => self.voice.note(
+                    "skips unsupported <Dial>: only <Number>, <Client> and <Sip> are dialled \
+                     (<Conference>, <Queue>, <Sim>, <Application>, <WhatsApp> are not emulated)",
+                ),
                 Verb::Unsupported { name } => {
                     self.voice.note(format!("skips unsupported <{name}>"))
                 }
             }
         }
         self.voice.note("hangs up (no more verbs)");
-        Step::End(LegEnd::HungUp)
+        Step::End(LegEnd::Finished)
     }
 
     /// The request an `action` (default: the current document) makes next.

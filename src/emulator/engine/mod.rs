@@ -56,6 +56,10 @@ pub struct EngineSettings {
     pub auth_tokens: HashMap<String, String>,
     /// What answers at each number.
     pub destinations: HashMap<String, Destination>,
+    /// What answers a `<Dial><Client>` name or `<Dial><Sip>` URI.
+    pub clients: HashMap<String, Destination>,
+    /// What answers a number `<Dial>` reaches that `destinations` does not list.
+    pub unlisted: Destination,
     /// Speech rate of `<Say>`.
     pub words_per_minute: f64,
     /// Recogniser noise (0..=1) and its seed.
@@ -77,6 +81,8 @@ impl Default for EngineSettings {
         EngineSettings {
             auth_tokens: HashMap::new(),
             destinations: HashMap::new(),
+            clients: HashMap::new(),
+            unlisted: Destination::NoAnswer,
             words_per_minute: 150.0,
             recogniser_noise: 0.0,
             recogniser_seed: 0,
@@ -244,28 +250,29 @@ impl EngineSettings {
         config: &crate::emulator::config::EmulatorConfig,
     ) -> Result<EngineSettings, String> {
         use crate::emulator::config::NumberBehaviour;
-        let mut destinations = HashMap::new();
-        for (number, entry) in &config.numbers {
-            // A Studio flow's number gets its voice URL (the flow's webhook on the emulator's
-            // own server) once the server's address is known; see `server::start`.
-            let destination = match entry.behaviour {
-                NumberBehaviour::Busy => Destination::Busy,
-                NumberBehaviour::NoAnswer => Destination::NoAnswer,
-                NumberBehaviour::Failed => Destination::Failed,
-                NumberBehaviour::Answer => Destination::Answers {
-                    voice_url: entry.voice_url.clone().map(|u| (u, entry.voice_method)),
-                    fallback: entry
-                        .voice_fallback_url
-                        .clone()
-                        .map(|u| (u, entry.voice_fallback_method)),
-                    rings: entry.rings_before_answer(),
-                    hang_up_after: entry
-                        .hang_up_after_secs
-                        .map(|s| Duration::from_secs(u64::from(s))),
-                },
-            };
-            destinations.insert(number.clone(), destination);
-        }
+        let destination = |entry: &crate::emulator::config::NumberConfig| match entry.behaviour {
+            NumberBehaviour::Busy => Destination::Busy,
+            NumberBehaviour::NoAnswer => Destination::NoAnswer,
+            NumberBehaviour::Failed => Destination::Failed,
+            NumberBehaviour::Answer => Destination::Answers {
+                voice_url: entry.voice_url.clone().map(|u| (u, entry.voice_method)),
+                fallback: entry
+                    .voice_fallback_url
+                    .clone()
+                    .map(|u| (u, entry.voice_fallback_method)),
+                rings: entry.rings_before_answer(),
+                hang_up_after: entry
+                    .hang_up_after_secs
+                    .map(|s| Duration::from_secs(u64::from(s))),
+            },
+        };
+        // A Studio flow's number gets its voice URL (the flow's webhook on the emulator's own
+        // server) once the server's address is known; see `server::start`.
+        let destinations = config
+            .numbers
+            .iter()
+            .map(|(number, entry)| (number.clone(), destination(entry)))
+            .collect();
         Ok(EngineSettings {
             auth_tokens: config
                 .accounts
@@ -273,6 +280,15 @@ impl EngineSettings {
                 .map(|a| (a.sid.clone(), a.auth_token.expose().to_string()))
                 .collect(),
             destinations,
+            clients: config
+                .clients
+                .iter()
+                .map(|(name, entry)| (name.clone(), destination(entry)))
+                .collect(),
+            unlisted: config
+                .unlisted_numbers
+                .as_ref()
+                .map_or(Destination::NoAnswer, destination),
             words_per_minute: f64::from(config.speech_rate_wpm),
             recogniser_noise: config.recogniser.noise,
             recogniser_seed: config.recogniser.seed,

@@ -34,6 +34,7 @@ pub fn create(state: &RestState, account_sid: &str, params: &Params) -> Result<R
         queue_time_ms: 0,
         transcript: Vec::new(),
         recording_sid: None,
+        parent_call_sid: None,
     };
     // Rendered before the engine starts: the create response always shows `queued`.
     let body = call_json(&call, &state.config);
@@ -165,14 +166,13 @@ pub fn list(state: &RestState, account_sid: &str, params: &Params) -> Result<Res
     let to = params.get("To");
     let from = params.get("From");
     let status = params.get("Status");
-    // The emulator places no child calls, so any ParentCallSid filter matches nothing.
     let parent = params.get("ParentCallSid");
     let mut calls = state.store.calls(|call| {
         call.request.account_sid == account_sid
             && to.is_none_or(|to| call.request.to == to)
             && from.is_none_or(|from| call.request.from == from)
             && status.is_none_or(|status| call.status.as_str() == status)
-            && parent.is_none()
+            && parent.is_none_or(|parent| call.parent_call_sid.as_deref() == Some(parent))
             && started.matches(call.start_time)
             && ended.matches(call.end_time)
     });

@@ -143,6 +143,22 @@ impl Request<'_> {
                 };
                 (fired, Some(Value::Object(outputs)))
             }
+            (Kind::Connect(_), "connect") => {
+                let mut outputs = serde_json::Map::new();
+                for key in ["DialCallStatus", "DialCallSid", "DialCallDuration"] {
+                    if let Some(value) = param(key) {
+                        outputs.insert(key.to_string(), Value::String(value));
+                    }
+                }
+                // Twilio requests a `<Dial>` action after the caller hung up too, with the
+                // parent call `completed`; otherwise the caller is still on the line.
+                let fired = if param("CallStatus").as_deref() == Some("completed") {
+                    "hangup"
+                } else {
+                    "callCompleted"
+                };
+                (fired, Some(Value::Object(outputs)))
+            }
             (Kind::Redirect(_), "return") => {
                 // The return URL's own parameters; a GET also carries the call's standard
                 // parameters in the query, which are the trigger's, not the widget's.
@@ -219,12 +235,18 @@ impl Request<'_> {
                     return Response { verbs: vec![verb] };
                 }
                 Kind::Connect(connect) => {
-                    let verb = render().dial(connect);
-                    self.log(
-                        execution,
-                        &format!("{name} connects the call; the execution ends"),
-                    );
-                    execution.current = None;
+                    // The `<Dial>` action brings the dialled leg's end back: `callCompleted`,
+                    // or `hangup` when the caller hung up (see `outcome`).
+                    let verb = render().dial(connect, Some(self.event_url("connect")));
+                    if matches!(verb, Verb::Unsupported { .. }) {
+                        self.log(
+                            execution,
+                            &format!("{name} cannot connect: {} is not emulated", connect.noun),
+                        );
+                        execution.current = None;
+                    } else {
+                        self.log(execution, &format!("{name} connects the call"));
+                    }
                     return Response { verbs: vec![verb] };
                 }
                 Kind::Redirect(redirect) => match render().redirect(redirect) {

@@ -148,17 +148,28 @@ impl Renderer<'_> {
         })
     }
 
-    /// `<Dial>`: the emulator records the transfer and the call ends there.
-    pub fn dial(&self, connect: &Connect) -> Verb {
+    /// `<Dial>` of the widget's party; `action` brings the dialled leg's end back to the flow.
+    pub fn dial(&self, connect: &Connect, action: Option<String>) -> Verb {
         let to = self.execution.render(&connect.to, &self.env);
         let to = to.trim();
-        let target = match connect.noun.as_str() {
-            "number" | "number-multi" | "sip" => to.to_string(),
-            noun => format!("{noun}:{to}"),
+        let (target, noun) = match connect.noun.as_str() {
+            "sip" => (to.to_string(), twiml::DialNoun::Sip),
+            "client" => (to.to_string(), twiml::DialNoun::Client),
+            "number" | "number-multi" => (to.to_string(), twiml::DialNoun::Number),
+            // `<Sim>` and `<Conference>` are not emulated: skipped as such a `<Dial>` is in TwiML.
+            _ => {
+                return Verb::Unsupported {
+                    name: "Dial".into(),
+                }
+            }
         };
         Verb::Dial(twiml::Dial {
             target,
-            action: None,
+            noun,
+            url: None,
+            url_method: HttpMethod::Post,
+            hangup_on_star: false,
+            action,
             method: HttpMethod::Post,
             timeout: self.number(connect.timeout.as_ref(), 30).max(1),
             caller_id: self.text(connect.caller_id.as_ref()),

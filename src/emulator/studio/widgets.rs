@@ -12,7 +12,7 @@
 //! | `make-http-request` | `method`, `url`, `content_type`, `body`, `parameters` | `success`, `failed` |
 //! | `run-function` | `url`, `parameters` (a POST to the Function's URL) | `success`, `fail` |
 //! | `add-twiml-redirect` | `url`, `method`, `timeout` | `return`, `timeout`, `fail` |
-//! | `connect-call-to` | `noun`, `to`, `sip_endpoint`, `caller_id`, `record`, `timeout` | `callCompleted`, `hangup` |
+//! | `connect-call-to` | `noun`, `to`, `sip_endpoint`, `caller_id`, `record`, `timeout` | `callCompleted` (the dialled leg ended, answered or not), `hangup` (the caller hung up) |
 //! | `record-voicemail` | `timeout`, `max_length`, `finish_on_key`, `play_beep`, `transcribe`, `transcription_callback_url` | `recordingComplete`, `noAudio`, `hangup` |
 //!
 //! `super::build` makes them from a flow's states. Other properties (the editor's `offset`, `profanity_filter`, `trim`, ...) are accepted

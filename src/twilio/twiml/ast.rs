@@ -172,11 +172,31 @@ pub struct Record {
     pub transcribe_callback: Option<String>,
 }
 
-/// `<Dial>`: for an IVR test, a transfer to a number.
+/// What kind of party a `<Dial>` reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DialNoun {
+    /// A phone number (text content or `<Number>`).
+    #[default]
+    Number,
+    /// `<Client>`: an app user by name.
+    Client,
+    /// `<Sip>`: a SIP URI.
+    Sip,
+}
+
+/// `<Dial>`: connects the caller to another party.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dial {
     /// The number or address dialled (text content, or the first `<Number>`/`<Client>`/`<Sip>`).
     pub target: String,
+    /// Which noun named the target.
+    pub noun: DialNoun,
+    /// The noun's `url`: screening/whisper TwiML run on the dialled party once it answers.
+    pub url: Option<String>,
+    /// The noun's `method` for `url` (default POST).
+    pub url_method: HttpMethod,
+    /// `hangupOnStar`: the caller pressing `*` ends the dialled leg.
+    pub hangup_on_star: bool,
     /// `action`: requested when the dialled leg ends; without it the document continues.
     pub action: Option<String>,
     /// `method`.

@@ -428,7 +428,7 @@ fn gather(el: &Element) -> Result<Gather, TwimlError> {
 fn dial(el: &Element) -> Result<Verb, TwimlError> {
     let attrs = Attrs::new(el);
     let mut text = String::new();
-    let mut noun_target: Option<String> = None;
+    let mut noun_target: Option<(String, DialNoun, Option<String>, HttpMethod)> = None;
     let mut other_noun = false;
     for node in &el.children {
         match node {
@@ -445,7 +445,18 @@ fn dial(el: &Element) -> Result<Verb, TwimlError> {
                             problem: "needs an address",
                         });
                     }
-                    noun_target = Some(address.to_string());
+                    let noun = match child.name.as_str() {
+                        "Client" => DialNoun::Client,
+                        "Sip" => DialNoun::Sip,
+                        _ => DialNoun::Number,
+                    };
+                    let noun_attrs = Attrs::new(child);
+                    noun_target = Some((
+                        address.to_string(),
+                        noun,
+                        noun_attrs.string("url"),
+                        noun_attrs.method("method")?,
+                    ));
                 }
             }
             Node::Element(child) if DIAL_OTHER_NOUNS.contains(&child.name.as_str()) => {
@@ -455,8 +466,8 @@ fn dial(el: &Element) -> Result<Verb, TwimlError> {
         }
     }
     let text = trim_xml(&text);
-    let target = match noun_target {
-        _ if !text.is_empty() => text.to_string(),
+    let (target, noun, url, url_method) = match noun_target {
+        _ if !text.is_empty() => (text.to_string(), DialNoun::Number, None, HttpMethod::Post),
         Some(target) => target,
         None if other_noun => {
             return Ok(Verb::Unsupported {
@@ -472,6 +483,10 @@ fn dial(el: &Element) -> Result<Verb, TwimlError> {
     };
     Ok(Verb::Dial(Dial {
         target,
+        noun,
+        url,
+        url_method,
+        hangup_on_star: attrs.boolean("hangupOnStar")?.unwrap_or(false),
         action: attrs.string("action"),
         method: attrs.method("method")?,
         timeout: attrs.uint("timeout", 1)?.unwrap_or(30),

@@ -32,6 +32,10 @@ pub(crate) fn record() -> Record {
 pub(crate) fn dial_to(target: &str) -> Dial {
     Dial {
         target: target.into(),
+        noun: DialNoun::Number,
+        url: None,
+        url_method: HttpMethod::Post,
+        hangup_on_star: false,
         action: None,
         method: HttpMethod::Post,
         timeout: 30,

@@ -84,7 +84,27 @@ fn write_verb(out: &mut String, verb: &Verb) {
             if dial.record {
                 attrs.push(("record", "record-from-answer".to_string()));
             }
-            leaf(out, "Dial", &attrs, &dial.target);
+            if dial.hangup_on_star {
+                attrs.push(("hangupOnStar", "true".to_string()));
+            }
+            let noun = match dial.noun {
+                DialNoun::Number => "Number",
+                DialNoun::Client => "Client",
+                DialNoun::Sip => "Sip",
+            };
+            if dial.noun == DialNoun::Number && dial.url.is_none() {
+                leaf(out, "Dial", &attrs, &dial.target);
+            } else {
+                start_tag(out, "Dial", &attrs);
+                out.push('>');
+                let mut noun_attrs = AttrList::new();
+                optional(&mut noun_attrs, "url", &dial.url);
+                if dial.url.is_some() {
+                    method(&mut noun_attrs, dial.url_method);
+                }
+                leaf(out, noun, &noun_attrs, &dial.target);
+                out.push_str("</Dial>");
+            }
         }
         Verb::Redirect(redirect) => {
             let mut attrs = AttrList::new();

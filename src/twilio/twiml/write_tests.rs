@@ -397,18 +397,42 @@ fn arb_record() -> impl Strategy<Value = Verb> {
 
 fn arb_dial() -> impl Strategy<Value = Verb> {
     (
-        non_empty_text(),
-        prop::option::of(value()),
-        method(),
-        1u32..,
-        prop::option::of(value()),
-        prop::option::of(1u32..),
-        any::<bool>(),
+        (
+            non_empty_text(),
+            prop::option::of(value()),
+            method(),
+            1u32..,
+            prop::option::of(value()),
+            prop::option::of(1u32..),
+            any::<bool>(),
+        ),
+        (
+            prop_oneof![
+                Just(DialNoun::Number),
+                Just(DialNoun::Client),
+                Just(DialNoun::Sip)
+            ],
+            prop::option::of(value()),
+            method(),
+            any::<bool>(),
+        ),
     )
         .prop_map(
-            |(target, action, method, timeout, caller_id, time_limit, record)| {
+            |(
+                (target, action, method, timeout, caller_id, time_limit, record),
+                (noun, url, url_method, hangup_on_star),
+            )| {
                 Verb::Dial(Dial {
                     target,
+                    noun,
+                    // The noun's method is written only with its URL.
+                    url_method: if url.is_some() {
+                        url_method
+                    } else {
+                        HttpMethod::Post
+                    },
+                    url,
+                    hangup_on_star,
                     action,
                     method,
                     timeout,
