@@ -6,7 +6,7 @@
 //! |---|---|
 //! | [`cli`] | clap arguments; dispatches to the commands; no business logic |
 //! | [`config`] | `botium.json` + `BOTIUM_<CAP>` environment -> typed [`config::Config`] |
-//! | [`convo`] | BotiumScript: the nom grammar, the step builder, file discovery, partial convos, utterances, scripting-memory tables and variable names, conditional-step conditions, diagnostics |
+//! | [`convo`] | BotiumScript: the nom grammar, the step builder, file discovery, partial convos, utterances, scripting-memory tables and variable names, conditional-step conditions, `CHECKTWILIOCALL` checks (`call_state`), diagnostics |
 //! | [`matching`] | Botium's matching modes and normalisation, the speech-tolerant layer, similarity scores, where a match ends in a heard stream, closest passages and repeated prompts |
 //! | [`check`] | `ivr-test check`: validate configuration and scripts, report in human or JSON form |
 //! | [`runner`] | `ivr-test run`: start-up and scheduling (`command`), caller IDs (`caller_ids`), one call per test case (`session`), the step engine on the stream of what the IVR says (`conversation`; `#bot` steps in `conversation::bot_step`, when answers go out in `conversation::answer`, hooks and conditional `#bot` groups in `conversation::{hooks, conditional}`), offers of an answer (`offer`), the live-call update of the caller leg (`live_call`), scripting memory and its `$functions` (`memory`), `asserters`, `RunEvent`s (`events`) |
@@ -15,7 +15,7 @@
 //! | [`report`] | reporters of run events: console progress and summary, JUnit XML, JSON, transcript files |
 //! | [`proxy`] | `ivr-test proxy start`: the public webhook proxy, bridged to runners through Redis (`routes` -> `turn` -> `redis`) |
 //! | [`relay`] | the Redis turn protocol both sides share: key names (`keys`), messages (`message`), and the runner's link to the proxy (`relay::runner`) |
-//! | [`emulator`] | `ivr-test emulator`: a local Twilio-compatible REST API, call engine, TwiML interpreter, and Studio flows (`emulator::studio`) |
+//! | [`emulator`] | `ivr-test emulator`: a local Twilio-compatible REST API (calls, messages, recordings, transcriptions), call engine (caller, IVR and `<Dial>`led legs; interim results word by word), TwiML interpreter, and Studio flows (`emulator::studio`) |
 //! | [`exit_code`] | the named exit codes |
 //! | [`shutdown`] | Ctrl-C and SIGTERM for the commands that run until stopped |
 //! | [`js_text`] | JavaScript's whitespace rules, which Botium's parsing and matching follow |
