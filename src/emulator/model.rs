@@ -191,6 +191,30 @@ pub struct CallRecord {
 }
 
 impl CallRecord {
+    /// A new call `sid` in `status` at `now`, nothing happened yet; `parent_call_sid` for a leg a
+    /// `<Dial>` placed.
+    pub fn new(
+        sid: String,
+        request: CallRequest,
+        status: CallStatus,
+        now: DateTime<Utc>,
+        parent_call_sid: Option<String>,
+    ) -> CallRecord {
+        CallRecord {
+            sid,
+            request,
+            status,
+            date_created: now,
+            date_updated: now,
+            start_time: None,
+            end_time: None,
+            queue_time_ms: 0,
+            transcript: Vec::new(),
+            recording_sid: None,
+            parent_call_sid,
+        }
+    }
+
     /// Twilio's `direction`: a call placed by `<Dial>` is `outbound-dial`.
     pub fn direction(&self) -> &'static str {
         if self.parent_call_sid.is_some() {
@@ -199,9 +223,7 @@ impl CallRecord {
             "outbound-api"
         }
     }
-}
 
-impl CallRecord {
     /// Whole seconds between answer and end (Twilio's `duration`).
     pub fn duration_secs(&self) -> Option<i64> {
         match (self.start_time, self.end_time) {

@@ -23,19 +23,13 @@ use super::RestState;
 pub fn create(state: &RestState, account_sid: &str, params: &Params) -> Result<Response, ApiError> {
     let request = call_request(&state.config, account_sid, params)?;
     let now = state.clock.now();
-    let call = CallRecord {
-        sid: new_sid("CA"),
-        request: request.clone(),
-        status: CallStatus::Queued,
-        date_created: now,
-        date_updated: now,
-        start_time: None,
-        end_time: None,
-        queue_time_ms: 0,
-        transcript: Vec::new(),
-        recording_sid: None,
-        parent_call_sid: None,
-    };
+    let call = CallRecord::new(
+        new_sid("CA"),
+        request.clone(),
+        CallStatus::Queued,
+        now,
+        None,
+    );
     // Rendered before the engine starts: the create response always shows `queued`.
     let body = call_json(&call, &state.config);
     let sid = call.sid.clone();

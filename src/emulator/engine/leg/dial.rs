@@ -170,19 +170,13 @@ impl LegContext {
         request.record = false;
         request.send_digits = None;
         request.timeout_secs = dial.timeout;
-        dialer.shared.store.insert_call(CallRecord {
-            sid: sid.clone(),
+        dialer.shared.store.insert_call(CallRecord::new(
+            sid.clone(),
             request,
-            status: CallStatus::Ringing,
-            date_created: now,
-            date_updated: now,
-            start_time: None,
-            end_time: None,
-            queue_time_ms: 0,
-            transcript: Vec::new(),
-            recording_sid: None,
-            parent_call_sid: Some(dialer.parent_sid.clone()),
-        });
+            CallStatus::Ringing,
+            now,
+            Some(dialer.parent_sid.clone()),
+        ));
         self.voice.note(format!("dials {to} ({sid})"));
         dialer
             .shared
