@@ -46,6 +46,23 @@ async fn agent(greeting: &str, secs: u32) -> TwimlApp {
         .await
 }
 
+/// An emulator where `ivr` answers the IVR's number and `agent` the agent's; places a call from
+/// `caller` and waits until it has ended. Returns the emulator and the call's SID.
+async fn call_to_ivr_with_agent(
+    ivr: &TwimlApp,
+    agent: &TwimlApp,
+    caller: &TwimlApp,
+) -> (RunningEmulator, String) {
+    let emulator = emulator(vec![
+        (IVR, ivr_at(ivr.url("/voice"))),
+        (AGENT, ivr_at(agent.url("/voice"))),
+    ])
+    .await;
+    let sid = place(&emulator, &caller.url("/start")).await;
+    wait_until_ended(&emulator.base_url, &sid).await;
+    (emulator, sid)
+}
+
 /// The calls `GET Calls.json?ParentCallSid=` lists.
 async fn children(emulator: &RunningEmulator, parent: &str) -> Vec<serde_json::Value> {
     let page = get(
@@ -122,12 +139,7 @@ async fn a_listed_agent_answers_and_the_caller_hears_its_greeting() {
     let caller = listening_caller(r#"<Response><Pause length="30"/></Response>"#)
         .start()
         .await;
-    let emulator = emulator(vec![
-        (IVR, ivr_at(ivr.url("/voice"))),
-        (AGENT, ivr_at(agent.url("/voice"))),
-    ])
-    .await;
-    let sid = place(&emulator, &caller.url("/start")).await;
+    let (emulator, sid) = call_to_ivr_with_agent(&ivr, &agent, &caller).await;
     let call = wait_until_ended(&emulator.base_url, &sid).await;
     assert_eq!(call["status"], "completed");
 
@@ -191,13 +203,7 @@ async fn a_screening_url_that_hangs_up_declines_the_call_and_leads_to_the_action
     let caller = listening_caller(r#"<Response><Pause length="30"/></Response>"#)
         .start()
         .await;
-    let emulator = emulator(vec![
-        (IVR, ivr_at(ivr.url("/voice"))),
-        (AGENT, ivr_at(agent.url("/voice"))),
-    ])
-    .await;
-    let sid = place(&emulator, &caller.url("/start")).await;
-    wait_until_ended(&emulator.base_url, &sid).await;
+    let (_emulator, sid) = call_to_ivr_with_agent(&ivr, &agent, &caller).await;
 
     let screen = ivr.received_at("/screen");
     assert_eq!(screen.len(), 1, "{:#?}", ivr.received());
@@ -231,13 +237,7 @@ async fn hangup_on_star_ends_the_dialled_leg_and_the_ivr_document_continues() {
     .twiml("/back", "<Response><Hangup/></Response>")
     .start()
     .await;
-    let emulator = emulator(vec![
-        (IVR, ivr_at(ivr.url("/voice"))),
-        (AGENT, ivr_at(agent.url("/voice"))),
-    ])
-    .await;
-    let sid = place(&emulator, &caller.url("/start")).await;
-    wait_until_ended(&emulator.base_url, &sid).await;
+    let (emulator, sid) = call_to_ivr_with_agent(&ivr, &agent, &caller).await;
 
     assert_eq!(
         caller.received_at("/heard")[0].param("SpeechResult"),
@@ -272,13 +272,7 @@ async fn time_limit_ends_the_bridge() {
     let caller = listening_caller(r#"<Response><Pause length="60"/></Response>"#)
         .start()
         .await;
-    let emulator = emulator(vec![
-        (IVR, ivr_at(ivr.url("/voice"))),
-        (AGENT, ivr_at(agent.url("/voice"))),
-    ])
-    .await;
-    let sid = place(&emulator, &caller.url("/start")).await;
-    wait_until_ended(&emulator.base_url, &sid).await;
+    let _ended = call_to_ivr_with_agent(&ivr, &agent, &caller).await;
 
     let after = ivr.received_at("/after");
     assert_eq!(after[0].param("DialCallStatus"), "completed");
