@@ -62,6 +62,16 @@ pub fn behaving(behaviour: NumberBehaviour) -> NumberConfig {
     }
 }
 
+/// Places a call from [`CALLER`] to [`IVR`] whose caller leg runs the TwiML at `caller_url`, with
+/// `extra` parameters (`SendDigits`, `StatusCallback`...); returns its SID.
+pub async fn place(emulator: &RunningEmulator, caller_url: &str, extra: &[(&str, &str)]) -> String {
+    let mut form = vec![("To", IVR), ("From", CALLER), ("Url", caller_url)];
+    form.extend_from_slice(extra);
+    let (code, call) = create_call(&emulator.base_url, &form).await;
+    assert_eq!(code, 201, "{call}");
+    call["sid"].as_str().expect("sid").to_string()
+}
+
 /// `POST Calls.json` with form pairs; returns status and JSON.
 pub async fn create_call(base: &str, form: &[(&str, &str)]) -> (u16, serde_json::Value) {
     post(base, "Calls.json", form).await

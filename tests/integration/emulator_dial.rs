@@ -7,7 +7,7 @@ use ivr_test::emulator::config::NumberConfig;
 use ivr_test::emulator::server::RunningEmulator;
 
 use crate::emulator::{
-    config, create_call, emulator, get, ivr_at, ledger, serve, wait_until_ended, CALLER, IVR,
+    config, emulator, get, ivr_at, ledger, place, serve, wait_until_ended, CALLER, IVR,
 };
 use crate::twiml_app::{TwimlApp, TwimlAppBuilder};
 
@@ -16,14 +16,6 @@ const TOKEN: &str = crate::emulator::TOKEN;
 const AGENT: &str = "+15557770001";
 /// A number the configuration does not list.
 const NOBODY: &str = "+15557770099";
-
-/// Places a call from the runner's leg at `caller_url` to the IVR; returns its SID.
-async fn place(emulator: &RunningEmulator, caller_url: &str) -> String {
-    let form = [("To", IVR), ("From", CALLER), ("Url", caller_url)];
-    let (code, call) = create_call(&emulator.base_url, &form).await;
-    assert_eq!(code, 201, "{call}");
-    call["sid"].as_str().expect("sid").to_string()
-}
 
 /// A caller that listens for one utterance (posted to `/heard`), then does what `/heard` says.
 fn listening_caller(after_heard: &str) -> TwimlAppBuilder {
@@ -58,7 +50,7 @@ async fn call_to_ivr_with_agent(
         (AGENT, ivr_at(agent.url("/voice"))),
     ])
     .await;
-    let sid = place(&emulator, &caller.url("/start")).await;
+    let sid = place(&emulator, &caller.url("/start"), &[]).await;
     wait_until_ended(&emulator.base_url, &sid).await;
     (emulator, sid)
 }
@@ -91,7 +83,7 @@ async fn a_dial_to_an_unlisted_number_ends_no_answer_and_its_action_takes_a_mess
         .start()
         .await;
     let emulator = emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
-    let sid = place(&emulator, &caller.url("/start")).await;
+    let sid = place(&emulator, &caller.url("/start"), &[]).await;
     wait_until_ended(&emulator.base_url, &sid).await;
 
     let after = ivr.received_at("/after");
@@ -318,7 +310,7 @@ async fn unlisted_numbers_and_clients_behave_as_configured() {
         log: ivr_test::emulator::log::EventLog::new(true, |l| eprintln!("[emulator] {l}")),
     };
     let emulator = serve(config, options).await;
-    let sid = place(&emulator, &caller.url("/start")).await;
+    let sid = place(&emulator, &caller.url("/start"), &[]).await;
     wait_until_ended(&emulator.base_url, &sid).await;
 
     assert_eq!(ivr.received_at("/first")[0].param("DialCallStatus"), "busy");
@@ -351,7 +343,7 @@ async fn a_dial_of_a_conference_is_skipped_as_unsupported_naming_the_nouns() {
         .start()
         .await;
     let emulator = emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
-    let sid = place(&emulator, &caller.url("/start")).await;
+    let sid = place(&emulator, &caller.url("/start"), &[]).await;
     wait_until_ended(&emulator.base_url, &sid).await;
 
     assert_eq!(

@@ -11,9 +11,7 @@ use ivr_test::emulator::config::NumberConfig;
 use ivr_test::emulator::recogniser::RecogniserModel;
 use ivr_test::emulator::server::{EmulatorOptions, RunningEmulator};
 
-use crate::emulator::{
-    config, create_call, ivr_at, ledger, post, serve, wait_until_ended, CALLER, IVR, TOKEN,
-};
+use crate::emulator::{config, ivr_at, ledger, place, post, serve, wait_until_ended, IVR, TOKEN};
 use crate::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
 
 /// An emulator running `scale` times faster than real time, speaking at `wpm`.
@@ -69,15 +67,6 @@ fn position(lines: &[Line], leg: &str, text: &str) -> usize {
 
 fn has(lines: &[Line], leg: &str, text: &str) -> bool {
     lines.iter().any(|l| l.leg == leg && l.text == text)
-}
-
-/// Places a call to the IVR whose caller leg runs `caller_url`; returns its SID.
-async fn place(emulator: &RunningEmulator, caller_url: &str, extra: &[(&str, &str)]) -> String {
-    let mut form = vec![("To", IVR), ("From", CALLER), ("Url", caller_url)];
-    form.extend_from_slice(extra);
-    let (code, call) = create_call(&emulator.base_url, &form).await;
-    assert_eq!(code, 201, "{call}");
-    call["sid"].as_str().expect("sid").to_string()
 }
 
 /// A caller that only waits (keys come from `SendDigits`).
