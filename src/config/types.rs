@@ -106,8 +106,7 @@ pub enum SpeechTimeout {
 
 /// When the runner gives a `#me` answer that follows a matched `#bot` step
 /// (`TWILIO_IVR_ANSWER_TIMING`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AnswerTiming {
     /// As soon as the IVR has offered the answer ("press 1"), or has fallen silent (default).
     #[default]
