@@ -433,12 +433,14 @@ async fn a_prompt_stopped_by_a_key_is_heard_only_up_to_the_key() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_last_words_before_a_hang_up_reach_the_interim_callback_before_the_end() {
     // The IVR hangs up the moment its last word ends: that word's interim result and the end
-    // of the call race, on several threads, for several calls at once.
+    // of the call race, on several threads, for several calls at once. It pauses first, so the
+    // caller's `<Gather>` listens before the words begin even on a loaded machine (the race at
+    // the start is not this test's).
     let said = "Thanks for calling. Goodbye.";
     let ivr = TwimlAppBuilder::new(TOKEN)
         .twiml(
             "/voice",
-            &format!("<Response><Say>{said}</Say><Hangup/></Response>"),
+            &format!(r#"<Response><Pause length="3"/><Say>{said}</Say><Hangup/></Response>"#),
         )
         .start()
         .await;
