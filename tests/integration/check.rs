@@ -292,3 +292,34 @@ fn matching_settings_the_matcher_refuses_are_one_configuration_error() {
         human.stdout
     );
 }
+
+#[test]
+fn the_answer_timing_in_effect_is_reported() {
+    let project = Project::new().file("convos/c.convo.txt", GREETING).file(
+        "botium.json",
+        r#"{"botium": {"Capabilities": {"TWILIO_IVR_ANSWER_TIMING": "silence"}}}"#,
+    );
+    let human = project.run(&["check", "convos"]).expect_code(0);
+    assert!(
+        human
+            .stdout
+            .contains("answers: when the IVR falls silent (TWILIO_IVR_ANSWER_TIMING=silence)"),
+        "{}",
+        human.stdout
+    );
+    let json = project
+        .run(&["check", "convos", "--format", "json"])
+        .expect_code(0)
+        .json();
+    assert_eq!(json["answer_timing"], "silence");
+    let bad = project.file(
+        "botium.json",
+        r#"{"botium": {"Capabilities": {"TWILIO_IVR_ANSWER_TIMING": "early"}}}"#,
+    );
+    let out = bad.run(&["check", "convos"]).expect_code(2);
+    assert!(
+        out.stderr.contains("one of offer, match, silence"),
+        "{}",
+        out.stderr
+    );
+}
