@@ -188,6 +188,9 @@ pub struct CallRecord {
     pub recording_sid: Option<String>,
     /// The call whose `<Dial>` placed this one; `None` for calls made through the REST API.
     pub parent_call_sid: Option<String>,
+    /// Whether this is the IVR's side of an emulated call: the call as it arrived at the
+    /// called number (Twilio's `inbound` call, whose `<Dial>`s are its children).
+    pub inbound: bool,
 }
 
 impl CallRecord {
@@ -212,12 +215,24 @@ impl CallRecord {
             transcript: Vec::new(),
             recording_sid: None,
             parent_call_sid,
+            inbound: false,
         }
     }
 
-    /// Twilio's `direction`: a call placed by `<Dial>` is `outbound-dial`.
+    /// The IVR's side of a call answered at `now`: `request` as it arrived at the called number.
+    pub fn arrived(sid: String, request: CallRequest, now: DateTime<Utc>) -> CallRecord {
+        let mut record = CallRecord::new(sid, request, CallStatus::InProgress, now, None);
+        record.start_time = Some(now);
+        record.inbound = true;
+        record
+    }
+
+    /// Twilio's `direction`: `inbound` for the IVR's side, `outbound-dial` for a call placed by
+    /// `<Dial>`, `outbound-api` for one placed through the REST API.
     pub fn direction(&self) -> &'static str {
-        if self.parent_call_sid.is_some() {
+        if self.inbound {
+            "inbound"
+        } else if self.parent_call_sid.is_some() {
             "outbound-dial"
         } else {
             "outbound-api"

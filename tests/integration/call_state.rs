@@ -215,3 +215,39 @@ async fn transfers_are_asserted_answered_or_not() {
         "{report}"
     );
 }
+
+#[tokio::test]
+async fn a_call_the_ivr_never_transferred_is_seen_as_not_transferred() {
+    // The hours menu never dials: its own (inbound) call on the emulator has no child calls.
+    let ivr = hours_ivr().await;
+    let report = run_cases(
+        &ivr,
+        &[
+            ("a kept", "CHECKTWILIOCALL transferred=no"),
+            ("b transferred", "CHECKTWILIOCALL transferred=yes"),
+            ("c to agent", "CHECKTWILIOCALL transferredTo=+15551230009"),
+        ],
+    )
+    .await;
+    let verdicts: Vec<String> = verdicts(&report).into_iter().map(|(_, v)| v).collect();
+    assert_eq!(verdicts, ["passed", "failed", "failed"], "{report}");
+    for name in ["b transferred", "c to agent"] {
+        assert!(
+            message_of(&report, name).contains("it was not transferred"),
+            "{name}: {report}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_transferred_call_fails_not_transferred() {
+    let ivr = transfer_ivr().await;
+    let convo = "kept\n\n#bot\nConnecting you to an agent\n\n#bot\nthis is Alice from support\n\n#end\nCHECKTWILIOCALL transferred=no\n";
+    let report = run_transfer(&ivr, true, convo).await;
+    assert!(
+        message_of(&report, "kept").contains(
+            "expected the call not to be transferred, it was transferred to +15551230009 (answered)"
+        ),
+        "{report}"
+    );
+}

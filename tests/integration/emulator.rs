@@ -103,6 +103,27 @@ pub async fn get(base: &str, resource: &str) -> serde_json::Value {
         .expect("json")
 }
 
+/// The IVR's side of the call `caller_sid`, as Twilio shows it: an `inbound` call of its own
+/// from the caller's number to the IVR's, answered with the caller's (its child calls are the
+/// IVR's `<Dial>`s).
+pub async fn ivr_side(base: &str, caller_sid: &str) -> serde_json::Value {
+    let call = get(base, &format!("Calls/{caller_sid}.json")).await;
+    let query = |key: &str| call[key].as_str().expect(key).replace('+', "%2B");
+    let arrived = get(
+        base,
+        &format!("Calls.json?To={}&From={}", query("to"), query("from")),
+    )
+    .await;
+    let inbound: Vec<&serde_json::Value> = arrived["calls"]
+        .as_array()
+        .expect("calls")
+        .iter()
+        .filter(|c| c["direction"] == "inbound")
+        .collect();
+    assert_eq!(inbound.len(), 1, "one IVR side: {arrived:#}");
+    inbound[0].clone()
+}
+
 /// The ledger (`GET /_emulator/calls`): every call, oldest first, with its transcript.
 pub async fn ledger(base: &str) -> serde_json::Value {
     reqwest::get(format!("{base}/_emulator/calls"))

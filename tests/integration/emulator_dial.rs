@@ -7,7 +7,7 @@ use ivr_test::emulator::config::NumberConfig;
 use ivr_test::emulator::server::RunningEmulator;
 
 use crate::emulator::{
-    config, emulator, get, ivr_at, ledger, place, serve, wait_until_ended, CALLER, IVR,
+    config, emulator, get, ivr_at, ivr_side, ledger, place, serve, wait_until_ended, CALLER, IVR,
 };
 use crate::twiml_app::{TwimlApp, TwimlAppBuilder};
 
@@ -55,11 +55,16 @@ async fn call_to_ivr_with_agent(
     (emulator, sid)
 }
 
-/// The calls `GET Calls.json?ParentCallSid=` lists.
-async fn children(emulator: &RunningEmulator, parent: &str) -> Vec<serde_json::Value> {
+/// The calls the IVR dialled on the call `caller_sid`: `GET Calls.json?ParentCallSid=` of the
+/// IVR's side of it.
+async fn children(emulator: &RunningEmulator, caller_sid: &str) -> Vec<serde_json::Value> {
+    let parent = ivr_side(&emulator.base_url, caller_sid).await;
     let page = get(
         &emulator.base_url,
-        &format!("Calls.json?ParentCallSid={parent}"),
+        &format!(
+            "Calls.json?ParentCallSid={}",
+            parent["sid"].as_str().expect("sid")
+        ),
     )
     .await;
     page["calls"].as_array().expect("calls").clone()
@@ -107,12 +112,24 @@ async fn a_dial_to_an_unlisted_number_ends_no_answer_and_its_action_takes_a_mess
     assert_eq!(listed.len(), 1, "{listed:#?}");
     let child = &listed[0];
     assert_eq!(child["sid"], child_sid.as_str());
-    assert_eq!(child["parent_call_sid"], sid.as_str());
+    let ivr_call = ivr_side(&emulator.base_url, &sid).await;
+    assert_eq!(child["parent_call_sid"], ivr_call["sid"]);
+    assert_eq!(ivr_call["status"], "completed");
+    assert_eq!(
+        ivr.received_at("/voice")[0].param("CallSid"),
+        ivr_call["sid"].as_str().expect("sid"),
+        "the IVR's webhooks name its own call"
+    );
     assert_eq!(child["direction"], "outbound-dial");
     assert_eq!(child["to"], NOBODY);
     assert_eq!(child["from"], CALLER);
     assert_eq!(child["status"], "no-answer");
-    assert!(children(&emulator, &child_sid).await.is_empty());
+    let grandchildren = get(
+        &emulator.base_url,
+        &format!("Calls.json?ParentCallSid={child_sid}"),
+    )
+    .await;
+    assert_eq!(grandchildren["calls"], serde_json::json!([]));
 }
 
 #[tokio::test]
@@ -152,12 +169,22 @@ async fn a_listed_agent_answers_and_the_caller_hears_its_greeting() {
     assert_eq!(voice[0].param("From"), "+15550001111");
     assert_eq!(voice[0].param("To"), AGENT);
     assert_eq!(voice[0].param("Direction"), "outbound-dial");
-    assert_eq!(voice[0].param("ParentCallSid"), sid.as_str());
+    assert_eq!(
+        voice[0].param("ParentCallSid"),
+        ivr.received_at("/voice")[0].param("CallSid")
+    );
     assert!(voice[0].signed);
 
     let child = get(&emulator.base_url, &format!("Calls/{child_sid}.json")).await;
     assert_eq!(child["status"], "completed");
-    assert_eq!(child["parent_call_sid"], sid.as_str());
+    let ivr_call = ivr_side(&emulator.base_url, &sid).await;
+    assert_eq!(child["parent_call_sid"], ivr_call["sid"]);
+    assert_eq!(ivr_call["status"], "completed");
+    assert_eq!(
+        ivr.received_at("/voice")[0].param("CallSid"),
+        ivr_call["sid"].as_str().expect("sid"),
+        "the IVR's webhooks name its own call"
+    );
     assert_eq!(child["from"], "+15550001111");
     let seconds: u64 = child["duration"]
         .as_str()
@@ -174,7 +201,7 @@ async fn a_listed_agent_answers_and_the_caller_hears_its_greeting() {
         .find(|c| c["sid"] == child_sid)
         .expect("the dialled call in the ledger")
         .clone();
-    assert_eq!(entry["parent_call_sid"], sid.as_str());
+    assert_eq!(entry["parent_call_sid"], ivr_call["sid"]);
     assert_eq!(entry["direction"], "outbound-dial");
 }
 
@@ -195,11 +222,14 @@ async fn a_screening_url_that_hangs_up_declines_the_call_and_leads_to_the_action
     let caller = listening_caller(r#"<Response><Pause length="30"/></Response>"#)
         .start()
         .await;
-    let (_emulator, sid) = call_to_ivr_with_agent(&ivr, &agent, &caller).await;
+    let (_emulator, _sid) = call_to_ivr_with_agent(&ivr, &agent, &caller).await;
 
     let screen = ivr.received_at("/screen");
     assert_eq!(screen.len(), 1, "{:#?}", ivr.received());
-    assert_eq!(screen[0].param("ParentCallSid"), sid.as_str());
+    assert_eq!(
+        screen[0].param("ParentCallSid"),
+        ivr.received_at("/voice")[0].param("CallSid")
+    );
     let after = ivr.received_at("/after");
     assert_eq!(after[0].param("DialCallStatus"), "no-answer");
     assert_eq!(after[0].param("DialBridged"), "false");

@@ -10,6 +10,7 @@ mod demo;
 mod emulator;
 mod emulator_dial;
 mod emulator_gather;
+mod emulator_ivr_side;
 mod emulator_record;
 mod harness;
 mod hearing;

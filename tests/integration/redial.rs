@@ -98,7 +98,8 @@ async fn start_front(emulator: &RunningEmulator) -> String {
 
 /// The emulator's calls, oldest first.
 fn calls(emulator: &RunningEmulator) -> Vec<CallRecord> {
-    let mut calls = emulator.store.calls(|_| true);
+    // The callers' calls, not the IVR's sides of them.
+    let mut calls = emulator.store.calls(|c| !c.inbound);
     calls.sort_by_key(|c| c.date_created);
     calls
 }

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use crate::emulator::{get, ivr_at, TOKEN};
+use crate::emulator::{get, ivr_at, ivr_side, TOKEN};
 use crate::studio_harness::{call, caller, flow, heard, said, say, studio_with};
 use crate::twiml_app::{TwimlApp, TwimlAppBuilder};
 
@@ -81,10 +81,13 @@ async fn connect_call_to_takes_hangup_when_the_caller_hangs_up() {
     .await;
     let ended = call(&emulator, &caller, &[]).await;
     assert_eq!(ended["status"], "completed");
-    let sid = ended["sid"].as_str().expect("sid");
+    let ivr_call = ivr_side(&emulator.base_url, ended["sid"].as_str().expect("sid")).await;
     let children = get(
         &emulator.base_url,
-        &format!("Calls.json?ParentCallSid={sid}"),
+        &format!(
+            "Calls.json?ParentCallSid={}",
+            ivr_call["sid"].as_str().expect("sid")
+        ),
     )
     .await;
     let child = children["calls"][0]["sid"]

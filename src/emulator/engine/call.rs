@@ -13,7 +13,8 @@ use super::leg::{LegContext, LegEnd, PendingPosts, Voice};
 use super::record::store_recording;
 use super::{Command, Destination, Shared};
 use crate::emulator::model::{
-    CallRequest, CallStatus, Leg, RecordingRecord, StatusEvent, TranscriptLine,
+    CallRecord, CallRequest, CallStatus, Leg, RecordingRecord, StatusEvent, TranscriptLine,
+    TwimlSource,
 };
 use crate::emulator::recogniser::RecogniserModel;
 use crate::twilio::sid::new_sid;
@@ -71,7 +72,9 @@ pub(super) async fn run(
         waited = shared.wait_for_slot(&request.account_sid) => Some(waited),
         command = commands.recv() => match command {
             Some(Command::Cancel | Command::HangUp) | None => None,
-            Some(Command::Redirect(_)) => Some(shared.wait_for_slot(&request.account_sid).await),
+            Some(Command::Redirect(_) | Command::RedirectIvr(_)) => {
+                Some(shared.wait_for_slot(&request.account_sid).await)
+            }
         },
     };
     let Some(waited) = queued else {
@@ -222,7 +225,7 @@ async fn wait(
                 Some(Command::Cancel | Command::HangUp) | None => {
                     return Some(Ending::new(CallStatus::Canceled, 487, "canceled before answer"));
                 }
-                Some(Command::Redirect(_)) => {}
+                Some(Command::Redirect(_) | Command::RedirectIvr(_)) => {}
             },
         }
     }
@@ -280,8 +283,25 @@ async fn talk(
         posts: PendingPosts::default(),
         dialer: None,
     });
-    // The IVR sees an inbound call of its own, from the caller's number.
+    // The IVR sees an inbound call of its own, from the caller's number, as on Twilio: a call
+    // resource its `<Dial>`s hang under and the REST API can hang up or redirect.
     let callee_sid = new_sid("CA");
+    let mut arrived = request.clone();
+    arrived.twiml = answered
+        .voice_url
+        .clone()
+        .map(|(url, method)| TwimlSource::Url { url, method })
+        .unwrap_or(TwimlSource::Inline(String::new()));
+    arrived.fallback = answered.fallback.clone();
+    arrived.status_callback = None;
+    arrived.record = false;
+    arrived.send_digits = None;
+    shared.store.insert_call(CallRecord::arrived(
+        callee_sid.clone(),
+        arrived,
+        shared.clock.now(),
+    ));
+    shared.add_inbound(sid, &callee_sid);
     let callee = Arc::new(LegContext {
         voice: voice(Leg::Callee, callee_mouth),
         auth_token: answered.token.clone(),
@@ -294,7 +314,7 @@ async fn talk(
         posts: PendingPosts::default(),
         dialer: Some(Dialer {
             shared: shared.clone(),
-            parent_sid: sid.to_string(),
+            parent_sid: callee_sid.clone(),
             request: request.clone(),
         }),
     });
@@ -310,23 +330,22 @@ async fn talk(
         })
     };
     let mut caller_task = start_caller(request.twiml.clone());
-    let mut callee_task: JoinHandle<LegEnd> = {
+    let start_callee = |source: Option<TwimlSource>, status: &'static str| -> JoinHandle<LegEnd> {
         let callee = callee.clone();
-        let voice_url = answered.voice_url.clone();
         tokio::spawn(async move {
-            match voice_url {
-                Some((url, method)) => {
-                    callee
-                        .run(
-                            crate::emulator::model::TwimlSource::Url { url, method },
-                            "ringing",
-                        )
-                        .await
-                }
+            match source {
+                Some(source) => callee.run(source, status).await,
                 None => std::future::pending().await,
             }
         })
     };
+    let mut callee_task = start_callee(
+        answered
+            .voice_url
+            .clone()
+            .map(|(url, method)| TwimlSource::Url { url, method }),
+        "ringing",
+    );
     let limit = Duration::from_secs(u64::from(request.time_limit_secs));
     let hang_up_after = answered.hang_up_after.unwrap_or(limit).min(limit);
     let deadline = tokio::time::Instant::now() + shared.clock.wall(hang_up_after);
@@ -355,6 +374,12 @@ async fn talk(
                     caller.voice.note("redirected through the REST API");
                     caller_task = start_caller(source);
                 }
+                Some(Command::RedirectIvr(source)) => {
+                    callee_task.abort();
+                    let _ = (&mut callee_task).await;
+                    callee.voice.note("redirected through the REST API");
+                    callee_task = start_callee(Some(source), "in-progress");
+                }
             },
         }
     };
@@ -369,6 +394,13 @@ async fn talk(
     let deadline = tokio::time::Instant::now() + shared.settings.webhook_budget;
     caller.posts.settle(deadline).await;
     callee.posts.settle(deadline).await;
+    let now = shared.clock.now();
+    shared.store.update_call(&callee_sid, |c| {
+        c.status = ending.status;
+        c.end_time = Some(now);
+        c.date_updated = now;
+    });
+    shared.forget(&callee_sid);
     shared.legs_ended(&[sid, &callee_sid]);
     ending
 }

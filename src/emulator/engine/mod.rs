@@ -23,7 +23,7 @@ use tokio::sync::mpsc;
 
 use super::clock::Clock;
 use super::control::CallControl;
-use super::model::{CallRequest, TwimlSource};
+use super::model::{CallRequest, Leg, TwimlSource};
 use super::store::Store;
 use crate::twilio::twiml::HttpMethod;
 
@@ -101,8 +101,10 @@ pub enum Command {
     HangUp,
     /// `Status=canceled`.
     Cancel,
-    /// `Url`/`Twiml`: the caller leg continues with this TwiML.
+    /// `Url`/`Twiml` on the caller's call: the caller leg continues with this TwiML.
     Redirect(TwimlSource),
+    /// `Url`/`Twiml` on the IVR's inbound call: the IVR leg continues with this TwiML.
+    RedirectIvr(TwimlSource),
 }
 
 /// Told the `CallSid` of each leg of a call once the call has ended, so state kept elsewhere
@@ -115,7 +117,9 @@ pub(crate) struct Shared {
     pub store: Store,
     pub clock: Clock,
     pub client: webhook::WebhookClient,
-    live: Mutex<HashMap<String, mpsc::UnboundedSender<Command>>>,
+    /// The running calls' command channels by `CallSid`: the caller's call, and once answered
+    /// the IVR's inbound call too, which reaches the same call task.
+    live: Mutex<HashMap<String, (mpsc::UnboundedSender<Command>, Leg)>>,
     /// The next free start slot per account, for the calls-per-second limit.
     next_slot: tokio::sync::Mutex<HashMap<String, tokio::time::Instant>>,
     leg_end_listeners: Mutex<Vec<LegEndListener>>,
@@ -149,6 +153,14 @@ impl Shared {
             for sid in call_sids {
                 listener(sid);
             }
+        }
+    }
+
+    /// Lets the REST API reach the running call `call_sid` through its IVR side `inbound_sid`.
+    pub fn add_inbound(&self, call_sid: &str, inbound_sid: &str) {
+        let mut live = self.live.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((tx, _)) = live.get(call_sid).cloned() {
+            live.insert(inbound_sid.to_string(), (tx, Leg::Callee));
         }
     }
 
@@ -198,18 +210,26 @@ impl CallEngine {
             .push(listener);
     }
 
-    /// How many calls are still running.
+    /// How many calls are still running (each counted once, not once per side).
     pub fn live_calls(&self) -> usize {
         self.shared
             .live
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .len()
+            .values()
+            .filter(|(_, leg)| *leg == Leg::Caller)
+            .count()
     }
 
+    /// Sends `command` to the call `call_sid` belongs to; a redirect of the IVR's inbound call
+    /// redirects the IVR's leg.
     fn send(&self, call_sid: &str, command: Command) {
         let live = self.shared.live.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(tx) = live.get(call_sid) {
+        if let Some((tx, leg)) = live.get(call_sid) {
+            let command = match (command, leg) {
+                (Command::Redirect(source), Leg::Callee) => Command::RedirectIvr(source),
+                (command, _) => command,
+            };
             let _ = tx.send(command);
         }
     }
@@ -222,7 +242,7 @@ impl CallControl for CallEngine {
             .live
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .insert(call_sid.to_string(), tx);
+            .insert(call_sid.to_string(), (tx, Leg::Caller));
         tokio::spawn(call::run(
             self.shared.clone(),
             call_sid.to_string(),

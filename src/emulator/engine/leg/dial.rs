@@ -29,8 +29,7 @@ const BUSY_AFTER: Duration = Duration::from_secs(2);
 pub struct Dialer {
     /// The engine's shared state (configuration, store, clock).
     pub(crate) shared: Arc<Shared>,
-    /// The call whose TwiML dials: the parent of every dialled leg. Both legs of an emulated
-    /// call share one call resource, so this is the caller's call.
+    /// The call whose TwiML dials: the parent of every dialled leg, the IVR's inbound call.
     pub parent_sid: String,
     /// The parent call's request (account, numbers).
     pub request: CallRequest,
