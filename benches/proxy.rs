@@ -22,9 +22,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ivr_test::relay::keys::Keys;
+use ivr_test::turn::answer::CallerVoice;
+use ivr_test::turn::{Action, Turn};
 use ivr_test::twilio::signature;
-use ivr_test::webhook::answer::CallerVoice;
-use ivr_test::webhook::turns::{Action, Turn};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use redis::AsyncCommands;

@@ -7,10 +7,11 @@
 use std::time::{Duration, Instant};
 
 use ivr_test::config::{Secret, TwilioCaps};
+use ivr_test::turn::answer::CallerVoice;
+use ivr_test::turn::signed::NEXT;
+use ivr_test::turn::{Action, CallEvent, Sessions};
 use ivr_test::twilio::signature;
-use ivr_test::webhook::answer::CallerVoice;
-use ivr_test::webhook::routes::{router, WebhookState, NEXT};
-use ivr_test::webhook::turns::{Action, CallEvent, Sessions};
+use ivr_test::webhook::routes::{router, WebhookState};
 
 const TOKEN: &str = "bench-token";
 

@@ -10,11 +10,12 @@
 //! | [`matching`] | Botium's matching modes and normalisation, the speech-tolerant layer, similarity scores, where a match ends in a heard stream, closest passages and repeated prompts |
 //! | [`check`] | `ivr-test check`: validate configuration and scripts, report in human or JSON form |
 //! | [`runner`] | `ivr-test run`: start-up and scheduling (`command`), caller IDs (`caller_ids`), one call per test case (`session`), the step engine on the stream of what the IVR says (`conversation`; `#bot` steps in `conversation::bot_step`, when answers go out in `conversation::answer`, hooks and conditional `#bot` groups in `conversation::{hooks, conditional}`), offers of an answer (`offer`), the live-call update of the caller leg (`live_call`), scripting memory and its `$functions` (`memory`), `asserters`, `RunEvent`s (`events`) |
-//! | [`webhook`] | the routes Twilio calls during a run, signature checks, and the turn protocol to each step engine (events in, answers out; an answer that went out is marked in the events) |
+//! | [`turn`] | the turn protocol every transport adapts to: a call's events in, the step engine's actions out (`protocol`), the runner's live sessions (`sessions`; an answer that went out is marked in the events), Twilio's webhooks as each transport reads them (`signed`: route names, callback URLs, the signature check, events from parameters), and the TwiML of an answer (`answer`) |
+//! | [`webhook`] | the in-process transport: the routes Twilio calls when it can reach the runner |
 //! | [`twilio`] | Twilio's wire protocol: signatures, TwiML documents (parse and write), SIDs, dates, errors |
 //! | [`report`] | reporters of run events: console progress and summary, JUnit XML, JSON, transcript files |
-//! | [`proxy`] | `ivr-test proxy start`: the public webhook proxy, bridged to runners through Redis (`routes` -> `turn` -> `redis`) |
-//! | [`relay`] | the Redis turn protocol both sides share: key names (`keys`), messages (`message`), and the runner's link to the proxy (`relay::runner`) |
+//! | [`proxy`] | `ivr-test proxy start`: the Redis transport's public end, the webhook proxy, bridged to runners through Redis (`routes` -> `turn` -> `redis`) |
+//! | [`relay`] | the Redis transport both ends share: key names (`keys`), messages (`message`), and the runner's end (`relay::runner`), which feeds the same `turn::Sessions` |
 //! | [`emulator`] | `ivr-test emulator`: a local Twilio-compatible REST API (calls, messages, recordings, transcriptions), call engine (caller, IVR and `<Dial>`led legs; interim results word by word), TwiML interpreter, and Studio flows (`emulator::studio`) |
 //! | [`exit_code`] | the named exit codes |
 //! | [`shutdown`] | Ctrl-C and SIGTERM for the commands that run until stopped |
@@ -32,9 +33,10 @@
 //! Suite --> runner::command --> runner::session (a call per test case) --> runner::conversation
 //!             |  twilio::client (REST: create, hang up, SMS,      ^ CallEvent   | Action
 //!             |  live-call update of the caller leg)
-//!             v  RunEvents --> report (console, JUnit, JSON)      webhook::turns <-- webhook::routes <-- Twilio
+//!             v  RunEvents --> report (console, JUnit, JSON)      turn::Sessions <-- webhook::routes <-- Twilio
 //!                                                                        ^
-//!              behind a firewall: relay::runner <--Redis--> proxy (webhook routes) <-- Twilio
+//!              behind a firewall: relay::runner <--Redis--> proxy::routes <-- Twilio
+//!              (both transports read webhooks through turn::signed and answer with turn::answer)
 //!
 //! Twilio client (REST) --> emulator::rest --CallControl--> emulator::engine (a task per call)
 //!                                                           caller leg <-bridge-> callee leg
@@ -60,5 +62,6 @@ pub mod relay;
 pub mod report;
 pub mod runner;
 pub mod shutdown;
+pub mod turn;
 pub mod twilio;
 pub mod webhook;

@@ -16,7 +16,7 @@ use super::log::ProxyLog;
 use super::waiters::Waiters;
 use crate::relay::keys::Keys;
 use crate::relay::message::{InboxEntry, SessionRecord};
-use crate::webhook::turns::{CallEvent, Turn};
+use crate::turn::{CallEvent, Turn};
 
 /// How long one connection attempt may take (loopback or LAN: a healthy Redis takes a few ms).
 const CONNECT_TIMEOUT: Duration = Duration::from_millis(500);

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::extract::{OriginalUri, Request};
+use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
@@ -14,13 +14,12 @@ use super::log::{Outcome, ProxyLog};
 use super::redis::RedisLink;
 use super::turn::{decision, deliver, Delivery};
 use crate::relay::message::{decode_carry, encode_carry};
-use crate::twilio::signature;
-use crate::webhook::answer::CallerVoice;
-use crate::webhook::routes::{
-    callback_url, form_param, next_event, partial_event, query_param, signed_url, start_event,
-    status_event, BODY_LIMIT, NEXT, PARTIAL,
+use crate::turn::answer::CallerVoice;
+use crate::turn::signed::{
+    callback_url, form_param, next_event, partial_event, query_param, read_signed, start_event,
+    status_event, Refusal, SignedWebhook, NEXT, PARTIAL,
 };
-use crate::webhook::turns::{Action, CallEvent};
+use crate::turn::{Action, CallEvent};
 
 /// What the routes share.
 #[derive(Clone)]
@@ -65,15 +64,6 @@ impl Route {
     }
 }
 
-/// A webhook whose signature was verified.
-struct Signed {
-    params: Vec<(String, String)>,
-    session: String,
-    account: String,
-    /// The URL Twilio called (its query carries events and builds an outage URL).
-    uri: axum::http::Uri,
-}
-
 /// Serves one webhook and logs it.
 pub async fn webhook(state: ProxyState, route: Route, request: Request) -> Response {
     let started = Instant::now();
@@ -108,48 +98,22 @@ pub async fn webhook(state: ProxyState, route: Route, request: Request) -> Respo
 async fn verify(
     state: &ProxyState,
     request: Request,
-) -> Result<Signed, (Outcome, Response, String)> {
-    let (parts, body) = request.into_parts();
-    let uri = parts
-        .extensions
-        .get::<OriginalUri>()
-        .map_or_else(|| parts.uri.clone(), |original| original.0.clone());
-    let session = query_param(&uri, "cs").unwrap_or_default();
-    let forbidden = |session: String| {
-        (
-            Outcome::Forbidden,
-            (StatusCode::FORBIDDEN, "invalid X-Twilio-Signature").into_response(),
-            session,
-        )
-    };
-    let Ok(body) = axum::body::to_bytes(body, BODY_LIMIT).await else {
-        let response = (StatusCode::PAYLOAD_TOO_LARGE, "webhook body too large").into_response();
-        return Err((Outcome::TooLarge, response, session));
-    };
-    let params: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let account = form_param(&params, "AccountSid").unwrap_or("").to_string();
-    let Some(token) = state.accounts.token(&account) else {
-        return Err(forbidden(session));
-    };
-    let given = parts
-        .headers
-        .get("X-Twilio-Signature")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let url = signed_url(&state.public_url, &state.endpoint, &uri);
-    if !signature::validate(token.expose(), &url, &params, given) {
-        return Err(forbidden(session));
-    }
-    Ok(Signed {
-        params,
-        session,
-        account,
-        uri,
+) -> Result<SignedWebhook, (Outcome, Response, String)> {
+    read_signed(request, &state.public_url, &state.endpoint, |account| {
+        state.accounts.token(account)
+    })
+    .await
+    .map_err(|(refusal, session)| {
+        let outcome = match refusal {
+            Refusal::TooLarge => Outcome::TooLarge,
+            Refusal::Forbidden => Outcome::Forbidden,
+        };
+        (outcome, refusal.into_response(), session)
     })
 }
 
 /// The events of a webhook: those its URL carries (an outage), then its own.
-fn events(hook: &Signed, own: Option<CallEvent>) -> Vec<CallEvent> {
+fn events(hook: &SignedWebhook, own: Option<CallEvent>) -> Vec<CallEvent> {
     let mut events = query_param(&hook.uri, "carry")
         .map(|carry| decode_carry(&carry))
         .unwrap_or_default();
@@ -165,7 +129,7 @@ fn twiml(response: crate::twilio::twiml::Response) -> Response {
 async fn turn(
     state: &ProxyState,
     route: Route,
-    hook: &Signed,
+    hook: &SignedWebhook,
     deadline: tokio::time::Instant,
 ) -> (Outcome, Response) {
     let own = match route {
@@ -208,7 +172,7 @@ async fn turn(
 /// carries the undelivered events; Twilio signs that URL when it calls it, so they cannot be
 /// forged, and the next webhook delivers them first. The `<Gather>` asks for no interim
 /// results: they would reach the runner before the carried events.
-fn carry(state: &ProxyState, hook: &Signed, events: &[CallEvent]) -> Response {
+fn carry(state: &ProxyState, hook: &SignedWebhook, events: &[CallEvent]) -> Response {
     let mut query: Vec<&str> = hook
         .uri
         .query()
@@ -224,7 +188,7 @@ fn carry(state: &ProxyState, hook: &Signed, events: &[CallEvent]) -> Response {
 
 /// `status` and `partial`: deliver and answer 204; 503 when Redis is unreachable (the event
 /// cannot be carried: nothing answers these with a URL).
-async fn report(state: &ProxyState, route: Route, hook: &Signed) -> (Outcome, Response) {
+async fn report(state: &ProxyState, route: Route, hook: &SignedWebhook) -> (Outcome, Response) {
     let own = match route {
         Route::Status => Some(status_event(&hook.params)),
         _ => partial_event(&hook.params),

@@ -16,8 +16,8 @@ use super::redis::RedisLink;
 use super::routes::{webhook, ProxyState, Route};
 use crate::config::TwilioCaps;
 use crate::relay::keys::Keys;
-use crate::webhook::answer::CallerVoice;
-use crate::webhook::routes::{NEXT, PARTIAL, START, STATUS};
+use crate::turn::answer::CallerVoice;
+use crate::turn::signed::{NEXT, PARTIAL, START, STATUS};
 
 /// A running proxy.
 pub struct RunningProxy {

@@ -8,7 +8,7 @@ use tokio::time::Instant;
 use super::redis::{LinkError, RedisLink};
 use super::waiters::Waiter;
 use crate::relay::message::SessionRecord;
-use crate::webhook::turns::{Action, CallEvent, Turn};
+use crate::turn::{CallEvent, Turn};
 
 /// What delivering a webhook's events came to.
 #[derive(Debug)]
@@ -66,54 +66,14 @@ pub async fn decision(
         let armed = waiter.armed();
         let decisions = link.take(session).await?;
         if !decisions.is_empty() {
-            return Ok((merge(decisions), true));
+            return Ok((Turn::merge(decisions), true));
         }
         let timed_out = tokio::time::timeout_at(deadline, armed).await.is_err();
         if timed_out || link.waiters.is_closed() {
             // A last look: a decision may have come without its notification.
             let decisions = link.take(session).await?;
             let decided = !decisions.is_empty();
-            return Ok((merge(decisions), decided));
+            return Ok((Turn::merge(decisions), decided));
         }
-    }
-}
-
-/// Several decisions in one answer: their actions in order (`Listen` only means "answer now"),
-/// with the newest hints.
-pub fn merge(decisions: Vec<Turn>) -> Turn {
-    let mut merged = Turn::default();
-    for decision in decisions {
-        merged.actions.extend(
-            decision
-                .actions
-                .into_iter()
-                .filter(|a| *a != Action::Listen),
-        );
-        merged.hints = decision.hints;
-    }
-    merged
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn decisions_merge_in_order_with_the_newest_hints() {
-        let merged = merge(vec![
-            Turn {
-                actions: vec![Action::Listen, Action::Press("1".into())],
-                hints: vec!["old".into()],
-            },
-            Turn {
-                actions: vec![Action::Say("sales".into())],
-                hints: vec!["new".into()],
-            },
-        ]);
-        assert_eq!(
-            merged.actions,
-            vec![Action::Press("1".into()), Action::Say("sales".into())]
-        );
-        assert_eq!(merged.hints, ["new"]);
     }
 }

@@ -33,7 +33,7 @@ impl Keys {
         format!("{}:{{{session}}}:session", self.base)
     }
 
-    /// LIST: the runner's decisions not yet taken by a webhook (JSON [`crate::webhook::turns::Turn`]).
+    /// LIST: the runner's decisions not yet taken by a webhook (JSON [`crate::turn::Turn`]).
     pub fn decisions(&self, session: &str) -> String {
         format!("{}:{{{session}}}:decisions", self.base)
     }

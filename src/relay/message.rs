@@ -3,8 +3,8 @@
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
-use crate::webhook::answer::CallerVoice;
-use crate::webhook::turns::CallEvent;
+use crate::turn::answer::CallerVoice;
+use crate::turn::CallEvent;
 
 /// A session's registration (the fields of its HASH), written by the runner before it places
 /// the call, so a webhook that beats `calls.create`'s response finds its owner.

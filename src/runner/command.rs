@@ -24,10 +24,10 @@ use crate::report::{
     console_mode, use_colors, ConsoleReporter, JsonReporter, JunitReporter, Reporter, Reporters,
     TranscriptWriter,
 };
+use crate::turn::answer::CallerVoice;
+use crate::turn::Sessions;
 use crate::twilio::client::TwilioClient;
-use crate::webhook::answer::CallerVoice;
 use crate::webhook::routes::{router, WebhookState};
-use crate::webhook::turns::Sessions;
 
 /// What the command line asked for.
 #[derive(Debug, Clone, Default)]

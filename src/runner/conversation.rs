@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use crate::convo::{Convo, ConvoStep, Sender, UtteranceBook};
 use crate::matching::Matcher;
-use crate::webhook::turns::{is_final_status, Action, CallEvent, SessionEnd};
+use crate::turn::{is_final_status, Action, CallEvent, SessionEnd};
 
 use super::events::{Failure, RunEvent, Speaker, StepRef, TranscriptEntry};
 use super::memory::{MemorySettings, ScriptingMemory};

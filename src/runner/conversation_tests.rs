@@ -8,7 +8,7 @@ use crate::convo::convo_file::parse_convo;
 use crate::convo::source::SourceFile;
 use crate::convo::{Registry, Utterance};
 use crate::matching::{MatchingMode, NormalizeOptions};
-use crate::webhook::turns::{Sessions, Turn};
+use crate::turn::{Sessions, Turn};
 
 const HOLD: Duration = Duration::from_secs(2);
 

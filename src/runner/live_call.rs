@@ -5,9 +5,10 @@ use std::future::Future;
 use std::pin::Pin;
 
 use super::conversation::LiveCall;
+use crate::turn::signed::{NEXT, PARTIAL};
+use crate::turn::{Action, Turn};
 use crate::twilio::client::TwilioClient;
-use crate::webhook::routes::{WebhookState, NEXT, PARTIAL};
-use crate::webhook::turns::{Action, Turn};
+use crate::webhook::routes::WebhookState;
 
 /// Twilio's limit on inline `Twiml`.
 const MAX_TWIML_CHARS: usize = 4000;

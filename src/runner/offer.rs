@@ -11,7 +11,7 @@
 //! waits for the IVR to fall silent before giving them.
 
 use crate::matching::canonical_words;
-use crate::webhook::turns::Action;
+use crate::turn::Action;
 
 /// Words that announce a key: "press 1", "dial 0", "enter the star key", "option 2".
 const KEY_CUES: &[&str] = &[

@@ -33,11 +33,12 @@ use crate::convo::{Convo, UtteranceBook};
 use crate::matching::Matcher;
 use crate::relay::message::SessionRecord;
 use crate::relay::runner::RelayLink;
+use crate::turn::signed::{START, STATUS};
+use crate::turn::{is_final_status, CallEvent, SessionEnd};
 use crate::twilio::client::{CallResource, CreateCall, HangUp, MessageFilter, TwilioClient};
 use crate::twilio::time::rfc2822;
 use crate::twilio::twiml::HttpMethod;
-use crate::webhook::routes::{WebhookState, START, STATUS};
-use crate::webhook::turns::{is_final_status, CallEvent, SessionEnd};
+use crate::webhook::routes::WebhookState;
 
 #[derive(Debug, Default)]
 struct LiveState {

@@ -7,7 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use ivr_test::webhook::turns::Action;
+use ivr_test::turn::Action;
 
 use crate::proxy_harness::{params, post, Runner, AC1, TOKEN1};
 use crate::redis::{free_port, RedisOptions, RedisServer};

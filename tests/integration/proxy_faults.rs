@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use ivr_test::relay::message::decode_carry;
-use ivr_test::webhook::turns::{Action, CallEvent};
+use ivr_test::turn::{Action, CallEvent};
 
 use crate::proxy_harness::{gather_action, params, post, proxy, Runner, AC1, TOKEN1};
 use crate::redis::{RedisOptions, RedisServer};
@@ -328,7 +328,7 @@ async fn a_redis_that_restarted_empty_keeps_calls_alive_until_their_runner_regis
         .await
         .into_iter()
         .filter_map(|e| match e.event {
-            ivr_test::webhook::turns::CallEvent::Heard { text, .. } => Some(text),
+            ivr_test::turn::CallEvent::Heard { text, .. } => Some(text),
             _ => None,
         })
         .collect();

@@ -9,9 +9,9 @@ use ivr_test::proxy::log::ProxyLog;
 use ivr_test::proxy::server::{start, RunningProxy};
 use ivr_test::relay::keys::Keys;
 use ivr_test::relay::message::{InboxEntry, SessionRecord};
+use ivr_test::turn::answer::CallerVoice;
+use ivr_test::turn::{Action, Turn};
 use ivr_test::twilio::signature;
-use ivr_test::webhook::answer::CallerVoice;
-use ivr_test::webhook::turns::{Action, Turn};
 use redis::AsyncCommands;
 
 use crate::redis::RedisServer;

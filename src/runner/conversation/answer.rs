@@ -29,7 +29,7 @@ use crate::config::AnswerTiming;
 use crate::convo::ConvoStep;
 use crate::runner::events::{Failure, Speaker};
 use crate::runner::offer::Offer;
-use crate::webhook::turns::Action;
+use crate::turn::Action;
 
 /// The caller's own call leg, redirected to an answer while the IVR still speaks.
 pub trait LiveCall: Send + Sync {

@@ -4,7 +4,7 @@
 use crate::config::TwilioCaps;
 use crate::twilio::twiml::{Gather, Play, Response, Say, SpeechTimeout, Verb};
 
-use super::turns::{Action, Turn};
+use super::protocol::{Action, Turn};
 
 /// How the runner listens and speaks, from the `TWILIO_IVR_*` capabilities.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -1,4 +1,5 @@
-//! The turn protocol between Twilio's webhooks and a test case's step engine.
+//! A runner's live sessions: where each transport delivers a call's [`CallEvent`]s and takes
+//! the step engine's [`Action`]s.
 //!
 //! Every TwiML webhook is a question, "the call is here; what now?". It becomes a [`CallEvent`]
 //! for the call's session and waits for the session's answer: the [`Action`]s the step engine
@@ -12,72 +13,8 @@ use std::time::Duration;
 
 use tokio::sync::{mpsc, Notify};
 
+use super::protocol::{is_final_status, Action, CallEvent, SessionId, Turn};
 use crate::twilio::sid::new_sid;
-
-/// What the step engine wants the caller to do next.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Action {
-    /// Speak text (`<Say>`).
-    Say(String),
-    /// Press keys (`<Play digits>`; `w`/`W` pause).
-    Press(String),
-    /// Play an audio file from a URL (`<Play>`), e.g. a recorded caller.
-    Play(String),
-    /// Nothing to say now: just listen (answers a waiting webhook at once).
-    Listen,
-    /// End the call (`<Hangup/>`).
-    HangUp,
-}
-
-/// What a webhook tells the session.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub enum CallEvent {
-    /// The call was answered and Twilio asks for the first TwiML.
-    Answered {
-        /// Twilio's call SID.
-        call_sid: String,
-    },
-    /// A `<Gather>` heard speech.
-    Heard {
-        /// `SpeechResult`.
-        text: String,
-        /// `Confidence`, when given.
-        confidence: Option<f64>,
-    },
-    /// A `<Gather>` ended without speech (`actionOnEmptyResult`).
-    Silence,
-    /// An interim result while the IVR still speaks (`partialResultCallback`): all the
-    /// recogniser has heard so far of the current utterance. It is what remains of the IVR's
-    /// last words when the IVR hangs up before the `<Gather>` completes.
-    Partial {
-        /// `UnstableSpeechResult`.
-        text: String,
-    },
-    /// The transport to Twilio's webhooks is gone (Redis unreachable past its limit): the call
-    /// can no longer be heard or answered.
-    Lost {
-        /// Why.
-        reason: String,
-    },
-    /// The answer the engine decided went out to Twilio (in a webhook's reply, or through a
-    /// live-call update): what the IVR says from here on follows it. Made by the runner itself,
-    /// after the event the answering webhook delivered, never by Twilio.
-    AnswerDelivered,
-    /// A status callback.
-    Status {
-        /// `CallStatus`.
-        status: String,
-        /// Every parameter Twilio sent.
-        params: Vec<(String, String)>,
-    },
-}
-
-/// Whether a `CallStatus` ends the call (Twilio's rule, kept with the REST client).
-pub use crate::twilio::client::is_final_status;
-
-/// A session's id: the correlation id in every callback URL, so a webhook that arrives before
-/// `calls.create` has returned still finds its session.
-pub type SessionId = String;
 
 /// The actions a session has decided and not yet sent, and who waits for them.
 #[derive(Debug, Default)]
@@ -111,15 +48,6 @@ impl Outbox {
             _ => false,
         }
     }
-}
-
-/// A webhook's answer: what to do, and what to listen for.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub struct Turn {
-    /// The actions, in the order the engine decided them (empty: just listen).
-    pub actions: Vec<Action>,
-    /// Recogniser hints for the `<Gather>`.
-    pub hints: Vec<String>,
 }
 
 struct SessionEntry {
