@@ -36,6 +36,7 @@ use axum::routing::post;
 use chrono::{DateTime, Utc};
 use ivr_test::emulator::config::EmulatorConfig;
 use ivr_test::emulator::server::{start, EmulatorOptions};
+use ivr_test::output::Output;
 use ivr_test::runner::command::{run, RunRequest};
 use tokio::runtime::Runtime;
 
@@ -218,11 +219,11 @@ fn run_suite(
         ..RunRequest::default()
     };
     let env: BTreeMap<String, String> = [("CI".to_string(), "true".to_string())].into();
-    let mut log = Vec::new();
+    let (output, _, log) = Output::captured();
     let started = Instant::now();
-    let outcome = run(&request, &env, root, &mut log);
+    let outcome = runtime.block_on(run(&request, &env, root, &output, std::future::pending()));
     let wall = started.elapsed();
-    let log = String::from_utf8_lossy(&log);
+    let log = log.text();
     assert!(outcome.code() <= 1, "the {timing} run could not run: {log}");
     let report = std::fs::read_to_string(&report_path).expect("read the JSON report");
     let report: serde_json::Value = serde_json::from_str(&report).expect("a JSON report");

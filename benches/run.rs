@@ -9,6 +9,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use axum::routing::post;
+use ivr_test::output::Output;
 use ivr_test::runner::command::{run, RunRequest};
 
 fn rss_kb() -> u64 {
@@ -77,10 +78,20 @@ fn main() {
         emulate: Some(root.join("emu.json")),
         ..RunRequest::default()
     };
-    let mut sink = std::io::sink();
+    let (output, _, _) = Output::captured();
+    let runner = tokio::runtime::Runtime::new().expect("runtime");
+    let run_suite = |parallel: usize| {
+        runner.block_on(run(
+            &request(parallel),
+            &env,
+            Path::new("."),
+            &output,
+            std::future::pending(),
+        ))
+    };
 
     let started = Instant::now();
-    let outcome = run(&request(1), &env, Path::new("."), &mut sink);
+    let outcome = run_suite(1);
     let sequential = started.elapsed();
     assert_eq!(outcome.code(), 0, "sequential run failed");
 
@@ -96,7 +107,7 @@ fn main() {
         })
     };
     let started = Instant::now();
-    let outcome = run(&request(cases), &env, Path::new("."), &mut sink);
+    let outcome = run_suite(cases);
     let parallel = started.elapsed();
     assert_eq!(outcome.code(), 0, "parallel run failed");
     let grown = peak

@@ -1,12 +1,13 @@
 //! Command-line arguments, and the dispatch from a parsed command to the library.
 
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
+use std::future::Future;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::exit_code::Outcome;
+use crate::output::Output;
 
 /// Tests phone IVR bots by calling them.
 #[derive(Debug, Parser)]
@@ -151,20 +152,24 @@ pub fn process_env() -> BTreeMap<String, String> {
         .collect()
 }
 
-/// Runs a parsed command line with the given environment, writing to stdout and stderr.
-pub fn run(cli: Cli, env: &BTreeMap<String, String>) -> Outcome {
+/// Runs a parsed command line with the given environment, writing to `output`; the
+/// long-running commands stop when `shutdown` resolves.
+pub async fn run(
+    cli: Cli,
+    env: &BTreeMap<String, String>,
+    output: &Output,
+    shutdown: impl Future<Output = ()>,
+) -> Outcome {
     match cli.command {
         Command::Check(args) => {
-            let stdout = std::io::stdout();
-            let stderr = std::io::stderr();
-            let color = stderr.is_terminal() && !env.contains_key("NO_COLOR");
+            let color = output.terminal && !env.contains_key("NO_COLOR");
             crate::check::run(
                 &args,
                 env,
                 Path::new("."),
                 color,
-                &mut stdout.lock(),
-                &mut stderr.lock(),
+                &mut output.out.clone(),
+                &mut output.err.clone(),
             )
         }
         Command::Run(args) => {
@@ -178,7 +183,7 @@ pub fn run(cli: Cli, env: &BTreeMap<String, String>) -> Outcome {
                 transcripts: args.transcripts,
                 emulate: args.emulate,
             };
-            crate::runner::command::run(&request, env, Path::new("."), &mut std::io::stderr())
+            crate::runner::command::run(&request, env, Path::new("."), output, shutdown).await
         }
         Command::Emulator(args) => {
             let command = crate::emulator::command::EmulatorCommand {
@@ -187,7 +192,7 @@ pub fn run(cli: Cli, env: &BTreeMap<String, String>) -> Outcome {
                 time_scale: args.time_scale,
                 verbose: args.verbose,
             };
-            crate::emulator::command::run(&command, env, &mut std::io::stdout())
+            crate::emulator::command::run(&command, env, output, shutdown).await
         }
         Command::Proxy(ProxyCommand::Start(args)) => {
             let args = crate::proxy::config::ProxyArgs {
@@ -200,7 +205,7 @@ pub fn run(cli: Cli, env: &BTreeMap<String, String>) -> Outcome {
                 hold: args.hold,
                 accounts_file: args.accounts_file,
             };
-            crate::proxy::command::run(&args, env, &mut std::io::stdout())
+            crate::proxy::command::run(&args, env, output, shutdown).await
         }
     }
 }

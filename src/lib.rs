@@ -18,7 +18,9 @@
 //! | [`relay`] | the Redis transport both ends share: key names (`keys`), messages (`message`), and the runner's end (`relay::runner`), which feeds the same `turn::Sessions` |
 //! | [`emulator`] | `ivr-test emulator`: a local Twilio-compatible REST API (calls, messages, recordings, transcriptions), call engine (caller, IVR and `<Dial>`led legs; interim results word by word), TwiML interpreter, and Studio flows (`emulator::studio`) |
 //! | [`exit_code`] | the named exit codes |
-//! | [`shutdown`] | Ctrl-C and SIGTERM for the commands that run until stopped |
+//! | [`shutdown`] | Ctrl-C and SIGTERM, which `main` passes to the commands that run until stopped |
+//! | [`output`] | where commands write: the streams `main` passes in (or a test's buffers), shared by a command and its reporters |
+//! | [`serve`] | the one way HTTP is served (webhook, emulator, proxy): until stopped, then gracefully |
 //! | [`js_text`] | JavaScript's whitespace rules, which Botium's parsing and matching follow |
 //!
 //! # Data flow
@@ -44,8 +46,9 @@
 //!                                                            webhooks via twilio::signature)
 //! ```
 //!
-//! The library never exits the process and keeps no global state: I/O (paths, environment,
-//! output streams) is passed in, and commands return an [`exit_code::Outcome`].
+//! The library never exits the process and keeps no global state: `main` builds the one async
+//! runtime and passes everything in (paths, environment, output streams, the shutdown signal),
+//! and commands return an [`exit_code::Outcome`].
 
 #![warn(missing_docs)]
 
@@ -57,10 +60,12 @@ pub mod emulator;
 pub mod exit_code;
 pub mod js_text;
 pub mod matching;
+pub mod output;
 pub mod proxy;
 pub mod relay;
 pub mod report;
 pub mod runner;
+pub mod serve;
 pub mod shutdown;
 pub mod turn;
 pub mod twilio;

@@ -1,11 +1,28 @@
-//! The `ivr-test` binary: parse the command line, run the library, map the outcome to an exit code.
+//! The `ivr-test` binary: parse the command line, build the one async runtime, run the library
+//! with the process's streams and shutdown signals, map the outcome to an exit code.
 
 use std::process::ExitCode;
 
 use clap::Parser;
+use ivr_test::exit_code::Outcome;
+use ivr_test::output::Output;
 
 fn main() -> ExitCode {
     let cli = ivr_test::cli::Cli::parse();
-    let outcome = ivr_test::cli::run(cli, &ivr_test::cli::process_env());
+    let output = Output::process();
+    let outcome = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime.block_on(ivr_test::cli::run(
+            cli,
+            &ivr_test::cli::process_env(),
+            &output,
+            ivr_test::shutdown::requested(),
+        )),
+        Err(error) => {
+            output
+                .err
+                .line(&format!("error: cannot start the async runtime: {error}"));
+            Outcome::Infrastructure
+        }
+    };
     ExitCode::from(outcome.code())
 }

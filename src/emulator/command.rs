@@ -1,6 +1,7 @@
 //! `ivr-test emulator`: serves the emulator on a loopback port until Ctrl-C or SIGTERM.
 
 use std::collections::BTreeMap;
+use std::future::Future;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -8,6 +9,7 @@ use super::config::EmulatorConfig;
 use super::log::EventLog;
 use super::server::{start, EmulatorOptions};
 use crate::exit_code::Outcome;
+use crate::output::Output;
 
 /// What the command line asked for.
 #[derive(Debug, Clone)]
@@ -22,64 +24,60 @@ pub struct EmulatorCommand {
     pub verbose: bool,
 }
 
-/// Runs the emulator; prints its base URL on `out`, the event log and errors on stderr.
-pub fn run(
+/// Serves the emulator until `shutdown` resolves; prints its base URL on `output.out`, the
+/// event log and errors on `output.err`.
+pub async fn run(
     command: &EmulatorCommand,
     env: &BTreeMap<String, String>,
-    out: &mut dyn Write,
+    output: &Output,
+    shutdown: impl Future<Output = ()>,
 ) -> Outcome {
+    let err = output.err.clone();
     let config = match EmulatorConfig::load(command.config.as_deref(), env) {
         Ok(config) => config,
         Err(error) => {
-            eprintln!("error: {error}");
+            err.line(&format!("error: {error}"));
             return Outcome::InvalidInput;
         }
     };
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(runtime) => runtime,
+    let listener = match tokio::net::TcpListener::bind(("127.0.0.1", command.port)).await {
+        Ok(listener) => listener,
         Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
+            err.line(&format!(
+                "error: cannot listen on 127.0.0.1:{}: {error}",
+                command.port
+            ));
             return Outcome::Infrastructure;
         }
     };
-    runtime.block_on(async {
-        let listener = match tokio::net::TcpListener::bind(("127.0.0.1", command.port)).await {
-            Ok(listener) => listener,
-            Err(error) => {
-                eprintln!(
-                    "error: cannot listen on 127.0.0.1:{}: {error}",
-                    command.port
-                );
-                return Outcome::Infrastructure;
-            }
-        };
-        let options = EmulatorOptions {
-            time_scale: command.time_scale,
-            webhook_budget: None,
-            log: EventLog::new(command.verbose, |line| eprintln!("{line}")),
-        };
-        let emulator = match start(listener, config, options).await {
-            Ok(emulator) => emulator,
-            Err(error) => {
-                eprintln!("error: {error}");
-                return Outcome::InvalidInput;
-            }
-        };
-        let announced = writeln!(
-            out,
-            "ivr-test emulator: Twilio API at {}/2010-04-01 (ledger: {}/_emulator/calls)",
-            emulator.base_url, emulator.base_url
-        )
-        .and_then(|()| out.flush());
-        if announced.is_err() {
-            return Outcome::Infrastructure;
+    let log_to = err.clone();
+    let options = EmulatorOptions {
+        time_scale: command.time_scale,
+        webhook_budget: None,
+        log: EventLog::new(command.verbose, move |line| log_to.line(line)),
+    };
+    let emulator = match start(listener, config, options).await {
+        Ok(emulator) => emulator,
+        Err(error) => {
+            err.line(&format!("error: {error}"));
+            return Outcome::InvalidInput;
         }
-        crate::shutdown::requested().await;
-        eprintln!(
-            "ivr-test emulator: stopping ({} calls still live)",
-            emulator.live_calls()
-        );
-        emulator.stop().await;
-        Outcome::Passed
-    })
+    };
+    let mut out = output.out.clone();
+    let announced = writeln!(
+        out,
+        "ivr-test emulator: Twilio API at {}/2010-04-01 (ledger: {}/_emulator/calls)",
+        emulator.base_url, emulator.base_url
+    )
+    .and_then(|()| out.flush());
+    if announced.is_err() {
+        return Outcome::Infrastructure;
+    }
+    shutdown.await;
+    err.line(&format!(
+        "ivr-test emulator: stopping ({} calls still live)",
+        emulator.live_calls()
+    ));
+    emulator.stop().await;
+    Outcome::Passed
 }

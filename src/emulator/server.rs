@@ -4,8 +4,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::serve::Serving;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
 
 use super::clock::Clock;
 use super::config::EmulatorConfig;
@@ -35,8 +35,8 @@ pub struct RunningEmulator {
     pub store: Store,
     engine: CallEngine,
     studio: Arc<StudioRuntime>,
-    shutdown: Option<oneshot::Sender<()>>,
-    server: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// `None` once stopped.
+    server: Option<Serving>,
 }
 
 /// Why the emulator could not start.
@@ -102,21 +102,13 @@ pub async fn start(
         control: Arc::new(engine.clone()),
     })
     .merge(studio.clone().router());
-    let (shutdown, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
-    });
+    let server = Serving::start(listener, app);
     Ok(RunningEmulator {
         base_url,
         store,
         engine,
         studio,
-        shutdown: Some(shutdown),
-        server,
+        server: Some(server),
     })
 }
 
@@ -142,17 +134,8 @@ impl RunningEmulator {
 
     /// Stops serving and waits for the server to finish.
     pub async fn stop(mut self) {
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
-        }
-        let _ = (&mut self.server).await;
-    }
-}
-
-impl Drop for RunningEmulator {
-    fn drop(&mut self) {
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
+        if let Some(server) = self.server.take() {
+            server.stop().await;
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `ivr-test proxy start`: serves the webhook proxy until Ctrl-C or SIGTERM.
 
 use std::collections::BTreeMap;
+use std::future::Future;
 use std::io::Write;
 
 use super::config::{ProxyArgs, ProxyConfig};
@@ -8,67 +9,68 @@ use super::log::ProxyLog;
 use super::server::start;
 use crate::config::redis_url_secrets;
 use crate::exit_code::Outcome;
+use crate::output::Output;
 
-/// Runs the proxy; prints where it listens on `out`, the webhook log and errors on stderr.
-pub fn run(args: &ProxyArgs, env: &BTreeMap<String, String>, out: &mut dyn Write) -> Outcome {
+/// Serves the proxy until `shutdown` resolves; prints where it listens on `output.out`, the
+/// webhook log and errors on `output.err`.
+pub async fn run(
+    args: &ProxyArgs,
+    env: &BTreeMap<String, String>,
+    output: &Output,
+    shutdown: impl Future<Output = ()>,
+) -> Outcome {
+    let err = output.err.clone();
     let config = match ProxyConfig::load(args, env) {
         Ok(config) => config,
         Err(error) => {
             for line in error.0.lines() {
-                eprintln!("error: {line}");
+                err.line(&format!("error: {line}"));
             }
             return Outcome::InvalidInput;
         }
     };
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(runtime) => runtime,
+    let listener = match tokio::net::TcpListener::bind((config.host, config.port)).await {
+        Ok(listener) => listener,
         Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
+            err.line(&format!(
+                "error: cannot listen on {}:{}: {error}",
+                config.host, config.port
+            ));
             return Outcome::Infrastructure;
         }
     };
-    runtime.block_on(async {
-        let listener = match tokio::net::TcpListener::bind((config.host, config.port)).await {
-            Ok(listener) => listener,
-            Err(error) => {
-                eprintln!(
-                    "error: cannot listen on {}:{}: {error}",
-                    config.host, config.port
-                );
-                return Outcome::Infrastructure;
-            }
-        };
-        let log = ProxyLog::new(|line| eprintln!("{line}"));
-        let proxy = match start(listener, &config, log).await {
-            Ok(proxy) => proxy,
-            Err(error) => {
-                eprintln!("error: {error}");
-                return Outcome::InvalidInput;
-            }
-        };
-        let announced = writeln!(
-            out,
-            "ivr-test proxy: listening on {}{} for {} (Redis {}, topic base {}, {} account(s), hold {:?})",
-            proxy.local_url,
-            config.endpoint,
-            config.public_url,
-            redacted_redis_url(config.redis_url.expose()),
-            config.topic_base,
-            config.accounts.len(),
-            config.hold,
-        )
-        .and_then(|()| out.flush());
-        if announced.is_err() {
-            return Outcome::Infrastructure;
+    let log_to = err.clone();
+    let log = ProxyLog::new(move |line| log_to.line(line));
+    let proxy = match start(listener, &config, log).await {
+        Ok(proxy) => proxy,
+        Err(error) => {
+            err.line(&format!("error: {error}"));
+            return Outcome::InvalidInput;
         }
-        if !proxy.redis_up().await {
-            eprintln!("ivr-test proxy: Redis does not answer yet; retrying in the background");
-        }
-        crate::shutdown::requested().await;
-        eprintln!("ivr-test proxy: stopping");
-        proxy.stop().await;
-        Outcome::Passed
-    })
+    };
+    let mut out = output.out.clone();
+    let announced = writeln!(
+        out,
+        "ivr-test proxy: listening on {}{} for {} (Redis {}, topic base {}, {} account(s), hold {:?})",
+        proxy.local_url,
+        config.endpoint,
+        config.public_url,
+        redacted_redis_url(config.redis_url.expose()),
+        config.topic_base,
+        config.accounts.len(),
+        config.hold,
+    )
+    .and_then(|()| out.flush());
+    if announced.is_err() {
+        return Outcome::Infrastructure;
+    }
+    if !proxy.redis_up().await {
+        err.line("ivr-test proxy: Redis does not answer yet; retrying in the background");
+    }
+    shutdown.await;
+    err.line("ivr-test proxy: stopping");
+    proxy.stop().await;
+    Outcome::Passed
 }
 
 /// The Redis URL with its password replaced.

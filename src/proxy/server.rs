@@ -3,12 +3,12 @@
 
 use std::sync::Arc;
 
+use crate::serve::Serving;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
 
 use super::config::ProxyConfig;
 use super::log::ProxyLog;
@@ -24,8 +24,8 @@ pub struct RunningProxy {
     /// `http://<host>:<port>`: where it listens.
     pub local_url: String,
     link: RedisLink,
-    shutdown: Option<oneshot::Sender<()>>,
-    server: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// `None` once stopped.
+    server: Option<Serving>,
     subscriber: tokio::task::JoinHandle<()>,
 }
 
@@ -93,19 +93,11 @@ pub async fn start(
         log,
     };
     let app = router(state);
-    let (shutdown, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
-    });
+    let server = Serving::start(listener, app);
     Ok(RunningProxy {
         local_url: format!("http://{address}"),
         link,
-        shutdown: Some(shutdown),
-        server,
+        server: Some(server),
         subscriber,
     })
 }
@@ -120,10 +112,9 @@ impl RunningProxy {
     /// decisions), and waits for the server to finish.
     pub async fn stop(mut self) {
         self.link.waiters.close();
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
+        if let Some(server) = self.server.take() {
+            server.stop().await;
         }
-        let _ = (&mut self.server).await;
         self.subscriber.abort();
     }
 }
@@ -131,9 +122,7 @@ impl RunningProxy {
 impl Drop for RunningProxy {
     fn drop(&mut self) {
         self.link.waiters.close();
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
-        }
+        // The server, dropped with this, shuts down by itself.
         self.subscriber.abort();
     }
 }

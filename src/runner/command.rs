@@ -3,6 +3,7 @@
 //! limit, and reports through the reporters. Ctrl-C or SIGTERM hangs up every live call.
 
 use std::collections::BTreeMap;
+use std::future::Future;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -19,11 +20,13 @@ use crate::emulator::config::EmulatorConfig;
 use crate::emulator::server::{start as start_emulator, EmulatorOptions, RunningEmulator};
 use crate::exit_code::Outcome;
 use crate::matching::matcher_from_caps;
+use crate::output::Output;
 use crate::relay::runner::{RelayLink, RelayOptions};
 use crate::report::{
     console_mode, use_colors, ConsoleReporter, JsonReporter, JunitReporter, Reporter, Reporters,
     TranscriptWriter,
 };
+use crate::serve::Serving;
 use crate::turn::answer::CallerVoice;
 use crate::turn::Sessions;
 use crate::twilio::client::TwilioClient;
@@ -60,13 +63,16 @@ fn refuse(err: &mut dyn Write, message: impl std::fmt::Display) -> Outcome {
     Outcome::InvalidInput
 }
 
-/// Runs the suite; reports to `err` (people) and the requested files.
-pub fn run(
+/// Runs the suite until it ends or `shutdown` resolves (then every live call is hung up);
+/// reports to `output.err` (people) and the requested files.
+pub async fn run(
     request: &RunRequest,
     env: &BTreeMap<String, String>,
     cwd: &Path,
-    err: &mut dyn Write,
+    output: &Output,
+    shutdown: impl Future<Output = ()>,
 ) -> Outcome {
+    let err = &mut output.err.clone();
     let config = match Config::load(request.config.as_deref(), cwd, env) {
         Ok(config) => config,
         Err(errors) => {
@@ -125,13 +131,6 @@ pub fn run(
             .as_ref()
             .map(|p| resolve_path(cwd, Path::new(p)))
     });
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            let _ = writeln!(err, "error: cannot start the async runtime: {e}");
-            return Outcome::Infrastructure;
-        }
-    };
     let options = ConversationOptions {
         wait_for_bot: caps.wait_for_bot_timeout,
         join_fragments: caps.twilio.join_fragments,
@@ -141,7 +140,7 @@ pub fn run(
         capabilities: Arc::new(caps.raw.clone()),
         answer_timing: caps.twilio.answer_timing,
     };
-    runtime.block_on(async {
+    {
         // With --emulate, the emulator stands in for Twilio: no account, tunnel or Redis.
         let emulator = match &emulate {
             Some(path) => match start_emulated(path, env).await {
@@ -218,10 +217,7 @@ pub fn run(
             }
             None => None,
         };
-        let server = listener.map(|listener| {
-            let app = router(webhook.clone());
-            tokio::spawn(async move { axum::serve(listener, app).await })
-        });
+        let server = listener.map(|listener| Serving::start(listener, router(webhook.clone())));
         let client = match TwilioClient::new(&target.api_url, &target.account_sid, &target.token) {
             Ok(client) => client,
             Err(e) => return refuse(err, format!("TWILIO_IVR_API_URL: {e}")),
@@ -252,19 +248,58 @@ pub fn run(
             settings,
             caller_ids,
             cases,
-            request,
-            env,
+            Reporting {
+                request,
+                env,
+                output,
+            },
             caps.twilio.calls_per_second,
+            shutdown,
         )
         .await;
+        // Every call has ended: a webhook still under way gets its answer before the end.
         if let Some(server) = server {
-            server.abort();
+            let _ = tokio::time::timeout(SERVER_STOP_LIMIT, server.stop()).await;
         }
         if let Some((running, _)) = emulator {
             running.stop().await;
         }
         outcome
-    })
+    }
+}
+
+/// How long the run's webhook server may take to answer the requests under way at the end.
+const SERVER_STOP_LIMIT: Duration = Duration::from_secs(15);
+
+/// Where a run reports: the command line's report files, and the console.
+struct Reporting<'a> {
+    request: &'a RunRequest,
+    env: &'a BTreeMap<String, String>,
+    output: &'a Output,
+}
+
+impl Reporting<'_> {
+    /// The console reporter and those the command line asked for.
+    fn reporters(&self) -> Reporters {
+        let (request, env, terminal) = (self.request, self.env, self.output.terminal);
+        let mut reporters = Reporters::new(vec![Box::new(
+            ConsoleReporter::new(
+                Box::new(self.output.err.clone()),
+                console_mode(terminal, env),
+            )
+            .with_colors(use_colors(terminal, env)),
+        )]);
+        if let Some(path) = &request.junit {
+            reporters.push(Box::new(JunitReporter::new(path)));
+        }
+        if let Some(path) = &request.json {
+            reporters.push(Box::new(JsonReporter::new(path)));
+        }
+        if let Some(dir) = &request.transcripts {
+            reporters.push(Box::new(TranscriptWriter::new(dir)));
+        }
+        reporters
+    }
 }
 
 /// Starts the emulator of `--emulate` (or `TWILIO_IVR_EMULATE`) on a free loopback port.
@@ -384,30 +419,18 @@ fn with_slash(url: &str) -> String {
     }
 }
 
-/// Runs the test cases and the reporters; the outcome is the exit code's.
+/// Runs the test cases and the reporters until they end or `shutdown` resolves; the outcome
+/// is the exit code's.
 async fn run_cases(
     settings: Arc<CallSettings>,
     caller_ids: CallerIds,
     cases: Vec<Convo>,
-    request: &RunRequest,
-    env: &BTreeMap<String, String>,
+    report_to: Reporting<'_>,
     calls_per_second: u32,
+    shutdown: impl Future<Output = ()>,
 ) -> Outcome {
-    use std::io::IsTerminal;
-    let terminal = std::io::stderr().is_terminal();
-    let mut reporters = Reporters::new(vec![Box::new(
-        ConsoleReporter::new(Box::new(std::io::stderr()), console_mode(terminal, env))
-            .with_colors(use_colors(terminal, env)),
-    )]);
-    if let Some(path) = &request.junit {
-        reporters.push(Box::new(JunitReporter::new(path)));
-    }
-    if let Some(path) = &request.json {
-        reporters.push(Box::new(JsonReporter::new(path)));
-    }
-    if let Some(dir) = &request.transcripts {
-        reporters.push(Box::new(TranscriptWriter::new(dir)));
-    }
+    let mut reporters = report_to.reporters();
+    let parallel = report_to.request.parallel.max(1);
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<RunEvent>();
     let reporting = tokio::spawn(async move {
         let mut failed_write = false;
@@ -418,7 +441,6 @@ async fn run_cases(
         !failed_write
     });
 
-    let parallel = request.parallel.max(1);
     let started = Instant::now();
     let _ = tx.send(RunEvent::RunStarted {
         test_cases: cases.len(),
@@ -467,7 +489,7 @@ async fn run_cases(
     };
     let interrupted = tokio::select! {
         results = all => Err(results),
-        () = crate::shutdown::requested() => Ok(()),
+        () = shutdown => Ok(()),
     };
     let results = match interrupted {
         Err(results) => results,

@@ -424,35 +424,45 @@ async fn ctrl_c_hangs_up_every_live_call() {
             "convos/c.convo.txt",
             &waiting.replace("waiting", "waiting c"),
         );
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ivr-test"))
-        .args(["run", "convos", "--parallel", "3"])
-        .current_dir(project.path())
-        .env_clear()
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut live = 0;
-    for _ in 0..300 {
-        live = emulator
-            .store
-            .calls(|c| c.status == ivr_test::emulator::model::CallStatus::InProgress && !c.inbound)
-            .len();
-        if live == 3 {
-            break;
+    // The run is interrupted in-process: its shutdown future resolves once three calls are live,
+    // as `main`'s does at Ctrl-C or SIGTERM.
+    let request = ivr_test::runner::command::RunRequest {
+        paths: vec!["convos".into()],
+        parallel: 3,
+        ..Default::default()
+    };
+    let (output, _, stderr) = ivr_test::output::Output::captured();
+    let (interrupt, interrupted) = tokio::sync::oneshot::channel::<()>();
+    let env = std::collections::BTreeMap::new();
+    let run = ivr_test::runner::command::run(&request, &env, project.path(), &output, async {
+        let _ = interrupted.await;
+    });
+    let three_live = async {
+        let mut live = 0;
+        for _ in 0..300 {
+            live = emulator
+                .store
+                .calls(|c| {
+                    c.status == ivr_test::emulator::model::CallStatus::InProgress && !c.inbound
+                })
+                .len();
+            if live == 3 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+        let _ = interrupt.send(());
+        live
+    };
+    let (outcome, live) = tokio::join!(run, three_live);
     assert_eq!(live, 3, "three calls live before the interrupt");
-    let signalled = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(signalled.success());
-    let status = tokio::task::spawn_blocking(move || child.wait())
-        .await
-        .expect("join")
-        .expect("wait");
-    assert_eq!(status.code(), Some(130));
+    assert_eq!(
+        outcome,
+        ivr_test::exit_code::Outcome::Interrupted,
+        "{}",
+        stderr.text()
+    );
+    assert_eq!(outcome.code(), 130);
     for _ in 0..300 {
         if emulator.live_calls() == 0 {
             break;
