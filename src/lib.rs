@@ -9,10 +9,11 @@
 //! | [`convo`] | BotiumScript: the nom grammar, the step builder, file discovery, partial convos, utterances, scripting-memory tables and variable names, conditional-step conditions, `CHECKTWILIOCALL` checks (`call_state`), diagnostics |
 //! | [`matching`] | Botium's matching modes and normalisation, the speech-tolerant layer, similarity scores, where a match ends in a heard stream, closest passages and repeated prompts |
 //! | [`check`] | `ivr-test check`: validate configuration and scripts, report in human or JSON form |
-//! | [`runner`] | `ivr-test run`: start-up and scheduling (`command`), caller IDs (`caller_ids`), one call per test case (`session`), the step engine on the stream of what the IVR says (`conversation`; `#bot` steps in `conversation::bot_step`, when answers go out in `conversation::answer`, hooks and conditional `#bot` groups in `conversation::{hooks, conditional}`), offers of an answer (`offer`), the live-call update of the caller leg (`live_call`), scripting memory and its `$functions` (`memory`), `asserters`, `RunEvent`s (`events`) |
+//! | [`runner`] | `ivr-test run`: start-up and scheduling (`command`), caller IDs (`caller_ids`), one call per test case (`session`), the step engine on the stream of what the IVR says (`conversation`; `#bot` steps in `conversation::bot_step`, when answers go out in `conversation::answer`, hooks and conditional `#bot` groups in `conversation::{hooks, conditional}`), offers of an answer (`offer`), the live-call update of the caller leg (`live_call`), scripting memory and its `$functions` (`memory`), `asserters` |
 //! | [`turn`] | the turn protocol every transport adapts to: a call's events in, the step engine's actions out (`protocol`), the runner's live sessions (`sessions`; an answer that went out is marked in the events), Twilio's webhooks as each transport reads them (`signed`: route names, callback URLs, the signature check, events from parameters), and the TwiML of an answer (`answer`) |
 //! | [`webhook`] | the in-process transport: the routes Twilio calls when it can reach the runner |
 //! | [`twilio`] | Twilio's wire protocol: signatures, TwiML documents (parse and write), SIDs, dates, errors |
+//! | [`events`] | what a run tells its reporters (`RunEvent`, results, typed transcript lines): the runner emits them, the reporters consume them |
 //! | [`report`] | reporters of run events: console progress and summary, JUnit XML, JSON, transcript files |
 //! | [`proxy`] | `ivr-test proxy start`: the Redis transport's public end, the webhook proxy, bridged to runners through Redis (`routes` -> `turn` -> `redis`) |
 //! | [`relay`] | the Redis transport both ends share: key names (`keys`), messages (`message`), and the runner's end (`relay::runner`), which feeds the same `turn::Sessions` |
@@ -57,6 +58,7 @@ pub mod cli;
 pub mod config;
 pub mod convo;
 pub mod emulator;
+pub mod events;
 pub mod exit_code;
 pub mod js_text;
 pub mod matching;

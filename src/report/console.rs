@@ -16,8 +16,8 @@ use super::format::{
 };
 use super::log::RunLog;
 use super::Reporter;
+use crate::events::{Happened, RunEvent, TestResult, Verdict};
 use crate::matching::collapse_repeats;
-use crate::runner::events::{RunEvent, Speaker, TestResult, Verdict};
 
 /// How many transcript lines a failure shows in the summary.
 const TAIL_LINES: usize = 5;
@@ -349,8 +349,8 @@ impl Reporter for ConsoleReporter {
                 }
             }
             RunEvent::Transcript { index, entry } => {
-                if let (Some(bars), Speaker::Ivr) = (&mut self.bars, entry.speaker) {
-                    bars.update(*index, None, Some(collapse_repeats(&entry.text)));
+                if let (Some(bars), Happened::Ivr(words)) = (&mut self.bars, &entry.what) {
+                    bars.update(*index, None, Some(collapse_repeats(words)));
                 }
             }
             RunEvent::TestFinished { result } => {

@@ -5,25 +5,19 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::convo::Sender;
-use crate::runner::events::{
-    Failure, RunEvent, RunSummary, Speaker, StepRef, TestResult, TranscriptEntry, Verdict,
+use crate::events::{
+    Failure, Happened, RunEvent, RunSummary, StepRef, TestResult, TranscriptEntry, Verdict,
 };
+use crate::turn::Action;
 
 fn ms(ms: u64) -> Duration {
     Duration::from_millis(ms)
 }
 
-fn entry(
-    at: u64,
-    speaker: Speaker,
-    text: &str,
-    confidence: Option<f64>,
-    rt: Option<u64>,
-) -> TranscriptEntry {
+fn entry(at: u64, what: Happened, confidence: Option<f64>, rt: Option<u64>) -> TranscriptEntry {
     TranscriptEntry {
         at: ms(at),
-        speaker,
-        text: text.into(),
+        what,
         confidence,
         response_time: rt.map(ms),
     }
@@ -56,13 +50,22 @@ pub fn passed() -> TestResult {
         transcript: vec![
             entry(
                 1_200,
-                Speaker::Ivr,
-                "Welcome to Acme.",
+                Happened::Ivr("Welcome to Acme.".into()),
                 Some(0.92),
                 Some(1_200),
             ),
-            entry(3_210, Speaker::Caller, "billing", None, None),
-            entry(5_000, Speaker::Caller, "presses: 1", None, None),
+            entry(
+                3_210,
+                Happened::Caller(Action::Say("billing".into())),
+                None,
+                None,
+            ),
+            entry(
+                5_000,
+                Happened::Caller(Action::Press("1".into())),
+                None,
+                None,
+            ),
         ],
     }
 }
@@ -90,27 +93,34 @@ pub fn failed() -> TestResult {
         call_duration: ms(7_500),
         recording_url: None,
         transcript: vec![
-            entry(0, Speaker::System, "call answered", None, None),
+            entry(0, Happened::System("call answered".into()), None, None),
             entry(
                 1_000,
-                Speaker::Ivr,
-                "Welcome to Acme.",
+                Happened::Ivr("Welcome to Acme.".into()),
                 Some(0.9),
                 Some(1_000),
             ),
-            entry(2_500, Speaker::Caller, "refund", None, None),
+            entry(
+                2_500,
+                Happened::Caller(Action::Say("refund".into())),
+                None,
+                None,
+            ),
             entry(
                 4_000,
-                Speaker::Ivr,
-                "Refunds. Say card or cash.",
+                Happened::Ivr("Refunds. Say card or cash.".into()),
                 Some(0.88),
                 Some(1_500),
             ),
-            entry(5_000, Speaker::Caller, "card", None, None),
+            entry(
+                5_000,
+                Happened::Caller(Action::Say("card".into())),
+                None,
+                None,
+            ),
             entry(
                 14_200,
-                Speaker::Ivr,
-                "Your refund is on its way",
+                Happened::Ivr("Your refund is on its way".into()),
                 Some(0.84),
                 Some(9_200),
             ),
@@ -226,9 +236,19 @@ pub fn long_prompt() -> TestResult {
         call_duration: ms(9_000),
         recording_url: None,
         transcript: vec![
-            entry(0, Speaker::System, "call answered", None, None),
-            entry(2_000, Speaker::Caller, "hello", None, None),
-            entry(9_000, Speaker::Ivr, LOOPED_MENU, Some(0.91), Some(7_000)),
+            entry(0, Happened::System("call answered".into()), None, None),
+            entry(
+                2_000,
+                Happened::Caller(Action::Say("hello".into())),
+                None,
+                None,
+            ),
+            entry(
+                9_000,
+                Happened::Ivr(LOOPED_MENU.into()),
+                Some(0.91),
+                Some(7_000),
+            ),
         ],
     }
 }

@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
+use crate::events::{Failure, Happened, Speaker, StepRef, TranscriptEntry, Verdict};
 use crate::matching::collapse_repeats;
-use crate::runner::events::{Failure, Speaker, StepRef, TranscriptEntry, Verdict};
 
 /// Seconds with one decimal: `12.3 s`.
 pub fn secs(d: Duration) -> String {
@@ -178,12 +178,9 @@ fn speaker(speaker: Speaker) -> &'static str {
 /// IVR speech has back-to-back repeats collapsed (`... (said 3 times)`), so that a looped prompt
 /// takes one line's worth of reading.
 pub fn transcript_line(entry: &TranscriptEntry) -> String {
-    let text = one_line(&entry.text);
-    let text = match entry.speaker {
-        Speaker::Ivr => collapse_repeats(&text),
-        Speaker::Caller if !(text.starts_with("says: ") || text.starts_with("presses: ")) => {
-            format!("says: {text}")
-        }
+    let text = one_line(&entry.text());
+    let text = match entry.what {
+        Happened::Ivr(_) => collapse_repeats(&text),
         _ => text,
     };
     let mut notes = Vec::new();
@@ -201,7 +198,7 @@ pub fn transcript_line(entry: &TranscriptEntry) -> String {
     format!(
         "+{:>6.2} s  {}  {text}{notes}",
         entry.at.as_secs_f64(),
-        speaker(entry.speaker)
+        speaker(entry.speaker())
     )
 }
 

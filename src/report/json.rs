@@ -66,6 +66,7 @@
 //! started. For `"error"` the failure describes
 //! what went wrong with the call (there is no verdict).
 
+use std::borrow::Cow;
 use std::io;
 use std::path::PathBuf;
 
@@ -74,10 +75,10 @@ use serde::Serialize;
 use super::format::millis;
 use super::log::RunLog;
 use super::{write_report_file, Reporter};
-use crate::matching::{collapse_repeats, Passage};
-use crate::runner::events::{
-    Failure, RunEvent, Speaker, StepRef, TestResult, TranscriptEntry, Verdict,
+use crate::events::{
+    Failure, Happened, RunEvent, Speaker, StepRef, TestResult, TranscriptEntry, Verdict,
 };
+use crate::matching::{collapse_repeats, Passage};
 
 /// Writes the JSON document when the run finishes.
 #[derive(Debug)]
@@ -257,7 +258,7 @@ impl<'a> From<&'a StepRef> for Step<'a> {
 struct Line<'a> {
     at_ms: u64,
     speaker: &'static str,
-    text: &'a str,
+    text: Cow<'a, str>,
     text_display: String,
     confidence: Option<f64>,
     response_time_ms: Option<u64>,
@@ -267,16 +268,16 @@ impl<'a> From<&'a TranscriptEntry> for Line<'a> {
     fn from(entry: &'a TranscriptEntry) -> Self {
         Line {
             at_ms: millis(entry.at),
-            speaker: match entry.speaker {
+            speaker: match entry.speaker() {
                 Speaker::Caller => "caller",
                 Speaker::Ivr => "ivr",
                 Speaker::System => "system",
             },
-            text: &entry.text,
-            text_display: match entry.speaker {
-                Speaker::Ivr => collapse_repeats(&entry.text),
-                Speaker::Caller | Speaker::System => entry.text.clone(),
+            text_display: match &entry.what {
+                Happened::Ivr(words) => collapse_repeats(words),
+                _ => entry.text().into_owned(),
             },
+            text: entry.text(),
             confidence: entry.confidence,
             response_time_ms: entry.response_time.map(millis),
         }
@@ -352,9 +353,9 @@ mod tests {
                 "transcript": [
                     {"at_ms": 0, "speaker": "system", "text": "call answered", "text_display": "call answered", "confidence": null, "response_time_ms": null},
                     {"at_ms": 1000, "speaker": "ivr", "text": "Welcome to Acme.", "text_display": "Welcome to Acme.", "confidence": 0.9, "response_time_ms": 1000},
-                    {"at_ms": 2500, "speaker": "caller", "text": "refund", "text_display": "refund", "confidence": null, "response_time_ms": null},
+                    {"at_ms": 2500, "speaker": "caller", "text": "says: refund", "text_display": "says: refund", "confidence": null, "response_time_ms": null},
                     {"at_ms": 4000, "speaker": "ivr", "text": "Refunds. Say card or cash.", "text_display": "Refunds. Say card or cash.", "confidence": 0.88, "response_time_ms": 1500},
-                    {"at_ms": 5000, "speaker": "caller", "text": "card", "text_display": "card", "confidence": null, "response_time_ms": null},
+                    {"at_ms": 5000, "speaker": "caller", "text": "says: card", "text_display": "says: card", "confidence": null, "response_time_ms": null},
                     {"at_ms": 14200, "speaker": "ivr", "text": "Your refund is on its way", "text_display": "Your refund is on its way", "confidence": 0.84, "response_time_ms": 9200}
                 ]
             })

@@ -28,7 +28,7 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use super::format::{aligned, failure_details, headline, secs, transcript_line};
 use super::log::RunLog;
 use super::{write_report_file, Reporter};
-use crate::runner::events::{Failure, RunEvent, TestResult, Verdict};
+use crate::events::{Failure, RunEvent, TestResult, Verdict};
 
 /// Writes a JUnit XML file when the run finishes.
 #[derive(Debug)]

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Local};
 
-use crate::runner::events::{RunEvent, RunSummary, TestResult, Verdict};
+use crate::events::{RunEvent, RunSummary, TestResult, Verdict};
 
 /// The results of a run so far, in `index` order whatever order they finished in.
 #[derive(Debug, Default)]

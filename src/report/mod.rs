@@ -1,6 +1,6 @@
 //! Reporters: consumers of the runner's [`RunEvent`]s.
 //!
-//! Reporters never decide pass or fail: the runner's [`Verdict`](crate::runner::events::Verdict)
+//! Reporters never decide pass or fail: the runner's [`Verdict`](crate::events::Verdict)
 //! is the only verdict. They turn events into what people and machines read:
 //!
 //! | reporter | output | when |
@@ -39,7 +39,7 @@ mod word_diff;
 use std::io;
 use std::path::Path;
 
-use crate::runner::events::RunEvent;
+use crate::events::RunEvent;
 
 pub use console::{console_mode, use_colors, ConsoleMode, ConsoleReporter};
 pub use json::JsonReporter;

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 use super::format::{aligned, headline, one_line, percent, secs, transcript_line};
 use super::{write_report_file, Reporter};
-use crate::runner::events::{RunEvent, TestResult, Verdict};
+use crate::events::{RunEvent, TestResult, Verdict};
 
 /// Longest file stem, in characters: room for a suffix and `.txt` within every file system's
 /// 255-byte limit even with multi-byte characters.

@@ -17,8 +17,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::conversation::CallChecks;
-use super::events::Failure;
 use crate::convo::call_state::{CallCheck, EndedBy, ObservedCall, Transfer, CHECKTWILIOCALL};
+use crate::events::Failure;
 use crate::twilio::client::{CallResource, TwilioClient};
 use crate::twilio::time::parse_rfc2822;
 

@@ -11,13 +11,13 @@ use std::time::{Duration, Instant};
 
 use super::caller_ids::{caller_id_summary, CallerIdUse, CallerIds};
 use super::conversation::ConversationOptions;
-use super::events::{RunEvent, RunSummary, TestResult, Verdict};
 use super::memory::MemorySettings;
 use super::session::{run_test, CallSettings, LiveCalls};
 use crate::config::{resolve_path, Config, Secret};
 use crate::convo::{self, diagnostics::Rendered, Convo, Registry};
 use crate::emulator::config::EmulatorConfig;
 use crate::emulator::server::{start as start_emulator, EmulatorOptions, RunningEmulator};
+use crate::events::{RunEvent, RunSummary, TestResult, Verdict};
 use crate::exit_code::Outcome;
 use crate::matching::matcher_from_caps;
 use crate::output::Output;

@@ -24,9 +24,9 @@ use crate::convo::{Convo, ConvoStep, Sender, UtteranceBook};
 use crate::matching::Matcher;
 use crate::turn::{is_final_status, Action, CallEvent, SessionEnd};
 
-use super::events::{Failure, RunEvent, Speaker, StepRef, TranscriptEntry};
 use super::memory::{MemorySettings, ScriptingMemory};
 use crate::config::AnswerTiming;
+use crate::events::{Failure, Happened, RunEvent, StepRef, TranscriptEntry};
 
 /// How the engine behaves beyond the script.
 #[derive(Debug, Clone)]
@@ -236,18 +236,17 @@ impl<'a> Conversation<'a> {
         self
     }
 
-    fn note(&mut self, speaker: Speaker, text: String, confidence: Option<f64>) {
-        let response_time = match speaker {
-            Speaker::Ivr => self.last_turn.map(|t| t.elapsed()),
+    fn note(&mut self, what: Happened, confidence: Option<f64>) {
+        let response_time = match what {
+            Happened::Ivr(_) => self.last_turn.map(|t| t.elapsed()),
             _ => None,
         };
-        if speaker == Speaker::Caller {
+        if let Happened::Caller(_) = what {
             self.last_turn = Some(Instant::now());
         }
         let entry = TranscriptEntry {
             at: self.started.elapsed(),
-            speaker,
-            text,
+            what,
             confidence,
             response_time,
         };
@@ -414,7 +413,7 @@ impl<'a> Conversation<'a> {
             .collect::<Vec<_>>()
             .join(" ");
         if !rest.is_empty() {
-            self.note(Speaker::Ivr, rest.clone(), confidence);
+            self.note(Happened::Ivr(rest.clone()), confidence);
             self.queue.push_back(Heard {
                 text: rest,
                 confidence,
@@ -491,7 +490,7 @@ impl<'a> Conversation<'a> {
             CallEvent::Answered { .. } => self.turn_waiting = true,
             CallEvent::Lost { reason } => {
                 if self.lost.is_none() {
-                    self.note(Speaker::System, reason.clone(), None);
+                    self.note(Happened::System(reason.clone()), None);
                     self.lost = Some(reason);
                 }
                 self.ended = true;
@@ -503,7 +502,7 @@ impl<'a> Conversation<'a> {
                     if let Some(text) = self.partial.take() {
                         self.hear(text, None);
                     }
-                    self.note(Speaker::System, format!("call {status}"), None);
+                    self.note(Happened::System(format!("call {status}")), None);
                     self.ended = true;
                 }
             }
@@ -521,16 +520,6 @@ fn step_ref(step: &ConvoStep) -> StepRef {
         sender: step.sender,
         file: step.location.file.as_ref().clone(),
         line: step.location.line,
-    }
-}
-
-fn describe(action: &Action) -> String {
-    match action {
-        Action::Say(text) => format!("says: {text}"),
-        Action::Press(keys) => format!("presses: {keys}"),
-        Action::Play(url) => format!("plays: {url}"),
-        Action::Listen => "listens".into(),
-        Action::HangUp => "hangs up".into(),
     }
 }
 

@@ -7,6 +7,7 @@ use super::*;
 use crate::convo::convo_file::parse_convo;
 use crate::convo::source::SourceFile;
 use crate::convo::{Registry, Utterance};
+use crate::events::Happened;
 use crate::matching::{MatchingMode, NormalizeOptions};
 use crate::turn::{Sessions, Turn};
 
@@ -163,10 +164,10 @@ async fn a_menu_by_keypad_passes_and_keys_go_out_on_the_next_turn() {
     assert_eq!(answers[1].actions, vec![Action::Press("1".into())]);
     assert!(transcript
         .iter()
-        .any(|t| t.speaker == Speaker::Caller && t.text == "presses: 1"));
+        .any(|t| t.what == Happened::Caller(Action::Press("1".into()))));
     let ivr_line = transcript
         .iter()
-        .find(|t| t.text == "Sales here.")
+        .find(|t| t.text() == "Sales here.")
         .expect("heard");
     assert!(
         ivr_line.response_time.is_some(),
@@ -271,7 +272,7 @@ async fn a_hang_up_fails_the_waiting_step_at_once() {
     let failure = result.expect_err("fails");
     assert_eq!(failure.message, "hangup/Line 6: the IVR hung up");
     assert!(started.elapsed() < Duration::from_secs(2), "not a timeout");
-    assert!(transcript.iter().any(|t| t.text == "call completed"));
+    assert!(transcript.iter().any(|t| t.text() == "call completed"));
 }
 
 #[tokio::test]
@@ -542,7 +543,7 @@ async fn steps_and_transcript_lines_are_reported_as_they_happen() {
     while let Ok(event) = rx.try_recv() {
         kinds.push(match event {
             RunEvent::StepStarted { index, step } => format!("{index} step {}", step.tag),
-            RunEvent::Transcript { index, entry } => format!("{index} {}", entry.text),
+            RunEvent::Transcript { index, entry } => format!("{index} {}", entry.text()),
             other => format!("{other:?}"),
         });
     }

@@ -1,6 +1,6 @@
 //! `ivr-test run`: one phone call per test case, the turn protocol, the step engine.
 //!
-//! The runner emits [`events::RunEvent`]s; reporters (see [`crate::report`]) consume them and
+//! The runner emits [`crate::events::RunEvent`]s; reporters (see [`crate::report`]) consume them and
 //! never decide pass or fail.
 //!
 //! - [`command`]: parse everything, pick the target (Twilio or `--emulate`), start the webhook
@@ -16,7 +16,6 @@
 //! - [`offer`]: whether the IVR has offered the answer a `#me` step gives ("press 1").
 //! - [`asserters`]: the asserters that need no network; [`call_checks`]: `CHECKTWILIOCALL`, once
 //!   the call has ended.
-//! - [`events`]: what the reporters are told.
 //! - [`live_call`]: answers given mid-prompt, through the live-call update of the caller leg.
 
 pub mod asserters;
@@ -24,7 +23,6 @@ pub mod call_checks;
 pub mod caller_ids;
 pub mod command;
 pub mod conversation;
-pub mod events;
 pub mod live_call;
 pub mod memory;
 pub mod offer;

@@ -26,10 +26,10 @@ use tokio::sync::Notify;
 
 use super::call_checks::check_call;
 use super::conversation::{CallChecks, Conversation, ConversationOptions, SmsInbox};
-use super::events::{Failure, RunEvent, Speaker, TestResult, TranscriptEntry, Verdict};
 use super::live_call::CallerLeg;
 use crate::convo::call_state::EndedBy;
 use crate::convo::{Convo, UtteranceBook};
+use crate::events::{Failure, Happened, RunEvent, TestResult, TranscriptEntry, Verdict};
 use crate::matching::Matcher;
 use crate::relay::message::SessionRecord;
 use crate::relay::runner::RelayLink;
@@ -134,7 +134,7 @@ pub struct CallSettings {
     pub record: bool,
     /// The matcher.
     pub matcher: Matcher,
-    /// Utterance lists.
+    /// Happened lists.
     pub utterances: UtteranceBook,
     /// Step engine options.
     pub options: ConversationOptions,
@@ -409,8 +409,7 @@ pub async fn run_test(
 fn system(started: Instant, text: String) -> TranscriptEntry {
     TranscriptEntry {
         at: started.elapsed(),
-        speaker: Speaker::System,
-        text,
+        what: Happened::System(text),
         confidence: None,
         response_time: None,
     }

@@ -24,10 +24,10 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::{Duration, Instant};
 
-use super::{describe, Conversation};
+use super::Conversation;
 use crate::config::AnswerTiming;
 use crate::convo::ConvoStep;
-use crate::runner::events::{Failure, Speaker};
+use crate::events::{Failure, Happened};
 use crate::runner::offer::Offer;
 use crate::turn::Action;
 
@@ -81,7 +81,7 @@ impl Conversation<'_> {
         self.last_me = format!("{}: #me - {text}", step.step_tag);
         let early = self.note_cue(cue.as_ref(), !actions.is_empty());
         for action in &actions {
-            self.note(Speaker::Caller, describe(action), None);
+            self.note(Happened::Caller(action.clone()), None);
         }
         self.deliver(actions, early).await;
         self.after_answer = true;
@@ -138,7 +138,7 @@ impl Conversation<'_> {
             ),
             AnswerCue::Silence => ("answered after silence".to_string(), false),
         };
-        self.note(Speaker::System, line.clone(), None);
+        self.note(Happened::System(line.clone()), None);
         self.early_answer = early.then_some(line);
         early
     }
@@ -163,8 +163,7 @@ impl Conversation<'_> {
                         return;
                     }
                     Err(error) => self.note(
-                        Speaker::System,
-                        format!("the live-call update failed ({error}); the answer goes out with the next webhook"),
+                        Happened::System(format!("the live-call update failed ({error}); the answer goes out with the next webhook")),
                         None,
                     ),
                 }

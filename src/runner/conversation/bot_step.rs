@@ -8,8 +8,8 @@ use super::answer::AnswerCue;
 use super::{step_ref, AnswerSetup, Conversation, Heard, Wait};
 use crate::config::AnswerTiming;
 use crate::convo::{Convo, ConvoStep, Sender};
+use crate::events::{Failure, Happened};
 use crate::matching::MatchHow;
-use crate::runner::events::{Failure, Speaker};
 use crate::runner::offer::Offer;
 
 impl Conversation<'_> {
@@ -125,7 +125,7 @@ impl Conversation<'_> {
                         }
                         Some(cue) => {
                             // The answer goes now, mid-prompt: all heard so far was this step's.
-                            self.note(Speaker::Ivr, fresh.join(" "), None);
+                            self.note(Happened::Ivr(fresh.join(" ")), None);
                             self.partial_consumed += fresh.len();
                             self.answer_setup = Some(AnswerSetup {
                                 listening_since,
@@ -252,7 +252,7 @@ impl Conversation<'_> {
             .unwrap_or(before + fresh.len())
             .clamp(before, before + fresh.len());
         self.partial_consumed += through - before;
-        self.note(Speaker::Ivr, fresh[..through - before].join(" "), None);
+        self.note(Happened::Ivr(fresh[..through - before].join(" ")), None);
         let words: Vec<&str> = said.text.split_whitespace().collect();
         Heard {
             text: words[..through].join(" "),

@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::{CallChecks, Conversation, Heard};
 use crate::convo::call_state::{CallCheck, CHECKTWILIOCALL};
 use crate::convo::{AsserterCall, Convo, ConvoStep};
-use crate::runner::events::{Failure, Speaker};
+use crate::events::{Failure, Happened};
 
 impl Conversation<'_> {
     /// Runs the step's logic hooks named in `which`, in file order, their arguments with
@@ -199,7 +199,7 @@ impl Conversation<'_> {
                 return Ok(());
             };
             if tokio::time::Instant::now() >= deadline {
-                self.note(Speaker::System, message.clone(), None);
+                self.note(Happened::System(message.clone()), None);
                 return Err(message);
             }
             // Keep the call's webhooks answered while waiting.

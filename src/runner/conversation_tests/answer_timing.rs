@@ -54,7 +54,10 @@ async fn talk_live(
         Some(&leg),
     )
     .await;
-    let lines = transcript.into_iter().map(|e| e.text).collect();
+    let lines = transcript
+        .into_iter()
+        .map(|e| e.text().into_owned())
+        .collect();
     (result, lines, answers, leg.redirects())
 }
 

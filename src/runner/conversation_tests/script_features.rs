@@ -113,7 +113,7 @@ async fn media_plays_a_recording_in_script_order() {
     );
     assert!(transcript
         .iter()
-        .any(|t| t.text == "plays: https://media.example/yes.wav"));
+        .any(|t| t.text() == "plays: https://media.example/yes.wav"));
 }
 
 #[tokio::test]
@@ -181,7 +181,7 @@ async fn last_words_before_a_hang_up_are_heard_from_the_interim_result() {
     assert_eq!(result, Ok(()));
     assert!(transcript
         .iter()
-        .any(|t| t.speaker == Speaker::Ivr && t.text == "Goodbye, your balance is 42 dollars"));
+        .any(|t| t.what == Happened::Ivr("Goodbye, your balance is 42 dollars".into())));
     // An interim result of words already heard in full is not heard twice.
     let (result, _, _) = talk_default(
         "once\n\n#bot\nWelcome\n\n#bot\n",

@@ -1,10 +1,13 @@
 //! What a run tells its reporters: test cases starting and ending, steps, transcript lines.
+//! The runner emits these and the reporters consume them; neither depends on the other.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::convo::Sender;
 use crate::matching::{closest_passage, collapse_repeats, Passage};
+use crate::turn::Action;
 
 /// One thing that happened during a run, in order per test case.
 // A result is sent once per test case, so boxing it would buy nothing measurable.
@@ -82,19 +85,51 @@ pub enum Speaker {
     System,
 }
 
+/// What a transcript line records.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Happened {
+    /// The caller acted: said, pressed, played or hung up.
+    Caller(Action),
+    /// The IVR's words, as heard.
+    Ivr(String),
+    /// A note of the runner or the call (answered, hung up, SMS received...).
+    System(String),
+}
+
 /// One line of a test case's transcript.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TranscriptEntry {
     /// Time since the call was placed.
     pub at: Duration,
-    /// Who.
-    pub speaker: Speaker,
     /// What was said, pressed, heard or happened.
-    pub text: String,
+    pub what: Happened,
     /// The recogniser's confidence, for heard speech.
     pub confidence: Option<f64>,
     /// For IVR speech: how long after the caller's last turn it came.
     pub response_time: Option<Duration>,
+}
+
+impl TranscriptEntry {
+    /// Who the line is about.
+    pub fn speaker(&self) -> Speaker {
+        match self.what {
+            Happened::Caller(_) => Speaker::Caller,
+            Happened::Ivr(_) => Speaker::Ivr,
+            Happened::System(_) => Speaker::System,
+        }
+    }
+
+    /// The line as people read it: `says: sales`, `presses: 1`, the IVR's words, the note.
+    pub fn text(&self) -> Cow<'_, str> {
+        match &self.what {
+            Happened::Caller(Action::Say(text)) => format!("says: {text}").into(),
+            Happened::Caller(Action::Press(keys)) => format!("presses: {keys}").into(),
+            Happened::Caller(Action::Play(url)) => format!("plays: {url}").into(),
+            Happened::Caller(Action::Listen) => "listens".into(),
+            Happened::Caller(Action::HangUp) => "hangs up".into(),
+            Happened::Ivr(text) | Happened::System(text) => text.as_str().into(),
+        }
+    }
 }
 
 /// Why a test case did not pass.
