@@ -163,8 +163,18 @@ pub async fn run(
     match cli.command {
         Command::Check(args) => {
             let color = output.terminal && !env.contains_key("NO_COLOR");
+            let request = crate::check::CheckRequest {
+                paths: args.paths,
+                config: args.config,
+                parallel: args.parallel,
+                format: match args.format {
+                    Format::Human => crate::check::Format::Human,
+                    Format::Json => crate::check::Format::Json,
+                },
+                expand: args.expand,
+            };
             crate::check::run(
-                &args,
+                &request,
                 env,
                 Path::new("."),
                 color,

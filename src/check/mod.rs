@@ -9,13 +9,36 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::cli::{CheckArgs, Format};
 use crate::config::{resolve_path, Config, ConfigError};
 use crate::convo::{self, diagnostics::Rendered, Registry, Sender, Suite};
 use crate::exit_code::Outcome;
 use crate::matching::{matcher_from_caps, MatchingError};
 use crate::runner::caller_ids::caller_id_summary;
 use json_report::{Finding, Report};
+
+/// What `ivr-test check` is asked to check, and how to report.
+#[derive(Debug, Clone)]
+pub struct CheckRequest {
+    /// Convo files or folders (searched recursively).
+    pub paths: Vec<PathBuf>,
+    /// The botium.json to read (default: ./botium.json when present).
+    pub config: Option<PathBuf>,
+    /// The `--parallel` the suite will run with: the caller IDs are checked against it.
+    pub parallel: usize,
+    /// The report's form.
+    pub format: Format,
+    /// Apply includes and utterance expansion before reporting steps.
+    pub expand: bool,
+}
+
+/// The forms of `check`'s report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// A summary for people, diagnostics on stderr.
+    Human,
+    /// One JSON document on stdout, stable for tooling.
+    Json,
+}
 
 /// What the configuration step produced: the config to use (defaults when it failed to load),
 /// its errors, the matcher's objection to its `SCRIPTING_*` settings, and its warnings.
@@ -27,7 +50,7 @@ struct LoadedConfig {
 }
 
 impl LoadedConfig {
-    fn load(args: &CheckArgs, env: &BTreeMap<String, String>, cwd: &Path) -> LoadedConfig {
+    fn load(args: &CheckRequest, env: &BTreeMap<String, String>, cwd: &Path) -> LoadedConfig {
         let (config, errors, warnings) = match Config::load(args.config.as_deref(), cwd, env) {
             Ok(config) => {
                 let warnings = config.warnings.clone();
@@ -62,7 +85,7 @@ impl LoadedConfig {
 
 /// Runs `check` in `cwd`, writing the report to `out` and diagnostics to `err`.
 pub fn run(
-    args: &CheckArgs,
+    args: &CheckRequest,
     env: &BTreeMap<String, String>,
     cwd: &Path,
     color: bool,
