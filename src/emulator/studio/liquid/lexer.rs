@@ -2,7 +2,6 @@
 
 use serde_json::Value;
 
-use super::parse::error;
 use super::{CmpOp, LiquidError};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -48,10 +47,9 @@ pub(super) fn tokens(source: &str) -> Result<Vec<Token>, LiquidError> {
                 i += 1;
             }
             '"' | '\'' => {
-                let end = chars[i + 1..]
-                    .iter()
-                    .position(|&x| x == c)
-                    .ok_or_else(|| error(format!("unterminated string in `{source}`")))?;
+                let end = chars[i + 1..].iter().position(|&x| x == c).ok_or_else(|| {
+                    LiquidError::new(format!("unterminated string in `{source}`"))
+                })?;
                 let text: String = chars[i + 1..i + 1 + end].iter().collect();
                 out.push(Token::Literal(Value::String(text)));
                 i += end + 2;
@@ -65,7 +63,7 @@ pub(super) fn tokens(source: &str) -> Result<Vec<Token>, LiquidError> {
                     ">=" => (CmpOp::Ge, 2),
                     _ if c == '<' => (CmpOp::Lt, 1),
                     _ if c == '>' => (CmpOp::Gt, 1),
-                    _ => return Err(error(format!("unexpected `{c}` in `{source}`"))),
+                    _ => return Err(LiquidError::new(format!("unexpected `{c}` in `{source}`"))),
                 };
                 out.push(Token::Compare(op));
                 i += len;
@@ -77,7 +75,7 @@ pub(super) fn tokens(source: &str) -> Result<Vec<Token>, LiquidError> {
                 }
                 let text: String = chars[i..j].iter().collect();
                 let number = super::value::parse_number(&text)
-                    .ok_or_else(|| error(format!("`{text}` is not a number")))?;
+                    .ok_or_else(|| LiquidError::new(format!("`{text}` is not a number")))?;
                 out.push(Token::Literal(Value::Number(number)));
                 i = j;
             }
@@ -93,7 +91,11 @@ pub(super) fn tokens(source: &str) -> Result<Vec<Token>, LiquidError> {
                 });
                 i = j;
             }
-            other => return Err(error(format!("unexpected `{other}` in `{source}`"))),
+            other => {
+                return Err(LiquidError::new(format!(
+                    "unexpected `{other}` in `{source}`"
+                )))
+            }
         }
     }
     Ok(out)

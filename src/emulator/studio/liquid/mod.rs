@@ -37,6 +37,13 @@ pub struct Template {
 #[error("Liquid syntax error: {0}")]
 pub struct LiquidError(pub String);
 
+impl LiquidError {
+    /// An error saying `message`.
+    pub(super) fn new(message: impl Into<String>) -> LiquidError {
+        LiquidError(message.into())
+    }
+}
+
 /// What rendering needs besides the variables: the emulated clock, for `"now" | date`.
 #[derive(Debug, Clone, Copy)]
 pub struct RenderEnv {

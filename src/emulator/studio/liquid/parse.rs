@@ -21,12 +21,10 @@ pub(super) fn parse(source: &str) -> Result<Vec<Node>, LiquidError> {
     let (nodes, end) = block(&mut iter)?;
     match end {
         None => Ok(nodes),
-        Some(tag) => Err(error(format!("`{{% {tag} %}}` without an opening tag"))),
+        Some(tag) => Err(LiquidError::new(format!(
+            "`{{% {tag} %}}` without an opening tag"
+        ))),
     }
-}
-
-pub(super) fn error(message: impl Into<String>) -> LiquidError {
-    LiquidError(message.into())
 }
 
 /// Splits the source at `{{ }}` and `{% %}`, applying `-` whitespace control.
@@ -51,7 +49,7 @@ fn split(source: &str) -> Result<Vec<Segment>, LiquidError> {
         let close = if is_output { "}}" } else { "%}" };
         let Some(end) = find_close(&rest[inner_start..], close) else {
             let kind = if is_output { "{{" } else { "{%" };
-            return Err(error(format!(
+            return Err(LiquidError::new(format!(
                 "`{kind}` at character {} is never closed with `{close}`",
                 source.len() - rest.len() + start + 1
             )));
@@ -68,7 +66,7 @@ fn split(source: &str) -> Result<Vec<Segment>, LiquidError> {
         } else if inner == "raw" {
             // Everything up to `{% endraw %}` is text, tags and all.
             let Some(end) = rest.find("{% endraw %}") else {
-                return Err(error("`{% raw %}` without `{% endraw %}`"));
+                return Err(LiquidError::new("`{% raw %}` without `{% endraw %}`"));
             };
             segments.push(Segment::Text(rest[..end].to_string()));
             rest = &rest[end + "{% endraw %}".len()..];
@@ -120,9 +118,9 @@ fn block(segments: &mut Segments) -> Result<(Vec<Node>, Option<String>), LiquidE
                     "if" | "unless" => nodes.push(if_block(name, rest.trim(), segments)?),
                     "comment" => skip_comment(segments)?,
                     "elsif" | "else" | "endif" | "endunless" => return Ok((nodes, Some(tag))),
-                    "" => return Err(error("empty tag `{% %}`")),
+                    "" => return Err(LiquidError::new("empty tag `{% %}`")),
                     other => {
-                        return Err(error(format!(
+                        return Err(LiquidError::new(format!(
                             "unsupported tag `{other}` (the emulator knows if, elsif, else, \
                              unless, comment and raw)"
                         )))
@@ -147,7 +145,7 @@ fn if_block(kind: &str, condition: &str, segments: &mut Segments) -> Result<Node
     loop {
         let (body, end) = block(segments)?;
         let Some(end) = end else {
-            return Err(error(format!(
+            return Err(LiquidError::new(format!(
                 "`{{% {kind} %}}` without `{{% {end_tag} %}}`"
             )));
         };
@@ -165,7 +163,7 @@ fn if_block(kind: &str, condition: &str, segments: &mut Segments) -> Result<Node
                         branches,
                         otherwise,
                     }),
-                    _ => Err(error(format!(
+                    _ => Err(LiquidError::new(format!(
                         "`{{% else %}}` must end with `{{% {end_tag} %}}`"
                     ))),
                 };
@@ -177,7 +175,11 @@ fn if_block(kind: &str, condition: &str, segments: &mut Segments) -> Result<Node
                     otherwise: Vec::new(),
                 });
             }
-            other => return Err(error(format!("`{{% {other} %}}` inside `{{% {kind} %}}`"))),
+            other => {
+                return Err(LiquidError::new(format!(
+                    "`{{% {other} %}}` inside `{{% {kind} %}}`"
+                )))
+            }
         }
     }
 }
@@ -188,7 +190,9 @@ fn skip_comment(segments: &mut Segments) -> Result<(), LiquidError> {
             return Ok(());
         }
     }
-    Err(error("`{% comment %}` without `{% endcomment %}`"))
+    Err(LiquidError::new(
+        "`{% comment %}` without `{% endcomment %}`",
+    ))
 }
 
 /// `operand | filter: a, b | filter`.
@@ -197,13 +201,17 @@ fn output(source: &str) -> Result<Output, LiquidError> {
     let mut parts = tokens.split(|t| *t == Token::Pipe);
     let first = parts.next().unwrap_or(&[]);
     if first.is_empty() {
-        return Err(error(format!("`{{{{ {source} }}}}` has no value")));
+        return Err(LiquidError::new(format!(
+            "`{{{{ {source} }}}}` has no value"
+        )));
     }
     let value = operand(first, source)?;
     let mut filters = Vec::new();
     for part in parts {
         let Some((Token::Ident(name), rest)) = part.split_first() else {
-            return Err(error(format!("a filter name is missing in `{source}`")));
+            return Err(LiquidError::new(format!(
+                "a filter name is missing in `{source}`"
+            )));
         };
         let args = match rest {
             [] => Vec::new(),
@@ -212,19 +220,19 @@ fn output(source: &str) -> Result<Output, LiquidError> {
                 .map(|arg| operand(arg, source))
                 .collect::<Result<_, _>>()?,
             _ => {
-                return Err(error(format!(
+                return Err(LiquidError::new(format!(
                     "expected `:` after filter `{name}` in `{source}`"
                 )))
             }
         };
-        let filter =
-            Filter::named(name).ok_or_else(|| error(format!("unknown filter `{name}`")))?;
+        let filter = Filter::named(name)
+            .ok_or_else(|| LiquidError::new(format!("unknown filter `{name}`")))?;
         filter.check_args(args.len())?;
         if let (Filter::Date, Some(Operand::Literal(Value::String(format)))) =
             (filter, args.first())
         {
             if !super::filters::valid_date_format(format) {
-                return Err(error(format!("`{format}` is not a date format")));
+                return Err(LiquidError::new(format!("`{format}` is not a date format")));
             }
         }
         filters.push(FilterCall { filter, args });
@@ -249,7 +257,7 @@ fn operand(tokens: &[Token], source: &str) -> Result<Operand, LiquidError> {
         },
         _ => {}
     }
-    let bad = || error(format!("cannot read a value in `{source}`"));
+    let bad = || LiquidError::new(format!("cannot read a value in `{source}`"));
     let mut parts = Vec::new();
     let mut i = 0;
     match tokens.first() {
@@ -295,7 +303,7 @@ fn matching_close(tokens: &[Token]) -> Option<usize> {
 fn parse_condition(source: &str) -> Result<Condition, LiquidError> {
     let tokens = tokens(source)?;
     if tokens.is_empty() {
-        return Err(error("a condition is missing"));
+        return Err(LiquidError::new("a condition is missing"));
     }
     condition(&tokens, source)
 }
@@ -319,7 +327,9 @@ fn comparison(tokens: &[Token], source: &str) -> Result<Condition, LiquidError> 
     match tokens.iter().position(|t| matches!(t, Token::Compare(_))) {
         Some(at) => {
             let Token::Compare(op) = tokens[at] else {
-                return Err(error(format!("cannot read the condition `{source}`")));
+                return Err(LiquidError::new(format!(
+                    "cannot read the condition `{source}`"
+                )));
             };
             Ok(Condition::Compare(
                 operand(&tokens[..at], source)?,
