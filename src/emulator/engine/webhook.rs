@@ -19,13 +19,19 @@ pub enum FetchError {
         /// The status answered.
         status: u16,
     },
-    /// 11205: no answer within the budget, or no connection.
-    #[error("no answer from {url} within {budget_ms} ms ({reason})")]
-    Connection {
+    /// 11205: connected, but no complete answer within the budget.
+    #[error("no answer from {url} within {budget_ms} ms")]
+    Timeout {
         /// The URL requested.
         url: String,
         /// The budget.
         budget_ms: u128,
+    },
+    /// 11205: no connection (refused, unknown host, TLS failure), after Twilio's retries.
+    #[error("cannot connect to {url} ({reason})")]
+    Unreachable {
+        /// The URL requested.
+        url: String,
         /// What the HTTP client said.
         reason: String,
     },
@@ -50,7 +56,7 @@ impl FetchError {
     pub fn code(&self) -> u32 {
         match self {
             FetchError::Status { .. } => 11200,
-            FetchError::Connection { .. } => 11205,
+            FetchError::Timeout { .. } | FetchError::Unreachable { .. } => 11205,
             FetchError::InvalidUrl { .. } => 11100,
             FetchError::Document { .. } => 12100,
         }
@@ -118,6 +124,7 @@ impl WebhookClient {
             .timeout(self.budget);
         // Twilio retries a request it could not connect for (`rc`, default 1): a web server
         // restarting between two webhooks costs a moment, not the call.
+        let started = std::time::Instant::now();
         let mut attempt = 0;
         let response = loop {
             let Some(this) = request.try_clone() else {
@@ -133,18 +140,23 @@ impl WebhookClient {
                 sent => break sent,
             }
         };
-        let connection = |e: reqwest::Error| FetchError::Connection {
-            url: url.clone(),
-            budget_ms: self.budget.as_millis(),
-            reason: if e.is_timeout() {
-                "timed out".into()
+        let failed = |e: reqwest::Error| {
+            if e.is_timeout() {
+                FetchError::Timeout {
+                    url: url.clone(),
+                    budget_ms: self.budget.as_millis(),
+                }
             } else {
-                e.to_string()
-            },
+                FetchError::Unreachable {
+                    url: url.clone(),
+                    reason: error_chain(&e),
+                }
+            }
         };
-        let started = std::time::Instant::now();
-        let response = response.map_err(connection)?;
+        let response = response.map_err(failed)?;
         let status = response.status();
+        // Timed until the whole body is in: that is when Twilio can act on it.
+        let body = response.text().await.map_err(failed);
         self.log.detail(&format!(
             "webhook {} {url} -> {} in {} ms",
             if method == HttpMethod::Get {
@@ -161,7 +173,7 @@ impl WebhookClient {
                 status: status.as_u16(),
             });
         }
-        response.text().await.map_err(connection)
+        body
     }
 
     /// Requests a TwiML document and parses it.
@@ -179,6 +191,18 @@ impl WebhookClient {
         })
     }
 }
+/// An HTTP client error with its causes ("error sending request" alone says nothing).
+fn error_chain(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
 /// How long Twilio waits before retrying a request it could not connect for (not documented; a
 /// short pause).
 const CONNECT_RETRY_PAUSE: std::time::Duration = std::time::Duration::from_millis(300);
@@ -206,5 +230,64 @@ mod tests {
         assert_eq!(connect_retries("https://h/p#ct=2000&rc=3"), 3);
         assert_eq!(connect_retries("https://h/p#rc=0"), 0);
         assert_eq!(connect_retries("https://h/p#rc=9"), 5);
+    }
+
+    /// A client whose verbose log lines are kept.
+    fn logged_client(
+        budget: Duration,
+    ) -> (WebhookClient, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+        let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = lines.clone();
+        let log = EventLog::new(true, move |l| sink.lock().unwrap().push(l.to_string()));
+        (WebhookClient::new(budget, log), lines)
+    }
+
+    #[tokio::test]
+    async fn the_log_times_a_webhook_from_its_request_to_its_whole_answer() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/slow", listener.local_addr().unwrap());
+        let app = axum::Router::new().route(
+            "/slow",
+            axum::routing::post(|| async {
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                "<Response/>"
+            }),
+        );
+        let server = crate::serve::Serving::start(listener, app);
+        let (client, lines) = logged_client(Duration::from_secs(15));
+        client
+            .send(&url, HttpMethod::Post, &[], "token")
+            .await
+            .unwrap();
+        server.stop().await;
+        let line = lines.lock().unwrap().last().cloned().unwrap();
+        let ms: u64 = line
+            .rsplit_once(" in ")
+            .and_then(|(_, t)| t.strip_suffix(" ms"))
+            .and_then(|t| t.parse().ok())
+            .unwrap_or_else(|| panic!("{line}"));
+        // The answer cannot have come before the server's pause ended.
+        assert!(ms >= 300, "{line}");
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_is_told_apart_from_a_timeout() {
+        // A port that was free a moment ago: nothing listens there now.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/voice#rc=0", listener.local_addr().unwrap());
+        drop(listener);
+        let (client, _) = logged_client(Duration::from_secs(15));
+        let error = client
+            .send(&url, HttpMethod::Post, &[], "token")
+            .await
+            .unwrap_err();
+        assert_eq!(error.code(), 11205);
+        let text = error.to_string();
+        assert!(
+            text.starts_with("cannot connect to http://127.0.0.1:"),
+            "{text}"
+        );
+        assert!(!text.contains("within"), "{text}");
+        assert!(text.to_lowercase().contains("refused"), "{text}");
     }
 }
