@@ -11,12 +11,11 @@ fn main() -> ExitCode {
     let cli = ivr_test::cli::Cli::parse();
     let output = Output::process();
     let outcome = match tokio::runtime::Runtime::new() {
-        Ok(runtime) => runtime.block_on(ivr_test::cli::run(
-            cli,
-            &ivr_test::cli::process_env(),
-            &output,
-            ivr_test::shutdown::requested(),
-        )),
+        Ok(runtime) => runtime.block_on(async {
+            // Listening before anything starts: a signal during start-up is not lost.
+            let shutdown = ivr_test::shutdown::listen();
+            ivr_test::cli::run(cli, &ivr_test::cli::process_env(), &output, shutdown).await
+        }),
         Err(error) => {
             output
                 .err
