@@ -136,26 +136,27 @@ impl LegContext {
     /// call ends first. `None` when this leg cannot dial (the runner's own leg).
     pub(super) async fn dial(&self, dial: &Dial, document_url: &str) -> Option<DialResult> {
         let dialer = self.dialer.clone()?;
+        let target = dial.parties.first()?;
         let action = dial.action.as_deref().map(|a| resolved(document_url, a));
-        let screening_url = dial.url.as_deref().map(|u| resolved(document_url, u));
+        let screening_url = target.url.as_deref().map(|u| resolved(document_url, u));
         let settings = &dialer.shared.settings;
-        let (to, destination) = match dial.noun {
+        let (to, destination) = match target.noun {
             DialNoun::Number => (
-                dial.target.clone(),
-                settings.destinations.get(&dial.target).cloned(),
+                target.address.clone(),
+                settings.destinations.get(&target.address).cloned(),
             ),
             DialNoun::Client => (
-                format!("client:{}", dial.target),
-                settings.clients.get(&dial.target).cloned(),
+                format!("client:{}", target.address),
+                settings.clients.get(&target.address).cloned(),
             ),
-            DialNoun::Sip => (
-                dial.target.clone(),
-                settings.clients.get(&dial.target).cloned(),
+            _ => (
+                target.address.clone(),
+                settings.clients.get(&target.address).cloned(),
             ),
         };
-        let destination = destination.unwrap_or_else(|| match dial.noun {
+        let destination = destination.unwrap_or_else(|| match target.noun {
             DialNoun::Number => settings.unlisted.clone(),
-            DialNoun::Client | DialNoun::Sip => Destination::NoAnswer,
+            _ => Destination::NoAnswer,
         });
         let from = dial
             .caller_id
@@ -274,7 +275,7 @@ impl LegContext {
                 let screening = party(private_mouth, private_ear);
                 let source = TwimlSource::Url {
                     url,
-                    method: dial.url_method,
+                    method: target.url_method,
                 };
                 // Boxed: a leg's run reaches this `<Dial>`, which runs another leg.
                 let end = Box::pin(screening.run(source, "in-progress")).await;
