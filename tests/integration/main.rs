@@ -9,6 +9,7 @@ mod corpus;
 mod demo;
 mod emulator;
 mod emulator_dial;
+mod emulator_dial_more;
 mod emulator_gather;
 mod emulator_record;
 mod harness;

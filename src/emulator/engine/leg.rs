@@ -24,7 +24,7 @@ use crate::emulator::log::EventLog;
 use crate::emulator::model::{Leg, TranscriptLine, TwimlSource};
 use crate::emulator::recogniser::{speaking_time, RecogniserModel};
 use crate::emulator::store::Store;
-use crate::twilio::twiml::{self, DialNoun, HttpMethod, RejectReason, Response, Verb};
+use crate::twilio::twiml::{self, HttpMethod, RejectReason, Response, Verb};
 
 /// What Twilio says when an application fails and there is no fallback.
 pub const APPLICATION_ERROR: &str = "We're sorry, an application error has occurred. Goodbye.";
@@ -325,21 +325,18 @@ impl LegContext {
                     let extra = self.record(record, url).await;
                     return self.follow(record.action.as_deref(), url, record.method, extra);
                 }
-                Verb::Dial(dial)
-                    if dial.parties.iter().any(|p| {
-                        !matches!(p.noun, DialNoun::Number | DialNoun::Client | DialNoun::Sip)
-                    }) =>
-                {
-                    self.voice.note(
-                        "skips unsupported <Dial>: only <Number>, <Client> and <Sip> are dialled \
-                         (<Conference>, <Queue>, <Sim>, <Application>, <WhatsApp> are not emulated)",
-                    )
-                }
                 Verb::Dial(dial) => {
-                    let Some(result) = self.dial(dial, url).await else {
-                        let to = dial.first_address();
-                        self.voice.note(format!("transferred to {to}"));
-                        return Step::End(LegEnd::Transferred(to.to_string()));
+                    let result = match self.dial(dial, url).await {
+                        dial::DialOutcome::Ended(result) => result,
+                        dial::DialOutcome::CannotDial => {
+                            let to = dial.first_address();
+                            self.voice.note(format!("transferred to {to}"));
+                            return Step::End(LegEnd::Transferred(to.to_string()));
+                        }
+                        dial::DialOutcome::Refused(why) => {
+                            self.voice.note(format!("error: {why}"));
+                            return Step::End(self.application_error().await);
+                        }
                     };
                     if dial.action.is_some() {
                         return self.follow(
