@@ -273,6 +273,9 @@ pub struct RecordingRecord {
     /// What made it; Twilio reports it as `source`, and clients tell voicemails from call
     /// recordings by it.
     pub source: RecordingSource,
+    /// 1, or 2 for a dual-channel `<Dial record>` (the caller in the first, the party in the
+    /// second).
+    pub channels: u8,
 }
 
 /// How a recording was made: the part of Twilio's `recording_enum_source` the emulator produces.
@@ -282,6 +285,8 @@ pub enum RecordingSource {
     OutboundApi,
     /// The `<Record>` verb (and Studio's record-voicemail, which is `<Record>` underneath).
     RecordVerb,
+    /// `<Dial record>`: the bridged conversation of a dialled call.
+    DialVerb,
 }
 
 impl RecordingSource {
@@ -290,6 +295,7 @@ impl RecordingSource {
         match self {
             RecordingSource::OutboundApi => "OutboundAPI",
             RecordingSource::RecordVerb => "RecordVerb",
+            RecordingSource::DialVerb => "DialVerb",
         }
     }
 }

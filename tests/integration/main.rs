@@ -10,6 +10,7 @@ mod demo;
 mod emulator;
 mod emulator_dial;
 mod emulator_dial_more;
+mod emulator_dial_record;
 mod emulator_gather;
 mod emulator_record;
 mod harness;

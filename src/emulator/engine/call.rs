@@ -168,6 +168,7 @@ pub(super) async fn run(
                         duration_secs: seconds,
                         date_created: now,
                         source: crate::emulator::model::RecordingSource::OutboundApi,
+                        channels: 1,
                     },
                 );
                 shared

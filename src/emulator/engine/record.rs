@@ -13,6 +13,15 @@ use crate::emulator::store::Store;
 use crate::twilio::sid::new_sid;
 use crate::twilio::twiml::Record;
 
+/// The absolute `RecordingUrl` Twilio reports for a recording, on the emulator at
+/// `api_base_url`.
+pub(super) fn recording_url(api_base_url: &str, account_sid: &str, recording_sid: &str) -> String {
+    format!(
+        "{api_base_url}{}/Recordings/{recording_sid}",
+        account_path(account_sid)
+    )
+}
+
 /// Stores `recording` (so the REST API lists it); returns its SID and the absolute
 /// `RecordingUrl` Twilio reports for it, on the emulator at `api_base_url`.
 pub(super) fn store_recording(
@@ -20,11 +29,7 @@ pub(super) fn store_recording(
     api_base_url: &str,
     recording: RecordingRecord,
 ) -> (String, String) {
-    let url = format!(
-        "{api_base_url}{}/Recordings/{}",
-        account_path(&recording.account_sid),
-        recording.sid
-    );
+    let url = recording_url(api_base_url, &recording.account_sid, &recording.sid);
     let sid = recording.sid.clone();
     store.insert_recording(recording);
     (sid, url)
@@ -111,6 +116,7 @@ impl LegContext {
             duration_secs: seconds,
             date_created: self.voice.clock.now(),
             source: RecordingSource::RecordVerb,
+            channels: 1,
         };
         let (recording_sid, url) =
             store_recording(&self.voice.store, &self.api_base_url, recording.clone());

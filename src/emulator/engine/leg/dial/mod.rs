@@ -11,14 +11,18 @@
 //! as it would not on Twilio.
 
 mod party;
+mod record;
 mod ring;
 mod talk;
 
 use std::sync::{Arc, Mutex as StdMutex};
 
 use tokio::sync::Mutex;
+use tokio::time::Instant;
 
 use self::party::Party;
+use self::record::DialRecording;
+pub use self::record::Recorded;
 use self::ring::{NotConnected, Ringing};
 use super::{resolved, LegContext, PendingPosts, Voice};
 use crate::emulator::engine::bridge::{Cut, Ear, Mouth};
@@ -49,17 +53,24 @@ pub struct DialResult {
     pub duration: i64,
     /// Whether the party was connected to the caller (`DialBridged`).
     pub bridged: bool,
+    /// What `record` kept, if anything.
+    pub recording: Option<Recorded>,
 }
 
 impl DialResult {
-    /// The `action` request's parameters besides the standard ones.
+    /// The `action` request's parameters besides the standard ones; with a recording, its
+    /// `RecordingUrl`, `RecordingSid` and `RecordingDuration`.
     pub fn params(&self) -> Vec<(String, String)> {
-        vec![
+        let mut params: Vec<(String, String)> = vec![
             ("DialCallStatus".into(), self.status.as_str().into()),
             ("DialCallSid".into(), self.sid.clone()),
             ("DialCallDuration".into(), self.duration.to_string()),
             ("DialBridged".into(), self.bridged.to_string()),
-        ]
+        ];
+        if let Some(recording) = &self.recording {
+            params.extend(recording.params());
+        }
+        params
     }
 }
 
@@ -149,6 +160,7 @@ impl Drop for Unfinished {
                 sid,
                 duration,
                 bridged: calls.connected.is_some(),
+                recording: None,
             }
             .params(),
         );
@@ -212,6 +224,13 @@ impl LegContext {
             posts: self.posts.clone(),
             done: false,
         };
+        // Declared after `unfinished`, so dropped (kept, when the caller hangs up) before it.
+        let mut recording = DialRecording::new(self, dial, document_url, &dialer.parent_sid);
+        if dial.record.from_ringing() {
+            if let Some(recording) = &mut recording {
+                recording.start((dialer.shared.clock.now(), Instant::now()));
+            }
+        }
         let ringing = Ringing {
             dialer: &dialer,
             dial,
@@ -229,15 +248,20 @@ impl LegContext {
                     sid,
                     duration: 0,
                     bridged: false,
+                    recording: recording.as_mut().and_then(DialRecording::finish),
                 });
             }
         };
         progress.connected(&connected.party.sid);
-        let note = self.talk(dial, &connected).await;
+        if let (Some(recording), Some(answered)) = (&mut recording, connected.party.answered_at()) {
+            recording.start(answered);
+        }
+        let taps = recording.as_ref().map(|r| r.taps.clone());
+        let note = self.talk(dial, &connected, taps).await;
         unfinished.done = true;
-        let duration = connected
-            .party
-            .finish(CallStatus::Completed, note, Vec::new());
+        let recorded = recording.as_mut().and_then(DialRecording::finish);
+        let extra = recorded.as_ref().map(Recorded::params).unwrap_or_default();
+        let duration = connected.party.finish(CallStatus::Completed, note, extra);
         self.voice
             .note(format!("dial of {} ended: {note}", connected.party.to));
         DialOutcome::Ended(DialResult {
@@ -245,6 +269,7 @@ impl LegContext {
             sid: connected.party.sid.clone(),
             duration,
             bridged: true,
+            recording: recorded,
         })
     }
 

@@ -10,6 +10,7 @@
 //! ends `canceled`, or `completed` if it had answered.
 
 use chrono::{DateTime, Utc};
+use tokio::time::Instant;
 
 use super::{resolved, Dialer};
 use crate::emulator::engine::callbacks::StatusCallbacks;
@@ -31,7 +32,8 @@ pub(super) struct Party {
     dialer: Dialer,
     callbacks: Option<StatusCallbacks>,
     posts: PendingPosts,
-    answered_at: Option<DateTime<Utc>>,
+    /// When it answered: emulated time, and the wall clock sounds are timed on.
+    answered_at: Option<(DateTime<Utc>, Instant)>,
     finished: bool,
 }
 
@@ -112,7 +114,7 @@ impl Party {
     /// It answers: `in-progress` from now on.
     pub(super) fn answer(&mut self) {
         let now = self.dialer.shared.clock.now();
-        self.answered_at = Some(now);
+        self.answered_at = Some((now, Instant::now()));
         self.dialer.shared.store.update_call(&self.sid, |c| {
             c.status = CallStatus::InProgress;
             c.start_time = Some(now);
@@ -125,9 +127,9 @@ impl Party {
         self.notify(StatusEvent::Answered, "in-progress", Vec::new());
     }
 
-    /// Whether it has answered.
-    pub(super) fn has_answered(&self) -> bool {
-        self.answered_at.is_some()
+    /// When it answered, if it has: emulated time, and the wall clock sounds are timed on.
+    pub(super) fn answered_at(&self) -> Option<(DateTime<Utc>, Instant)> {
+        self.answered_at
     }
 
     /// Ends its call with `status` (`note` says why, in the log); `extra` goes with the
@@ -179,7 +181,7 @@ impl Drop for Party {
     /// A party dropped before its end: another party answered first, or the caller hung up.
     fn drop(&mut self) {
         if !self.finished {
-            let status = if self.has_answered() {
+            let status = if self.answered_at.is_some() {
                 CallStatus::Completed
             } else {
                 CallStatus::Canceled

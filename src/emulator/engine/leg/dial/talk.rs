@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use tokio::sync::Mutex;
 
+use super::record::{Tap, Taps};
 use super::ring::Connected;
 use crate::emulator::engine::bridge::{line, Ear, Mouth, SoundKind};
 use crate::emulator::engine::leg::{LegContext, Voice};
@@ -18,17 +19,28 @@ use crate::twilio::twiml::Dial;
 
 impl LegContext {
     /// Connects the caller with `connected` until the bridge ends; returns why it ended.
-    pub(super) async fn talk(&self, dial: &Dial, connected: &Connected) -> &'static str {
+    /// With `taps`, what goes each way is noted for the recording.
+    pub(super) async fn talk(
+        &self,
+        dial: &Dial,
+        connected: &Connected,
+        taps: Option<Taps>,
+    ) -> &'static str {
         let clock = self.voice.clock;
         self.voice
             .note(format!("connected to {}", connected.party.to));
+        let (inbound, outbound) =
+            taps.map_or((None, None), |t| (Some(t.inbound), Some(t.outbound)));
         let (relay_mouth, party_ear) = line();
+        let (party_mouth, party_out) = line();
         let agent = self.party_leg(
             &connected.party,
-            self.voice.mouth.clone(),
+            party_mouth,
             party_ear,
             connected.fallback.clone(),
         );
+        // What the party says reaches the caller as it is said (same start, length and cut).
+        let to_caller = forward(party_out, self.voice.mouth.clone(), outbound);
         // `<Number sendDigits>`: keys Twilio plays to the party once it answers, on the line the
         // party hears (screening, if any, has run by now: the party's own TwiML starts here).
         let keypad = Voice {
@@ -37,7 +49,7 @@ impl LegContext {
             mouth: relay_mouth.clone(),
             ..self.voice.clone()
         };
-        let star = relay(self.ear.clone(), relay_mouth, dial.hangup_on_star);
+        let star = relay(self.ear.clone(), relay_mouth, dial.hangup_on_star, inbound);
         let limit = dial
             .time_limit
             .map_or(Duration::MAX, |s| Duration::from_secs(u64::from(s)));
@@ -74,6 +86,7 @@ impl LegContext {
                 "timeLimit reached"
             },
             _ = star => "the caller pressed *",
+            () = to_caller => "the dialled party hung up",
         }
     }
 }
@@ -81,7 +94,7 @@ impl LegContext {
 /// Relays what the caller says to the dialled party until `*` is pressed under `hangupOnStar`
 /// (then it returns); otherwise it never returns. The IVR leg is parked meanwhile, so its ear
 /// is free; sounds relayed here are not heard by the IVR later, as on a real bridge.
-async fn relay(ear: Arc<Mutex<Ear>>, to_party: Mouth, hangup_on_star: bool) {
+async fn relay(ear: Arc<Mutex<Ear>>, to_party: Mouth, hangup_on_star: bool, tap: Option<Tap>) {
     let mut ear = ear.lock().await;
     ear.start_listening();
     loop {
@@ -96,6 +109,27 @@ async fn relay(ear: Arc<Mutex<Ear>>, to_party: Mouth, hangup_on_star: bool) {
         if hangup_on_star && sound.kind == SoundKind::Key('*') {
             return;
         }
+        if let Some(tap) = &tap {
+            tap.hear(&sound);
+        }
         to_party.relay(sound);
+    }
+}
+
+/// Passes what the party says on to the caller, noting it on `tap`, until the party's side of
+/// the line is gone.
+async fn forward(mut from_party: Ear, to_caller: Mouth, tap: Option<Tap>) {
+    loop {
+        let far = tokio::time::Instant::now() + Duration::from_secs(86_400);
+        match from_party.next_until(far).await {
+            Some(sound) => {
+                if let Some(tap) = &tap {
+                    tap.hear(&sound);
+                }
+                to_caller.relay(sound);
+            }
+            None if tokio::time::Instant::now() < far => return,
+            None => {}
+        }
     }
 }

@@ -1,0 +1,194 @@
+//! `<Dial record>` and what the caller hears while a `<Dial>` rings (`answerOnBridge`): the
+//! recording of the dialled conversation on the dialling call, its status callbacks and the
+//! `action`'s recording parameters; the ringback, and when the call counts as answered. IVRs,
+//! agents and callers are TwiML applications over real HTTP; every request is signed.
+
+use std::time::Duration;
+
+use ivr_test::emulator::config::EmulatorConfig;
+use ivr_test::emulator::server::{EmulatorOptions, RunningEmulator};
+
+use crate::emulator::{config, get, ivr_at, ledger, place, serve, wait_until_ended, ACCOUNT, IVR};
+use crate::emulator_dial::{agent, listening_caller};
+use crate::twiml_app::{Reply, TwimlApp, TwimlAppBuilder};
+
+const TOKEN: &str = crate::emulator::TOKEN;
+/// Not configured: rings unanswered.
+const NOBODY: &str = "+15557770099";
+
+/// An emulator 20 times faster than real time, with `ivr` at the IVR's number and `alice` (if
+/// any) answering `<Client>alice</Client>` after `rings` rings.
+async fn start(ivr: &TwimlApp, alice: Option<(&TwimlApp, u32)>) -> RunningEmulator {
+    let mut config: EmulatorConfig = config(vec![(IVR, ivr_at(ivr.url("/voice")))]);
+    config.calls_per_second = 100.0;
+    if let Some((alice, rings)) = alice {
+        let answering = ivr_test::emulator::config::NumberConfig {
+            answer_after_rings: Some(rings),
+            ..ivr_at(alice.url("/voice"))
+        };
+        config.clients.insert("alice".into(), answering);
+    }
+    let options = EmulatorOptions {
+        time_scale: Some(20.0),
+        webhook_budget: Some(Duration::from_secs(2)),
+        log: ivr_test::emulator::log::EventLog::new(true, |l| eprintln!("[emulator] {l}")),
+    };
+    serve(config, options).await
+}
+
+/// The number in a parameter or JSON string.
+fn number(text: &str) -> i64 {
+    text.parse()
+        .unwrap_or_else(|_| panic!("not a number: {text:?}"))
+}
+
+#[tokio::test]
+async fn dial_record_leaves_a_dial_verb_recording_on_the_call_with_signed_callbacks() {
+    let alice = agent("This is Alice speaking.", 4).await;
+    let ivr = TwimlAppBuilder::new(TOKEN)
+        .twiml(
+            "/voice",
+            r#"<Response><Dial action="/after" record="record-from-answer-dual" recordingStatusCallback="/rec" recordingStatusCallbackEvent="in-progress completed"><Client>alice</Client></Dial></Response>"#,
+        )
+        .twiml("/after", "<Response><Hangup/></Response>")
+        .route("/rec", |_| Reply::Status(204))
+        .start()
+        .await;
+    let caller = listening_caller(r#"<Response><Pause length="30"/></Response>"#)
+        .start()
+        .await;
+    let emulator = start(&ivr, Some((&alice, 1))).await;
+    let sid = place(&emulator, &caller.url("/start"), &[]).await;
+    wait_until_ended(&emulator.base_url, &sid).await;
+    assert_eq!(
+        caller.received_at("/heard")[0].param("SpeechResult"),
+        "This is Alice speaking."
+    );
+
+    // The action knows the recording.
+    let after = &ivr.received_at("/after")[0];
+    assert_eq!(after.param("DialCallStatus"), "completed");
+    let recording_sid = after.param("RecordingSid");
+    assert!(recording_sid.starts_with("RE"), "{after:?}");
+    assert_eq!(
+        after.param("RecordingUrl"),
+        format!(
+            "{}/2010-04-01/Accounts/{ACCOUNT}/Recordings/{recording_sid}",
+            emulator.base_url
+        )
+    );
+    // Recorded from the answer to the end of the conversation: the dialled call's duration.
+    let seconds = number(after.param("RecordingDuration"));
+    assert!(
+        (seconds - number(after.param("DialCallDuration"))).abs() <= 1,
+        "{after:?}"
+    );
+    assert!(seconds >= 5, "{seconds}");
+
+    // A Recording of the dialling call: in its list, the account's, and its ledger entry.
+    let of_call = get(&emulator.base_url, &format!("Calls/{sid}/Recordings.json")).await;
+    let recordings = of_call["recordings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(recordings.len(), 1, "{of_call}");
+    let recording = &recordings[0];
+    assert_eq!(recording["sid"], recording_sid);
+    assert_eq!(recording["call_sid"], sid.as_str());
+    assert_eq!(recording["source"], "DialVerb");
+    assert_eq!(recording["channels"], 2);
+    assert_eq!(recording["duration"], seconds.to_string());
+    let all = get(&emulator.base_url, "Recordings.json").await;
+    assert_eq!(all["recordings"][0]["sid"], recording_sid, "{all}");
+    let calls = ledger(&emulator.base_url).await;
+    let entry = calls
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["sid"] == sid.as_str()).cloned())
+        .unwrap_or_default();
+    assert_eq!(entry["recordings"][0]["sid"], recording_sid, "{entry}");
+    assert_eq!(entry["recordings"][0]["source"], "DialVerb");
+    assert_eq!(entry["recordings"][0]["channels"], 2);
+
+    // The recording status callbacks: the events asked for, in order, signed.
+    let callbacks = ivr
+        .wait_for("two recording callbacks", |r| {
+            r.iter().filter(|x| x.path == "/rec").count() == 2
+        })
+        .await;
+    let callbacks: Vec<_> = callbacks.iter().filter(|r| r.path == "/rec").collect();
+    let statuses: Vec<&str> = callbacks
+        .iter()
+        .map(|r| r.param("RecordingStatus"))
+        .collect();
+    assert_eq!(statuses, ["in-progress", "completed"]);
+    for r in &callbacks {
+        assert!(r.signed, "{r:?}");
+        assert_eq!(r.param("AccountSid"), ACCOUNT);
+        assert_eq!(r.param("CallSid"), sid.as_str());
+        assert_eq!(r.param("RecordingSid"), recording_sid);
+        assert_eq!(r.param("RecordingUrl"), after.param("RecordingUrl"));
+        assert_eq!(r.param("RecordingChannels"), "2");
+        assert_eq!(r.param("RecordingSource"), "DialVerb");
+        assert_eq!(r.param("RecordingTrack"), "both");
+        assert!(!r.param("RecordingStartTime").is_empty(), "{r:?}");
+    }
+    assert_eq!(callbacks[0].param("RecordingDuration"), "");
+    assert_eq!(callbacks[1].param("RecordingDuration"), seconds.to_string());
+}
+
+#[tokio::test]
+async fn a_recording_from_ringing_keeps_an_unanswered_dial_and_silence_trimmed_away_is_absent() {
+    let ivr = TwimlAppBuilder::new(TOKEN)
+        .twiml(
+            "/voice",
+            &format!(
+                r#"<Response><Dial action="/next" timeout="6" record="record-from-ringing"><Number>{NOBODY}</Number></Dial></Response>"#
+            ),
+        )
+        .twiml(
+            "/next",
+            &format!(
+                r#"<Response><Dial action="/last" timeout="6" record="record-from-ringing" trim="trim-silence" recordingTrack="inbound" recordingStatusCallback="/rec" recordingStatusCallbackEvent="completed absent"><Number>{NOBODY}</Number></Dial></Response>"#
+            ),
+        )
+        .twiml("/last", "<Response><Hangup/></Response>")
+        .route("/rec", |_| Reply::Status(204))
+        .start()
+        .await;
+    // The caller says nothing.
+    let caller = listening_caller(r#"<Response><Pause length="30"/></Response>"#)
+        .start()
+        .await;
+    let emulator = start(&ivr, None).await;
+    let sid = place(&emulator, &caller.url("/start"), &[]).await;
+    wait_until_ended(&emulator.base_url, &sid).await;
+
+    // Nobody answered, but the six seconds of ringing were recorded, in one channel.
+    let next = &ivr.received_at("/next")[0];
+    assert_eq!(next.param("DialCallStatus"), "no-answer");
+    let seconds = number(next.param("RecordingDuration"));
+    assert!((6..=7).contains(&seconds), "{next:?}");
+    let recordings = get(&emulator.base_url, &format!("Calls/{sid}/Recordings.json")).await;
+    let recordings = recordings["recordings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(recordings.len(), 1, "{recordings:#?}");
+    assert_eq!(recordings[0]["sid"], next.param("RecordingSid"));
+    assert_eq!(recordings[0]["channels"], 1);
+
+    // The caller's track alone, silence trimmed: nothing left, so no recording.
+    let callbacks = ivr
+        .wait_for("the absent callback", |r| {
+            r.iter().any(|x| x.path == "/rec")
+        })
+        .await;
+    let absent: Vec<_> = callbacks.iter().filter(|r| r.path == "/rec").collect();
+    assert_eq!(absent.len(), 1, "{absent:#?}");
+    assert!(absent[0].signed);
+    assert_eq!(absent[0].param("RecordingStatus"), "absent");
+    assert_eq!(absent[0].param("RecordingTrack"), "inbound");
+    assert_eq!(absent[0].param("RecordingChannels"), "1");
+    let last = &ivr.received_at("/last")[0];
+    assert_eq!(last.param("RecordingUrl"), "", "{last:?}");
+}
