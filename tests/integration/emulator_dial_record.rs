@@ -192,3 +192,51 @@ async fn a_recording_from_ringing_keeps_an_unanswered_dial_and_silence_trimmed_a
     let last = &ivr.received_at("/last")[0];
     assert_eq!(last.param("RecordingUrl"), "", "{last:?}");
 }
+
+/// How many seconds a caller records from hearing "Connecting you." while the IVR dials Alice,
+/// who answers after two rings and whose screening runs 8 seconds before she is connected (and
+/// then says nothing): the recording stops after 4 seconds of silence.
+async fn recorded_while_dialling(answer_on_bridge: bool) -> i64 {
+    let alice = TwimlAppBuilder::new(TOKEN)
+        .twiml("/voice", r#"<Response><Pause length="20"/></Response>"#)
+        .start()
+        .await;
+    let ivr = TwimlAppBuilder::new(TOKEN)
+        .twiml(
+            "/voice",
+            &format!(
+                r#"<Response><Say>Connecting you.</Say><Dial answerOnBridge="{answer_on_bridge}"><Client url="/screen">alice</Client></Dial></Response>"#
+            ),
+        )
+        .twiml("/screen", r#"<Response><Pause length="8"/></Response>"#)
+        .start()
+        .await;
+    let caller = listening_caller(
+        r#"<Response><Record timeout="4" maxLength="60" playBeep="false" action="/recorded"/></Response>"#,
+    )
+    .twiml("/recorded", r#"<Response><Pause length="30"/></Response>"#)
+    .start()
+    .await;
+    let emulator = start(&ivr, Some((&alice, 2))).await;
+    let sid = place(&emulator, &caller.url("/start"), &[]).await;
+    wait_until_ended(&emulator.base_url, &sid).await;
+    assert_eq!(
+        caller.received_at("/heard")[0].param("SpeechResult"),
+        "Connecting you."
+    );
+    let recorded = caller.received_at("/recorded");
+    assert_eq!(recorded.len(), 1, "{:#?}", caller.received());
+    number(recorded[0].param("RecordingDuration"))
+}
+
+#[tokio::test]
+async fn the_caller_hears_ringback_while_the_party_rings_and_with_answer_on_bridge_until_connected()
+{
+    // About 11 seconds of ringback (12 s of ringing, less the second it took to hear the IVR),
+    // then silence while the party is screened.
+    let plain = recorded_while_dialling(false).await;
+    assert!((9..=13).contains(&plain), "{plain} s");
+    // With answerOnBridge the ringback goes on through the 8 seconds of screening.
+    let bridged = recorded_while_dialling(true).await;
+    assert!((17..=21).contains(&bridged), "{bridged} s");
+}

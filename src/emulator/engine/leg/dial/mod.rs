@@ -16,16 +16,17 @@ mod ring;
 mod talk;
 
 use std::sync::{Arc, Mutex as StdMutex};
+use std::time::Duration;
 
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 use self::party::Party;
-use self::record::DialRecording;
 pub use self::record::Recorded;
+use self::record::{DialRecording, Tap};
 use self::ring::{NotConnected, Ringing};
 use super::{resolved, LegContext, PendingPosts, Voice};
-use crate::emulator::engine::bridge::{Cut, Ear, Mouth};
+use crate::emulator::engine::bridge::{Cut, Ear, Mouth, Sound, SoundKind};
 use crate::emulator::engine::Shared;
 use crate::emulator::model::{CallRequest, CallStatus, Leg};
 use crate::twilio::twiml::{Dial, DialNoun, HttpMethod};
@@ -104,6 +105,40 @@ impl Progress {
 
     fn connected(&self, sid: &str) {
         self.0.lock().unwrap_or_else(|p| p.into_inner()).connected = Some(sid.to_string());
+    }
+}
+
+/// The longest a ringback plays unless it is cut before: the longest a call lasts.
+const RINGBACK_LIMIT: Duration = Duration::from_secs(4 * 3600);
+
+/// The ringback the caller hears while the parties ring: one sound, not speech, on the caller's
+/// line from the start of dialling until it is cut, when a party answers (with
+/// `answerOnBridge`: when one is connected) or the `<Dial>` ends. Twilio "will play ringback or
+/// pass ringback from the carrier" while executing a `<Dial>` (`ringTone`, `<Dial>`
+/// reference); `ringTone` chooses a country's cadence, which the emulator does not model.
+struct Ringback(Cut);
+
+impl Ringback {
+    /// Starts the ringback on `voice`'s line; `tap` notes it for a recording.
+    fn start(voice: &Voice, tap: Option<&Tap>) -> Ringback {
+        let duration = voice.clock.wall(RINGBACK_LIMIT);
+        let start = Instant::now();
+        let cut = voice.mouth.emit(SoundKind::Ringback, duration);
+        if let Some(tap) = tap {
+            tap.hear(&Sound {
+                kind: SoundKind::Ringback,
+                start,
+                duration,
+                cut: cut.clone(),
+            });
+        }
+        Ringback(cut)
+    }
+}
+
+impl Drop for Ringback {
+    fn drop(&mut self) {
+        self.0.now();
     }
 }
 
@@ -231,12 +266,13 @@ impl LegContext {
                 recording.start((dialer.shared.clock.now(), Instant::now()));
             }
         }
+        let ringback = Ringback::start(&self.voice, recording.as_ref().map(|r| &r.taps.outbound));
         let ringing = Ringing {
             dialer: &dialer,
             dial,
             document_url,
             from: &from,
-            ringback: Cut::default(),
+            ringback: ringback.0.clone(),
             progress: &progress,
         };
         let mut connected = match self.ring(&ringing).await {
@@ -252,6 +288,7 @@ impl LegContext {
                 });
             }
         };
+        ringback.0.now();
         progress.connected(&connected.party.sid);
         if let (Some(recording), Some(answered)) = (&mut recording, connected.party.answered_at()) {
             recording.start(answered);
