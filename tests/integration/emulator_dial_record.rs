@@ -240,3 +240,77 @@ async fn the_caller_hears_ringback_while_the_party_rings_and_with_answer_on_brid
     let bridged = recorded_while_dialling(true).await;
     assert!((17..=21).contains(&bridged), "{bridged} s");
 }
+
+#[tokio::test]
+async fn answer_on_bridge_as_the_first_verb_keeps_the_call_ringing_until_the_party_is_connected() {
+    // Alice answers after four rings (24 s); the IVR's first verb dials her.
+    let alice = agent("This is Alice speaking.", 3).await;
+    let ivr = TwimlAppBuilder::new(TOKEN)
+        .twiml(
+            "/voice",
+            r#"<Response><Dial answerOnBridge="true" action="/after"><Client>alice</Client></Dial></Response>"#,
+        )
+        .twiml("/after", "<Response><Hangup/></Response>")
+        .start()
+        .await;
+    let caller = listening_caller(r#"<Response><Pause length="30"/></Response>"#)
+        .route("/status", |_| Reply::Status(204))
+        .start()
+        .await;
+    let emulator = start(&ivr, Some((&alice, 4))).await;
+    let status = caller.url("/status");
+    let sid = place(
+        &emulator,
+        &caller.url("/start"),
+        &[
+            ("StatusCallback", status.as_str()),
+            ("StatusCallbackEvent", "initiated"),
+            ("StatusCallbackEvent", "ringing"),
+            ("StatusCallbackEvent", "answered"),
+            ("StatusCallbackEvent", "completed"),
+        ],
+    )
+    .await;
+
+    // The IVR has picked up and is dialling: the call still rings, the caller's TwiML waits.
+    ivr.wait_for("the IVR's TwiML", |r| !r.is_empty()).await;
+    let ringing = get(&emulator.base_url, &format!("Calls/{sid}.json")).await;
+    assert_eq!(ringing["status"], "ringing", "{ringing}");
+    assert_eq!(ringing["start_time"], serde_json::Value::Null, "{ringing}");
+    assert!(caller.received_at("/start").is_empty());
+    assert!(caller
+        .received_at("/status")
+        .iter()
+        .all(|r| r.param("CallStatus") != "in-progress"));
+
+    let ended = wait_until_ended(&emulator.base_url, &sid).await;
+    assert_eq!(ended["status"], "completed");
+    // Answered at the bridge: the caller's TwiML starts then and hears Alice.
+    assert_eq!(
+        caller.received_at("/heard")[0].param("SpeechResult"),
+        "This is Alice speaking."
+    );
+    let callbacks = caller
+        .wait_for("the completed callback", |r| {
+            r.iter()
+                .any(|x| x.path == "/status" && x.param("CallStatus") == "completed")
+        })
+        .await;
+    let statuses: Vec<&str> = callbacks
+        .iter()
+        .filter(|r| r.path == "/status")
+        .map(|r| r.param("CallStatus"))
+        .collect();
+    assert_eq!(
+        statuses,
+        ["initiated", "ringing", "in-progress", "completed"]
+    );
+    // The call lasted as long as the bridged conversation, not 24 s of ringing longer.
+    let alice_sid = alice.received_at("/voice")[0].param("CallSid").to_string();
+    let alice_call = get(&emulator.base_url, &format!("Calls/{alice_sid}.json")).await;
+    let (parent, child) = (
+        number(ended["duration"].as_str().unwrap_or("")),
+        number(alice_call["duration"].as_str().unwrap_or("")),
+    );
+    assert!(parent <= child + 1, "call {parent} s, bridged {child} s");
+}

@@ -279,6 +279,8 @@ impl LegContext {
             Ok(connected) => connected,
             Err(NotConnected { sid, status, .. }) => {
                 unfinished.done = true;
+                // With `answerOnBridge` the call is answered now, for what follows the `<Dial>`.
+                self.answer();
                 return DialOutcome::Ended(DialResult {
                     status,
                     sid,
@@ -289,6 +291,8 @@ impl LegContext {
             }
         };
         ringback.0.now();
+        // With `answerOnBridge`, the call is answered now (otherwise it was before the `<Dial>`).
+        self.answer();
         progress.connected(&connected.party.sid);
         if let (Some(recording), Some(answered)) = (&mut recording, connected.party.answered_at()) {
             recording.start(answered);
@@ -335,6 +339,7 @@ impl LegContext {
             api_base_url: self.api_base_url.clone(),
             posts: self.posts.clone(),
             dialer: None,
+            answer: None,
         }
     }
 }
