@@ -156,7 +156,8 @@ impl Renderer<'_> {
             "sip" => (to.to_string(), twiml::DialNoun::Sip),
             "client" => (to.to_string(), twiml::DialNoun::Client),
             "number" | "number-multi" => (to.to_string(), twiml::DialNoun::Number),
-            // `<Sim>` and `<Conference>` are not emulated: skipped as such a `<Dial>` is in TwiML.
+            // `<Sim>` and `<Conference>` are not emulated: the executor notes it and the
+            // execution ends.
             _ => {
                 return Verb::Unsupported {
                     name: "Dial".into(),

@@ -5,7 +5,10 @@
 //! `unlisted_numbers`) and ring, fail, are busy or answer like a REST call's destination; they
 //! ring at once or one after another ([`ring`]). The first to answer and accept (its `url`
 //! screening TwiML runs on it privately) is connected to the caller ([`talk`]); the others are
-//! cancelled. The IVR leg is parked meanwhile. What the emulator cannot dial (`<Conference>`,
+//! cancelled. The IVR leg is parked meanwhile. The caller hears a ringback until a party
+//! answers (with `answerOnBridge`, until one is connected, and only then is a call that has
+//! not been answered yet answered); `record` makes a recording of the call ([`record`]).
+//! What the emulator cannot dial (`<Conference>`,
 //! `<Queue>`, `<Sim>`, `<Application>`, `<WhatsApp>`, answering-machine detection) is refused:
 //! the leg ends with an application error whose note names it, instead of a call that goes on
 //! as it would not on Twilio.

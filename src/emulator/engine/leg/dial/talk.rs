@@ -2,8 +2,10 @@
 //!
 //! What the party says reaches the caller's ear through the IVR leg's mouth, and what the
 //! caller says reaches the party through the IVR leg's ear, which the parked IVR leg does not
-//! use meanwhile. The bridge ends when the party's TwiML ends, at `timeLimit`, when the caller
-//! presses `*` under `hangupOnStar`, or when the party's `hang_up_after_secs` passes.
+//! use meanwhile; both directions pass through here as they are said (same start, length and
+//! cut), so a recording can note them. `<Number sendDigits>` keys are played to the party as
+//! its own TwiML starts. The bridge ends when the party's TwiML ends, at `timeLimit`, when the
+//! caller presses `*` under `hangupOnStar`, or when the party's `hang_up_after_secs` passes.
 
 use std::sync::Arc;
 use std::time::Duration;
