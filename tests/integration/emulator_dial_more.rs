@@ -310,7 +310,9 @@ async fn a_partys_status_callback_follows_its_own_call_in_order() {
 
 #[tokio::test]
 async fn send_digits_reach_the_partys_gather_once_it_answers() {
-    // The party is an IVR of its own that asks for an extension.
+    // The party is an IVR of its own that asks for an extension. Six seconds of `W` give its
+    // `<Gather>` time to start listening even on a loaded machine: keys that arrive before it
+    // listens are lost, as on Twilio.
     let extension = TwimlAppBuilder::new(TOKEN)
         .twiml(
             "/voice",
@@ -328,7 +330,7 @@ async fn send_digits_reach_the_partys_gather_once_it_answers() {
         .twiml(
             "/voice",
             &format!(
-                r#"<Response><Dial><Number sendDigits="WW4711#">{BOB}</Number></Dial></Response>"#
+                r#"<Response><Dial><Number sendDigits="WWWWWW4711#">{BOB}</Number></Dial></Response>"#
             ),
         )
         .start()
@@ -357,7 +359,9 @@ async fn send_digits_reach_the_partys_gather_once_it_answers() {
         .and_then(|c| c.iter().find(|c| c["sid"] == listed[0]["sid"]).cloned())
         .unwrap_or_default();
     assert!(
-        party["transcript"].to_string().contains("presses: WW4711#"),
+        party["transcript"]
+            .to_string()
+            .contains("presses: WWWWWW4711#"),
         "{party}"
     );
 }
