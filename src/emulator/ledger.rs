@@ -70,6 +70,7 @@ pub fn ledger_entry(
         "recordings": recordings.iter().map(|(r, t)| json!({
             "sid": r.sid,
             "source": r.source.as_str(),
+            "channels": r.channels,
             "duration": r.duration_secs,
             "date_created": time(r.date_created),
             "transcription": t.map(|t| json!({

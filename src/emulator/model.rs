@@ -219,10 +219,9 @@ impl CallRecord {
         }
     }
 
-    /// The IVR's side of a call answered at `now`: `request` as it arrived at the called number.
+    /// The IVR's side of a call, ringing at `now`: `request` as it arrived at the called number.
     pub fn arrived(sid: String, request: CallRequest, now: DateTime<Utc>) -> CallRecord {
-        let mut record = CallRecord::new(sid, request, CallStatus::InProgress, now, None);
-        record.start_time = Some(now);
+        let mut record = CallRecord::new(sid, request, CallStatus::Ringing, now, None);
         record.inbound = true;
         record
     }
@@ -288,6 +287,9 @@ pub struct RecordingRecord {
     /// What made it; Twilio reports it as `source`, and clients tell voicemails from call
     /// recordings by it.
     pub source: RecordingSource,
+    /// 1, or 2 for a dual-channel `<Dial record>` (the caller in the first, the party in the
+    /// second).
+    pub channels: u8,
 }
 
 /// How a recording was made: the part of Twilio's `recording_enum_source` the emulator produces.
@@ -297,6 +299,8 @@ pub enum RecordingSource {
     OutboundApi,
     /// The `<Record>` verb (and Studio's record-voicemail, which is `<Record>` underneath).
     RecordVerb,
+    /// `<Dial record>`: the bridged conversation of a dialled call.
+    DialVerb,
 }
 
 impl RecordingSource {
@@ -305,6 +309,7 @@ impl RecordingSource {
         match self {
             RecordingSource::OutboundApi => "OutboundAPI",
             RecordingSource::RecordVerb => "RecordVerb",
+            RecordingSource::DialVerb => "DialVerb",
         }
     }
 }

@@ -9,6 +9,8 @@ mod corpus;
 mod demo;
 mod emulator;
 mod emulator_dial;
+mod emulator_dial_more;
+mod emulator_dial_record;
 mod emulator_gather;
 mod emulator_ivr_side;
 mod emulator_record;

@@ -9,6 +9,10 @@
 //! (Twilio's "Troubleshooting issues with Gather", support.twilio.com article 223180068: callers
 //! who "press keys before the `<Gather>` has actually begun" are why prompts belong inside it.)
 //!
+//! Sound that is neither speech nor a key (audio, a ringback) is heard by every listener while it
+//! plays: a `<Gather>` that ignores a ringback does not take it off the line for the `<Record>`
+//! that follows.
+//!
 //! A sound can be cut short (a prompt stopped by barge-in, a leg redirected or hung up): the
 //! speaking leg marks its [`Cut`], and the listening leg hears only what was said before it.
 
@@ -29,6 +33,9 @@ pub enum SoundKind {
     Key(char),
     /// Audio that is not speech a recogniser understands (a `<Play>` of a URL).
     Audio,
+    /// The ringback tone a caller hears while a `<Dial>` rings: not speech, so a `<Gather>`
+    /// ignores it, but a `<Record>` records it.
+    Ringback,
 }
 
 /// A sound on the line, in wall-clock time.
@@ -110,12 +117,27 @@ pub struct Mouth(mpsc::UnboundedSender<Sound>);
 
 /// The receiving end: what this leg can hear.
 #[derive(Debug)]
-pub struct Ear(mpsc::UnboundedReceiver<Sound>);
+pub struct Ear {
+    rx: mpsc::UnboundedReceiver<Sound>,
+    /// Sounds received that are neither speech nor keys, kept while they may still play.
+    lingering: Vec<Sound>,
+}
 
 /// A one-way line: a mouth on one leg, an ear on the other.
 pub fn line() -> (Mouth, Ear) {
     let (tx, rx) = mpsc::unbounded_channel();
-    (Mouth(tx), Ear(rx))
+    (
+        Mouth(tx),
+        Ear {
+            rx,
+            lingering: Vec::new(),
+        },
+    )
+}
+
+/// Whether every listener hears this sound while it plays, not only the one that received it.
+fn lingers(sound: &Sound) -> bool {
+    matches!(sound.kind, SoundKind::Audio | SoundKind::Ringback)
 }
 
 impl Mouth {
@@ -144,12 +166,17 @@ impl Mouth {
 impl Ear {
     /// Discards what has finished playing and every key (keys pressed before a `<Gather>` are
     /// lost, as on Twilio), keeping speech and audio still on the line: called when a leg
-    /// starts listening.
+    /// starts listening. Audio and ringback an earlier listener received are heard again while
+    /// they play.
     pub fn start_listening(&mut self) -> Vec<Sound> {
         let now = Instant::now();
-        let mut still_playing = Vec::new();
-        while let Ok(sound) = self.0.try_recv() {
+        self.lingering.retain(|s| s.end() > now);
+        let mut still_playing = self.lingering.clone();
+        while let Ok(sound) = self.rx.try_recv() {
             if sound.end() > now && !matches!(sound.kind, SoundKind::Key(_)) {
+                if lingers(&sound) {
+                    self.lingering.push(sound.clone());
+                }
                 still_playing.push(sound);
             }
         }
@@ -159,10 +186,16 @@ impl Ear {
     /// The next sound, waiting at most until `deadline`; `None` at the deadline or when the
     /// other leg is gone.
     pub async fn next_until(&mut self, deadline: Instant) -> Option<Sound> {
-        tokio::time::timeout_at(deadline, self.0.recv())
+        let sound = tokio::time::timeout_at(deadline, self.rx.recv())
             .await
             .ok()
-            .flatten()
+            .flatten()?;
+        if lingers(&sound) {
+            let now = Instant::now();
+            self.lingering.retain(|s| s.end() > now);
+            self.lingering.push(sound.clone());
+        }
+        Some(sound)
     }
 }
 
@@ -218,6 +251,28 @@ mod tests {
             .next_until(Instant::now() + Duration::from_secs(1))
             .await;
         assert_eq!(next.map(|s| s.kind), Some(SoundKind::Key('2')));
+    }
+
+    #[tokio::test]
+    async fn audio_a_listener_ignored_is_heard_by_the_next_while_it_plays() {
+        let (mouth, mut ear) = line();
+        let ringback = mouth.emit(SoundKind::Ringback, Duration::from_secs(60));
+        mouth.emit(SoundKind::Speech("hello".into()), Duration::from_millis(10));
+        // A first listener takes both off the line.
+        for _ in 0..2 {
+            let taken = ear
+                .next_until(Instant::now() + Duration::from_secs(1))
+                .await;
+            assert!(taken.is_some());
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        // The next hears the ringback still playing, not the speech it was not given.
+        let heard: Vec<SoundKind> = ear.start_listening().into_iter().map(|s| s.kind).collect();
+        assert_eq!(heard, vec![SoundKind::Ringback]);
+        // Once cut, it is over for everyone.
+        ringback.now();
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        assert!(ear.start_listening().is_empty());
     }
 
     #[tokio::test]

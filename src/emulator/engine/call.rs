@@ -9,7 +9,7 @@ use tokio::task::JoinHandle;
 use super::bridge::line;
 use super::callbacks::StatusCallbacks;
 use super::leg::dial::Dialer;
-use super::leg::{LegContext, LegEnd, PendingPosts, Voice};
+use super::leg::{AnswerGate, LegContext, LegEnd, PendingPosts, Voice};
 use super::record::store_recording;
 use super::{Command, Destination, Shared};
 use crate::emulator::model::{
@@ -122,21 +122,35 @@ pub(super) async fn run(
                 Some(ending) => ending,
                 None if ringing > timeout => Ending::new(CallStatus::NoAnswer, 487, "no answer"),
                 None => {
-                    let now = shared.clock.now();
-                    shared.store.update_call(&sid, |c| {
-                        c.status = CallStatus::InProgress;
-                        c.start_time = Some(now);
-                        c.date_updated = now;
-                    });
-                    callbacks.notify(StatusEvent::Answered, callback("in-progress", Vec::new()));
-                    shared.log.event(&format!("{sid} in-progress"));
+                    // The IVR picks up and runs its TwiML; the call is answered when that
+                    // TwiML answers it (see `AnswerGate`), within what is left of `Timeout`.
+                    let mut mark_answered = || {
+                        let now = shared.clock.now();
+                        shared.store.update_call(&sid, |c| {
+                            c.status = CallStatus::InProgress;
+                            c.start_time = Some(now);
+                            c.date_updated = now;
+                        });
+                        callbacks
+                            .notify(StatusEvent::Answered, callback("in-progress", Vec::new()));
+                        shared.log.event(&format!("{sid} in-progress"));
+                    };
                     let answered = Answered {
                         voice_url,
                         fallback,
                         hang_up_after,
                         token: token.clone(),
+                        within: timeout - ringing,
                     };
-                    talk(&shared, &sid, &request, answered, &mut commands).await
+                    talk(
+                        &shared,
+                        &sid,
+                        &request,
+                        answered,
+                        &mut commands,
+                        &mut mark_answered,
+                    )
+                    .await
                 }
             }
         }
@@ -171,6 +185,7 @@ pub(super) async fn run(
                         duration_secs: seconds,
                         date_created: now,
                         source: crate::emulator::model::RecordingSource::OutboundApi,
+                        channels: 1,
                     },
                 );
                 shared
@@ -237,15 +252,20 @@ struct Answered {
     fallback: Option<(String, crate::twilio::twiml::HttpMethod)>,
     hang_up_after: Option<Duration>,
     token: String,
+    /// How long its TwiML may keep the call unanswered: what is left of the caller's
+    /// `Timeout` after the rings.
+    within: Duration,
 }
 
-/// Bridges the two legs until one ends, the REST API hangs up, or a time limit passes.
+/// Runs the IVR's leg until it answers the call (`mark_answered` is called then), then bridges
+/// the two legs until one ends, the REST API hangs up, or a time limit passes.
 async fn talk(
     shared: &Arc<Shared>,
     sid: &str,
     request: &CallRequest,
     answered: Answered,
     commands: &mut mpsc::UnboundedReceiver<Command>,
+    mark_answered: &mut (dyn FnMut() + Send),
 ) -> Ending {
     let (caller_mouth, callee_ear) = line();
     let (callee_mouth, caller_ear) = line();
@@ -282,15 +302,18 @@ async fn talk(
         api_base_url: shared.settings.api_base_url.clone(),
         posts: PendingPosts::default(),
         dialer: None,
+        answer: None,
     });
     // The IVR sees an inbound call of its own, from the caller's number, as on Twilio: a call
     // resource its `<Dial>`s hang under and the REST API can hang up or redirect.
     let callee_sid = new_sid("CA");
-    let mut arrived = request.clone();
-    arrived.twiml = answered
+    let voice_source = answered
         .voice_url
         .clone()
-        .map(|(url, method)| TwimlSource::Url { url, method })
+        .map(|(url, method)| TwimlSource::Url { url, method });
+    let mut arrived = request.clone();
+    arrived.twiml = voice_source
+        .clone()
         .unwrap_or(TwimlSource::Inline(String::new()));
     arrived.fallback = answered.fallback.clone();
     arrived.status_callback = None;
@@ -302,6 +325,7 @@ async fn talk(
         shared.clock.now(),
     ));
     shared.add_inbound(sid, &callee_sid);
+    let (gate, mut answer) = AnswerGate::new();
     let callee = Arc::new(LegContext {
         voice: voice(Leg::Callee, callee_mouth),
         auth_token: answered.token.clone(),
@@ -317,6 +341,7 @@ async fn talk(
             parent_sid: callee_sid.clone(),
             request: request.clone(),
         }),
+        answer: Some(gate),
     });
 
     let start_caller = |source| -> JoinHandle<LegEnd> {
@@ -329,68 +354,106 @@ async fn talk(
             caller.run(source, "in-progress").await
         })
     };
-    let mut caller_task = start_caller(request.twiml.clone());
     let start_callee = |source: Option<TwimlSource>, status: &'static str| -> JoinHandle<LegEnd> {
         let callee = callee.clone();
         tokio::spawn(async move {
             match source {
                 Some(source) => callee.run(source, status).await,
-                None => std::future::pending().await,
+                None => {
+                    // A line without TwiML answers and stays silent.
+                    if let Some(gate) = &callee.answer {
+                        gate.open();
+                    }
+                    std::future::pending().await
+                }
             }
         })
     };
-    let mut callee_task = start_callee(
-        answered
-            .voice_url
-            .clone()
-            .map(|(url, method)| TwimlSource::Url { url, method }),
-        "ringing",
-    );
-    let limit = Duration::from_secs(u64::from(request.time_limit_secs));
-    let hang_up_after = answered.hang_up_after.unwrap_or(limit).min(limit);
-    let deadline = tokio::time::Instant::now() + shared.clock.wall(hang_up_after);
+    let mut callee_task = start_callee(voice_source, "ringing");
 
-    let ending = loop {
+    // Until the IVR's TwiML answers, the call rings: the caller's TwiML has not started.
+    let unanswered_until = tokio::time::Instant::now() + shared.clock.wall(answered.within);
+    let unanswered = loop {
         tokio::select! {
-            end = &mut caller_task => break leg_ending(Leg::Caller, end.ok()),
-            end = &mut callee_task => break leg_ending(Leg::Callee, end.ok()),
-            _ = tokio::time::sleep_until(deadline) => {
-                break if hang_up_after < limit {
-                    Ending::new(CallStatus::Completed, 200, "the called party hung up")
-                } else {
-                    Ending::new(CallStatus::Completed, 200, "TimeLimit reached")
-                };
+            Ok(()) = &mut answer => break None,
+            end = &mut callee_task => {
+                // It may have answered just before it ended.
+                if answer.try_recv().is_ok() {
+                    mark_answered();
+                    ivr_side_answered(shared, &callee_sid);
+                }
+                break Some(leg_ending(Leg::Callee, end.ok()));
+            }
+            _ = tokio::time::sleep_until(unanswered_until) => {
+                break Some(Ending::new(CallStatus::NoAnswer, 487, "no answer"));
             }
             command = commands.recv() => match command {
                 Some(Command::HangUp | Command::Cancel) | None => {
-                    break Ending::new(CallStatus::Completed, 200, "hung up through the REST API");
+                    break Some(Ending::new(CallStatus::Canceled, 487, "canceled before answer"));
                 }
-                Some(Command::Redirect(source)) => {
-                    // The leg's current verb (a `<Gather>` with its prompts and interim results
-                    // included) ends now, and its `action` is never requested. Waiting for the
-                    // abort to take effect means nothing of the old TwiML happens after this.
-                    caller_task.abort();
-                    let _ = (&mut caller_task).await;
-                    caller.voice.note("redirected through the REST API");
-                    caller_task = start_caller(source);
-                }
+                // Nothing of the caller's TwiML runs yet: it starts with the new one.
+                Some(Command::Redirect(_)) => {}
                 Some(Command::RedirectIvr(source)) => {
-                    callee_task.abort();
-                    let _ = (&mut callee_task).await;
+                    stop(&mut callee_task).await;
                     callee.voice.note("redirected through the REST API");
-                    callee_task = start_callee(Some(source), "in-progress");
+                    callee_task = start_callee(Some(source), "ringing");
                 }
             },
         }
     };
+    let ending = match unanswered {
+        Some(ending) => ending,
+        None => {
+            mark_answered();
+            ivr_side_answered(shared, &callee_sid);
+            let limit = Duration::from_secs(u64::from(request.time_limit_secs));
+            let hang_up_after = answered.hang_up_after.unwrap_or(limit).min(limit);
+            let deadline = tokio::time::Instant::now() + shared.clock.wall(hang_up_after);
+            let mut caller_task = start_caller(request.twiml.clone());
+            let ending = loop {
+                tokio::select! {
+                    end = &mut caller_task => break leg_ending(Leg::Caller, end.ok()),
+                    end = &mut callee_task => break leg_ending(Leg::Callee, end.ok()),
+                    _ = tokio::time::sleep_until(deadline) => {
+                        break if hang_up_after < limit {
+                            Ending::new(CallStatus::Completed, 200, "the called party hung up")
+                        } else {
+                            Ending::new(CallStatus::Completed, 200, "TimeLimit reached")
+                        };
+                    }
+                    command = commands.recv() => match command {
+                        Some(Command::HangUp | Command::Cancel) | None => {
+                            break Ending::new(
+                                CallStatus::Completed,
+                                200,
+                                "hung up through the REST API",
+                            );
+                        }
+                        Some(Command::Redirect(source)) => {
+                            // The leg's current verb (a `<Gather>` with its prompts and interim
+                            // results included) ends now, and its `action` is never requested.
+                            // Waiting for the abort to take effect means nothing of the old
+                            // TwiML happens after this.
+                            caller_task.abort();
+                            let _ = (&mut caller_task).await;
+                            caller.voice.note("redirected through the REST API");
+                            caller_task = start_caller(source);
+                        }
+                        Some(Command::RedirectIvr(source)) => {
+                            stop(&mut callee_task).await;
+                            callee.voice.note("redirected through the REST API");
+                            callee_task = start_callee(Some(source), "in-progress");
+                        }
+                    },
+                }
+            };
+            stop(&mut caller_task).await;
+            ending
+        }
+    };
     // Both legs stop now (a `<Gather>` that ends this way posts the words said by now as
     // interim results); those requests are answered before the call reports its end.
-    for task in [&mut caller_task, &mut callee_task] {
-        if !task.is_finished() {
-            task.abort();
-            let _ = task.await;
-        }
-    }
+    stop(&mut callee_task).await;
     let deadline = tokio::time::Instant::now() + shared.settings.webhook_budget;
     caller.posts.settle(deadline).await;
     callee.posts.settle(deadline).await;
@@ -403,6 +466,24 @@ async fn talk(
     shared.forget(&callee_sid);
     shared.legs_ended(&[sid, &callee_sid]);
     ending
+}
+
+/// Marks the IVR's inbound call answered, with the caller's.
+fn ivr_side_answered(shared: &Shared, callee_sid: &str) {
+    let now = shared.clock.now();
+    shared.store.update_call(callee_sid, |c| {
+        c.status = CallStatus::InProgress;
+        c.start_time = Some(now);
+        c.date_updated = now;
+    });
+}
+
+/// Stops a leg's task unless it has finished, and waits until it has.
+async fn stop(task: &mut JoinHandle<LegEnd>) {
+    if !task.is_finished() {
+        task.abort();
+        let _ = task.await;
+    }
 }
 
 fn leg_ending(leg: Leg, end: Option<LegEnd>) -> Ending {

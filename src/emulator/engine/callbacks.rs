@@ -68,4 +68,11 @@ impl StatusCallbacks {
             let _ = done.await;
         }
     }
+
+    /// Stops taking callbacks; returns the task still sending those queued, for a caller that
+    /// cannot wait here (a dialled leg ending in a `Drop`) but wants them waited for later.
+    pub fn into_sending(mut self) -> Option<tokio::task::JoinHandle<()>> {
+        self.tx = None;
+        self.done.take()
+    }
 }

@@ -74,6 +74,33 @@ pub struct LegContext {
     pub posts: PendingPosts,
     /// How this leg places `<Dial>` calls; `None` where `<Dial>` ends the leg instead.
     pub dialer: Option<dial::Dialer>,
+    /// How this leg answers its call; `None` on legs whose call is answered already.
+    pub answer: Option<AnswerGate>,
+}
+
+/// How the IVR's leg answers its call. Twilio answers an inbound call when its TwiML starts
+/// doing something, except a first `<Reject>` (never answered) and a `<Dial answerOnBridge>`,
+/// which answers when the dialled party is connected ("If `<Dial>` is the first TwiML verb in
+/// your TwiML document, `answerOnBridge="true"` will cause the inbound call to ring until the
+/// dialed number answers", `<Dial>` reference). The call engine starts the caller's TwiML
+/// and reports `in-progress` when the gate opens. Only the first opening counts.
+#[derive(Debug, Clone)]
+pub struct AnswerGate(Arc<std::sync::Mutex<Option<tokio::sync::oneshot::Sender<()>>>>);
+
+impl AnswerGate {
+    /// A closed gate, and what learns that it opened.
+    pub fn new() -> (AnswerGate, tokio::sync::oneshot::Receiver<()>) {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        (AnswerGate(Arc::new(std::sync::Mutex::new(Some(tx)))), rx)
+    }
+
+    /// Answers the call (once).
+    pub fn open(&self) {
+        let sender = self.0.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(sender) = sender {
+            let _ = sender.send(());
+        }
+    }
 }
 
 /// Requests still on their way when the leg may end (interim results): the call waits for them
@@ -284,13 +311,28 @@ impl LegContext {
         }
     }
 
+    /// Answers this leg's call, if it has one to answer.
+    fn answer(&self) {
+        if let Some(gate) = &self.answer {
+            gate.open();
+        }
+    }
+
     async fn application_error(&self) -> LegEnd {
+        self.answer();
         self.voice.say(APPLICATION_ERROR).await;
         LegEnd::HungUp
     }
 
     async fn run_document(&self, document: &Response, url: &str, first_document: bool) -> Step {
         for (index, verb) in document.verbs.iter().enumerate() {
+            let first_verb = first_document && index == 0;
+            match verb {
+                // Not answered (yet): see `AnswerGate`.
+                Verb::Reject(_) if first_verb => {}
+                Verb::Dial(dial) if dial.answer_on_bridge => {}
+                _ => self.answer(),
+            }
             match verb {
                 Verb::Say(_) | Verb::Play(_) | Verb::Pause(_) => self.voice.play(verb).await,
                 Verb::Gather(gather) => {
@@ -326,9 +368,17 @@ impl LegContext {
                     return self.follow(record.action.as_deref(), url, record.method, extra);
                 }
                 Verb::Dial(dial) => {
-                    let Some(result) = self.dial(dial, url).await else {
-                        self.voice.note(format!("transferred to {}", dial.target));
-                        return Step::End(LegEnd::Transferred(dial.target.clone()));
+                    let result = match self.dial(dial, url).await {
+                        dial::DialOutcome::Ended(result) => result,
+                        dial::DialOutcome::CannotDial => {
+                            let to = dial.first_address();
+                            self.voice.note(format!("transferred to {to}"));
+                            return Step::End(LegEnd::Transferred(to.to_string()));
+                        }
+                        dial::DialOutcome::Refused(why) => {
+                            self.voice.note(format!("error: {why}"));
+                            return Step::End(self.application_error().await);
+                        }
                     };
                     if dial.action.is_some() {
                         return self.follow(
@@ -348,13 +398,11 @@ impl LegContext {
                 }
                 Verb::Reject(reject) => {
                     self.voice.note("rejects the call");
-                    return Step::End(
-                        if first_document && index == 0 && self.voice.leg == Leg::Callee {
-                            LegEnd::Rejected(reject.reason)
-                        } else {
-                            LegEnd::HungUp
-                        },
-                    );
+                    return Step::End(if first_verb && self.voice.leg == Leg::Callee {
+                        LegEnd::Rejected(reject.reason)
+                    } else {
+                        LegEnd::HungUp
+                    });
                 }
                 Verb::Unsupported { name } if name == "Dial" => self.voice.note(
                     "skips unsupported <Dial>: only <Number>, <Client> and <Sip> are dialled \
@@ -365,6 +413,7 @@ impl LegContext {
                 }
             }
         }
+        self.answer();
         self.voice.note("hangs up (no more verbs)");
         Step::End(LegEnd::Finished)
     }

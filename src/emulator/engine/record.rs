@@ -5,13 +5,22 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::bridge::SoundKind;
+use super::bridge::{Sound, SoundKind};
 use super::leg::LegContext;
 use crate::emulator::model::{RecordingRecord, RecordingSource};
 use crate::emulator::rest::account_path;
 use crate::emulator::store::Store;
 use crate::twilio::sid::new_sid;
 use crate::twilio::twiml::Record;
+
+/// The absolute `RecordingUrl` Twilio reports for a recording, on the emulator at
+/// `api_base_url`.
+pub(super) fn recording_url(api_base_url: &str, account_sid: &str, recording_sid: &str) -> String {
+    format!(
+        "{api_base_url}{}/Recordings/{recording_sid}",
+        account_path(account_sid)
+    )
+}
 
 /// Stores `recording` (so the REST API lists it); returns its SID and the absolute
 /// `RecordingUrl` Twilio reports for it, on the emulator at `api_base_url`.
@@ -20,11 +29,7 @@ pub(super) fn store_recording(
     api_base_url: &str,
     recording: RecordingRecord,
 ) -> (String, String) {
-    let url = format!(
-        "{api_base_url}{}/Recordings/{}",
-        account_path(&recording.account_sid),
-        recording.sid
-    );
+    let url = recording_url(api_base_url, &recording.account_sid, &recording.sid);
     let sid = recording.sid.clone();
     store.insert_recording(recording);
     (sid, url)
@@ -32,7 +37,9 @@ pub(super) fn store_recording(
 
 impl LegContext {
     /// Records as `<Record>` does: until `timeout` of silence, a finish key or `maxLength`. The
-    /// recording is what was heard, silence trimmed (Twilio's default `trim-silence`); one that
+    /// recording is what was heard, silence trimmed (Twilio's default `trim-silence`): sound
+    /// still playing when it starts counts from then on, a sound cut short ends at its cut
+    /// (and the silence after it starts there). One that
     /// heard nothing has no recording and a `RecordingDuration` of 0, which is how Studio's
     /// record-voicemail tells `noAudio`. A recording is stored, so the REST API lists it; with
     /// `transcribe`, so is its transcription (of the speech heard while recording), and
@@ -50,8 +57,10 @@ impl LegContext {
             );
         }
         let mut ear = self.ear.lock().await;
-        ear.start_listening();
-        let max_end = Instant::now()
+        let began = Instant::now();
+        // Sound already playing is recorded from now on (keys pressed before are lost).
+        let mut sounds: Vec<Sound> = ear.start_listening();
+        let max_end = began
             + self
                 .voice
                 .clock
@@ -61,32 +70,45 @@ impl LegContext {
             .clock
             .wall(Duration::from_secs(u64::from(record.timeout.max(1))));
         let mut finished_on = String::new();
-        // The first sound's start and the last sound's end.
-        let mut heard: Option<(Instant, Instant)> = None;
         // The speech heard, for a transcription.
         let mut speech = Vec::new();
         loop {
-            let quiet_since = heard.map_or(Instant::now(), |(_, end)| end.max(Instant::now()));
+            let now = Instant::now();
+            let quiet_since = sounds
+                .iter()
+                .map(Sound::end)
+                .max()
+                .map_or(now, |end| end.max(now));
             let deadline = (quiet_since + silence).min(max_end);
-            match ear.next_until(deadline).await {
-                Some(sound) => {
-                    if let SoundKind::Key(key) = sound.kind {
-                        if record.finish_on_key.contains(key) {
-                            finished_on = key.to_string();
-                            break;
-                        }
-                    }
-                    if matches!(sound.kind, SoundKind::Speech(_)) {
-                        speech.push(sound.clone());
-                    }
-                    let end = sound.end();
-                    heard = Some(
-                        heard.map_or((sound.start, end), |(start, last)| (start, last.max(end))),
-                    );
+            // The sound that ends last may yet be cut short (a prompt stopped, a ringback that
+            // ends at the answer): then the silence starts at the cut.
+            let open = sounds
+                .iter()
+                .filter(|s| s.cut.at().is_none())
+                .max_by_key(|s| s.end());
+            let heard = tokio::select! {
+                heard = ear.next_until(deadline) => heard,
+                () = cut_of(open) => continue,
+            };
+            let Some(sound) = heard else { break };
+            if let SoundKind::Key(key) = sound.kind {
+                if record.finish_on_key.contains(key) {
+                    finished_on = key.to_string();
+                    break;
                 }
-                None => break,
             }
+            if matches!(sound.kind, SoundKind::Speech(_)) {
+                speech.push(sound.clone());
+            }
+            sounds.push(sound);
         }
+        // The first sound's start and the last sound's end, within the recording.
+        let stopped = Instant::now();
+        let heard = sounds
+            .iter()
+            .map(|s| (s.start.max(began), s.end().min(stopped)))
+            .filter(|(start, end)| end > start)
+            .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)));
         let Some((start, end)) = heard else {
             self.voice.note("recorded nothing");
             return vec![
@@ -111,6 +133,7 @@ impl LegContext {
             duration_secs: seconds,
             date_created: self.voice.clock.now(),
             source: RecordingSource::RecordVerb,
+            channels: 1,
         };
         let (recording_sid, url) =
             store_recording(&self.voice.store, &self.api_base_url, recording.clone());
@@ -135,5 +158,13 @@ impl LegContext {
             ("RecordingDuration".into(), seconds.to_string()),
             ("Digits".into(), finished_on),
         ]
+    }
+}
+
+/// Waits until this sound is cut short; never, without one.
+async fn cut_of(sound: Option<&Sound>) {
+    match sound {
+        Some(sound) => sound.cut.happened().await,
+        None => std::future::pending().await,
     }
 }

@@ -137,7 +137,7 @@ pub fn recording_json(recording: &RecordingRecord, origin: &str) -> Value {
         "api_version": API_VERSION,
         "call_sid": recording.call_sid,
         "conference_sid": null,
-        "channels": 1,
+        "channels": recording.channels,
         "date_created": rfc2822(recording.date_created),
         "date_updated": rfc2822(recording.date_created),
         "start_time": rfc2822(recording.date_created),

@@ -156,7 +156,8 @@ impl Renderer<'_> {
             "sip" => (to.to_string(), twiml::DialNoun::Sip),
             "client" => (to.to_string(), twiml::DialNoun::Client),
             "number" | "number-multi" => (to.to_string(), twiml::DialNoun::Number),
-            // `<Sim>` and `<Conference>` are not emulated: skipped as such a `<Dial>` is in TwiML.
+            // `<Sim>` and `<Conference>` are not emulated: the executor notes it and the
+            // execution ends.
             _ => {
                 return Verb::Unsupported {
                     name: "Dial".into(),
@@ -164,17 +165,15 @@ impl Renderer<'_> {
             }
         };
         Verb::Dial(twiml::Dial {
-            target,
-            noun,
-            url: None,
-            url_method: HttpMethod::Post,
-            hangup_on_star: false,
             action,
-            method: HttpMethod::Post,
             timeout: self.number(connect.timeout.as_ref(), 30).max(1),
             caller_id: self.text(connect.caller_id.as_ref()),
-            time_limit: None,
-            record: self.flag(connect.record.as_ref(), false),
+            record: if self.flag(connect.record.as_ref(), false) {
+                twiml::DialRecord::FromAnswer
+            } else {
+                twiml::DialRecord::DoNotRecord
+            },
+            ..twiml::Dial::new(vec![twiml::DialParty::new(noun, target)])
         })
     }
 

@@ -172,7 +172,8 @@ pub struct Record {
     pub transcribe_callback: Option<String>,
 }
 
-/// What kind of party a `<Dial>` reaches.
+/// What a `<Dial>` noun names. The AST keeps every noun Twilio accepts; the emulator decides
+/// which it can dial (a phone, an app user, a SIP address) and refuses the others by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DialNoun {
     /// A phone number (text content or `<Number>`).
@@ -182,19 +183,214 @@ pub enum DialNoun {
     Client,
     /// `<Sip>`: a SIP URI.
     Sip,
+    /// `<Conference>`: a conference room by name.
+    Conference,
+    /// `<Queue>`: the caller at the front of a queue.
+    Queue,
+    /// `<Sim>`: a Super SIM by SID.
+    Sim,
+    /// `<Application>`: a TwiML App by SID.
+    Application,
+    /// `<WhatsApp>`: a WhatsApp user by number.
+    WhatsApp,
 }
 
-/// `<Dial>`: connects the caller to another party.
+impl DialNoun {
+    /// Every noun, in Twilio's documentation order.
+    pub const ALL: [DialNoun; 8] = [
+        DialNoun::Number,
+        DialNoun::Client,
+        DialNoun::Sip,
+        DialNoun::Conference,
+        DialNoun::Queue,
+        DialNoun::Sim,
+        DialNoun::Application,
+        DialNoun::WhatsApp,
+    ];
+
+    /// The element name.
+    pub fn element(self) -> &'static str {
+        match self {
+            DialNoun::Number => "Number",
+            DialNoun::Client => "Client",
+            DialNoun::Sip => "Sip",
+            DialNoun::Conference => "Conference",
+            DialNoun::Queue => "Queue",
+            DialNoun::Sim => "Sim",
+            DialNoun::Application => "Application",
+            DialNoun::WhatsApp => "WhatsApp",
+        }
+    }
+
+    /// The noun an element name stands for.
+    pub fn from_element(name: &str) -> Option<DialNoun> {
+        DialNoun::ALL.into_iter().find(|n| n.element() == name)
+    }
+}
+
+/// A call progress event a `<Number>`, `<Client>` or `<Sip>` `statusCallback` subscribes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CallProgressEvent {
+    /// Dialling starts.
+    Initiated,
+    /// The party's phone rings.
+    Ringing,
+    /// The party answers (sent with `CallStatus=in-progress`).
+    Answered,
+    /// The party's call ends, however it ends (the default).
+    Completed,
+}
+
+impl CallProgressEvent {
+    /// Twilio's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallProgressEvent::Initiated => "initiated",
+            CallProgressEvent::Ringing => "ringing",
+            CallProgressEvent::Answered => "answered",
+            CallProgressEvent::Completed => "completed",
+        }
+    }
+}
+
+/// A recording status a `<Dial recordingStatusCallback>` subscribes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RecordingEvent {
+    /// The recording has started.
+    InProgress,
+    /// The recording is complete and available (the default).
+    Completed,
+    /// The recording is absent: nothing to keep (silence trimmed away).
+    Absent,
+}
+
+impl RecordingEvent {
+    /// Twilio's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordingEvent::InProgress => "in-progress",
+            RecordingEvent::Completed => "completed",
+            RecordingEvent::Absent => "absent",
+        }
+    }
+}
+
+/// `<Dial record>`: whether the bridged call is recorded, from when, in how many channels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DialRecord {
+    /// `do-not-record` (the default; `false` is an alias).
+    #[default]
+    DoNotRecord,
+    /// `record-from-answer` (`true` is an alias): mono, from the party's answer.
+    FromAnswer,
+    /// `record-from-ringing`: mono, from the moment dialling starts.
+    FromRinging,
+    /// `record-from-answer-dual`: the caller and the party in two channels.
+    FromAnswerDual,
+    /// `record-from-ringing-dual`.
+    FromRingingDual,
+}
+
+impl DialRecord {
+    /// Twilio's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DialRecord::DoNotRecord => "do-not-record",
+            DialRecord::FromAnswer => "record-from-answer",
+            DialRecord::FromRinging => "record-from-ringing",
+            DialRecord::FromAnswerDual => "record-from-answer-dual",
+            DialRecord::FromRingingDual => "record-from-ringing-dual",
+        }
+    }
+
+    /// Whether anything is recorded.
+    pub fn records(self) -> bool {
+        self != DialRecord::DoNotRecord
+    }
+
+    /// Whether recording starts with the ringing rather than the answer.
+    pub fn from_ringing(self) -> bool {
+        matches!(self, DialRecord::FromRinging | DialRecord::FromRingingDual)
+    }
+
+    /// Whether the two parties get a channel each.
+    pub fn dual(self) -> bool {
+        matches!(
+            self,
+            DialRecord::FromAnswerDual | DialRecord::FromRingingDual
+        )
+    }
+}
+
+/// `<Dial recordingTrack>`: whose audio a `<Dial record>` keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RecordingTrack {
+    /// Both directions (the default).
+    #[default]
+    Both,
+    /// What Twilio receives from the caller.
+    Inbound,
+    /// What Twilio plays to the caller: the party, and the ringback.
+    Outbound,
+}
+
+impl RecordingTrack {
+    /// Twilio's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordingTrack::Both => "both",
+            RecordingTrack::Inbound => "inbound",
+            RecordingTrack::Outbound => "outbound",
+        }
+    }
+}
+
+/// One party a `<Dial>` rings: a noun (or the `<Dial>`'s text, a number) with its attributes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DialParty {
+    /// Which noun named it.
+    pub noun: DialNoun,
+    /// The number, name, URI or SID, as written (trimmed).
+    pub address: String,
+    /// `url`: screening TwiML run on the party once it answers, before the bridge.
+    pub url: Option<String>,
+    /// `method` for `url` (default POST).
+    pub url_method: HttpMethod,
+    /// `<Number sendDigits>`: keys played to the party once it answers (`w` waits 0.5 s).
+    pub send_digits: Option<String>,
+    /// `statusCallback`: the party's call progress events go here.
+    pub status_callback: Option<String>,
+    /// `statusCallbackMethod` (default POST).
+    pub status_callback_method: HttpMethod,
+    /// `statusCallbackEvent` (default `completed`).
+    pub status_callback_events: Vec<CallProgressEvent>,
+    /// `<Number machineDetection>` / `<Sip machineDetection>`, kept so that the emulator can
+    /// refuse it: answering-machine detection is not emulated.
+    pub machine_detection: Option<String>,
+}
+
+impl DialParty {
+    /// A party named by `noun` at `address`, every attribute at Twilio's default.
+    pub fn new(noun: DialNoun, address: impl Into<String>) -> DialParty {
+        DialParty {
+            noun,
+            address: address.into(),
+            url: None,
+            url_method: HttpMethod::Post,
+            send_digits: None,
+            status_callback: None,
+            status_callback_method: HttpMethod::Post,
+            status_callback_events: vec![CallProgressEvent::Completed],
+            machine_detection: None,
+        }
+    }
+}
+
+/// `<Dial>`: connects the caller to another party (the first of several to answer).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dial {
-    /// The number or address dialled (text content, or the first `<Number>`/`<Client>`/`<Sip>`).
-    pub target: String,
-    /// Which noun named the target.
-    pub noun: DialNoun,
-    /// The noun's `url`: screening/whisper TwiML run on the dialled party once it answers.
-    pub url: Option<String>,
-    /// The noun's `method` for `url` (default POST).
-    pub url_method: HttpMethod,
+    /// The parties, in document order: one for a number as text, up to ten nouns.
+    pub parties: Vec<DialParty>,
     /// `hangupOnStar`: the caller pressing `*` ends the dialled leg.
     pub hangup_on_star: bool,
     /// `action`: requested when the dialled leg ends; without it the document continues.
@@ -207,8 +403,50 @@ pub struct Dial {
     pub caller_id: Option<String>,
     /// `timeLimit` in seconds.
     pub time_limit: Option<u32>,
-    /// `record` other than `do-not-record`.
-    pub record: bool,
+    /// `record`.
+    pub record: DialRecord,
+    /// `trim`: `trim-silence` (true) or `do-not-trim` (false, the default).
+    pub trim: bool,
+    /// `recordingTrack`.
+    pub recording_track: RecordingTrack,
+    /// `recordingStatusCallback`.
+    pub recording_status_callback: Option<String>,
+    /// `recordingStatusCallbackMethod` (default POST).
+    pub recording_status_callback_method: HttpMethod,
+    /// `recordingStatusCallbackEvent` (default `completed`).
+    pub recording_status_callback_events: Vec<RecordingEvent>,
+    /// `answerOnBridge`: the call is answered when the party is connected, not before.
+    pub answer_on_bridge: bool,
+    /// `sequential`: the parties ring one after another instead of all at once.
+    pub sequential: bool,
+}
+
+impl Dial {
+    /// A `<Dial>` of `parties` with every attribute at Twilio's default.
+    pub fn new(parties: Vec<DialParty>) -> Dial {
+        Dial {
+            parties,
+            hangup_on_star: false,
+            action: None,
+            method: HttpMethod::Post,
+            timeout: 30,
+            caller_id: None,
+            time_limit: None,
+            record: DialRecord::DoNotRecord,
+            trim: false,
+            recording_track: RecordingTrack::Both,
+            recording_status_callback: None,
+            recording_status_callback_method: HttpMethod::Post,
+            recording_status_callback_events: vec![RecordingEvent::Completed],
+            answer_on_bridge: false,
+            sequential: false,
+        }
+    }
+
+    /// The first party's address: where a leg that cannot dial is transferred.
+    pub fn first_address(&self) -> &str {
+        self.parties.first().map_or("", |p| p.address.as_str())
+    }
 }
 
 /// `<Redirect method>url</Redirect>`.

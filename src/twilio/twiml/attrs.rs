@@ -1,7 +1,10 @@
 //! Typed reading of TwiML attribute values, each with the error Twilio's 12100 would name.
 //! Attributes this tool does not model are ignored, as Twilio ignores unknown ones.
 
-use super::ast::{HttpMethod, RejectReason, SpeechTimeout};
+use super::ast::{
+    CallProgressEvent, DialRecord, HttpMethod, RecordingEvent, RecordingTrack, RejectReason,
+    SpeechTimeout,
+};
 use super::parse::TwimlError;
 use super::xml::{trim_xml, Element};
 
@@ -168,24 +171,138 @@ impl<'a> Attrs<'a> {
         }
     }
 
-    /// `<Dial record>`: whether the call is recorded. Accepts the current values and the older
-    /// boolean form.
-    pub(crate) fn dial_record(&self, name: &str) -> Result<bool, TwimlError> {
+    /// `<Dial record>`: the current values and the older boolean form (`true` is
+    /// `record-from-answer`, `false` is `do-not-record`).
+    pub(crate) fn dial_record(&self, name: &str) -> Result<DialRecord, TwimlError> {
         let Some(raw) = self.get(name) else {
-            return Ok(false);
+            return Ok(DialRecord::DoNotRecord);
         };
-        match trim_xml(raw) {
-            "do-not-record" | "false" => Ok(false),
-            "record-from-answer"
-            | "record-from-ringing"
-            | "record-from-answer-dual"
-            | "record-from-ringing-dual"
-            | "true" => Ok(true),
-            _ => Err(self.invalid(
+        let value = trim_xml(raw);
+        let all = [
+            DialRecord::DoNotRecord,
+            DialRecord::FromAnswer,
+            DialRecord::FromRinging,
+            DialRecord::FromAnswerDual,
+            DialRecord::FromRingingDual,
+        ];
+        match value {
+            "true" => Ok(DialRecord::FromAnswer),
+            "false" => Ok(DialRecord::DoNotRecord),
+            _ => all
+                .into_iter()
+                .find(|r| r.as_str() == value)
+                .ok_or_else(|| {
+                    self.invalid(
+                    name,
+                    raw,
+                    "do-not-record, record-from-answer, record-from-ringing or their -dual forms",
+                )
+                }),
+        }
+    }
+
+    /// `<Dial trim>`: `trim-silence` (true) or `do-not-trim` (false, the default).
+    pub(crate) fn trim(&self, name: &str) -> Result<bool, TwimlError> {
+        match self.get(name).map(|raw| (raw, trim_xml(raw))) {
+            None | Some((_, "do-not-trim")) => Ok(false),
+            Some((_, "trim-silence")) => Ok(true),
+            Some((raw, _)) => Err(self.invalid(name, raw, "trim-silence or do-not-trim")),
+        }
+    }
+
+    /// `<Dial recordingTrack>`: `inbound`, `outbound` or `both` (the default).
+    pub(crate) fn recording_track(&self, name: &str) -> Result<RecordingTrack, TwimlError> {
+        let Some(raw) = self.get(name) else {
+            return Ok(RecordingTrack::Both);
+        };
+        [
+            RecordingTrack::Both,
+            RecordingTrack::Inbound,
+            RecordingTrack::Outbound,
+        ]
+        .into_iter()
+        .find(|t| t.as_str() == trim_xml(raw))
+        .ok_or_else(|| self.invalid(name, raw, "inbound, outbound or both"))
+    }
+
+    /// A space-separated list of event names, each one of `all` (by `spell`); at least one.
+    fn events<T: Copy>(
+        &self,
+        name: &str,
+        all: &[T],
+        spell: fn(T) -> &'static str,
+        expected: &'static str,
+    ) -> Result<Option<Vec<T>>, TwimlError> {
+        let Some(raw) = self.get(name) else {
+            return Ok(None);
+        };
+        let mut events = Vec::new();
+        for token in raw
+            .split(super::xml::is_xml_space)
+            .filter(|t| !t.is_empty())
+        {
+            match all.iter().find(|e| spell(**e) == token) {
+                Some(event) => events.push(*event),
+                None => return Err(self.invalid(name, raw, expected)),
+            }
+        }
+        if events.is_empty() {
+            return Err(self.invalid(name, raw, expected));
+        }
+        Ok(Some(events))
+    }
+
+    /// `recordingStatusCallbackEvent`: `in-progress`, `completed`, `absent`, space-separated.
+    pub(crate) fn recording_events(
+        &self,
+        name: &str,
+    ) -> Result<Option<Vec<RecordingEvent>>, TwimlError> {
+        self.events(
+            name,
+            &[
+                RecordingEvent::InProgress,
+                RecordingEvent::Completed,
+                RecordingEvent::Absent,
+            ],
+            RecordingEvent::as_str,
+            "in-progress, completed and/or absent, separated by spaces",
+        )
+    }
+
+    /// A noun's `statusCallbackEvent`: `initiated`, `ringing`, `answered`, `completed`,
+    /// space-separated.
+    pub(crate) fn progress_events(
+        &self,
+        name: &str,
+    ) -> Result<Option<Vec<CallProgressEvent>>, TwimlError> {
+        self.events(
+            name,
+            &[
+                CallProgressEvent::Initiated,
+                CallProgressEvent::Ringing,
+                CallProgressEvent::Answered,
+                CallProgressEvent::Completed,
+            ],
+            CallProgressEvent::as_str,
+            "initiated, ringing, answered and/or completed, separated by spaces",
+        )
+    }
+
+    /// `<Dial ringTone>`: one of the country codes Twilio's `<Dial>` documentation lists. Only
+    /// checked: the emulator's ringback has no cadence to choose.
+    pub(crate) fn ring_tone(&self, name: &str) -> Result<(), TwimlError> {
+        const TONES: [&str; 40] = [
+            "at", "au", "bg", "br", "be", "ch", "cl", "cn", "cz", "de", "dk", "ee", "es", "fi",
+            "fr", "gr", "hu", "il", "in", "it", "lt", "jp", "mx", "my", "nl", "no", "nz", "ph",
+            "pl", "pt", "ru", "se", "sg", "th", "uk", "us", "us-old", "tw", "ve", "za",
+        ];
+        match self.get(name) {
+            Some(raw) if !TONES.contains(&trim_xml(raw)) => Err(self.invalid(
                 name,
                 raw,
-                "do-not-record, record-from-answer, record-from-ringing or their -dual forms",
+                "a country code from Twilio's list (us, uk, de, fr, ...)",
             )),
+            _ => Ok(()),
         }
     }
 }

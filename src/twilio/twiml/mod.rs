@@ -4,6 +4,7 @@
 pub mod ast;
 mod attrs;
 pub mod parse;
+mod parse_dial;
 pub mod write;
 mod xml;
 

@@ -67,6 +67,18 @@ pub enum TwimlError {
         /// What is missing.
         problem: &'static str,
     },
+    /// More children than Twilio takes, such as an eleventh party in one `<Dial>`.
+    #[error("Document parse failure: <{element}> takes at most {max} {what}, found {found}")]
+    TooMany {
+        /// The element.
+        element: String,
+        /// What there are too many of.
+        what: &'static str,
+        /// Twilio's limit.
+        max: usize,
+        /// How many there are.
+        found: usize,
+    },
 }
 
 impl TwimlError {
@@ -102,12 +114,6 @@ const UNSUPPORTED_VERBS: [&str; 11] = [
     "Connect", "Start", "Stop", "Enqueue", "Leave", "Pay", "Refer", "Sms", "Echo", "Queue",
     "Prompt",
 ];
-
-/// `<Dial>` nouns that name a party this tool can transfer to.
-const DIAL_TARGETS: [&str; 3] = ["Number", "Client", "Sip"];
-
-/// The other `<Dial>` nouns: valid TwiML, but not a transfer to a number.
-const DIAL_OTHER_NOUNS: [&str; 5] = ["Conference", "Queue", "Sim", "Application", "WhatsApp"];
 
 /// SSML allowed in `<Say>` (§7.2), plus Amazon Polly's extensions that Twilio passes through.
 const SSML: [&str; 12] = [
@@ -157,14 +163,13 @@ const VERBS: [&str; 9] = [
 fn is_known(name: &str) -> bool {
     VERBS.contains(&name)
         || UNSUPPORTED_VERBS.contains(&name)
-        || DIAL_TARGETS.contains(&name)
-        || DIAL_OTHER_NOUNS.contains(&name)
+        || DialNoun::from_element(name).is_some()
         || SSML.contains(&name)
         || OTHER_TWIML.contains(&name)
 }
 
 /// The error for `child` where `parent` does not allow it.
-fn misplaced(parent: &str, child: &str) -> TwimlError {
+pub(super) fn misplaced(parent: &str, child: &str) -> TwimlError {
     if is_known(child) {
         TwimlError::Nesting {
             parent: parent.to_string(),
@@ -255,7 +260,7 @@ fn top_level_verb(el: &Element) -> Result<Verb, TwimlError> {
                 transcribe_callback: attrs.string("transcribeCallback"),
             })
         }
-        "Dial" => dial(el)?,
+        "Dial" => Verb::Dial(super::parse_dial::dial(el)?),
         "Redirect" => {
             let url = text_only(el)?;
             if url.is_empty() {
@@ -423,81 +428,8 @@ fn gather(el: &Element) -> Result<Gather, TwimlError> {
     })
 }
 
-/// `<Dial>`: a transfer when it names a number, client or SIP address; other nouns
-/// (conferences, queues, ...) make it a verb this tool does not run.
-fn dial(el: &Element) -> Result<Verb, TwimlError> {
-    let attrs = Attrs::new(el);
-    let mut text = String::new();
-    let mut noun_target: Option<(String, DialNoun, Option<String>, HttpMethod)> = None;
-    let mut other_noun = false;
-    for node in &el.children {
-        match node {
-            Node::Text(t) => text.push_str(t),
-            Node::Element(child) if DIAL_TARGETS.contains(&child.name.as_str()) => {
-                if noun_target.is_none() {
-                    let mut address = String::new();
-                    // `<Client>` may wrap its name in `<Identity>`; descendants' text is the name.
-                    descendant_text(child, &mut address);
-                    let address = trim_xml(&address);
-                    if address.is_empty() {
-                        return Err(TwimlError::Missing {
-                            element: child.name.clone(),
-                            problem: "needs an address",
-                        });
-                    }
-                    let noun = match child.name.as_str() {
-                        "Client" => DialNoun::Client,
-                        "Sip" => DialNoun::Sip,
-                        _ => DialNoun::Number,
-                    };
-                    let noun_attrs = Attrs::new(child);
-                    noun_target = Some((
-                        address.to_string(),
-                        noun,
-                        noun_attrs.string("url"),
-                        noun_attrs.method("method")?,
-                    ));
-                }
-            }
-            Node::Element(child) if DIAL_OTHER_NOUNS.contains(&child.name.as_str()) => {
-                other_noun = true;
-            }
-            Node::Element(child) => return Err(misplaced(&el.name, &child.name)),
-        }
-    }
-    let text = trim_xml(&text);
-    let (target, noun, url, url_method) = match noun_target {
-        _ if !text.is_empty() => (text.to_string(), DialNoun::Number, None, HttpMethod::Post),
-        Some(target) => target,
-        None if other_noun => {
-            return Ok(Verb::Unsupported {
-                name: el.name.clone(),
-            })
-        }
-        None => {
-            return Err(TwimlError::Missing {
-                element: el.name.clone(),
-                problem: "needs a number to dial",
-            })
-        }
-    };
-    Ok(Verb::Dial(Dial {
-        target,
-        noun,
-        url,
-        url_method,
-        hangup_on_star: attrs.boolean("hangupOnStar")?.unwrap_or(false),
-        action: attrs.string("action"),
-        method: attrs.method("method")?,
-        timeout: attrs.uint("timeout", 1)?.unwrap_or(30),
-        caller_id: attrs.string("callerId"),
-        time_limit: attrs.uint("timeLimit", 1)?,
-        record: attrs.dial_record("record")?,
-    }))
-}
-
 /// All text under `el`, in document order.
-fn descendant_text(el: &Element, out: &mut String) {
+pub(super) fn descendant_text(el: &Element, out: &mut String) {
     for node in &el.children {
         match node {
             Node::Text(t) => out.push_str(t),

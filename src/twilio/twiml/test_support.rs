@@ -30,19 +30,7 @@ pub(crate) fn record() -> Record {
 
 /// `<Dial>target</Dial>` with Twilio's defaults.
 pub(crate) fn dial_to(target: &str) -> Dial {
-    Dial {
-        target: target.into(),
-        noun: DialNoun::Number,
-        url: None,
-        url_method: HttpMethod::Post,
-        hangup_on_star: false,
-        action: None,
-        method: HttpMethod::Post,
-        timeout: 30,
-        caller_id: None,
-        time_limit: None,
-        record: false,
-    }
+    Dial::new(vec![DialParty::new(DialNoun::Number, target)])
 }
 
 /// The reference `<Gather>` of `twilio.md` §7.4 (speech and keys, a nested `<Say>`), as the

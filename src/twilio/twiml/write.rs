@@ -24,6 +24,79 @@ impl Response {
     }
 }
 
+/// `<Dial>`: a lone number without attributes as text, otherwise each party as its noun.
+fn write_dial(out: &mut String, dial: &Dial) {
+    let mut attrs = AttrList::new();
+    optional(&mut attrs, "action", &dial.action);
+    method(&mut attrs, dial.method);
+    unless(&mut attrs, "timeout", dial.timeout, 30);
+    optional(&mut attrs, "callerId", &dial.caller_id);
+    optional(&mut attrs, "timeLimit", &dial.time_limit);
+    if dial.record.records() {
+        attrs.push(("record", dial.record.as_str().to_string()));
+    }
+    if dial.trim {
+        attrs.push(("trim", "trim-silence".to_string()));
+    }
+    if dial.recording_track != RecordingTrack::Both {
+        attrs.push(("recordingTrack", dial.recording_track.as_str().to_string()));
+    }
+    optional(
+        &mut attrs,
+        "recordingStatusCallback",
+        &dial.recording_status_callback,
+    );
+    if dial.recording_status_callback_method == HttpMethod::Get {
+        attrs.push(("recordingStatusCallbackMethod", "GET".to_string()));
+    }
+    if dial.recording_status_callback_events != [RecordingEvent::Completed] {
+        let events: Vec<&str> = dial
+            .recording_status_callback_events
+            .iter()
+            .map(|e| e.as_str())
+            .collect();
+        attrs.push(("recordingStatusCallbackEvent", events.join(" ")));
+    }
+    unless(&mut attrs, "hangupOnStar", dial.hangup_on_star, false);
+    unless(&mut attrs, "answerOnBridge", dial.answer_on_bridge, false);
+    unless(&mut attrs, "sequential", dial.sequential, false);
+    if let [party] = dial.parties.as_slice() {
+        if *party == DialParty::new(DialNoun::Number, party.address.clone()) {
+            leaf(out, "Dial", &attrs, &party.address);
+            return;
+        }
+    }
+    start_tag(out, "Dial", &attrs);
+    out.push('>');
+    for party in &dial.parties {
+        let mut noun_attrs = AttrList::new();
+        optional(&mut noun_attrs, "url", &party.url);
+        if party.url.is_some() {
+            method(&mut noun_attrs, party.url_method);
+        }
+        optional(&mut noun_attrs, "sendDigits", &party.send_digits);
+        optional(&mut noun_attrs, "statusCallback", &party.status_callback);
+        if party.status_callback_method == HttpMethod::Get {
+            noun_attrs.push(("statusCallbackMethod", "GET".to_string()));
+        }
+        if party.status_callback_events != [CallProgressEvent::Completed] {
+            let events: Vec<&str> = party
+                .status_callback_events
+                .iter()
+                .map(|e| e.as_str())
+                .collect();
+            noun_attrs.push(("statusCallbackEvent", events.join(" ")));
+        }
+        optional(
+            &mut noun_attrs,
+            "machineDetection",
+            &party.machine_detection,
+        );
+        leaf(out, party.noun.element(), &noun_attrs, &party.address);
+    }
+    out.push_str("</Dial>");
+}
+
 /// One verb (and, for `<Gather>`, its prompts).
 fn write_verb(out: &mut String, verb: &Verb) {
     match verb {
@@ -74,38 +147,7 @@ fn write_verb(out: &mut String, verb: &Verb) {
             );
             leaf(out, "Record", &attrs, "");
         }
-        Verb::Dial(dial) => {
-            let mut attrs = AttrList::new();
-            optional(&mut attrs, "action", &dial.action);
-            method(&mut attrs, dial.method);
-            unless(&mut attrs, "timeout", dial.timeout, 30);
-            optional(&mut attrs, "callerId", &dial.caller_id);
-            optional(&mut attrs, "timeLimit", &dial.time_limit);
-            if dial.record {
-                attrs.push(("record", "record-from-answer".to_string()));
-            }
-            if dial.hangup_on_star {
-                attrs.push(("hangupOnStar", "true".to_string()));
-            }
-            let noun = match dial.noun {
-                DialNoun::Number => "Number",
-                DialNoun::Client => "Client",
-                DialNoun::Sip => "Sip",
-            };
-            if dial.noun == DialNoun::Number && dial.url.is_none() {
-                leaf(out, "Dial", &attrs, &dial.target);
-            } else {
-                start_tag(out, "Dial", &attrs);
-                out.push('>');
-                let mut noun_attrs = AttrList::new();
-                optional(&mut noun_attrs, "url", &dial.url);
-                if dial.url.is_some() {
-                    method(&mut noun_attrs, dial.url_method);
-                }
-                leaf(out, noun, &noun_attrs, &dial.target);
-                out.push_str("</Dial>");
-            }
-        }
+        Verb::Dial(dial) => write_dial(out, dial),
         Verb::Redirect(redirect) => {
             let mut attrs = AttrList::new();
             method(&mut attrs, redirect.method);

@@ -114,12 +114,32 @@ fn dial_non_defaults() {
         timeout: 10,
         caller_id: Some("+1999".into()),
         time_limit: Some(60),
-        record: true,
+        record: DialRecord::FromAnswer,
         ..dial_to("+1555")
     };
     assert_eq!(
         body(vec![Verb::Dial(d)]),
         r#"<Response><Dial action="/after" method="GET" timeout="10" callerId="+1999" timeLimit="60" record="record-from-answer">+1555</Dial></Response>"#
+    );
+}
+
+#[test]
+fn dial_parties_with_attributes_are_written_as_nouns() {
+    let number = DialParty {
+        send_digits: Some("ww12".into()),
+        status_callback: Some("/s".into()),
+        status_callback_events: vec![CallProgressEvent::Ringing, CallProgressEvent::Completed],
+        ..DialParty::new(DialNoun::Number, "+1555")
+    };
+    let d = Dial {
+        answer_on_bridge: true,
+        trim: true,
+        recording_status_callback_events: vec![RecordingEvent::Absent],
+        ..Dial::new(vec![number, DialParty::new(DialNoun::Client, "alice")])
+    };
+    assert_eq!(
+        body(vec![Verb::Dial(d)]),
+        r#"<Response><Dial trim="trim-silence" recordingStatusCallbackEvent="absent" answerOnBridge="true"><Number sendDigits="ww12" statusCallback="/s" statusCallbackEvent="ringing completed">+1555</Number><Client>alice</Client></Dial></Response>"#
     );
 }
 
@@ -395,10 +415,57 @@ fn arb_record() -> impl Strategy<Value = Verb> {
         )
 }
 
+fn arb_event_list<T: Clone + std::fmt::Debug + 'static>(
+    all: Vec<T>,
+) -> impl Strategy<Value = Vec<T>> {
+    prop::collection::vec(prop::sample::select(all), 1..4)
+}
+
+fn arb_party() -> impl Strategy<Value = DialParty> {
+    (
+        prop::sample::select(DialNoun::ALL.to_vec()),
+        non_empty_text(),
+        prop::option::of(value()),
+        method(),
+        prop::option::of("[0-9A-D*#wW]{1,8}"),
+        prop::option::of(value()),
+        method(),
+        arb_event_list(vec![
+            CallProgressEvent::Initiated,
+            CallProgressEvent::Ringing,
+            CallProgressEvent::Answered,
+            CallProgressEvent::Completed,
+        ]),
+        prop::option::of(value()),
+    )
+        .prop_map(
+            |(noun, address, url, url_method, digits, callback, callback_method, events, amd)| {
+                DialParty {
+                    noun,
+                    address,
+                    // The noun's method is written only with its URL.
+                    url_method: if url.is_some() {
+                        url_method
+                    } else {
+                        HttpMethod::Post
+                    },
+                    url,
+                    // Only `<Number>` has `sendDigits`; `<Number>` and `<Sip>` have AMD.
+                    send_digits: digits.filter(|_| noun == DialNoun::Number),
+                    status_callback: callback,
+                    status_callback_method: callback_method,
+                    status_callback_events: events,
+                    machine_detection: amd
+                        .filter(|_| matches!(noun, DialNoun::Number | DialNoun::Sip)),
+                }
+            },
+        )
+}
+
 fn arb_dial() -> impl Strategy<Value = Verb> {
     (
         (
-            non_empty_text(),
+            prop::collection::vec(arb_party(), 1..4),
             prop::option::of(value()),
             method(),
             1u32..,
@@ -407,31 +474,37 @@ fn arb_dial() -> impl Strategy<Value = Verb> {
             any::<bool>(),
         ),
         (
-            prop_oneof![
-                Just(DialNoun::Number),
-                Just(DialNoun::Client),
-                Just(DialNoun::Sip)
-            ],
+            prop::sample::select(vec![
+                DialRecord::DoNotRecord,
+                DialRecord::FromAnswer,
+                DialRecord::FromRinging,
+                DialRecord::FromAnswerDual,
+                DialRecord::FromRingingDual,
+            ]),
+            any::<bool>(),
+            prop::sample::select(vec![
+                RecordingTrack::Both,
+                RecordingTrack::Inbound,
+                RecordingTrack::Outbound,
+            ]),
             prop::option::of(value()),
             method(),
+            arb_event_list(vec![
+                RecordingEvent::InProgress,
+                RecordingEvent::Completed,
+                RecordingEvent::Absent,
+            ]),
+            any::<bool>(),
             any::<bool>(),
         ),
     )
         .prop_map(
             |(
-                (target, action, method, timeout, caller_id, time_limit, record),
-                (noun, url, url_method, hangup_on_star),
+                (parties, action, method, timeout, caller_id, time_limit, hangup_on_star),
+                (record, trim, track, rec_callback, rec_method, rec_events, bridge, sequential),
             )| {
                 Verb::Dial(Dial {
-                    target,
-                    noun,
-                    // The noun's method is written only with its URL.
-                    url_method: if url.is_some() {
-                        url_method
-                    } else {
-                        HttpMethod::Post
-                    },
-                    url,
+                    parties,
                     hangup_on_star,
                     action,
                     method,
@@ -439,6 +512,13 @@ fn arb_dial() -> impl Strategy<Value = Verb> {
                     caller_id,
                     time_limit,
                     record,
+                    trim,
+                    recording_track: track,
+                    recording_status_callback: rec_callback,
+                    recording_status_callback_method: rec_method,
+                    recording_status_callback_events: rec_events,
+                    answer_on_bridge: bridge,
+                    sequential,
                 })
             },
         )

@@ -118,6 +118,7 @@ async fn the_ledger_lists_each_calls_recordings_with_their_source() {
         duration_secs: 4,
         date_created: chrono::Utc::now(),
         source: RecordingSource::RecordVerb,
+        channels: 1,
     });
     let response = emulator
         .client

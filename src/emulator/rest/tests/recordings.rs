@@ -16,6 +16,7 @@ async fn emulator_with_recording() -> (Emulator, String) {
         duration_secs: 3,
         date_created: chrono::Utc::now(),
         source: RecordingSource::OutboundApi,
+        channels: 1,
     });
     (emulator, call)
 }

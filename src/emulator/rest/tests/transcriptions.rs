@@ -36,6 +36,7 @@ async fn emulator_with_transcriptions() -> Emulator {
             duration_secs: 3,
             date_created: chrono::Utc::now(),
             source: RecordingSource::RecordVerb,
+            channels: 1,
         });
     }
     for n in 1..=3 {

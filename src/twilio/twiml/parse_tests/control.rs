@@ -1,4 +1,4 @@
-//! `<Gather>`, `<Record>`, `<Dial>`, `<Redirect>`, `<Hangup>`, `<Reject>`, unsupported verbs and
+//! `<Gather>`, `<Record>`, `<Redirect>`, `<Hangup>`, `<Reject>`, unsupported verbs and
 //! `resolve_url`.
 
 use super::*;
@@ -276,94 +276,6 @@ fn record_takes_no_children() {
         err("<Record><Say>x</Say></Record>"),
         nesting("Record", "Say")
     );
-}
-
-// <Dial>.
-
-fn dial(body: &str) -> Dial {
-    match one(body) {
-        Verb::Dial(d) => d,
-        v => panic!("{v:?}"),
-    }
-}
-
-#[test]
-fn dial_text_with_defaults() {
-    assert_eq!(dial("<Dial> +15551234567 </Dial>"), dial_to("+15551234567"));
-}
-
-#[test]
-fn dial_first_number_child() {
-    let d = dial("<Dial><Number sendDigits=\"1\">+1555</Number><Number>+1666</Number></Dial>");
-    assert_eq!(d.target, "+1555");
-}
-
-#[test]
-fn dial_client_and_sip() {
-    assert_eq!(dial("<Dial><Client>alice</Client></Dial>").target, "alice");
-    assert_eq!(
-        dial("<Dial><Client><Identity>bob</Identity><Parameter name=\"a\" value=\"b\"/></Client></Dial>").target,
-        "bob"
-    );
-    assert_eq!(
-        dial("<Dial><Sip>sip:x@y.test</Sip></Dial>").target,
-        "sip:x@y.test"
-    );
-}
-
-#[test]
-fn dial_attributes() {
-    let d = dial(
-        r#"<Dial action="/after" method="GET" timeout="10" callerId="+1999" timeLimit="60" record="record-from-answer-dual">+1555</Dial>"#,
-    );
-    assert_eq!(d.action.as_deref(), Some("/after"));
-    assert_eq!(d.method, HttpMethod::Get);
-    assert_eq!(d.timeout, 10);
-    assert_eq!(d.caller_id.as_deref(), Some("+1999"));
-    assert_eq!(d.time_limit, Some(60));
-    assert!(d.record);
-}
-
-#[test]
-fn dial_record_values() {
-    assert!(!dial(r#"<Dial record="do-not-record">1</Dial>"#).record);
-    assert!(dial(r#"<Dial record="record-from-ringing">1</Dial>"#).record);
-    assert_eq!(
-        attr_err(r#"<Dial record="always">1</Dial>"#),
-        ("record".into(), "always".into())
-    );
-}
-
-#[test]
-fn dial_bad_timeout_is_an_attribute_error() {
-    assert_eq!(
-        attr_err(r#"<Dial timeout="soon">1</Dial>"#),
-        ("timeout".into(), "soon".into())
-    );
-}
-
-#[test]
-fn dial_conference_is_unsupported() {
-    assert_eq!(
-        one("<Dial><Conference>room</Conference></Dial>"),
-        Verb::Unsupported {
-            name: "Dial".into()
-        }
-    );
-}
-
-#[test]
-fn dial_without_target_is_missing_content() {
-    assert!(matches!(err("<Dial/>"), TwimlError::Missing { .. }));
-    assert!(matches!(
-        err("<Dial><Number> </Number></Dial>"),
-        TwimlError::Missing { .. }
-    ));
-}
-
-#[test]
-fn dial_rejects_verbs_inside() {
-    assert_eq!(err("<Dial><Say>x</Say></Dial>"), nesting("Dial", "Say"));
 }
 
 // <Redirect>, <Hangup>, <Reject>.

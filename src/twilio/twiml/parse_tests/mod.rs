@@ -4,6 +4,7 @@ pub(super) use super::*;
 pub(super) use crate::twilio::twiml::test_support::{dial_to, record, reference_gather, say};
 
 mod control;
+mod dial;
 mod documents;
 
 /// The verbs of `<Response>{body}</Response>`.
