@@ -10,7 +10,7 @@ use super::bridge::line;
 use super::callbacks::StatusCallbacks;
 use super::leg::dial::Dialer;
 use super::leg::{AnswerGate, LegContext, LegEnd, PendingPosts, Voice};
-use super::record::store_recording;
+use super::recordings::store_recording;
 use super::{Command, Destination, Shared};
 use crate::emulator::model::{
     CallRecord, CallRequest, CallStatus, Leg, RecordingRecord, StatusEvent, TranscriptLine,

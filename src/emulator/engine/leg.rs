@@ -10,6 +10,7 @@ pub mod dial;
 mod gather;
 mod interim;
 mod owned_task;
+mod record;
 
 use std::sync::Arc;
 use std::time::Duration;

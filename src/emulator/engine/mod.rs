@@ -11,7 +11,7 @@ pub mod bridge;
 mod call;
 pub mod callbacks;
 pub mod leg;
-mod record;
+mod recordings;
 mod transcribe;
 pub mod webhook;
 

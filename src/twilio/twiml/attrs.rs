@@ -5,7 +5,7 @@ use super::ast::{
     CallProgressEvent, DialRecord, HttpMethod, RecordingEvent, RecordingTrack, RejectReason,
     SpeechTimeout,
 };
-use super::parse::TwimlError;
+use super::error::TwimlError;
 use super::xml::{trim_xml, Element};
 
 /// The attributes of one element.

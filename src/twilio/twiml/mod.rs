@@ -3,8 +3,10 @@
 
 pub mod ast;
 mod attrs;
+mod error;
 pub mod parse;
 mod parse_dial;
+mod vocabulary;
 pub mod write;
 mod xml;
 
@@ -12,4 +14,5 @@ mod xml;
 mod test_support;
 
 pub use ast::*;
-pub use parse::{parse, resolve_url, TwimlError};
+pub use error::TwimlError;
+pub use parse::{parse, resolve_url};

@@ -4,82 +4,9 @@
 
 use super::ast::*;
 use super::attrs::Attrs;
+use super::error::TwimlError;
+use super::vocabulary::{misplaced, SSML, UNSUPPORTED_VERBS};
 use super::xml::{self, trim_xml, Element, Node};
-
-/// Why a document is not TwiML this tool can run; every variant is Twilio's error 12100.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum TwimlError {
-    /// The text is not well-formed XML.
-    #[error("Document parse failure: invalid XML at byte {position}: {message}")]
-    Xml {
-        /// Byte offset in the document near the problem.
-        position: u64,
-        /// What the XML reader objected to.
-        message: String,
-    },
-    /// The root element is not `<Response>`.
-    #[error("Document parse failure: the root element must be <Response>, not <{found}>")]
-    NotResponse {
-        /// The root element's name.
-        found: String,
-    },
-    /// A TwiML element where TwiML does not allow it (§7.2).
-    #[error("Document parse failure: <{child}> is not allowed inside <{parent}>")]
-    Nesting {
-        /// The enclosing element.
-        parent: String,
-        /// The misplaced element (`Play digits` for a keypad `<Play>` in `<Gather>`).
-        child: String,
-    },
-    /// A name TwiML does not know; names are case-sensitive, so `<say>` is one.
-    #[error("Document parse failure: <{name}> (inside <{parent}>) is not a TwiML element; names are case-sensitive")]
-    UnknownElement {
-        /// The unknown name.
-        name: String,
-        /// The enclosing element.
-        parent: String,
-    },
-    /// Text inside an element that takes none.
-    #[error("Document parse failure: <{element}> cannot contain text, found {text:?}")]
-    UnexpectedText {
-        /// The element.
-        element: String,
-        /// The text, trimmed.
-        text: String,
-    },
-    /// An attribute value Twilio does not accept.
-    #[error("Document parse failure: <{element}> attribute {attribute}=\"{value}\" is invalid: expected {expected}")]
-    Attribute {
-        /// The element.
-        element: String,
-        /// The attribute name.
-        attribute: String,
-        /// The value as written.
-        value: String,
-        /// What would be valid.
-        expected: &'static str,
-    },
-    /// Content the verb cannot run without, such as `<Redirect>`'s URL.
-    #[error("Document parse failure: <{element}> {problem}")]
-    Missing {
-        /// The element.
-        element: String,
-        /// What is missing.
-        problem: &'static str,
-    },
-    /// More children than Twilio takes, such as an eleventh party in one `<Dial>`.
-    #[error("Document parse failure: <{element}> takes at most {max} {what}, found {found}")]
-    TooMany {
-        /// The element.
-        element: String,
-        /// What there are too many of.
-        what: &'static str,
-        /// Twilio's limit.
-        max: usize,
-        /// How many there are.
-        found: usize,
-    },
-}
 
 impl TwimlError {
     /// Twilio's error code for all of these: 12100, "Document parse failure".
@@ -106,81 +33,6 @@ pub fn parse(xml: &str) -> Result<Response, TwimlError> {
 pub fn resolve_url(base: &str, relative: &str) -> Option<String> {
     let base = url::Url::parse(base).ok()?;
     base.join(relative).ok().map(String::from)
-}
-
-/// Verbs this tool does not run but Twilio accepts at the top level (§7.2; `Queue` and `Prompt`
-/// are what the official builder allows there).
-const UNSUPPORTED_VERBS: [&str; 11] = [
-    "Connect", "Start", "Stop", "Enqueue", "Leave", "Pay", "Refer", "Sms", "Echo", "Queue",
-    "Prompt",
-];
-
-/// SSML allowed in `<Say>` (§7.2), plus Amazon Polly's extensions that Twilio passes through.
-const SSML: [&str; 12] = [
-    "break",
-    "emphasis",
-    "lang",
-    "p",
-    "phoneme",
-    "prosody",
-    "s",
-    "say-as",
-    "sub",
-    "w",
-    "amazon:domain",
-    "amazon:effect",
-];
-
-/// Other element names that are TwiML somewhere, so misplacing one is a nesting error rather
-/// than an unknown name.
-const OTHER_TWIML: [&str; 18] = [
-    "Response",
-    "Parameter",
-    "Identity",
-    "Stream",
-    "Siprec",
-    "Transcription",
-    "Recording",
-    "ConversationRelay",
-    "Room",
-    "VirtualAgent",
-    "Conversation",
-    "Assistant",
-    "AiSession",
-    "Autopilot",
-    "ConversationRelaySession",
-    "Language",
-    "Config",
-    "Task",
-];
-
-/// The top-level verbs this tool runs.
-const VERBS: [&str; 9] = [
-    "Say", "Play", "Pause", "Gather", "Record", "Dial", "Redirect", "Hangup", "Reject",
-];
-
-/// Whether `name` is a TwiML element anywhere.
-fn is_known(name: &str) -> bool {
-    VERBS.contains(&name)
-        || UNSUPPORTED_VERBS.contains(&name)
-        || DialNoun::from_element(name).is_some()
-        || SSML.contains(&name)
-        || OTHER_TWIML.contains(&name)
-}
-
-/// The error for `child` where `parent` does not allow it.
-pub(super) fn misplaced(parent: &str, child: &str) -> TwimlError {
-    if is_known(child) {
-        TwimlError::Nesting {
-            parent: parent.to_string(),
-            child: child.to_string(),
-        }
-    } else {
-        TwimlError::UnknownElement {
-            name: child.to_string(),
-            parent: parent.to_string(),
-        }
-    }
 }
 
 /// The child elements of `el`, which may hold only whitespace besides them.
@@ -426,16 +278,6 @@ fn gather(el: &Element) -> Result<Gather, TwimlError> {
         barge_in: attrs.boolean("bargeIn")?.unwrap_or(d.barge_in),
         prompts,
     })
-}
-
-/// All text under `el`, in document order.
-pub(super) fn descendant_text(el: &Element, out: &mut String) {
-    for node in &el.children {
-        match node {
-            Node::Text(t) => out.push_str(t),
-            Node::Element(child) => descendant_text(child, out),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,9 @@
 
 use super::ast::*;
 use super::attrs::Attrs;
-use super::parse::{descendant_text, misplaced, TwimlError};
+use super::error::TwimlError;
+use super::vocabulary::misplaced;
+use super::xml::descendant_text;
 use super::xml::{trim_xml, Element, Node};
 
 /// Twilio rings at most this many parties at once ("up to ten `<Sip>`, `<Number>`, or

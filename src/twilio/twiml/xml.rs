@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::Reader;
 
-use super::parse::TwimlError;
+use super::error::TwimlError;
 
 /// An element with its attributes (decoded, in document order) and content.
 #[derive(Debug, Clone, PartialEq)]
@@ -179,5 +179,15 @@ fn xml_error(position: u64, message: impl std::fmt::Display) -> TwimlError {
     TwimlError::Xml {
         position,
         message: message.to_string(),
+    }
+}
+
+/// All text under `el`, in document order.
+pub(super) fn descendant_text(el: &Element, out: &mut String) {
+    for node in &el.children {
+        match node {
+            Node::Text(t) => out.push_str(t),
+            Node::Element(child) => descendant_text(child, out),
+        }
     }
 }

@@ -23,7 +23,7 @@ use super::resolved;
 use crate::emulator::clock::Clock;
 use crate::emulator::engine::bridge::Sound;
 use crate::emulator::engine::leg::{LegContext, PendingPosts};
-use crate::emulator::engine::record::{recording_url, store_recording};
+use crate::emulator::engine::recordings::{recording_url, store_recording};
 use crate::emulator::model::{RecordingRecord, RecordingSource};
 use crate::emulator::store::Store;
 use crate::twilio::sid::new_sid;

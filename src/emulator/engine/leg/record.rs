@@ -5,35 +5,12 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::bridge::{Sound, SoundKind};
-use super::leg::LegContext;
+use super::LegContext;
+use crate::emulator::engine::bridge::{Sound, SoundKind};
+use crate::emulator::engine::recordings::store_recording;
 use crate::emulator::model::{RecordingRecord, RecordingSource};
-use crate::emulator::rest::account_path;
-use crate::emulator::store::Store;
 use crate::twilio::sid::new_sid;
 use crate::twilio::twiml::Record;
-
-/// The absolute `RecordingUrl` Twilio reports for a recording, on the emulator at
-/// `api_base_url`.
-pub(super) fn recording_url(api_base_url: &str, account_sid: &str, recording_sid: &str) -> String {
-    format!(
-        "{api_base_url}{}/Recordings/{recording_sid}",
-        account_path(account_sid)
-    )
-}
-
-/// Stores `recording` (so the REST API lists it); returns its SID and the absolute
-/// `RecordingUrl` Twilio reports for it, on the emulator at `api_base_url`.
-pub(super) fn store_recording(
-    store: &Store,
-    api_base_url: &str,
-    recording: RecordingRecord,
-) -> (String, String) {
-    let url = recording_url(api_base_url, &recording.account_sid, &recording.sid);
-    let sid = recording.sid.clone();
-    store.insert_recording(recording);
-    (sid, url)
-}
 
 impl LegContext {
     /// Records as `<Record>` does: until `timeout` of silence, a finish key or `maxLength`. The
