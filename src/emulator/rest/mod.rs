@@ -87,6 +87,8 @@ enum Resource<'a> {
     Calls,
     Call(&'a str),
     CallRecordings(&'a str),
+    /// `Calls/{CallSid}/Recordings/{Sid}.json`.
+    CallRecording(&'a str, &'a str),
     Messages,
     Message(&'a str),
     Recordings,
@@ -108,6 +110,9 @@ impl<'a> Resource<'a> {
             ["Calls", call] => Resource::Call(instance(call)?),
             ["Calls", call, "Recordings.json"] if !call.is_empty() => {
                 Resource::CallRecordings(call)
+            }
+            ["Calls", call, "Recordings", recording] if !call.is_empty() => {
+                Resource::CallRecording(call, instance(recording)?)
             }
             ["Messages.json"] => Resource::Messages,
             ["Messages", message] => Resource::Message(instance(message)?),
@@ -192,13 +197,18 @@ fn serve(
         (Resource::CallRecordings(sid), "GET") => {
             recordings::list(state, account, Some(sid), path, &params, headers)
         }
+        (Resource::CallRecording(call, sid), "GET") => {
+            recordings::fetch(state, account, Some(call), sid, path, headers)
+        }
         (Resource::Messages, "GET") => messages::list(state, account, &params),
         (Resource::Messages, "POST") => messages::create(state, account, &params),
         (Resource::Message(sid), "GET") => messages::fetch(state, sid, path),
         (Resource::Recordings, "GET") => {
             recordings::list(state, account, None, path, &params, headers)
         }
-        (Resource::Recording(sid), "GET") => recordings::fetch(state, account, sid, path, headers),
+        (Resource::Recording(sid), "GET") => {
+            recordings::fetch(state, account, None, sid, path, headers)
+        }
         (Resource::Transcriptions, "GET") => {
             transcriptions::list(state, account, None, path, &params)
         }

@@ -78,7 +78,7 @@ pub fn list(
     let body = page_json(
         &recordings,
         |r| r.sid.as_str(),
-        |r| recording_json(r, &origin),
+        |r| recording_json(r, &origin, call_sid.is_some()),
         &paging,
         &list_path,
         &params.only(&["CallSid"]),
@@ -87,16 +87,22 @@ pub fn list(
     Ok(Json(body).into_response())
 }
 
-/// `GET Recordings/{Sid}.json`.
+/// `GET Recordings/{Sid}.json`, or with `call_sid` `GET Calls/{CallSid}/Recordings/{Sid}.json`
+/// (a recording of another call is not found there).
 pub fn fetch(
     state: &RestState,
     account_sid: &str,
+    call_sid: Option<&str>,
     sid: &str,
     path: &str,
     headers: &HeaderMap,
 ) -> Result<Response, ApiError> {
     let recording = account_recording(state, account_sid, sid, path)?;
-    Ok(Json(recording_json(&recording, &origin(headers))).into_response())
+    if call_sid.is_some_and(|call| call != recording.call_sid) {
+        return Err(ApiError::not_found(path));
+    }
+    let body = recording_json(&recording, &origin(headers), call_sid.is_some());
+    Ok(Json(body).into_response())
 }
 
 /// `GET Recordings/{Sid}[.wav|.mp3]`: silence of the recording's duration.

@@ -125,13 +125,24 @@ pub fn message_json(message: &MessageRecord) -> Value {
     })
 }
 
-/// A Recording resource; `origin` (`http://host:port`) makes `media_url` absolute.
-pub fn recording_json(recording: &RecordingRecord, origin: &str) -> Value {
+/// A Recording resource; `origin` (`http://host:port`) makes `media_url` absolute. Read
+/// through its call (`Calls/{Sid}/Recordings...`), its `uri` is under the call, as Twilio's.
+pub fn recording_json(recording: &RecordingRecord, origin: &str, through_call: bool) -> Value {
     let path = format!(
         "{}/Recordings/{}",
         account_path(&recording.account_sid),
         recording.sid
     );
+    let uri = if through_call {
+        format!(
+            "{}/Calls/{}/Recordings/{}.json",
+            account_path(&recording.account_sid),
+            recording.call_sid,
+            recording.sid
+        )
+    } else {
+        format!("{path}.json")
+    };
     json!({
         "account_sid": recording.account_sid,
         "api_version": API_VERSION,
@@ -155,7 +166,7 @@ pub fn recording_json(recording: &RecordingRecord, origin: &str) -> Value {
             "transcriptions": format!("{path}/Transcriptions.json"),
         },
         "track": "both",
-        "uri": format!("{path}.json"),
+        "uri": uri,
     })
 }
 

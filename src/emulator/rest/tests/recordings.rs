@@ -47,7 +47,18 @@ async fn recordings_list_per_account_and_per_call() {
     let (_, per_call) = emulator
         .get(&account_path(&format!("Calls/{call}/Recordings.json")))
         .await;
-    assert_eq!(per_call["recordings"], page["recordings"]);
+    // Read through its call, a recording's `uri` is under the call, as Twilio's is.
+    let through_call = account_path(&format!("Calls/{call}/Recordings/{RECORDING}.json"));
+    let mut expected = page["recordings"].clone();
+    expected[0]["uri"] = through_call.clone().into();
+    assert_eq!(per_call["recordings"], expected);
+    let (status, fetched_through_call) = emulator.get(&through_call).await;
+    assert_eq!(status, 200, "{fetched_through_call}");
+    assert_eq!(fetched_through_call, expected[0]);
+    let other_call = account_path(&format!(
+        "Calls/CA00000000000000000000000000000000/Recordings/{RECORDING}.json"
+    ));
+    assert_eq!(emulator.get(&other_call).await.0, 404);
     let (_, fetched) = emulator
         .get(&account_path(&format!("Recordings/{RECORDING}.json")))
         .await;
