@@ -34,11 +34,11 @@ use std::time::{Duration, Instant};
 use axum::extract::{Form, Query};
 use axum::routing::post;
 use chrono::{DateTime, Utc};
-use ivr_test::emulator::config::EmulatorConfig;
-use ivr_test::emulator::server::{start, EmulatorOptions};
 use ivr_test::output::Output;
 use ivr_test::runner::command::{run, RunRequest};
 use tokio::runtime::Runtime;
+use twilio_emulator::config::EmulatorConfig;
+use twilio_emulator::server::{start, EmulatorOptions};
 
 const ACCOUNT: &str = "AC0123456789abcdef0123456789abcdef";
 const TOKEN: &str = "bench-token";

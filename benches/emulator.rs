@@ -9,8 +9,8 @@
 use std::time::{Duration, Instant};
 
 use axum::routing::post;
-use ivr_test::emulator::config::{EmulatorConfig, NumberConfig};
-use ivr_test::emulator::server::{start, EmulatorOptions};
+use twilio_emulator::config::{EmulatorConfig, NumberConfig};
+use twilio_emulator::server::{start, EmulatorOptions};
 
 const ACCOUNT: &str = "AC0123456789abcdef0123456789abcdef";
 const TOKEN: &str = "bench-token";
@@ -127,7 +127,7 @@ async fn main() {
     loop {
         let live = emulator
             .store
-            .calls(|c| c.status == ivr_test::emulator::model::CallStatus::InProgress)
+            .calls(|c| c.status == twilio_emulator::model::CallStatus::InProgress)
             .len();
         if live == calls || started.elapsed() > Duration::from_secs(120) {
             break;

@@ -7,10 +7,10 @@
 use std::path::Path;
 use std::time::Duration;
 
+use botiumscript::caps::ScriptingCaps;
+use botiumscript::convo::source::SourceFile;
+use botiumscript::convo::{self, Registry, ScriptFile, ScriptKind};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use ivr_test::config::ScriptingCaps;
-use ivr_test::convo::source::SourceFile;
-use ivr_test::convo::{self, Registry, ScriptFile, ScriptKind};
 
 const CONVOS: usize = 10_000;
 

@@ -24,10 +24,10 @@ use std::time::{Duration, Instant};
 use ivr_test::relay::keys::Keys;
 use ivr_test::turn::answer::CallerVoice;
 use ivr_test::turn::{Action, Turn};
-use ivr_test::twilio::signature;
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use redis::AsyncCommands;
+use twilio_wire::signature;
 
 const ACCOUNT: &str = "ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
 const TOKEN: &str = "bench-token";

@@ -10,8 +10,8 @@ use ivr_test::config::{Secret, TwilioCaps};
 use ivr_test::turn::answer::CallerVoice;
 use ivr_test::turn::signed::NEXT;
 use ivr_test::turn::{Action, CallEvent, Sessions};
-use ivr_test::twilio::signature;
 use ivr_test::webhook::routes::{router, WebhookState};
+use twilio_wire::signature;
 
 const TOKEN: &str = "bench-token";
 

@@ -196,13 +196,13 @@ pub async fn run(
             crate::runner::command::run(&request, env, Path::new("."), output, shutdown).await
         }
         Command::Emulator(args) => {
-            let command = crate::emulator::command::EmulatorCommand {
+            let command = crate::emulator_command::EmulatorCommand {
                 port: args.port,
                 config: args.config,
                 time_scale: args.time_scale,
                 verbose: args.verbose,
             };
-            crate::emulator::command::run(&command, env, output, shutdown).await
+            crate::emulator_command::run(&command, env, output, shutdown).await
         }
         Command::Proxy(ProxyCommand::Start(args)) => {
             let args = crate::proxy::config::ProxyArgs {

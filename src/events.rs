@@ -5,9 +5,9 @@ use std::borrow::Cow;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::convo::Sender;
-use crate::matching::{closest_passage, collapse_repeats, Passage};
 use crate::turn::Action;
+use botiumscript::convo::Sender;
+use botiumscript::matching::{closest_passage, collapse_repeats, Passage};
 
 /// One thing that happened during a run, in order per test case.
 // A result is sent once per test case, so boxing it would buy nothing measurable.

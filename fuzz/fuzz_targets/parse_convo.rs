@@ -5,9 +5,9 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use ivr_test::config::ScriptingCaps;
-use ivr_test::convo::source::SourceFile;
-use ivr_test::convo::{load_sources, Registry, ScriptFile, ScriptKind};
+use botiumscript::caps::ScriptingCaps;
+use botiumscript::convo::source::SourceFile;
+use botiumscript::convo::{load_sources, Registry, ScriptFile, ScriptKind};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

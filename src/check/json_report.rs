@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::config::AnswerTiming;
-use crate::convo::{Convo, ConvoStep, Diagnostic, Suite};
+use botiumscript::convo::{Convo, ConvoStep, Diagnostic, Suite};
 
 /// The whole report.
 #[derive(Serialize)]

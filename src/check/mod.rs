@@ -10,10 +10,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::config::{resolve_path, Config, ConfigError};
-use crate::convo::{self, diagnostics::Rendered, Registry, Sender, Suite};
 use crate::exit_code::Outcome;
-use crate::matching::{matcher_from_caps, MatchingError};
 use crate::runner::caller_ids::caller_id_summary;
+use botiumscript::convo::{self, diagnostics::Rendered, Registry, Sender, Suite};
+use botiumscript::matching::{matcher_from_caps, MatchingError};
 use json_report::{Finding, Report};
 
 /// What `ivr-test check` is asked to check, and how to report.

@@ -111,16 +111,7 @@ pub(crate) const MATCHING_MODES: &[&str] = &[
 /// `SCRIPTING_MEMORY_MATCHING_MODE` values Botium implements.
 pub(crate) const MEMORY_MATCHING_MODES: &[&str] = &["word", "non_whitespace", "joker"];
 
-/// The closest candidate to `name`, if it is close enough to be a likely typo.
-pub(crate) fn did_you_mean<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let lower = name.to_ascii_lowercase();
-    candidates
-        .iter()
-        .map(|c| (*c, strsim::jaro_winkler(&lower, &c.to_ascii_lowercase())))
-        .filter(|(_, score)| *score >= 0.85)
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(c, _)| c)
-}
+pub(crate) use botiumscript::caps::did_you_mean;
 
 /// `" (did you mean X?)"` or nothing.
 pub(crate) fn suggestion(name: &str, candidates: &[&str]) -> String {

@@ -22,8 +22,7 @@ mod types;
 mod load_tests;
 
 pub use error::{ConfigError, ConfigErrors, Origin};
-pub(crate) use known::did_you_mean;
 pub use load::resolve_path;
 pub use secrets::is_secret_capability;
-pub(crate) use secrets::{redis_url_secrets, Redactor};
+pub(crate) use secrets::redis_url_secrets;
 pub use types::*;

@@ -7,8 +7,7 @@ use serde_json::Value;
 
 use super::types::{Capabilities, Config};
 
-/// What replaces a secret in text.
-pub(crate) const REDACTED: &str = "<redacted>";
+pub(crate) use twilio_wire::secret::{Redactor, REDACTED};
 
 /// Capabilities whose whole value is secret.
 pub(crate) const SECRET_CAPABILITIES: [&str; 2] = ["TWILIO_IVR_AUTH_TOKEN", "TWILIO_IVR_REDISURL"];
@@ -16,39 +15,6 @@ pub(crate) const SECRET_CAPABILITIES: [&str; 2] = ["TWILIO_IVR_AUTH_TOKEN", "TWI
 /// Whether the capability `name` holds a secret (its value must never be shown or spoken).
 pub fn is_secret_capability(name: &str) -> bool {
     SECRET_CAPABILITIES.contains(&name)
-}
-
-/// Replaces known secret values in text.
-#[derive(Clone, Default)]
-pub(crate) struct Redactor {
-    /// Longest first, so a secret containing another is replaced whole.
-    secrets: Vec<String>,
-}
-
-impl Redactor {
-    /// A redactor for these secret values (empty ones are ignored).
-    pub fn new(values: impl IntoIterator<Item = String>) -> Self {
-        let mut secrets: Vec<String> = values.into_iter().filter(|s| !s.is_empty()).collect();
-        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        secrets.dedup();
-        Redactor { secrets }
-    }
-
-    /// The secret values themselves (for masking file snippets).
-    pub fn values(&self) -> &[String] {
-        &self.secrets
-    }
-
-    /// `text` with every secret value replaced by `<redacted>`.
-    pub fn redact(&self, text: &str) -> String {
-        let mut redacted = text.to_string();
-        for secret in &self.secrets {
-            if redacted.contains(secret.as_str()) {
-                redacted = redacted.replace(secret.as_str(), REDACTED);
-            }
-        }
-        redacted
-    }
 }
 
 /// The secret values inside a Redis URL: the password (raw and percent-decoded) of the user

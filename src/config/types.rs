@@ -1,11 +1,16 @@
 //! The typed configuration the rest of the tool reads.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use serde_json::Value;
+
+pub use botiumscript::caps::{
+    Extension, ExtensionKind, ScriptingCaps, UttExpansionMode, UttNamingMode,
+};
+pub use twilio_wire::secret::Secret;
+pub use twilio_wire::twiml::SpeechTimeout;
 
 /// Everything `botium.json` plus the environment configure.
 #[derive(Debug, Clone)]
@@ -24,60 +29,6 @@ pub struct Config {
     pub warnings: Vec<String>,
 }
 
-/// Which registry an extension declaration adds a name to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExtensionKind {
-    /// An `ASSERTERS` entry.
-    Asserter,
-    /// A `LOGIC_HOOKS` entry.
-    LogicHook,
-    /// A `USER_INPUTS` entry.
-    UserInput,
-}
-
-/// One `{"ref", "src", "global", "args"}` entry of `ASSERTERS`, `LOGIC_HOOKS` or `USER_INPUTS`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Extension {
-    /// The registry the entry belongs to.
-    pub kind: ExtensionKind,
-    /// `ref`: the name scripts use.
-    pub name: String,
-    /// `src`: where Botium would load the implementation from.
-    pub src: Option<String>,
-    /// `global`: runs on every step.
-    pub global: bool,
-    /// `args`: global arguments.
-    pub args: Option<Value>,
-}
-
-/// A secret value (auth token, password): never printed, not even by `Debug`.
-#[derive(Clone, PartialEq, Eq, serde::Deserialize)]
-#[serde(transparent)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret.
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-    /// The secret itself, for the one place that must send it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
 /// Typed capabilities (`Debug` is written by hand in `secrets.rs`: `raw` holds secrets).
 #[derive(Clone)]
 pub struct Capabilities {
@@ -93,15 +44,6 @@ pub struct Capabilities {
     pub scripting: ScriptingCaps,
     /// Every capability as merged from file and environment (secrets included: never print).
     pub raw: BTreeMap<String, Value>,
-}
-
-/// The Gather `speechTimeout`: seconds of silence, or `auto`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum SpeechTimeout {
-    /// `auto`: Twilio decides when speech ended.
-    Auto,
-    /// Whole seconds of silence.
-    Seconds(u32),
 }
 
 /// When the runner gives a `#me` answer that follows a matched `#bot` step
@@ -207,73 +149,6 @@ pub struct TwilioCaps {
     pub redis_outage_limit: Duration,
 }
 
-/// How `#me` utterance references expand into test cases.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UttExpansionMode {
-    /// One test case per sample (default).
-    All,
-    /// Only the first sample.
-    First,
-    /// `SCRIPTING_UTTEXPANSION_RANDOM_COUNT` random samples.
-    Random,
-    /// Pair samples of several utterances by index.
-    Index,
-}
-
-/// How expanded test cases are named.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UttNamingMode {
-    /// `<convo>/<UTT>-L<n>` (default).
-    JustLineTag,
-    /// `<convo>/<UTT>-L<n>-<sample>`.
-    Utterance,
-}
-
-/// The `SCRIPTING_*` capabilities.
-#[derive(Debug, Clone)]
-pub struct ScriptingCaps {
-    /// `SCRIPTING_MATCHING_MODE` as written (default `wildcardIgnoreCase`).
-    pub matching_mode: String,
-    /// `SCRIPTING_MATCHING_MODE_ARGS`.
-    pub matching_mode_args: Vec<Value>,
-    /// `SCRIPTING_NORMALIZE_TEXT` (default true).
-    pub normalize_text: bool,
-    /// `SCRIPTING_NORMALIZE_TEXT_REMOVE_CHARACTERES` (Botium's spelling).
-    pub normalize_remove_characters: Vec<String>,
-    /// `SCRIPTING_NORMALIZE_TEXT_REMOVE_REGEXP`.
-    pub normalize_remove_regexp: Option<String>,
-    /// `SCRIPTING_SPEECH_TOLERANT` (ours, default true): number words, punctuation, recogniser variants.
-    pub speech_tolerant: bool,
-    /// `SCRIPTING_SIMILARITY_THRESHOLD` (ours, 0..=1, default 1): a near miss at or above it passes.
-    pub similarity_threshold: f64,
-    /// `SCRIPTING_TXT_EOL`: a custom line separator.
-    pub txt_eol: Option<String>,
-    /// `SCRIPTING_ENABLE_MEMORY` (default false).
-    pub enable_memory: bool,
-    /// `SCRIPTING_MEMORY_MATCHING_MODE` (default `non_whitespace`).
-    pub memory_matching_mode: String,
-    /// `SCRIPTING_MEMORY_COLUMN_MODE`.
-    pub memory_column_mode: Option<String>,
-    /// `SCRIPTING_MEMORYEXPANSION_KEEP_ORIG` (default false).
-    pub memory_expansion_keep_orig: bool,
-    /// `SCRIPTING_ENABLE_MULTIPLE_ASSERT_ERRORS` (default false).
-    pub enable_multiple_assert_errors: bool,
-    /// `SCRIPTING_ENABLE_SKIP_ASSERT_ERRORS` (default false).
-    pub enable_skip_assert_errors: bool,
-    /// `SCRIPTING_FORCE_BOT_CONSUMED` (default false).
-    pub force_bot_consumed: bool,
-    /// `SCRIPTING_UTTEXPANSION_MODE` (default all).
-    pub utt_expansion_mode: UttExpansionMode,
-    /// `SCRIPTING_UTTEXPANSION_RANDOM_COUNT` (default 1).
-    pub utt_expansion_random_count: u32,
-    /// `SCRIPTING_UTTEXPANSION_NAMING_MODE` (default justLineTag).
-    pub utt_expansion_naming_mode: UttNamingMode,
-    /// `SCRIPTING_UTTEXPANSION_NAMING_UTTERANCE_MAX` (default 16).
-    pub utt_expansion_naming_utterance_max: u32,
-    /// `SCRIPTING_CONVO_STEP_PARAMETERS`: defaults for every step.
-    pub convo_step_parameters: Option<Value>,
-}
-
 impl Default for TwilioCaps {
     fn default() -> Self {
         TwilioCaps {
@@ -308,33 +183,6 @@ impl Default for TwilioCaps {
             digits_as_tones: false,
             sms_wait: Duration::from_millis(30_000),
             redis_outage_limit: Duration::from_millis(30_000),
-        }
-    }
-}
-
-impl Default for ScriptingCaps {
-    fn default() -> Self {
-        ScriptingCaps {
-            matching_mode: "wildcardIgnoreCase".into(),
-            matching_mode_args: Vec::new(),
-            normalize_text: true,
-            normalize_remove_characters: Vec::new(),
-            normalize_remove_regexp: None,
-            speech_tolerant: true,
-            similarity_threshold: 1.0,
-            txt_eol: None,
-            enable_memory: false,
-            memory_matching_mode: "non_whitespace".into(),
-            memory_column_mode: None,
-            memory_expansion_keep_orig: false,
-            enable_multiple_assert_errors: false,
-            enable_skip_assert_errors: false,
-            force_bot_consumed: false,
-            utt_expansion_mode: UttExpansionMode::All,
-            utt_expansion_random_count: 1,
-            utt_expansion_naming_mode: UttNamingMode::JustLineTag,
-            utt_expansion_naming_utterance_max: 16,
-            convo_step_parameters: None,
         }
     }
 }

@@ -121,7 +121,7 @@ fn events(hook: &SignedWebhook, own: Option<CallEvent>) -> Vec<CallEvent> {
     events
 }
 
-fn twiml(response: crate::twilio::twiml::Response) -> Response {
+fn twiml(response: twilio_wire::twiml::Response) -> Response {
     ([("Content-Type", "application/xml")], response.to_xml()).into_response()
 }
 

@@ -3,12 +3,12 @@
 
 use std::sync::Arc;
 
-use crate::serve::Serving;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use tokio::net::TcpListener;
+use twilio_wire::serve::Serving;
 
 use super::config::ProxyConfig;
 use super::log::ProxyLog;

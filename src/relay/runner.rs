@@ -19,7 +19,7 @@ use redis::AsyncCommands;
 use super::keys::Keys;
 use super::message::{InboxEntry, SessionRecord};
 use crate::turn::{CallEvent, Sessions};
-use crate::twilio::sid::new_sid;
+use twilio_wire::sid::new_sid;
 
 /// How long a blocking read of the event stream waits before it looks around.
 const READ_BLOCK: Duration = Duration::from_millis(1000);

@@ -17,7 +17,7 @@ use super::format::{
 use super::log::RunLog;
 use super::Reporter;
 use crate::events::{Happened, RunEvent, TestResult, Verdict};
-use crate::matching::collapse_repeats;
+use botiumscript::matching::collapse_repeats;
 
 /// How many transcript lines a failure shows in the summary.
 const TAIL_LINES: usize = 5;

@@ -4,11 +4,11 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::convo::Sender;
 use crate::events::{
     Failure, Happened, RunEvent, RunSummary, StepRef, TestResult, TranscriptEntry, Verdict,
 };
 use crate::turn::Action;
+use botiumscript::convo::Sender;
 
 fn ms(ms: u64) -> Duration {
     Duration::from_millis(ms)

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use crate::events::{Failure, Happened, Speaker, StepRef, TranscriptEntry, Verdict};
-use crate::matching::collapse_repeats;
+use botiumscript::matching::collapse_repeats;
 
 /// Seconds with one decimal: `12.3 s`.
 pub fn secs(d: Duration) -> String {

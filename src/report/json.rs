@@ -51,7 +51,7 @@
 //!
 //! `failure.closest_passage` is set when the heard text has more than twice the expected
 //! text's words and at least 8 more: the run of heard words most similar to the expected text,
-//! compared as the speech-tolerant layer does (see [`crate::matching::closest_passage`]):
+//! compared as the speech-tolerant layer does (see [`botiumscript::matching::closest_passage`]):
 //!
 //! ```json
 //! "closest_passage": {
@@ -78,7 +78,7 @@ use super::{write_report_file, Reporter};
 use crate::events::{
     Failure, Happened, RunEvent, Speaker, StepRef, TestResult, TranscriptEntry, Verdict,
 };
-use crate::matching::{collapse_repeats, Passage};
+use botiumscript::matching::{collapse_repeats, Passage};
 
 /// Writes the JSON document when the run finishes.
 #[derive(Debug)]

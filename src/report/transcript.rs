@@ -12,7 +12,7 @@
 //! ```
 //!
 //! A failure whose heard text is much longer than the expected one also gets a
-//! `closest passage:` line under `verdict:` (see [`crate::matching::closest_passage`]); IVR lines
+//! `closest passage:` line under `verdict:` (see [`botiumscript::matching::closest_passage`]); IVR lines
 //! show a prompt repeated back to back once, with ` (said k times)`.
 //!
 //! File names come from test names, which hold `/`, spaces and anything else: see

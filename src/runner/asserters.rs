@@ -1,8 +1,8 @@
 //! The asserters a step engine runs without the network: Botium's text asserters and the queue
 //! asserters (`BOT_CONSUMED`, `BOT_UNCONSUMED_COUNT`), with `!` negation.
 
-use crate::convo::{AsserterCall, UtteranceBook};
-use crate::matching::{
+use botiumscript::convo::{AsserterCall, UtteranceBook};
+use botiumscript::matching::{
     check_text_asserter, check_wer_asserter, NormalizeOptions, TextAsserterSpec,
 };
 

@@ -17,10 +17,12 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::conversation::CallChecks;
-use crate::convo::call_state::{CallCheck, EndedBy, ObservedCall, Transfer, CHECKTWILIOCALL};
 use crate::events::Failure;
-use crate::twilio::client::{CallResource, TwilioClient};
-use crate::twilio::time::parse_rfc2822;
+use botiumscript::convo::call_state::{
+    CallCheck, EndedBy, ObservedCall, Transfer, CHECKTWILIOCALL,
+};
+use twilio_wire::client::{CallResource, TwilioClient};
+use twilio_wire::time::parse_rfc2822;
 
 /// Checks `checks` against call `sid`; the failure names the `#end` step and what was seen.
 pub async fn check_call(

@@ -14,23 +14,23 @@ use super::conversation::ConversationOptions;
 use super::memory::MemorySettings;
 use super::session::{run_test, CallSettings, LiveCalls};
 use crate::config::{resolve_path, Config, Secret};
-use crate::convo::{self, diagnostics::Rendered, Convo, Registry};
-use crate::emulator::config::EmulatorConfig;
-use crate::emulator::server::{start as start_emulator, EmulatorOptions, RunningEmulator};
 use crate::events::{RunEvent, RunSummary, TestResult, Verdict};
 use crate::exit_code::Outcome;
-use crate::matching::matcher_from_caps;
 use crate::output::Output;
 use crate::relay::runner::{RelayLink, RelayOptions};
 use crate::report::{
     console_mode, use_colors, ConsoleReporter, JsonReporter, JunitReporter, Reporter, Reporters,
     TranscriptWriter,
 };
-use crate::serve::Serving;
 use crate::turn::answer::CallerVoice;
 use crate::turn::Sessions;
-use crate::twilio::client::TwilioClient;
 use crate::webhook::routes::{router, WebhookState};
+use botiumscript::convo::{self, diagnostics::Rendered, Convo, Registry};
+use botiumscript::matching::matcher_from_caps;
+use twilio_emulator::config::EmulatorConfig;
+use twilio_emulator::server::{start as start_emulator, EmulatorOptions, RunningEmulator};
+use twilio_wire::client::TwilioClient;
+use twilio_wire::serve::Serving;
 
 /// What the command line asked for.
 #[derive(Debug, Clone, Default)]

@@ -20,9 +20,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::convo::{Convo, ConvoStep, Sender, UtteranceBook};
-use crate::matching::Matcher;
 use crate::turn::{is_final_status, Action, CallEvent, SessionEnd};
+use botiumscript::convo::{Convo, ConvoStep, Sender, UtteranceBook};
+use botiumscript::matching::Matcher;
 
 use super::memory::{MemorySettings, ScriptingMemory};
 use crate::config::AnswerTiming;
@@ -75,7 +75,7 @@ pub struct CallChecks {
     /// The `#end` step they stand in.
     pub step: StepRef,
     /// The checks, all of which must hold.
-    pub checks: Vec<crate::convo::call_state::CallCheck>,
+    pub checks: Vec<botiumscript::convo::call_state::CallCheck>,
     /// `!CHECKTWILIOCALL`: passes when one of them fails.
     pub not: bool,
 }
@@ -87,8 +87,8 @@ impl CallChecks {
         !self.not
             && self
                 .checks
-                .contains(&crate::convo::call_state::CallCheck::EndedBy(
-                    crate::convo::call_state::EndedBy::Ivr,
+                .contains(&botiumscript::convo::call_state::CallCheck::EndedBy(
+                    botiumscript::convo::call_state::EndedBy::Ivr,
                 ))
     }
 }

@@ -4,12 +4,12 @@
 use std::time::Duration;
 
 use super::*;
-use crate::convo::convo_file::parse_convo;
-use crate::convo::source::SourceFile;
-use crate::convo::{Registry, Utterance};
 use crate::events::Happened;
-use crate::matching::{MatchingMode, NormalizeOptions};
 use crate::turn::{Sessions, Turn};
+use botiumscript::convo::convo_file::parse_convo;
+use botiumscript::convo::source::SourceFile;
+use botiumscript::convo::{Registry, Utterance};
+use botiumscript::matching::{MatchingMode, NormalizeOptions};
 
 const HOLD: Duration = Duration::from_secs(2);
 

@@ -7,8 +7,8 @@ use std::pin::Pin;
 use super::conversation::LiveCall;
 use crate::turn::signed::{NEXT, PARTIAL};
 use crate::turn::{Action, Turn};
-use crate::twilio::client::TwilioClient;
 use crate::webhook::routes::WebhookState;
+use twilio_wire::client::TwilioClient;
 
 /// Twilio's limit on inline `Twiml`.
 const MAX_TWIML_CHARS: usize = 4000;

@@ -24,7 +24,7 @@ use regex::Regex;
 use serde_json::Value;
 
 use crate::config::Capabilities;
-use crate::convo::variables::memory_variables;
+use botiumscript::convo::variables::memory_variables;
 use functions::FunctionContext;
 
 /// How a `$variable` in an expected text captures (`SCRIPTING_MEMORY_MATCHING_MODE`).

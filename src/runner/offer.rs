@@ -10,8 +10,8 @@
 //! IVR can name ("sales"); several keys (an account number) are never offered, so the runner
 //! waits for the IVR to fall silent before giving them.
 
-use crate::matching::canonical_words;
 use crate::turn::Action;
+use botiumscript::matching::canonical_words;
 
 /// Words that announce a key: "press 1", "dial 0", "enter the star key", "option 2".
 const KEY_CUES: &[&str] = &[

@@ -27,18 +27,18 @@ use tokio::sync::Notify;
 use super::call_checks::check_call;
 use super::conversation::{CallChecks, Conversation, ConversationOptions, SmsInbox};
 use super::live_call::CallerLeg;
-use crate::convo::call_state::EndedBy;
-use crate::convo::{Convo, UtteranceBook};
 use crate::events::{Failure, Happened, RunEvent, TestResult, TranscriptEntry, Verdict};
-use crate::matching::Matcher;
 use crate::relay::message::SessionRecord;
 use crate::relay::runner::RelayLink;
 use crate::turn::signed::{START, STATUS};
 use crate::turn::{is_final_status, CallEvent, SessionEnd};
-use crate::twilio::client::{CallResource, CreateCall, HangUp, MessageFilter, TwilioClient};
-use crate::twilio::time::rfc2822;
-use crate::twilio::twiml::HttpMethod;
 use crate::webhook::routes::WebhookState;
+use botiumscript::convo::call_state::EndedBy;
+use botiumscript::convo::{Convo, UtteranceBook};
+use botiumscript::matching::Matcher;
+use twilio_wire::client::{CallResource, CreateCall, HangUp, MessageFilter, TwilioClient};
+use twilio_wire::time::rfc2822;
+use twilio_wire::twiml::HttpMethod;
 
 #[derive(Debug, Default)]
 struct LiveState {

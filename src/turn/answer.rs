@@ -2,7 +2,7 @@
 //! a listening `<Gather>`, so the IVR's next words are always heard (no deaf window).
 
 use crate::config::TwilioCaps;
-use crate::twilio::twiml::{Gather, Play, Response, Say, SpeechTimeout, Verb};
+use twilio_wire::twiml::{Gather, Play, Response, Say, SpeechTimeout, Verb};
 
 use super::protocol::{Action, Turn};
 

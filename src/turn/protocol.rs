@@ -61,7 +61,7 @@ pub enum CallEvent {
 }
 
 /// Whether a `CallStatus` ends the call (Twilio's rule, kept with the REST client).
-pub use crate::twilio::client::is_final_status;
+pub use twilio_wire::client::is_final_status;
 
 /// A session's id: the correlation id in every callback URL, so a webhook that arrives before
 /// `calls.create` has returned still finds its session.

@@ -14,7 +14,7 @@ use std::time::Duration;
 use tokio::sync::{mpsc, Notify};
 
 use super::protocol::{is_final_status, Action, CallEvent, SessionId, Turn};
-use crate::twilio::sid::new_sid;
+use twilio_wire::sid::new_sid;
 
 /// The actions a session has decided and not yet sent, and who waits for them.
 #[derive(Debug, Default)]

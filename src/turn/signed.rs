@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::protocol::CallEvent;
 use crate::config::Secret;
-use crate::twilio::signature;
+use twilio_wire::signature;
 
 /// Webhook bodies are small forms; anything larger is not Twilio.
 pub const BODY_LIMIT: usize = 64 * 1024;

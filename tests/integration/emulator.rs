@@ -4,8 +4,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use ivr_test::emulator::config::{EmulatorConfig, NumberBehaviour, NumberConfig};
-use ivr_test::emulator::server::{start, EmulatorOptions, RunningEmulator};
+use twilio_emulator::config::{EmulatorConfig, NumberBehaviour, NumberConfig};
+use twilio_emulator::server::{start, EmulatorOptions, RunningEmulator};
 
 use crate::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
 
@@ -22,7 +22,7 @@ pub async fn emulator(numbers: Vec<(&str, NumberConfig)>) -> RunningEmulator {
         time_scale: Some(20.0),
         webhook_budget: Some(Duration::from_secs(2)),
         // Shown with --nocapture, to follow a failing test's calls.
-        log: ivr_test::emulator::log::EventLog::new(true, |l| eprintln!("[emulator] {l}")),
+        log: twilio_emulator::log::EventLog::new(true, |l| eprintln!("[emulator] {l}")),
     };
     serve(config, options).await
 }

@@ -3,8 +3,8 @@
 //! and agents are TwiML applications over real HTTP; durations are emulated time, never the
 //! wall clock. The last test runs the same through `ivr-test run --emulate`.
 
-use ivr_test::emulator::config::NumberConfig;
-use ivr_test::emulator::server::RunningEmulator;
+use twilio_emulator::config::NumberConfig;
+use twilio_emulator::server::RunningEmulator;
 
 use crate::emulator::{
     config, emulator, get, ivr_at, ivr_side, ledger, place, serve, wait_until_ended, CALLER, IVR,
@@ -329,15 +329,15 @@ async fn unlisted_numbers_and_clients_behave_as_configured() {
     let mut config = config(vec![(IVR, ivr_at(ivr.url("/voice")))]);
     config.calls_per_second = 100.0;
     config.unlisted_numbers = Some(crate::emulator::behaving(
-        ivr_test::emulator::config::NumberBehaviour::Busy,
+        twilio_emulator::config::NumberBehaviour::Busy,
     ));
     config.clients = [("support".to_string(), ivr_at(agent.url("/voice")))]
         .into_iter()
         .collect::<std::collections::BTreeMap<String, NumberConfig>>();
-    let options = ivr_test::emulator::server::EmulatorOptions {
+    let options = twilio_emulator::server::EmulatorOptions {
         time_scale: Some(20.0),
         webhook_budget: Some(std::time::Duration::from_secs(2)),
-        log: ivr_test::emulator::log::EventLog::new(true, |l| eprintln!("[emulator] {l}")),
+        log: twilio_emulator::log::EventLog::new(true, |l| eprintln!("[emulator] {l}")),
     };
     let emulator = serve(config, options).await;
     let sid = place(&emulator, &caller.url("/start"), &[]).await;

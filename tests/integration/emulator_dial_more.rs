@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use ivr_test::emulator::config::{EmulatorConfig, NumberBehaviour, NumberConfig};
-use ivr_test::emulator::server::{EmulatorOptions, RunningEmulator};
+use twilio_emulator::config::{EmulatorConfig, NumberBehaviour, NumberConfig};
+use twilio_emulator::server::{EmulatorOptions, RunningEmulator};
 
 use crate::emulator::{
     behaving, config, get, ivr_at, ivr_side, ledger, place, serve, wait_until_ended, IVR, TOKEN,
@@ -39,7 +39,7 @@ async fn start(config: EmulatorConfig) -> RunningEmulator {
     let options = EmulatorOptions {
         time_scale: Some(20.0),
         webhook_budget: Some(Duration::from_secs(2)),
-        log: ivr_test::emulator::log::EventLog::new(true, |l| eprintln!("[emulator] {l}")),
+        log: twilio_emulator::log::EventLog::new(true, |l| eprintln!("[emulator] {l}")),
     };
     serve(config, options).await
 }

@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
-use ivr_test::emulator::config::EmulatorConfig;
-use ivr_test::emulator::server::{EmulatorOptions, RunningEmulator};
+use twilio_emulator::config::EmulatorConfig;
+use twilio_emulator::server::{EmulatorOptions, RunningEmulator};
 
 use crate::emulator::{
     config, get, ivr_at, ivr_side, ledger, place, serve, wait_until_ended, ACCOUNT, IVR,
@@ -33,7 +33,7 @@ async fn start_at(
     let mut config: EmulatorConfig = config(vec![(IVR, ivr_at(ivr.url("/voice")))]);
     config.calls_per_second = 100.0;
     if let Some((alice, rings)) = alice {
-        let answering = ivr_test::emulator::config::NumberConfig {
+        let answering = twilio_emulator::config::NumberConfig {
             answer_after_rings: Some(rings),
             ..ivr_at(alice.url("/voice"))
         };
@@ -42,7 +42,7 @@ async fn start_at(
     let options = EmulatorOptions {
         time_scale: Some(time_scale),
         webhook_budget: Some(Duration::from_secs(2)),
-        log: ivr_test::emulator::log::EventLog::new(true, |l| eprintln!("[emulator] {l}")),
+        log: twilio_emulator::log::EventLog::new(true, |l| eprintln!("[emulator] {l}")),
     };
     serve(config, options).await
 }

@@ -7,9 +7,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use ivr_test::emulator::config::NumberConfig;
-use ivr_test::emulator::recogniser::RecogniserModel;
-use ivr_test::emulator::server::{EmulatorOptions, RunningEmulator};
+use twilio_emulator::config::NumberConfig;
+use twilio_emulator::recogniser::RecogniserModel;
+use twilio_emulator::server::{EmulatorOptions, RunningEmulator};
 
 use crate::emulator::{config, ivr_at, ledger, place, post, serve, wait_until_ended, IVR, TOKEN};
 use crate::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
@@ -22,7 +22,7 @@ async fn emulator_at(numbers: Vec<(&str, NumberConfig)>, scale: f64, wpm: u32) -
     let options = EmulatorOptions {
         time_scale: Some(scale),
         webhook_budget: Some(Duration::from_secs(2)),
-        log: ivr_test::emulator::log::EventLog::new(true, |l| eprintln!("[emulator] {l}")),
+        log: twilio_emulator::log::EventLog::new(true, |l| eprintln!("[emulator] {l}")),
     };
     serve(config, options).await
 }

@@ -1,7 +1,7 @@
 //! `<Record>` end to end: a voicemail left by a caller, its recording (source `RecordVerb`, in
 //! the ledger) and its transcription (the REST resource and the signed `transcribeCallback`).
 
-use ivr_test::emulator::server::RunningEmulator;
+use twilio_emulator::server::RunningEmulator;
 
 use crate::emulator::{
     create_call, emulator, get, ivr_at, ledger, wait_until_ended, ACCOUNT, CALLER, IVR, TOKEN,

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use ivr_test::proxy::server::RunningProxy;
 use ivr_test::turn::{Action, CallEvent};
-use ivr_test::twilio::signature;
+use twilio_wire::signature;
 
 use crate::proxy_harness::{gather_action, params, post, proxy, Runner, AC1, AC2, TOKEN1, TOKEN2};
 use crate::redis::{RedisOptions, RedisServer};

@@ -225,7 +225,7 @@ async fn proxy_start_serves_until_sigterm_logs_each_webhook_and_never_prints_a_s
         3,
         "one line per webhook: {stderr}"
     );
-    let signature = ivr_test::twilio::signature::compute(TOKEN1, &start_url, &webhook_params);
+    let signature = twilio_wire::signature::compute(TOKEN1, &start_url, &webhook_params);
     for secret in [TOKEN1, PASSWORD, signature.as_str()] {
         assert!(!all.contains(secret), "{secret} printed:\n{all}");
     }

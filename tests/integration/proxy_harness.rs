@@ -11,8 +11,8 @@ use ivr_test::relay::keys::Keys;
 use ivr_test::relay::message::{InboxEntry, SessionRecord};
 use ivr_test::turn::answer::CallerVoice;
 use ivr_test::turn::{Action, Turn};
-use ivr_test::twilio::signature;
 use redis::AsyncCommands;
+use twilio_wire::signature;
 
 use crate::redis::RedisServer;
 

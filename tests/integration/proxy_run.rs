@@ -97,7 +97,7 @@ fn passed(out: &Output, project: &Project, names: &[&str]) {
 struct Stage {
     redis: RedisServer,
     ivr: crate::twiml_app::TwimlApp,
-    emulator: ivr_test::emulator::server::RunningEmulator,
+    emulator: twilio_emulator::server::RunningEmulator,
     /// `None` only while a test restarts it.
     proxy: Option<RunningProxy>,
     proxy_address: std::net::SocketAddr,
@@ -274,7 +274,7 @@ async fn until_the_ivr_answered(ivr: &crate::twiml_app::TwimlApp) {
 }
 
 /// Waits (bounded) until the emulator has a call in progress.
-async fn until_a_call_is_live(emulator: &ivr_test::emulator::server::RunningEmulator) {
+async fn until_a_call_is_live(emulator: &twilio_emulator::server::RunningEmulator) {
     for _ in 0..500 {
         if emulator.live_calls() > 0 {
             return;

@@ -15,10 +15,10 @@ use axum::body::Bytes;
 use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use ivr_test::emulator::config::NumberConfig;
-use ivr_test::emulator::model::{CallRecord, CallStatus};
-use ivr_test::emulator::server::RunningEmulator;
-use ivr_test::twilio::signature;
+use twilio_emulator::config::NumberConfig;
+use twilio_emulator::model::{CallRecord, CallStatus};
+use twilio_emulator::server::RunningEmulator;
+use twilio_wire::signature;
 
 use crate::emulator::{emulator, ivr_at, IVR, TOKEN};
 use crate::harness::Project;

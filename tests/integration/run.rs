@@ -442,9 +442,7 @@ async fn ctrl_c_hangs_up_every_live_call() {
         for _ in 0..300 {
             live = emulator
                 .store
-                .calls(|c| {
-                    c.status == ivr_test::emulator::model::CallStatus::InProgress && !c.inbound
-                })
+                .calls(|c| c.status == twilio_emulator::model::CallStatus::InProgress && !c.inbound)
                 .len();
             if live == 3 {
                 break;

@@ -322,11 +322,11 @@ async fn wait_for_port(port: u16) {
 
 /// Waits (bounded) for a call in progress; returns its SID and the runner's session id (the
 /// `cs` of its status callback URL).
-async fn live_call(emulator: &ivr_test::emulator::server::RunningEmulator) -> (String, String) {
+async fn live_call(emulator: &twilio_emulator::server::RunningEmulator) -> (String, String) {
     for _ in 0..250 {
         let live = emulator
             .store
-            .calls(|c| c.status == ivr_test::emulator::model::CallStatus::InProgress);
+            .calls(|c| c.status == twilio_emulator::model::CallStatus::InProgress);
         if let Some(call) = live.first() {
             let callback = call
                 .request
@@ -365,7 +365,7 @@ async fn forged_webhooks_are_rejected_during_a_real_run() {
     // session id and call SID) posts to them. Catches: a route that skips the signature check,
     // a check that passes when the header is missing, and (through the run's exit code) a
     // forged "completed" status that ends the real test.
-    use ivr_test::twilio::signature;
+    use twilio_wire::signature;
     let ivr = TwimlAppBuilder::new(TOKEN)
         .twiml(
             "/voice",

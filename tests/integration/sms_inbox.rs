@@ -6,9 +6,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use ivr_test::emulator::config::{EmulatorConfig, NumberConfig};
-use ivr_test::emulator::model::CallRecord;
-use ivr_test::emulator::server::{start, EmulatorOptions, RunningEmulator};
+use twilio_emulator::config::{EmulatorConfig, NumberConfig};
+use twilio_emulator::model::CallRecord;
+use twilio_emulator::server::{start, EmulatorOptions, RunningEmulator};
 
 use crate::emulator::{ivr_at, IVR, TOKEN};
 use crate::harness::Project;
@@ -87,7 +87,7 @@ async fn emulator_with_caller_ids(
     let options = EmulatorOptions {
         time_scale: Some(20.0),
         webhook_budget: Some(std::time::Duration::from_secs(2)),
-        log: ivr_test::emulator::log::EventLog::new(true, |l| eprintln!("[emulator] {l}")),
+        log: twilio_emulator::log::EventLog::new(true, |l| eprintln!("[emulator] {l}")),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

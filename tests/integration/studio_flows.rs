@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use ivr_test::emulator::config::NumberConfig;
+use twilio_emulator::config::NumberConfig;
 
 use crate::emulator::{emulator, IVR};
 use crate::studio_harness::{call, caller, heard, said, transcript};

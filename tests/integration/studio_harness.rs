@@ -4,9 +4,9 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use ivr_test::emulator::config::NumberConfig;
-use ivr_test::emulator::server::RunningEmulator;
 use serde_json::{json, Value};
+use twilio_emulator::config::NumberConfig;
+use twilio_emulator::server::RunningEmulator;
 
 use crate::emulator::{create_call, emulator, get, ledger, wait_until_ended, CALLER, IVR, TOKEN};
 use crate::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};

@@ -10,7 +10,7 @@ use axum::body::Bytes;
 use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use ivr_test::twilio::signature;
+use twilio_wire::signature;
 
 /// One request the application received.
 #[derive(Debug, Clone)]

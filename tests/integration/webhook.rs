@@ -6,8 +6,8 @@ use ivr_test::config::{Secret, TwilioCaps};
 use ivr_test::turn::answer::CallerVoice;
 use ivr_test::turn::signed::{START, STATUS};
 use ivr_test::turn::{Action, CallEvent, Sessions};
-use ivr_test::twilio::signature;
 use ivr_test::webhook::routes::{router, WebhookState};
+use twilio_wire::signature;
 
 use crate::emulator::{create_call, emulator, ivr_at, wait_until_ended, CALLER, IVR, TOKEN};
 use crate::twiml_app::{Received, Reply, TwimlAppBuilder};

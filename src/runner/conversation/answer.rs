@@ -26,10 +26,10 @@ use std::time::{Duration, Instant};
 
 use super::Conversation;
 use crate::config::AnswerTiming;
-use crate::convo::ConvoStep;
 use crate::events::{Failure, Happened};
 use crate::runner::offer::Offer;
 use crate::turn::Action;
+use botiumscript::convo::ConvoStep;
 
 /// The caller's own call leg, redirected to an answer while the IVR still speaks.
 pub trait LiveCall: Send + Sync {
@@ -212,7 +212,7 @@ impl Conversation<'_> {
                 .map_err(|e| format!("{tag}: {name} {written}: {e}"))?;
             match name.as_str() {
                 "BUTTON" => {
-                    if let Some(bad) = crate::convo::validate::invalid_key(&arg) {
+                    if let Some(bad) = botiumscript::convo::validate::invalid_key(&arg) {
                         return Err(format!(
                             "{tag}: BUTTON {written}: invalid character \"{bad}\" in the keys \"{arg}\" (keys are 0-9, * and #; w and W wait)"
                         ));
@@ -220,7 +220,7 @@ impl Conversation<'_> {
                     actions.push(Action::Press(arg));
                 }
                 "MEDIA" => {
-                    if let Some(problem) = crate::convo::validate::media_problem(&arg) {
+                    if let Some(problem) = botiumscript::convo::validate::media_problem(&arg) {
                         return Err(format!("{tag}: MEDIA {written}: {problem}"));
                     }
                     actions.push(Action::Play(arg));

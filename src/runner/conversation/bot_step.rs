@@ -7,10 +7,10 @@ use std::time::{Duration, Instant};
 use super::answer::AnswerCue;
 use super::{step_ref, AnswerSetup, Conversation, Heard, Wait};
 use crate::config::AnswerTiming;
-use crate::convo::{Convo, ConvoStep, Sender};
 use crate::events::{Failure, Happened};
-use crate::matching::MatchHow;
 use crate::runner::offer::Offer;
+use botiumscript::convo::{Convo, ConvoStep, Sender};
+use botiumscript::matching::MatchHow;
 
 impl Conversation<'_> {
     /// What the recogniser should expect: the texts of the coming `#bot` steps (with what
@@ -26,7 +26,7 @@ impl Conversation<'_> {
                 t.split(['*', '.', ',', '?', '!'])
                     .map(|p| {
                         p.split_whitespace()
-                            .filter(|w| !crate::convo::variables::uses_memory(w))
+                            .filter(|w| !botiumscript::convo::variables::uses_memory(w))
                             .collect::<Vec<_>>()
                             .join(" ")
                     })
@@ -42,7 +42,7 @@ impl Conversation<'_> {
         &mut self,
         written: &[String],
         heard: &str,
-    ) -> Result<(Vec<String>, crate::matching::MatchResult), String> {
+    ) -> Result<(Vec<String>, botiumscript::matching::MatchResult), String> {
         self.memory.capture(written, heard);
         let candidates = written
             .iter()
@@ -282,7 +282,7 @@ impl Conversation<'_> {
         let captures = self.options.memory.enabled
             && candidates
                 .iter()
-                .any(|c| !crate::convo::variables::memory_variables(c).is_empty());
+                .any(|c| !botiumscript::convo::variables::memory_variables(c).is_empty());
         let open_ended = candidates.iter().any(|c| self.matcher.ends_in_wildcard(c));
         // Whole-message modes (`equals`, `wildcardExact`, `wer`) need the whole utterance.
         let whole = !candidates.iter().all(|c| self.matcher.matches_part(c));

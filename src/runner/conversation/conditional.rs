@@ -4,9 +4,9 @@
 //! none holds, the group fails unless all its steps are optional.
 
 use super::Conversation;
-use crate::convo::conditions::StepCondition;
-use crate::convo::ConvoStep;
-use crate::convo::Sender;
+use botiumscript::convo::conditions::StepCondition;
+use botiumscript::convo::ConvoStep;
+use botiumscript::convo::Sender;
 
 /// Which of the steps from one index on to run.
 pub(super) enum Selection {

@@ -4,9 +4,9 @@
 use std::time::Duration;
 
 use super::{CallChecks, Conversation, Heard};
-use crate::convo::call_state::{CallCheck, CHECKTWILIOCALL};
-use crate::convo::{AsserterCall, Convo, ConvoStep};
 use crate::events::{Failure, Happened};
+use botiumscript::convo::call_state::{CallCheck, CHECKTWILIOCALL};
+use botiumscript::convo::{AsserterCall, Convo, ConvoStep};
 
 impl Conversation<'_> {
     /// Runs the step's logic hooks named in `which`, in file order, their arguments with
@@ -138,7 +138,7 @@ impl Conversation<'_> {
         } else {
             asserter
         };
-        if asserter.name == crate::convo::registry::CHECKTWILIOSMS {
+        if asserter.name == botiumscript::convo::registry::CHECKTWILIOSMS {
             return self.check_sms(asserter).await;
         }
         if asserter.name == "PAUSE_ASSERTER" {

@@ -1,0 +1,310 @@
+//! BotiumScript, the convo language: from files on disk to test cases.
+//!
+//! ```text
+//! discovery --> source (decode, lines) --> grammar (one line) --> step (one section)
+//!           --> convo_file / utterances / memory_table (one file)
+//!           --> includes (partials) --> expansion (utterances) --> validate (phone-call rules)
+//! ```
+//!
+//! [`load`] runs the whole pipeline and collects every diagnostic of every file, so a user sees
+//! all mistakes in one run. Parsing matches botium-core's compiler (see
+//! `shared/reference/botiumscript.md`); deliberate differences are documented where they live.
+
+pub mod ast;
+pub mod call_state;
+pub mod conditions;
+pub mod convo_file;
+pub mod diagnostics;
+pub mod discovery;
+pub mod expansion;
+pub mod expectations;
+pub mod grammar;
+pub mod includes;
+pub mod json_text;
+pub mod memory_expansion;
+pub mod memory_table;
+pub mod registry;
+pub mod source;
+pub mod step;
+pub mod utterances;
+pub mod validate;
+pub mod variables;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use ast::{AsserterCall, Convo, ConvoStep, HookCall, Location, MemoryCase, Sender, Utterance};
+pub use diagnostics::{Diagnostic, Severity};
+pub use discovery::{ScriptFile, ScriptKind};
+pub use includes::PartialBook;
+pub use registry::Registry;
+pub use utterances::UtteranceBook;
+
+use crate::caps::ScriptingCaps;
+use source::SourceFile;
+
+/// Everything a set of paths holds, parsed and checked.
+#[derive(Debug, Default)]
+pub struct Suite {
+    /// Test cases as written, sorted by name (Botium's order); only files that parsed.
+    pub convos: Vec<Convo>,
+    /// Partial convos, in read order.
+    pub partials: PartialBook,
+    /// Utterance lists, merged by name.
+    pub utterances: UtteranceBook,
+    /// Scripting memory table rows.
+    pub memory_cases: Vec<MemoryCase>,
+    /// Test cases with includes and utterances expanded, sorted by name: what `run` would call.
+    pub test_cases: Vec<Convo>,
+    /// Every error and warning, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many script files were read.
+    pub files_read: usize,
+    /// Files left out by the `skip` rule.
+    pub skipped_files: Vec<PathBuf>,
+    /// Convos left out because their name starts with `skip.`, `skip-` or `skip_`.
+    pub skipped_convos: Vec<String>,
+}
+
+impl Suite {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Finds, reads and checks every script under `paths`.
+pub fn load(paths: &[PathBuf], registry: &Registry, caps: &ScriptingCaps) -> Suite {
+    let found = discovery::discover(paths);
+    let mut diagnostics = found.diagnostics;
+    let mut sources = Vec::new();
+    for file in found.files {
+        match std::fs::read(file.path.as_path()) {
+            Ok(bytes) => match SourceFile::decode(file.path.clone(), &bytes) {
+                Ok(source) => sources.push((file, source)),
+                Err(bad) => diagnostics.push(Diagnostic::in_file(
+                    Severity::Error,
+                    file.path.clone(),
+                    bad.line,
+                    bad.column,
+                    "the file is not valid UTF-8",
+                )),
+            },
+            Err(err) => diagnostics.push(Diagnostic::in_file(
+                Severity::Error,
+                file.path.clone(),
+                0,
+                0,
+                format!("cannot read the file: {err}"),
+            )),
+        }
+    }
+    let mut suite = load_sources(sources, registry, caps);
+    diagnostics.append(&mut suite.diagnostics);
+    suite.diagnostics = diagnostics;
+    suite.skipped_files = found.skipped;
+    suite
+}
+
+/// Parses and checks scripts that are already in memory (the disk-free half of [`load`]).
+pub fn load_sources(
+    sources: Vec<(ScriptFile, SourceFile)>,
+    registry: &Registry,
+    caps: &ScriptingCaps,
+) -> Suite {
+    let eol = caps.txt_eol.as_deref();
+    let mut suite = Suite {
+        files_read: sources.len(),
+        ..Suite::default()
+    };
+    let mut hook_like = Vec::new();
+    let by_path: HashMap<Arc<PathBuf>, &SourceFile> =
+        sources.iter().map(|(f, s)| (f.path.clone(), s)).collect();
+    let at_line = |location: &Location, message: String| -> Diagnostic {
+        located(by_path.get(&location.file).copied(), location, message)
+    };
+
+    for (file, source) in &sources {
+        match file.kind {
+            ScriptKind::Convo | ScriptKind::PartialConvo => {
+                let parsed = convo_file::parse_convo(source, &file.fallback_name, registry, eol);
+                suite.diagnostics.extend(parsed.diagnostics);
+                hook_like.extend(parsed.hook_like);
+                let Some(convo) = parsed.convo else { continue };
+                if file.kind == ScriptKind::PartialConvo {
+                    let first_line = Location {
+                        file: file.path.clone(),
+                        line: 1,
+                        column: 1,
+                    };
+                    if let Err(message) = suite.partials.add(convo, parsed.name_from_file) {
+                        suite.diagnostics.push(at_line(&first_line, message));
+                    }
+                } else if discovery::is_skip_name(&convo.name) {
+                    suite.skipped_convos.push(convo.name);
+                } else {
+                    suite.convos.push(convo);
+                }
+            }
+            ScriptKind::Utterances => match utterances::parse_utterances(source, eol) {
+                Ok(u) => suite.utterances.add(u),
+                Err(d) => suite.diagnostics.push(d),
+            },
+            ScriptKind::MemoryTable => {
+                let (cases, diagnostics) = memory_table::parse_memory_table(
+                    source,
+                    eol,
+                    caps.memory_column_mode.as_deref(),
+                );
+                suite.memory_cases.extend(cases);
+                suite.diagnostics.extend(diagnostics);
+            }
+        }
+    }
+    sort_by_name(&mut suite.convos);
+    suite.diagnostics.extend(
+        hook_like
+            .into_iter()
+            .filter(|h| suite.utterances.get(&h.name).is_none())
+            .map(|h| h.warning),
+    );
+
+    // Without a usable matcher (a configuration error `check` reports) expectations go unchecked.
+    let matcher = crate::matching::matcher_from_caps(caps)
+        .ok()
+        .map(|(m, _)| m);
+    for convo in suite.convos.iter().chain(suite.partials.iter()) {
+        let expectation_findings = matcher
+            .as_ref()
+            .map(|m| expectations::validate_expectations(convo, &suite.utterances, m))
+            .unwrap_or_default();
+        for finding in validate::validate_convo(convo, registry)
+            .into_iter()
+            .chain(expectation_findings)
+        {
+            let d = at_line(&finding.location, finding.message);
+            suite.diagnostics.push(match finding.help {
+                Some(help) => d.with_help(help),
+                None => d,
+            });
+        }
+    }
+    let tables = memory_tables(&suite.memory_cases, caps, &mut suite.diagnostics, &at_line);
+    for convo in &suite.convos {
+        let steps = match suite.partials.expand(convo) {
+            Ok(steps) => steps,
+            Err(err) => {
+                suite.diagnostics.push(at_line(
+                    &err.location,
+                    format!("{}: {}", convo.name, err.message),
+                ));
+                continue;
+            }
+        };
+        let with_partials = convo.with_steps(convo.name.clone(), steps);
+        let too_many = |location: &Location, what: &str, count: usize| {
+            let count = match count {
+                usize::MAX => "too many".to_string(),
+                n => n.to_string(),
+            };
+            at_line(
+                location,
+                format!(
+                    "{}: {what} would make {count} test cases (phone calls); the limit is {}",
+                    convo.name,
+                    expansion::MAX_TEST_CASES_PER_CONVO
+                ),
+            )
+        };
+        let with_memory = match tables.expand(&with_partials, caps.memory_expansion_keep_orig) {
+            Ok(cases) => cases,
+            Err(count) => {
+                let first_line = Location {
+                    file: convo.file.clone(),
+                    line: 1,
+                    column: 1,
+                };
+                suite.diagnostics.push(
+                    too_many(&first_line, "scripting memory tables", count)
+                        .with_help("split the tables or the test case"),
+                );
+                continue;
+            }
+        };
+        for case in with_memory {
+            match expansion::expand_utterances(&case, &suite.utterances, caps) {
+                Ok(cases) => suite.test_cases.extend(cases),
+                Err(e) => suite.diagnostics.push(
+                    too_many(&e.location, "utterance expansion", e.count)
+                        .with_help("set SCRIPTING_UTTEXPANSION_MODE to first or random (with SCRIPTING_UTTEXPANSION_RANDOM_COUNT), or use shorter utterance lists"),
+                ),
+            }
+        }
+    }
+    sort_by_name(&mut suite.test_cases);
+    suite
+}
+
+/// The scripting memory tables to expand test cases with: none unless `SCRIPTING_ENABLE_MEMORY`
+/// (then tables are only warned about), and their problems reported at their rows.
+fn memory_tables(
+    cases: &[MemoryCase],
+    caps: &ScriptingCaps,
+    diagnostics: &mut Vec<Diagnostic>,
+    at_line: &dyn Fn(&Location, String) -> Diagnostic,
+) -> memory_expansion::MemoryTables {
+    if !caps.enable_memory {
+        if let Some(first) = cases.first() {
+            diagnostics.push(Diagnostic::in_file(
+                Severity::Warning,
+                first.location.file.clone(),
+                first.location.line,
+                1,
+                "scripting memory tables are used only with SCRIPTING_ENABLE_MEMORY=true",
+            ));
+        }
+        return memory_expansion::MemoryTables::default();
+    }
+    let (tables, errors) = memory_expansion::MemoryTables::new(cases);
+    diagnostics.extend(errors.into_iter().map(|e| at_line(&e.location, e.message)));
+    tables
+}
+
+/// A diagnostic at a line, showing the line when its source is at hand.
+fn located(source: Option<&SourceFile>, location: &Location, message: String) -> Diagnostic {
+    let Some(source) = source else {
+        return Diagnostic::in_file(
+            Severity::Error,
+            location.file.clone(),
+            location.line,
+            location.column,
+            message,
+        );
+    };
+    let lines = source::split_lines(&source.text, None);
+    match lines.get(location.line.saturating_sub(1)) {
+        Some(line) => Diagnostic::at(
+            Severity::Error,
+            source,
+            line.offset,
+            line.text.len(),
+            message,
+        ),
+        None => Diagnostic::in_file(
+            Severity::Error,
+            location.file.clone(),
+            location.line,
+            location.column,
+            message,
+        ),
+    }
+}
+
+/// Botium sorts by name with JavaScript string order (UTF-16 code units), stably.
+fn sort_by_name(convos: &mut [Convo]) {
+    convos.sort_by(|a, b| a.name.encode_utf16().cmp(b.name.encode_utf16()));
+}

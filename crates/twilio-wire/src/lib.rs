@@ -1,0 +1,16 @@
+//! Twilio's wire protocol, shared by the emulator and the runner: SIDs, dates, the REST error
+//! envelope, request signatures and TwiML (documents, parsing and writing).
+//!
+//! The runner's REST client ([`client`]) and its error hints ([`explain`]) live here too.
+//!
+//! It holds no call state; see `shared/reference/twilio.md` for the specification.
+
+pub mod client;
+pub mod error;
+pub mod explain;
+pub mod secret;
+pub mod serve;
+pub mod sid;
+pub mod signature;
+pub mod time;
+pub mod twiml;

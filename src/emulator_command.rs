@@ -1,0 +1,83 @@
+//! `ivr-test emulator`: serves the emulator on a loopback port until Ctrl-C or SIGTERM.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::io::Write;
+use std::path::PathBuf;
+
+use crate::exit_code::Outcome;
+use crate::output::Output;
+use twilio_emulator::config::EmulatorConfig;
+use twilio_emulator::log::EventLog;
+use twilio_emulator::server::{start, EmulatorOptions};
+
+/// What the command line asked for.
+#[derive(Debug, Clone)]
+pub struct EmulatorCommand {
+    /// Port on 127.0.0.1 (0: any free port).
+    pub port: u16,
+    /// The emulator configuration file.
+    pub config: Option<PathBuf>,
+    /// Overrides the configuration's time scale.
+    pub time_scale: Option<f64>,
+    /// One log line per webhook request as well.
+    pub verbose: bool,
+}
+
+/// Serves the emulator until `shutdown` resolves; prints its base URL on `output.out`, the
+/// event log and errors on `output.err`.
+pub async fn run(
+    command: &EmulatorCommand,
+    env: &BTreeMap<String, String>,
+    output: &Output,
+    shutdown: impl Future<Output = ()>,
+) -> Outcome {
+    let err = output.err.clone();
+    let config = match EmulatorConfig::load(command.config.as_deref(), env) {
+        Ok(config) => config,
+        Err(error) => {
+            err.line(&format!("error: {error}"));
+            return Outcome::InvalidInput;
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(("127.0.0.1", command.port)).await {
+        Ok(listener) => listener,
+        Err(error) => {
+            err.line(&format!(
+                "error: cannot listen on 127.0.0.1:{}: {error}",
+                command.port
+            ));
+            return Outcome::Infrastructure;
+        }
+    };
+    let log_to = err.clone();
+    let options = EmulatorOptions {
+        time_scale: command.time_scale,
+        webhook_budget: None,
+        log: EventLog::new(command.verbose, move |line| log_to.line(line)),
+    };
+    let emulator = match start(listener, config, options).await {
+        Ok(emulator) => emulator,
+        Err(error) => {
+            err.line(&format!("error: {error}"));
+            return Outcome::InvalidInput;
+        }
+    };
+    let mut out = output.out.clone();
+    let announced = writeln!(
+        out,
+        "ivr-test emulator: Twilio API at {}/2010-04-01 (ledger: {}/_emulator/calls)",
+        emulator.base_url, emulator.base_url
+    )
+    .and_then(|()| out.flush());
+    if announced.is_err() {
+        return Outcome::Infrastructure;
+    }
+    shutdown.await;
+    err.line(&format!(
+        "ivr-test emulator: stopping ({} calls still live)",
+        emulator.live_calls()
+    ));
+    emulator.stop().await;
+    Outcome::Passed
+}
