@@ -10,6 +10,11 @@
 //!
 //! Time runs on a scaled [`clock::Clock`]; every record lives in the [`store::Store`].
 
+/// The README's embedding example, run as a doctest so it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeExample;
+
 pub mod clock;
 pub mod config;
 pub mod control;
