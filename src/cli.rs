@@ -134,6 +134,10 @@ pub struct CheckArgs {
     /// Apply includes and utterance expansion before reporting steps.
     #[arg(long)]
     pub expand: bool,
+    /// Also check the emulator configuration `run --emulate FILE` would use (default: the
+    /// `TWILIO_IVR_EMULATE` capability's), with its Studio flows.
+    #[arg(long, value_name = "FILE")]
+    pub emulate: Option<PathBuf>,
 }
 
 /// Output formats of `check`.
@@ -172,6 +176,7 @@ pub async fn run(
                     Format::Json => crate::check::Format::Json,
                 },
                 expand: args.expand,
+                emulate: args.emulate,
             };
             crate::check::run(
                 &request,

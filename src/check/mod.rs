@@ -15,6 +15,8 @@ use crate::runner::caller_ids::caller_id_summary;
 use botiumscript::convo::{self, diagnostics::Rendered, Registry, Sender, Suite};
 use botiumscript::matching::{matcher_from_caps, MatchingError};
 use json_report::{Finding, Report};
+use twilio_emulator::config::EmulatorConfig;
+use twilio_emulator::studio::{flow_warnings, load_flows};
 
 /// What `ivr-test check` is asked to check, and how to report.
 #[derive(Debug, Clone)]
@@ -29,6 +31,8 @@ pub struct CheckRequest {
     pub format: Format,
     /// Apply includes and utterance expansion before reporting steps.
     pub expand: bool,
+    /// The emulator configuration `run --emulate` would use (else the capability's).
+    pub emulate: Option<PathBuf>,
 }
 
 /// The forms of `check`'s report.
@@ -60,6 +64,21 @@ impl LoadedConfig {
             Err(errs) => (Config::default(), errs.errors, errs.warnings),
         };
         let matcher_problem = matcher_from_caps(&config.capabilities.scripting).err();
+        let (mut errors, mut warnings) = (errors, warnings);
+        let emulate = args
+            .emulate
+            .as_ref()
+            .map(|p| resolve_path(cwd, p))
+            .or_else(|| {
+                let capability = config.capabilities.twilio.emulate.as_ref()?;
+                Some(resolve_path(cwd, Path::new(capability)))
+            });
+        if let Some(path) = emulate {
+            match check_emulator(&path, env) {
+                Ok(found) => warnings.extend(found),
+                Err(message) => errors.push(ConfigError::Emulator { path, message }),
+            }
+        }
         LoadedConfig {
             config,
             errors,
@@ -81,6 +100,14 @@ impl LoadedConfig {
                 f.display().to_string()
             })
     }
+}
+
+/// What `run --emulate PATH` would refuse (an error) or warn about: the emulator
+/// configuration and its Studio flows, loaded as the emulator loads them.
+fn check_emulator(path: &Path, env: &BTreeMap<String, String>) -> Result<Vec<String>, String> {
+    let config = EmulatorConfig::load(Some(path), env).map_err(|e| e.to_string())?;
+    let flows = load_flows(&config).map_err(|e| e.to_string())?;
+    Ok(flow_warnings(&flows))
 }
 
 /// Runs `check` in `cwd`, writing the report to `out` and diagnostics to `err`.

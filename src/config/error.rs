@@ -43,6 +43,17 @@ pub(crate) type FileSource = NamedSource<String>;
 /// One problem found while loading the configuration.
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum ConfigError {
+    /// The emulator configuration (`--emulate` or `TWILIO_IVR_EMULATE`) or one of its Studio
+    /// flows would be refused by `run`.
+    #[error("emulator: {message}")]
+    #[diagnostic(code(config::emulator))]
+    Emulator {
+        /// The emulator configuration file.
+        path: PathBuf,
+        /// What the emulator says, naming the file (and the widget of a flow).
+        message: String,
+    },
+
     /// `--config` or `BOTIUM_CONFIG` names a file that does not exist.
     #[error("configuration file {} does not exist (named by {named_by})", .path.display())]
     #[diagnostic(
@@ -219,7 +230,8 @@ impl ConfigError {
             ConfigError::FileNotFound { path, .. }
             | ConfigError::FileUnreadable { path, .. }
             | ConfigError::NotBotiumFile { path }
-            | ConfigError::SectionNotObject { path, .. } => (Some(path.as_path()), 0, 0),
+            | ConfigError::SectionNotObject { path, .. }
+            | ConfigError::Emulator { path, .. } => (Some(path.as_path()), 0, 0),
             ConfigError::JsonSyntax {
                 path, line, column, ..
             } => (Some(path.as_path()), *line, *column),

@@ -144,7 +144,12 @@ pub async fn run(
         // With --emulate, the emulator stands in for Twilio: no account, tunnel or Redis.
         let emulator = match &emulate {
             Some(path) => match start_emulated(path, env).await {
-                Ok(started) => Some(started),
+                Ok(started) => {
+                    for warning in &started.0.warnings {
+                        let _ = writeln!(err, "warning: {warning}");
+                    }
+                    Some(started)
+                }
                 Err(message) => return refuse(err, message),
             },
             None => None,

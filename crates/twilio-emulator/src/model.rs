@@ -143,6 +143,9 @@ pub struct CallRequest {
     pub send_digits: Option<String>,
 }
 
+/// What Twilio says when an application fails and there is no fallback.
+pub const APPLICATION_ERROR: &str = "We're sorry, an application error has occurred. Goodbye.";
+
 /// Who spoke or pressed in a transcript line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Leg {

@@ -13,7 +13,7 @@ use super::engine::{CallEngine, Destination, EngineSettings};
 use super::log::EventLog;
 use super::rest::{router, RestState};
 use super::store::Store;
-use super::studio::{executor::Services, load_flows, FlowError, StudioRuntime};
+use super::studio::{executor::Services, flow_warnings, load_flows, FlowError, StudioRuntime};
 use twilio_wire::twiml::HttpMethod;
 
 /// Choices made by whoever starts the emulator, on top of its configuration file.
@@ -33,6 +33,9 @@ pub struct RunningEmulator {
     pub base_url: String,
     /// Every call, message and recording.
     pub store: Store,
+    /// What a person should know before calls run: Studio widgets a call can reach that the
+    /// emulator does not run (see [`flow_warnings`]).
+    pub warnings: Vec<String>,
     engine: CallEngine,
     studio: Arc<StudioRuntime>,
     /// `None` once stopped.
@@ -68,8 +71,13 @@ pub async fn start(
     settings.api_base_url = base_url.clone();
     let clock = Clock::new(options.time_scale.unwrap_or(config.time_scale));
     let store = Store::default();
+    let flows = load_flows(&config)?;
+    let warnings = flow_warnings(&flows);
+    for warning in &warnings {
+        options.log.event(&format!("warning: {warning}"));
+    }
     let studio = Arc::new(StudioRuntime::new(
-        load_flows(&config)?,
+        flows,
         &base_url,
         config.accounts.first().map_or("", |a| a.sid.as_str()),
         Services {
@@ -106,6 +114,7 @@ pub async fn start(
     Ok(RunningEmulator {
         base_url,
         store,
+        warnings,
         engine,
         studio,
         server: Some(server),

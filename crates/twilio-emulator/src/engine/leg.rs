@@ -27,8 +27,7 @@ use crate::recogniser::{speaking_time, RecogniserModel};
 use crate::store::Store;
 use twilio_wire::twiml::{self, HttpMethod, RejectReason, Response, Verb};
 
-/// What Twilio says when an application fails and there is no fallback.
-pub const APPLICATION_ERROR: &str = "We're sorry, an application error has occurred. Goodbye.";
+pub use crate::model::APPLICATION_ERROR;
 /// How long `speechTimeout="auto"` waits after speech ends, in emulated time.
 const AUTO_SPEECH_TIMEOUT: Duration = Duration::from_millis(1000);
 /// How long one keypad tone lasts.

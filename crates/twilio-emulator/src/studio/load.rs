@@ -1,6 +1,7 @@
 //! Loading a flow file: JSON, then every widget (`super::build`), then the graph:
-//! unique names, a trigger as `initial_state`, transitions that lead to widgets of the flow,
-//! and no widget the emulator cannot run on the path of an incoming call.
+//! unique names, a trigger as `initial_state`, transitions that lead to widgets of the flow.
+//! Widgets the emulator does not run are listed when a call can reach them ([`Unrunnable`]):
+//! every other path of the flow still runs, and a call that reaches one fails there.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
@@ -18,6 +19,31 @@ pub struct LoadedFlow {
     pub widgets: HashMap<String, Widget>,
     /// The trigger widget's name.
     pub trigger: String,
+    /// The widgets a call can reach that the emulator does not run, in the order a call meets
+    /// them (breadth first from the trigger).
+    pub unrunnable: Vec<Unrunnable>,
+}
+
+/// A widget an incoming call can reach but the emulator does not run (`capture-payments`,
+/// `send-to-flex`, ...): a call that reaches it ends there with an application error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unrunnable {
+    /// The widget's name.
+    pub widget: String,
+    /// Its Studio type.
+    pub kind: String,
+    /// Why the emulator does not run it.
+    pub reason: &'static str,
+}
+
+impl std::fmt::Display for Unrunnable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "widget `{}` ({}) is not run by the emulator: {}",
+            self.widget, self.kind, self.reason
+        )
+    }
 }
 
 /// Why a flow cannot be used: the file, the widget (when one is to blame), the reason.
@@ -47,6 +73,7 @@ pub fn load(path: &Path) -> Result<LoadedFlow, FlowError> {
         .map_err(|(widget, message)| fail(widget.as_deref(), message))
         .map(|(widgets, trigger)| LoadedFlow {
             path: path.to_path_buf(),
+            unrunnable: unrunnable(&definition, &widgets, &trigger),
             widgets,
             trigger,
         })
@@ -108,18 +135,30 @@ pub fn check(definition: &FlowDefinition) -> Result<Checked, (Option<String>, St
     if triggers > 1 {
         return Err((None, format!("{triggers} trigger widgets; a flow has one")));
     }
-    for name in reachable_from_calls(&widgets, trigger) {
-        if let Kind::NotRun(reason) = widgets[&name].kind {
-            let kind = definition
-                .states
-                .iter()
-                .find(|s| s.name.trim() == name)
-                .map_or("this", |s| s.kind.as_str());
-            let message = format!("an incoming call can reach this {kind} widget, and {reason}");
-            return Err((Some(name), message));
-        }
-    }
     Ok((widgets, trigger.to_string()))
+}
+
+/// The widgets a call can reach that the emulator does not run.
+fn unrunnable(
+    definition: &FlowDefinition,
+    widgets: &HashMap<String, Widget>,
+    trigger: &str,
+) -> Vec<Unrunnable> {
+    reachable_from_calls(widgets, trigger)
+        .into_iter()
+        .filter_map(|name| match widgets[&name].kind {
+            Kind::NotRun(reason) => Some(Unrunnable {
+                kind: definition
+                    .states
+                    .iter()
+                    .find(|s| s.name.trim() == name)
+                    .map_or_else(String::new, |s| s.kind.clone()),
+                widget: name,
+                reason,
+            }),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The widgets an incoming call can reach: from the trigger's `incomingCall` on.

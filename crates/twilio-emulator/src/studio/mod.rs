@@ -41,4 +41,4 @@ mod twiml;
 pub mod widgets;
 
 pub use load::{FlowError, LoadedFlow};
-pub use runtime::{flow_sid, load_flows, StudioRuntime};
+pub use runtime::{flow_sid, flow_warnings, load_flows, StudioRuntime};

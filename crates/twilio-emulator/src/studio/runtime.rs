@@ -49,6 +49,22 @@ pub fn load_flows(config: &EmulatorConfig) -> Result<Vec<(String, LoadedFlow)>, 
     Ok(flows)
 }
 
+/// One line per widget a call can reach that the emulator does not run, naming the flow file
+/// and the widget: every other path runs, and a call that reaches one ends there.
+pub fn flow_warnings(flows: &[(String, LoadedFlow)]) -> Vec<String> {
+    flows
+        .iter()
+        .flat_map(|(_, flow)| {
+            flow.unrunnable.iter().map(|unrunnable| {
+                format!(
+                    "{}: {unrunnable}; a call that reaches it ends there with an application error",
+                    flow.path.display()
+                )
+            })
+        })
+        .collect()
+}
+
 /// The flow SID of the flow answering `number`: stable across runs.
 pub fn flow_sid(number: &str) -> String {
     let digest = Sha1::digest(format!("studio flow of {number}").as_bytes());
