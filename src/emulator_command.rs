@@ -2,11 +2,12 @@
 
 use std::collections::BTreeMap;
 use std::future::Future;
-use std::io::Write;
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 use crate::exit_code::Outcome;
 use crate::output::Output;
+use crate::server_command::{announce, bind, started};
 use twilio_emulator::config::EmulatorConfig;
 use twilio_emulator::log::EventLog;
 use twilio_emulator::server::{start, EmulatorOptions};
@@ -40,15 +41,10 @@ pub async fn run(
             return Outcome::InvalidInput;
         }
     };
-    let listener = match tokio::net::TcpListener::bind(("127.0.0.1", command.port)).await {
+    let localhost = IpAddr::from([127, 0, 0, 1]);
+    let listener = match bind(localhost, command.port, &err).await {
         Ok(listener) => listener,
-        Err(error) => {
-            err.line(&format!(
-                "error: cannot listen on 127.0.0.1:{}: {error}",
-                command.port
-            ));
-            return Outcome::Infrastructure;
-        }
+        Err(outcome) => return outcome,
     };
     let log_to = err.clone();
     let options = EmulatorOptions {
@@ -56,22 +52,16 @@ pub async fn run(
         webhook_budget: None,
         log: EventLog::new(command.verbose, move |line| log_to.line(line)),
     };
-    let emulator = match start(listener, config, options).await {
+    let emulator = match started(start(listener, config, options).await, &err) {
         Ok(emulator) => emulator,
-        Err(error) => {
-            err.line(&format!("error: {error}"));
-            return Outcome::InvalidInput;
-        }
+        Err(outcome) => return outcome,
     };
-    let mut out = output.out.clone();
-    let announced = writeln!(
-        out,
-        "ivr-test emulator: Twilio API at {}/2010-04-01 (ledger: {}/_emulator/calls)",
-        emulator.base_url, emulator.base_url
-    )
-    .and_then(|()| out.flush());
-    if announced.is_err() {
-        return Outcome::Infrastructure;
+    let base = &emulator.base_url;
+    let line = format!(
+        "ivr-test emulator: Twilio API at {base}/2010-04-01 (ledger: {base}/_emulator/calls)"
+    );
+    if let Err(outcome) = announce(output, &line) {
+        return outcome;
     }
     shutdown.await;
     err.line(&format!(

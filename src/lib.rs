@@ -26,6 +26,7 @@
 //! | [`proxy`] | `ivr-test proxy start`: the Redis transport's public end, the webhook proxy, bridged to runners through Redis (`routes` -> `turn` -> `redis`) |
 //! | [`relay`] | the Redis transport both ends share: key names (`keys`), messages (`message`), and the runner's end (`relay::runner`), which feeds the same `turn::Sessions` |
 //! | [`emulator_command`] | `ivr-test emulator`: serves `twilio_emulator` until stopped, logging every call |
+//! | [`server_command`] | what the server commands (`emulator`, `proxy start`) share: binding, starting, announcing |
 //! | [`exit_code`] | the named exit codes |
 //! | [`shutdown`] | Ctrl-C and SIGTERM, which `main` passes to the commands that run until stopped |
 //! | [`output`] | where commands write: the streams `main` passes in (or a test's buffers), shared by a command and its reporters |
@@ -70,6 +71,7 @@ pub mod proxy;
 pub mod relay;
 pub mod report;
 pub mod runner;
+pub mod server_command;
 pub mod shutdown;
 pub mod turn;
 pub mod webhook;

@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 use std::future::Future;
-use std::io::Write;
 
 use super::config::{ProxyArgs, ProxyConfig};
 use super::log::ProxyLog;
@@ -10,6 +9,7 @@ use super::server::start;
 use crate::config::redis_url_secrets;
 use crate::exit_code::Outcome;
 use crate::output::Output;
+use crate::server_command::{announce, bind, started};
 
 /// Serves the proxy until `shutdown` resolves; prints where it listens on `output.out`, the
 /// webhook log and errors on `output.err`.
@@ -29,28 +29,17 @@ pub async fn run(
             return Outcome::InvalidInput;
         }
     };
-    let listener = match tokio::net::TcpListener::bind((config.host, config.port)).await {
+    let listener = match bind(config.host, config.port, &err).await {
         Ok(listener) => listener,
-        Err(error) => {
-            err.line(&format!(
-                "error: cannot listen on {}:{}: {error}",
-                config.host, config.port
-            ));
-            return Outcome::Infrastructure;
-        }
+        Err(outcome) => return outcome,
     };
     let log_to = err.clone();
     let log = ProxyLog::new(move |line| log_to.line(line));
-    let proxy = match start(listener, &config, log).await {
+    let proxy = match started(start(listener, &config, log).await, &err) {
         Ok(proxy) => proxy,
-        Err(error) => {
-            err.line(&format!("error: {error}"));
-            return Outcome::InvalidInput;
-        }
+        Err(outcome) => return outcome,
     };
-    let mut out = output.out.clone();
-    let announced = writeln!(
-        out,
+    let line = format!(
         "ivr-test proxy: listening on {}{} for {} (Redis {}, topic base {}, {} account(s), hold {:?})",
         proxy.local_url,
         config.endpoint,
@@ -59,10 +48,9 @@ pub async fn run(
         config.topic_base,
         config.accounts.len(),
         config.hold,
-    )
-    .and_then(|()| out.flush());
-    if announced.is_err() {
-        return Outcome::Infrastructure;
+    );
+    if let Err(outcome) = announce(output, &line) {
+        return outcome;
     }
     if !proxy.redis_up().await {
         err.line("ivr-test proxy: Redis does not answer yet; retrying in the background");

@@ -147,15 +147,7 @@ impl Sessions {
                 break take_decided(&outbox).unwrap_or_default();
             }
         };
-        if !actions.is_empty() {
-            let _ = events.send(CallEvent::AnswerDelivered);
-        }
-        let hints = outbox
-            .hints
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
-        Some(Turn { actions, hints })
+        Some(delivered(&outbox, &events, actions))
     }
 }
 
@@ -171,15 +163,7 @@ impl Sessions {
             };
             let notified = outbox.ready.notified();
             if let Some(actions) = take_decided(&outbox) {
-                if !actions.is_empty() {
-                    let _ = events.send(CallEvent::AnswerDelivered);
-                }
-                let hints = outbox
-                    .hints
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .clone();
-                return Some(Turn { actions, hints });
+                return Some(delivered(&outbox, &events, actions));
             }
             // Closing wakes this too; the timeout is only a safety net.
             let _ = tokio::time::timeout(Duration::from_secs(1), notified).await;
@@ -188,6 +172,25 @@ impl Sessions {
 }
 
 /// Takes everything queued once the engine has decided something (any action, `Listen` included).
+/// The turn that carries `actions` to Twilio, whichever transport asked: the engine learns that
+/// an answer went out (what the IVR says next belongs to the step after it), and the turn
+/// carries the recogniser's current hints.
+fn delivered(
+    outbox: &Outbox,
+    events: &mpsc::UnboundedSender<CallEvent>,
+    actions: Vec<Action>,
+) -> Turn {
+    if !actions.is_empty() {
+        let _ = events.send(CallEvent::AnswerDelivered);
+    }
+    let hints = outbox
+        .hints
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    Turn { actions, hints }
+}
+
 fn take_decided(outbox: &Outbox) -> Option<Vec<Action>> {
     let mut queue = outbox.actions.lock().unwrap_or_else(|p| p.into_inner());
     if queue.is_empty() {
