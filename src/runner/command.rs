@@ -241,6 +241,7 @@ pub async fn run(
             options,
             live: LiveCalls::default(),
             relay,
+            emulator: emulator.as_ref().map(|(running, _)| running.store.clone()),
         });
         let parallel = request.parallel.max(1);
         let _ = writeln!(

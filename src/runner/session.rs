@@ -36,6 +36,7 @@ use crate::webhook::routes::WebhookState;
 use botiumscript::convo::call_state::EndedBy;
 use botiumscript::convo::{Convo, UtteranceBook};
 use botiumscript::matching::Matcher;
+use twilio_emulator::store::Store;
 use twilio_wire::client::{CallResource, CreateCall, HangUp, MessageFilter, TwilioClient};
 use twilio_wire::time::rfc2822;
 use twilio_wire::twiml::HttpMethod;
@@ -142,6 +143,10 @@ pub struct CallSettings {
     pub live: LiveCalls,
     /// The link to the Redis proxy, when Twilio's webhooks go there (`TWILIO_IVR_REDISURL`).
     pub relay: Option<RelayLink>,
+    /// The records of the emulator `--emulate` started in-process: a failed call's errors on
+    /// the IVR's side (a webhook that failed, a Studio widget it does not run) are read there
+    /// and named in the failure.
+    pub emulator: Option<Store>,
 }
 
 /// The caller's inbox, through the Messages API: the messages to the call's caller ID created
@@ -366,6 +371,7 @@ pub async fn run_test(
                 relay.unregister(&attempt.session.id).await;
             }
             let lost = settings.relay.as_ref().and_then(RelayLink::lost);
+            let result = result.map_err(|failure| with_emulator_errors(failure, settings, &sid));
             match result {
                 Ok(()) => Verdict::Passed,
                 // The call could not be heard any more: no verdict about the IVR.
@@ -404,6 +410,28 @@ pub async fn run_test(
         result: result.clone(),
     });
     result
+}
+
+/// `failure` with the errors the in-process emulator noted on call `sid` (Twilio's application
+/// errors on the IVR's side, which the caller only hears as "an application error").
+fn with_emulator_errors(mut failure: Failure, settings: &CallSettings, sid: &str) -> Failure {
+    let Some(call) = settings.emulator.as_ref().and_then(|store| store.call(sid)) else {
+        return failure;
+    };
+    let errors: Vec<&str> = call
+        .transcript
+        .iter()
+        .filter(|line| line.text.starts_with("error"))
+        .map(|line| line.text.as_str())
+        .collect();
+    if !errors.is_empty() {
+        failure.message = format!(
+            "{} (the emulator on the IVR's side: {})",
+            failure.message,
+            errors.join("; ")
+        );
+    }
+    failure
 }
 
 fn system(started: Instant, text: String) -> TranscriptEntry {

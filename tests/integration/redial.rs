@@ -99,7 +99,7 @@ async fn start_front(emulator: &RunningEmulator) -> String {
 /// The emulator's calls, oldest first.
 fn calls(emulator: &RunningEmulator) -> Vec<CallRecord> {
     // The callers' calls, not the IVR's sides of them.
-    let mut calls = emulator.store.calls(|c| !c.inbound);
+    let mut calls = emulator.store.calls(|c| c.arrived_from.is_none());
     calls.sort_by_key(|c| c.date_created);
     calls
 }

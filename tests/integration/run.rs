@@ -442,7 +442,10 @@ async fn ctrl_c_hangs_up_every_live_call() {
         for _ in 0..300 {
             live = emulator
                 .store
-                .calls(|c| c.status == twilio_emulator::model::CallStatus::InProgress && !c.inbound)
+                .calls(|c| {
+                    c.status == twilio_emulator::model::CallStatus::InProgress
+                        && c.arrived_from.is_none()
+                })
                 .len();
             if live == 3 {
                 break;

@@ -157,9 +157,17 @@ async fn a_widget_the_emulator_does_not_run_fails_only_the_calls_that_reach_it()
             ("pay".to_string(), "failed".to_string())
         ]
     );
+    // The caller heard Twilio's application error; the failure names the widget.
     let pay = &report["tests"][1];
     assert!(
-        pay.to_string().contains("application error"),
-        "the caller heard Twilio's application error: {pay}"
+        pay["transcript"]
+            .to_string()
+            .contains("an application error has occurred"),
+        "{pay}"
+    );
+    let failure = pay["failure"]["message"].as_str().unwrap_or_default();
+    assert!(
+        failure.contains("(the emulator on the IVR's side: error: widget `pay` (capture-payments) is not run by the emulator: <Pay> is not emulated)"),
+        "{failure}"
     );
 }

@@ -191,9 +191,10 @@ pub struct CallRecord {
     pub recording_sid: Option<String>,
     /// The call whose `<Dial>` placed this one; `None` for calls made through the REST API.
     pub parent_call_sid: Option<String>,
-    /// Whether this is the IVR's side of an emulated call: the call as it arrived at the
-    /// called number (Twilio's `inbound` call, whose `<Dial>`s are its children).
-    pub inbound: bool,
+    /// For the IVR's side of an emulated call (the call as it arrived at the called number:
+    /// Twilio's `inbound` call, whose `<Dial>`s are its children), the caller's call it
+    /// arrived from, whose transcript holds what both sides did.
+    pub arrived_from: Option<String>,
 }
 
 impl CallRecord {
@@ -218,21 +219,32 @@ impl CallRecord {
             transcript: Vec::new(),
             recording_sid: None,
             parent_call_sid,
-            inbound: false,
+            arrived_from: None,
         }
     }
 
-    /// The IVR's side of a call, ringing at `now`: `request` as it arrived at the called number.
-    pub fn arrived(sid: String, request: CallRequest, now: DateTime<Utc>) -> CallRecord {
+    /// The IVR's side of the call `caller_sid`, ringing at `now`: `request` as it arrived at
+    /// the called number.
+    pub fn arrived(
+        sid: String,
+        caller_sid: &str,
+        request: CallRequest,
+        now: DateTime<Utc>,
+    ) -> CallRecord {
         let mut record = CallRecord::new(sid, request, CallStatus::Ringing, now, None);
-        record.inbound = true;
+        record.arrived_from = Some(caller_sid.to_string());
         record
+    }
+
+    /// The call whose transcript holds what happens on this one: the caller's for the IVR's side.
+    pub fn transcript_sid(&self) -> &str {
+        self.arrived_from.as_deref().unwrap_or(&self.sid)
     }
 
     /// Twilio's `direction`: `inbound` for the IVR's side, `outbound-dial` for a call placed by
     /// `<Dial>`, `outbound-api` for one placed through the REST API.
     pub fn direction(&self) -> &'static str {
-        if self.inbound {
+        if self.arrived_from.is_some() {
             "inbound"
         } else if self.parent_call_sid.is_some() {
             "outbound-dial"

@@ -321,6 +321,7 @@ async fn talk(
     arrived.send_digits = None;
     shared.store.insert_call(CallRecord::arrived(
         callee_sid.clone(),
+        sid,
         arrived,
         shared.clock.now(),
     ));

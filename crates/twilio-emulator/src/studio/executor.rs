@@ -72,10 +72,12 @@ impl Request<'_> {
             leg: Leg::Callee,
             text,
         };
+        let store = &self.services.store;
         let call = execution.call_param("CallSid");
-        self.services
-            .store
-            .update_call(&call, |c| c.transcript.push(line));
+        let call = store
+            .call(&call)
+            .map_or(call, |c| c.transcript_sid().to_string());
+        store.update_call(&call, |c| c.transcript.push(line));
         Response {
             verbs: vec![
                 Verb::Say(twiml::Say {
