@@ -405,6 +405,11 @@ impl LegContext {
                         LegEnd::HungUp
                     });
                 }
+                Verb::Enqueue(_) => {
+                    self.voice.note("error: <Enqueue> is not emulated");
+                    return Step::End(self.application_error().await);
+                }
+                Verb::Leave => self.voice.note("skips <Leave>: the call is not in a queue"),
                 Verb::Unsupported { name } if name == "Dial" => self.voice.note(
                     "skips unsupported <Dial>: only <Number>, <Client> and <Sip> are dialled \
                      (<Conference>, <Queue>, <Sim>, <Application>, <WhatsApp> are not emulated)",

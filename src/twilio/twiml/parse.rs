@@ -136,6 +136,11 @@ fn top_level_verb(el: &Element) -> Result<Verb, TwimlError> {
                 reason: attrs.reject_reason("reason")?,
             })
         }
+        "Enqueue" => Verb::Enqueue(super::parse_queue::enqueue(el)?),
+        "Leave" => {
+            empty(el, false)?;
+            Verb::Leave
+        }
         name if UNSUPPORTED_VERBS.contains(&name) => Verb::Unsupported {
             name: name.to_string(),
         },
