@@ -18,6 +18,7 @@ pub mod engine;
 pub mod ledger;
 pub mod log;
 pub mod model;
+pub mod queues;
 pub mod recogniser;
 pub mod rest;
 pub mod server;
