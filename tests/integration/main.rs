@@ -13,6 +13,7 @@ mod emulator_dial_more;
 mod emulator_dial_record;
 mod emulator_gather;
 mod emulator_ivr_side;
+mod emulator_queue;
 mod emulator_record;
 mod harness;
 mod hearing;
