@@ -14,6 +14,7 @@ mod emulator_dial_record;
 mod emulator_gather;
 mod emulator_ivr_side;
 mod emulator_queue;
+mod emulator_queue_more;
 mod emulator_record;
 mod harness;
 mod hearing;

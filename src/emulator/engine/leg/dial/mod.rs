@@ -23,6 +23,7 @@ mod talk;
 use std::sync::{Arc, Mutex as StdMutex};
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
@@ -100,6 +101,9 @@ struct Calls {
     first: Option<String>,
     /// The party connected to the caller.
     connected: Option<String>,
+    /// When a queued call was connected to the caller (a dialled party's time is its own
+    /// call's, from its answer).
+    queued_since: Option<DateTime<Utc>>,
 }
 
 impl Progress {
@@ -110,6 +114,13 @@ impl Progress {
 
     fn connected(&self, sid: &str) {
         self.0.lock().unwrap_or_else(|p| p.into_inner()).connected = Some(sid.to_string());
+    }
+
+    /// A queued call `sid` was connected at `at`.
+    fn dequeued(&self, sid: &str, at: DateTime<Utc>) {
+        let mut calls = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        calls.connected = Some(sid.to_string());
+        calls.queued_since = Some(at);
     }
 }
 
@@ -155,20 +166,19 @@ fn stopped_early(dialer: &Dialer, progress: &Progress) -> Vec<(String, String)> 
         (Some(sid), _) => (CallStatus::Completed, sid.clone()),
         (None, first) => (CallStatus::Canceled, first.clone().unwrap_or_default()),
     };
-    let duration = match calls.connected {
-        Some(_) => {
-            let now = dialer.shared.clock.now();
-            dialer
-                .shared
-                .store
-                .call(&sid)
-                .and_then(|c| {
-                    c.duration_secs()
-                        .or_else(|| c.start_time.map(|s| (now - s).num_seconds().max(0)))
-                })
-                .unwrap_or(0)
-        }
-        None => 0,
+    let now = dialer.shared.clock.now();
+    let duration = match (&calls.connected, calls.queued_since) {
+        (Some(_), Some(since)) => (now - since).num_seconds().max(0),
+        (Some(_), None) => dialer
+            .shared
+            .store
+            .call(&sid)
+            .and_then(|c| {
+                c.duration_secs()
+                    .or_else(|| c.start_time.map(|s| (now - s).num_seconds().max(0)))
+            })
+            .unwrap_or(0),
+        (None, _) => 0,
     };
     DialResult {
         status,

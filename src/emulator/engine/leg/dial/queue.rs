@@ -103,9 +103,9 @@ impl LegContext {
         }
         drop(ringback);
         self.answer();
-        progress.connected(&member.call_sid);
-        self.voice.note(format!("connected to {}", member.call_sid));
         let started = shared.clock.now();
+        progress.dequeued(&member.call_sid, started);
+        self.voice.note(format!("connected to {}", member.call_sid));
         let far = FarEnd {
             to_far: to_member,
             from_far: from_member,
