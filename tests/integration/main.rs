@@ -33,5 +33,6 @@ mod studio_connect;
 mod studio_flows;
 mod studio_harness;
 mod studio_logic;
+mod studio_queue;
 mod twiml_app;
 mod webhook;
