@@ -245,3 +245,72 @@ async fn leave_in_the_wait_twiml_leads_to_the_action_and_the_voicemail() {
     let ledger = ledger(&emulator.base_url).await.to_string();
     assert!(!ledger.contains("Not heard."), "{ledger}");
 }
+
+#[tokio::test]
+async fn ivr_test_run_hears_the_wait_message_then_the_agent() {
+    // The runner's script hears the IVR, its wait TwiML and the agent who takes the call, as one
+    // conversation: what the wait TwiML and the agent say reaches the runner like any prompt.
+    let ivr = queueing_ivr(r#"<Response><Say>Thank you for calling.</Say></Response>"#).await;
+    let alice = agent("Hello, this is Alice. How can I help?", 20).await;
+    let config = serde_json::from_str(&crate::run::emulator_config(&ivr)).expect("JSON");
+    let config = crate::run::merged(
+        config,
+        serde_json::json!({
+            "queues": {"support": {"agent": AGENT, "answer_after_secs": 12}},
+        }),
+    );
+    let mut config = config;
+    config["numbers"][AGENT] = serde_json::json!({"voice_url": alice.url("/voice")});
+    let project = crate::harness::Project::new()
+        .file("emu.json", &config.to_string())
+        .file("botium.json", &crate::run::botium_json(IVR))
+        .file(
+            "convos/queue.convo.txt",
+            "queue\n\n#bot\nPlease hold for the next agent.\n\n#bot\nYou are caller 1 in line.\n\n\
+             #bot\nHello, this is Alice*\n",
+        )
+        .file(
+            "convos/wrong.convo.txt",
+            "wrong place\n\n#bot\nPlease hold for the next agent.\n\n#bot\nYou are caller 2 in line.\n",
+        );
+    let out = crate::run::run_emulated(&project, &["--json", "report.json"]).await;
+    let report = crate::run::json_report(&project, "report.json");
+    assert_eq!(
+        crate::run::verdicts(&report),
+        [
+            ("queue".to_string(), "passed".to_string()),
+            ("wrong place".to_string(), "failed".to_string()),
+        ],
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        alice.received_at("/voice").len(),
+        1,
+        "one caller reached the agent"
+    );
+}
+
+#[test]
+fn the_emulator_refuses_a_queue_whose_agent_is_no_answering_number() {
+    let project = crate::harness::Project::new().file(
+        "emu.json",
+        &serde_json::json!({
+            "accounts": [{"sid": crate::emulator::ACCOUNT, "auth_token": TOKEN}],
+            "numbers": {"+15557770002": {"behaviour": "busy"}},
+            "queues": {"support": {"agent": "+15557770002", "answer_after_secs": 5}}
+        })
+        .to_string(),
+    );
+    let out = project
+        .run(&["emulator", "--config", "emu.json"])
+        .expect_code(2);
+    assert!(
+        out.stderr.contains(
+            "emu.json: queues.support.agent: `+15557770002` is not an answering number under \
+             `numbers`"
+        ),
+        "{}",
+        out.stderr
+    );
+}
