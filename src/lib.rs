@@ -17,7 +17,7 @@
 //! | [`report`] | reporters of run events: console progress and summary, JUnit XML, JSON, transcript files |
 //! | [`proxy`] | `ivr-test proxy start`: the Redis transport's public end, the webhook proxy, bridged to runners through Redis (`routes` -> `turn` -> `redis`) |
 //! | [`relay`] | the Redis transport both ends share: key names (`keys`), messages (`message`), and the runner's end (`relay::runner`), which feeds the same `turn::Sessions` |
-//! | [`emulator`] | `ivr-test emulator`: a local Twilio-compatible REST API (calls, messages, recordings, transcriptions), call engine (caller, IVR and `<Dial>`led legs; interim results word by word), TwiML interpreter, and Studio flows (`emulator::studio`) |
+//! | [`emulator`] | `ivr-test emulator`: a local Twilio-compatible REST API (calls, messages, recordings, transcriptions, call queues), call engine (caller, IVR and `<Dial>`led legs; `<Enqueue>`d calls and emulated agents; interim results word by word), TwiML interpreter, and Studio flows (`emulator::studio`) |
 //! | [`exit_code`] | the named exit codes |
 //! | [`shutdown`] | Ctrl-C and SIGTERM, which `main` passes to the commands that run until stopped |
 //! | [`output`] | where commands write: the streams `main` passes in (or a test's buffers), shared by a command and its reporters |

@@ -8,7 +8,8 @@
 //!    store <-+------------------------+  bridge: speech as text with a duration, DTMF as keys
 //! ```
 //!
-//! Time runs on a scaled [`clock::Clock`]; every record lives in the [`store::Store`].
+//! Time runs on a scaled [`clock::Clock`]; every record lives in the [`store::Store`], call
+//! queues included ([`queues`]).
 
 pub mod clock;
 pub mod command;
