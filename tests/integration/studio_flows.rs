@@ -87,7 +87,7 @@ fn the_emulator_command_refuses_a_bad_flow_naming_file_widget_and_reason() {
              {"name": "agent", "type": "send-to-flex", "properties": {}, "transitions": []}]}"#,
     );
     assert!(
-        stderr.contains("flow.json: widget `agent`: an incoming call can reach this send-to-flex widget, and Flex, TaskRouter and call queues are not emulated"),
+        stderr.contains("flow.json: widget `agent`: an incoming call can reach this send-to-flex widget, and Flex and TaskRouter are not emulated"),
         "{stderr}"
     );
 }
