@@ -7,6 +7,7 @@ use ivr_test::emulator::config::{EmulatorConfig, NumberConfig, QueueConfig};
 use ivr_test::emulator::server::RunningEmulator;
 
 use crate::emulator::{config, get, ivr_at, ledger, place, serve, wait_until_ended, IVR, TOKEN};
+pub use crate::emulator_dial::agent;
 use crate::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
 
 /// The agent's number.
@@ -64,17 +65,6 @@ pub async fn queueing_ivr(after: &str) -> TwimlApp {
         )
         .route("/wait", wait_route)
         .twiml("/left", after)
-        .start()
-        .await
-}
-
-/// An agent who greets the caller, then stays on the line for `secs`.
-pub async fn agent(greeting: &str, secs: u32) -> TwimlApp {
-    TwimlAppBuilder::new(TOKEN)
-        .twiml(
-            "/voice",
-            &format!(r#"<Response><Say>{greeting}</Say><Pause length="{secs}"/></Response>"#),
-        )
         .start()
         .await
 }

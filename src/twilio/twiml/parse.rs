@@ -61,7 +61,7 @@ fn no_text(el: &Element, text: &str) -> Result<(), TwimlError> {
 }
 
 /// The text of an element that takes no child elements, trimmed.
-fn text_only(el: &Element) -> Result<String, TwimlError> {
+pub(super) fn text_only(el: &Element) -> Result<String, TwimlError> {
     let mut text = String::new();
     for node in &el.children {
         match node {

@@ -64,16 +64,9 @@ pub(super) fn enqueue(el: &Element) -> Result<Enqueue, TwimlError> {
 
 /// `<Task priority timeout>{JSON}</Task>`.
 fn enqueue_task(el: &Element) -> Result<EnqueueTask, TwimlError> {
-    let mut attributes = String::new();
-    for node in &el.children {
-        match node {
-            Node::Text(t) => attributes.push_str(t),
-            Node::Element(child) => return Err(misplaced(&el.name, &child.name)),
-        }
-    }
     let attrs = Attrs::new(el);
     Ok(EnqueueTask {
-        attributes: trim_xml(&attributes).to_string(),
+        attributes: super::parse::text_only(el)?,
         priority: attrs.uint("priority", 0)?,
         timeout: attrs.uint("timeout", 1)?,
     })

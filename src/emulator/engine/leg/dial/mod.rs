@@ -256,16 +256,7 @@ impl LegContext {
             .clone()
             .unwrap_or_else(|| dialer.request.from.clone());
         let progress = Arc::new(Progress::default());
-        let mut unfinished = {
-            let (dialer, progress) = (dialer.clone(), progress.clone());
-            OwedAction::new(
-                self,
-                dial.action.as_deref(),
-                dial.method,
-                document_url,
-                move || stopped_early(&dialer, &progress),
-            )
-        };
+        let mut unfinished = self.owed_dial_action(dial, document_url, &dialer, &progress);
         // Declared after `unfinished`, so dropped (kept, when the caller hangs up) before it.
         let mut recording = DialRecording::new(self, dial, document_url, &dialer.parent_sid);
         if dial.record.from_ringing() {
@@ -319,6 +310,25 @@ impl LegContext {
             bridged: true,
             recording: recorded,
         })
+    }
+
+    /// The `<Dial>`'s `action`, owed until the `<Dial>` ends on its own; `progress` says how far
+    /// it got when the caller hangs up first.
+    fn owed_dial_action(
+        &self,
+        dial: &Dial,
+        document_url: &str,
+        dialer: &Dialer,
+        progress: &Arc<Progress>,
+    ) -> OwedAction<impl FnOnce() -> Vec<(String, String)>> {
+        let (dialer, progress) = (dialer.clone(), progress.clone());
+        OwedAction::new(
+            self,
+            dial.action.as_deref(),
+            dial.method,
+            document_url,
+            move || stopped_early(&dialer, &progress),
+        )
     }
 
     /// A leg for the dialled party: its own call, webhooks as its own, and its TwiML's own

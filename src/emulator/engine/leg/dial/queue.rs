@@ -13,9 +13,8 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 
 use super::talk::FarEnd;
-use super::{resolved, stopped_early, DialOutcome, DialResult, Dialer, Progress, Ringback};
+use super::{resolved, DialOutcome, DialResult, Dialer, Progress, Ringback};
 use crate::emulator::engine::bridge::line;
-use crate::emulator::engine::leg::owed::OwedAction;
 use crate::emulator::engine::leg::LegContext;
 use crate::emulator::engine::queue_hub::{BridgeOffer, Summons};
 use crate::emulator::model::CallStatus;
@@ -51,16 +50,7 @@ impl LegContext {
             return ended(CallStatus::Failed, String::new());
         };
         let progress = Arc::new(Progress::default());
-        let mut unfinished = {
-            let (dialer, progress) = (dialer.clone(), progress.clone());
-            OwedAction::new(
-                self,
-                dial.action.as_deref(),
-                dial.method,
-                document_url,
-                move || stopped_early(&dialer, &progress),
-            )
-        };
+        let mut unfinished = self.owed_dial_action(dial, document_url, dialer, &progress);
         let ringback = Ringback::start(&self.voice, None);
         let (to_member, member_ear) = line();
         let (member_mouth, from_member) = line();
