@@ -329,3 +329,103 @@ async fn task_router_is_refused_naming_what_is_not_emulated() {
         "{ledger}"
     );
 }
+
+#[tokio::test]
+async fn a_key_gathered_while_waiting_leads_out_of_the_queue() {
+    // "Press 1 to leave a message": the wait TwiML's <Gather> action is the next wait document,
+    // which leaves the queue.
+    let ivr = TwimlAppBuilder::new(TOKEN)
+        .twiml(
+            "/voice",
+            r#"<Response><Enqueue waitUrl="/wait" action="/left">support</Enqueue></Response>"#,
+        )
+        .twiml(
+            "/wait",
+            r#"<Response><Gather input="dtmf" numDigits="1" action="/pressed" timeout="10"><Say>Press 1 to leave a message.</Say></Gather></Response>"#,
+        )
+        .twiml("/pressed", "<Response><Leave/></Response>")
+        .twiml("/left", r#"<Response><Say>Leave your message now.</Say><Pause length="2"/></Response>"#)
+        .start()
+        .await;
+    let caller = TwimlAppBuilder::new(TOKEN)
+        .twiml(
+            "/start",
+            r#"<Response><Gather input="speech" action="/heard1" timeout="60" speechTimeout="auto"/></Response>"#,
+        )
+        .twiml(
+            "/heard1",
+            r#"<Response><Play digits="1"/><Gather input="speech" action="/heard2" timeout="60" speechTimeout="auto"/></Response>"#,
+        )
+        .twiml("/heard2", "<Response><Hangup/></Response>")
+        .start()
+        .await;
+    let emulator = start(world(&ivr, None, Vec::new())).await;
+    let sid = place(&emulator, &caller.url("/start"), &[]).await;
+    wait_until_ended(&emulator.base_url, &sid).await;
+
+    let pressed = ivr.received_at("/pressed");
+    assert_eq!(pressed[0].param("Digits"), "1");
+    assert!(
+        pressed[0].param("QueueSid").starts_with("QU"),
+        "{pressed:#?}"
+    );
+    assert_eq!(pressed[0].param("QueuePosition"), "1");
+    assert_eq!(ivr.received_at("/left")[0].param("QueueResult"), "leave");
+    assert_eq!(
+        heard(&caller),
+        ["Press 1 to leave a message.", "Leave your message now."]
+    );
+}
+
+#[tokio::test]
+async fn wait_twiml_that_hangs_up_or_holds_a_verb_twilio_refuses_ends_the_wait() {
+    let hanging_up = TwimlAppBuilder::new(TOKEN)
+        .twiml(
+            "/voice",
+            r#"<Response><Enqueue waitUrl="/wait" action="/left">support</Enqueue></Response>"#,
+        )
+        .twiml(
+            "/wait",
+            "<Response><Say>We are closed.</Say><Hangup/></Response>",
+        )
+        .twiml("/left", "<Response><Say>Not heard.</Say></Response>")
+        .start()
+        .await;
+    let recording = TwimlAppBuilder::new(TOKEN)
+        .twiml(
+            "/voice",
+            r#"<Response><Enqueue waitUrl="/wait" action="/left">support</Enqueue></Response>"#,
+        )
+        .twiml("/wait", "<Response><Record/></Response>")
+        .twiml(
+            "/left",
+            r#"<Response><Say>Something went wrong.</Say><Pause length="2"/></Response>"#,
+        )
+        .start()
+        .await;
+    for (ivr, result, status) in [
+        (&hanging_up, "hangup", "completed"),
+        (&recording, "error", "in-progress"),
+    ] {
+        let caller = listener(1).await;
+        let emulator = start(world(ivr, None, Vec::new())).await;
+        let sid = place(&emulator, &caller.url("/start"), &[]).await;
+        let ended = wait_until_ended(&emulator.base_url, &sid).await;
+        assert_eq!(ended["status"], "completed");
+        let left = requested(ivr, "/left", 1).await;
+        assert_eq!(left[0].param("QueueResult"), result);
+        assert_eq!(left[0].param("CallStatus"), status);
+        let ledger = ledger(&emulator.base_url).await.to_string();
+        assert!(!ledger.contains("Not heard."), "{ledger}");
+        if result == "error" {
+            assert!(
+                ledger.contains(
+                    "error: <Record> is not allowed in a waitUrl document (Twilio allows Say, \
+                     Play, Pause, Gather, Redirect, Hangup, Leave)"
+                ),
+                "{ledger}"
+            );
+            assert_eq!(heard(&caller), ["Something went wrong."]);
+        }
+    }
+}
