@@ -6,6 +6,10 @@
 //!                                        |          caller leg <-bridge-> callee leg
 //!                                        +-> busy | no-answer | failed | canceled
 //! ```
+//!
+//! A call that `<Enqueue>`s waits in a call queue ([`queue_hub`]) until another call takes it
+//! out: a `<Dial><Queue>`, or the queue's configured agent (`queue_agent`), a call the engine
+//! places itself.
 
 pub mod bridge;
 mod call;

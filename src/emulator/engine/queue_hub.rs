@@ -4,7 +4,7 @@
 //! API reads it. Here each waiting call has a channel on which it is told why it leaves
 //! ([`Summons`]): to be bridged with the call that dequeued it (a `<Dial><Queue>`, a configured
 //! agent), or to run other TwiML (`POST Queues/{Sid}/Members/{CallSid}.json`). A call that
-//! stops waiting on its own (`<Leave>`, a hang-up) drops its [`Place`], which takes it out.
+//! stops waiting on its own (`<Leave>`, a hang-up) drops its `Place`, which takes it out.
 //!
 //! ```text
 //! <Enqueue> --join--> store: members += call     hub: summons[call] = sender

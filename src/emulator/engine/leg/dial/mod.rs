@@ -8,7 +8,7 @@
 //! cancelled. The IVR leg is parked meanwhile. The caller hears a ringback until a party
 //! answers (with `answerOnBridge`, until one is connected, and only then is a call that has
 //! not been answered yet answered); `record` makes a recording of the call ([`record`]).
-//! A `<Queue>` connects the caller with a queued call instead ([`queue`]). What the emulator
+//! A `<Queue>` connects the caller with a queued call instead (`queue`). What the emulator
 //! cannot dial (`<Conference>`, `<Sim>`, `<Application>`, `<WhatsApp>`, a `<Queue>` with other
 //! nouns or `record`, TaskRouter, answering-machine detection) is refused:
 //! the leg ends with an application error whose note names it, instead of a call that goes on

@@ -2,9 +2,9 @@
 //! (created on first use) until it leaves, as Twilio's `<Enqueue>` reference describes.
 //!
 //! While it waits, the `waitUrl` TwiML plays to the caller, requested again each time it runs
-//! out, or Twilio's hold music without one ([`hold`]). It leaves the queue when:
+//! out, or Twilio's hold music without one (`hold`). It leaves the queue when:
 //! - another call takes it out: a `<Dial><Queue>` or the queue's configured agent; its `<Queue
-//!   url>` TwiML runs on it, then the two are connected until the other side ends ([`bridged`]):
+//!   url>` TwiML runs on it, then the two are connected until the other side ends (`bridged`):
 //!   `QueueResult=bridged`;
 //! - the wait TwiML runs `<Leave>` (`leave`), or fails (`error`);
 //! - the REST API dequeues it (`POST Queues/{Sid}/Members/{CallSid}.json`): it goes on with the
