@@ -7,7 +7,7 @@
 //! |---|---|
 //! | `botiumscript` (`crates/botiumscript`) | the BotiumScript language and Botium's matching: parse, validate, expand, match |
 //! | `twilio_wire` (`crates/twilio-wire`) | Twilio's wire protocol: TwiML, signatures, SIDs, dates, errors, the REST client, secrets kept out of text, serving HTTP until stopped |
-//! | `twilio_emulator` (`crates/twilio-emulator`) | a local Twilio (REST API, call engine, TwiML and Studio flows), for this tool's runs and anyone's tests |
+//! | `twilio_emulator` (`crates/twilio-emulator`) | a local Twilio (REST API, call engine with dialled legs, call queues and emulated agents, TwiML and Studio flows), for this tool's runs and anyone's tests |
 //!
 //! This crate holds the commands, the runner, the transports and the reports.
 //!

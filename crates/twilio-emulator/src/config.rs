@@ -12,6 +12,7 @@
 //! The parties a `<Dial>` reaches are configured the same way: numbers under `numbers`,
 //! `<Client>` names and `<Sip>` URIs under `clients`, any other number by `unlisted_numbers`
 //! (absent: it rings and is never answered, the usual fate of a number nobody set up).
+//! `queues` sizes call queues and gives them an emulated agent (see [`queues`]).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -23,7 +24,9 @@ use twilio_wire::sid::is_sid;
 use twilio_wire::twiml::HttpMethod;
 
 mod json_positions;
+pub mod queues;
 use json_positions::{child_path, json_positions, line_start};
+pub use queues::QueueConfig;
 
 /// Seconds of one ring cycle (North American cadence: 2 s tone, 4 s silence).
 pub const RING_CYCLE_SECS: u32 = 6;
@@ -137,6 +140,9 @@ pub struct EmulatorConfig {
     /// `no-answer` after its `timeout`. (A REST call to an unlisted number still fails.)
     #[serde(default)]
     pub unlisted_numbers: Option<NumberConfig>,
+    /// Call queues by name: their size, and the agent who answers their callers.
+    #[serde(default)]
+    pub queues: BTreeMap<String, QueueConfig>,
     /// Calls placed per second per account; the rest wait in `queued` (Twilio's CPS limit).
     #[serde(default = "default_calls_per_second")]
     pub calls_per_second: f64,
@@ -197,6 +203,7 @@ impl Default for EmulatorConfig {
             numbers: BTreeMap::new(),
             clients: BTreeMap::new(),
             unlisted_numbers: None,
+            queues: BTreeMap::new(),
             calls_per_second: default_calls_per_second(),
             permitted_prefixes: None,
             speech_rate_wpm: default_speech_rate_wpm(),
@@ -423,6 +430,9 @@ impl EmulatorConfig {
             if let Some((field, message)) = entry.problem() {
                 return Some((format!("{at}.{field}"), message));
             }
+        }
+        if let Some(found) = queues::problem(&self.queues, &self.numbers) {
+            return Some(found);
         }
         if let Some(prefixes) = &self.permitted_prefixes {
             for (i, prefix) in prefixes.iter().enumerate() {

@@ -13,4 +13,7 @@ pub trait CallControl: Send + Sync + 'static {
     fn cancel(&self, call_sid: &str);
     /// `Url`/`Twiml` on update: the caller leg continues with this TwiML.
     fn redirect(&self, call_sid: &str, twiml: TwimlSource);
+    /// `POST Queues/{Sid}/Members/{CallSid}.json`: the call leaves the queue `queue_sid` and
+    /// continues with this TwiML; `false` if it does not wait there (any more).
+    fn dequeue(&self, queue_sid: &str, call_sid: &str, twiml: TwimlSource) -> bool;
 }

@@ -1,5 +1,7 @@
-//! A local Twilio-compatible service: the REST API (calls, messages, recordings), the call
-//! engine (two legs bridged by speech and keys), the TwiML interpreter, and signed webhooks.
+//! A local Twilio-compatible service: the REST API (calls, messages, recordings,
+//! transcriptions, queues), the call engine (the caller's and the IVR's legs bridged by speech
+//! and keys; `<Dial>`led parties; `<Enqueue>`d callers and emulated agents), the TwiML
+//! interpreter, Studio flows ([`studio`]), and signed webhooks.
 //!
 //! ```text
 //! REST API (rest) --CallControl--> engine (one task per call)
@@ -8,7 +10,8 @@
 //!    store <-+------------------------+  bridge: speech as text with a duration, DTMF as keys
 //! ```
 //!
-//! Time runs on a scaled [`clock::Clock`]; every record lives in the [`store::Store`].
+//! Time runs on a scaled [`clock::Clock`]; every record lives in the [`store::Store`], call
+//! queues included ([`queues`]).
 
 /// The README's embedding example, run as a doctest so it stays true.
 #[cfg(doctest)]
@@ -22,6 +25,7 @@ pub mod engine;
 pub mod ledger;
 pub mod log;
 pub mod model;
+pub mod queues;
 pub mod recogniser;
 pub mod rest;
 pub mod server;

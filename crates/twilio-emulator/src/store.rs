@@ -1,9 +1,11 @@
-//! The emulator's state: every call, message, recording and transcription, behind one lock. Handlers and call
-//! tasks hold the lock only for a read or an update, never across an await.
+//! The emulator's state: every call, message, recording, transcription and call queue, behind one
+//! lock. Handlers and call tasks hold the lock only for a read or an update, never across an
+//! await.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::model::{CallRecord, MessageRecord, RecordingRecord, TranscriptionRecord};
+use super::queues::QueueRecord;
 
 #[derive(Debug, Default)]
 struct State {
@@ -11,6 +13,7 @@ struct State {
     messages: Vec<MessageRecord>,
     recordings: Vec<RecordingRecord>,
     transcriptions: Vec<TranscriptionRecord>,
+    queues: Vec<QueueRecord>,
 }
 
 /// Shared, cheaply cloned handle on the emulator's records.
@@ -120,5 +123,21 @@ impl Store {
             .filter(|t| filter(t))
             .cloned()
             .collect()
+    }
+
+    /// Copies of every call queue (oldest first) that passes `filter`.
+    pub fn queues(&self, filter: impl Fn(&QueueRecord) -> bool) -> Vec<QueueRecord> {
+        self.lock()
+            .queues
+            .iter()
+            .filter(|q| filter(q))
+            .cloned()
+            .collect()
+    }
+
+    /// Changes the call queues at once (a join, a dequeue, a REST update); returns the
+    /// closure's result. See [`super::queues`] for the changes.
+    pub fn update_queues<T>(&self, change: impl FnOnce(&mut Vec<QueueRecord>) -> T) -> T {
+        change(&mut self.lock().queues)
     }
 }

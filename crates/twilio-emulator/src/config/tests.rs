@@ -55,6 +55,14 @@ fn the_fixture_loads_with_every_behaviour() {
         config.unlisted_numbers.map(|u| u.behaviour),
         Some(NumberBehaviour::NoAnswer)
     );
+    assert_eq!(
+        config.queues["support"],
+        QueueConfig {
+            agent: Some("+15551230005".into()),
+            answer_after_secs: 20,
+            max_size: Some(100),
+        }
+    );
 }
 
 #[test]
@@ -251,4 +259,53 @@ fn dialled_parties_are_configured_like_numbers() {
     );
     // Absent, an unlisted number rings and is never answered (see the engine's settings).
     assert_eq!(parse("{}").expect("valid").unlisted_numbers, None);
+}
+
+#[test]
+fn queues_name_an_answering_agent_and_a_size_twilio_allows() {
+    let account = format!(r#""accounts":[{{"sid":"{SID}","auth_token":"t"}}]"#);
+    let numbers = r#""numbers":{"+15551230001":{"voice_url":"http://127.0.0.1:9/agent"},
+                                "+15551230002":{"behaviour":"busy"}}"#;
+    let config = parse(&format!(
+        r#"{{{account},{numbers},"queues":{{"support":{{"agent":"+15551230001"}},"sales":{{}}}}}}"#
+    ))
+    .expect("valid");
+    assert_eq!(config.queues["support"].answer_after_secs, 0);
+    assert_eq!(config.queues["sales"], QueueConfig::default());
+    let long = "q".repeat(65);
+    let cases = [
+        (
+            r#"{"support":{"agent":"+15551230009"}}"#.to_string(),
+            "queues.support.agent: `+15551230009` is not an answering number under `numbers`",
+        ),
+        (
+            r#"{"support":{"agent":"+15551230002"}}"#.to_string(),
+            "queues.support.agent: `+15551230002` is not an answering number",
+        ),
+        (
+            r#"{"support":{"max_size":5001}}"#.to_string(),
+            "queues.support.max_size: must be 1 to 5000, found 5001",
+        ),
+        (
+            r#"{"support":{"max_size":0}}"#.to_string(),
+            "queues.support.max_size: must be 1 to 5000, found 0",
+        ),
+        (
+            format!(r#"{{"{long}":{{}}}}"#),
+            "a queue name has 1 to 64 characters, found 65",
+        ),
+    ];
+    for (queues, wanted) in cases {
+        let e = error(&format!(r#"{{{account},{numbers},"queues":{queues}}}"#));
+        assert!(e.starts_with("emu.json: "), "{e}");
+        assert!(e.contains(wanted), "{queues}: {e}");
+        assert!(e.contains("(line "), "{queues}: {e}");
+    }
+    let e = error(&format!(
+        r#"{{{account},"queues":{{"support":{{"agent":"+15551230001","answer_after":3}}}}}}"#
+    ));
+    assert!(
+        e.contains("queues.support.answer_after: unknown field `answer_after`"),
+        "{e}"
+    );
 }

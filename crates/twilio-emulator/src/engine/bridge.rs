@@ -19,7 +19,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{mpsc, Notify};
+use tokio::sync::{mpsc, Mutex, Notify};
 use tokio::time::Instant;
 
 use crate::recogniser::spoken_words;
@@ -196,6 +196,50 @@ impl Ear {
             self.lingering.push(sound.clone());
         }
         Some(sound)
+    }
+}
+
+/// How long [`forward`] and [`relay`] wait for the next sound before they look again.
+const QUIET: Duration = Duration::from_secs(86_400);
+
+/// Passes what `from` hears on to `to` as it is said (same start, length and cut), showing each
+/// sound to `seen` (a recording's tap), until the other end of `from` is gone: one direction of
+/// two bridged calls.
+pub async fn forward(mut from: Ear, to: Mouth, seen: impl Fn(&Sound)) {
+    loop {
+        let far = Instant::now() + QUIET;
+        match from.next_until(far).await {
+            Some(sound) => {
+                seen(&sound);
+                to.relay(sound);
+            }
+            None if Instant::now() < far => return,
+            None => {}
+        }
+    }
+}
+
+/// As [`forward`], from a leg's own ear, which a parked leg does not use meanwhile (sounds
+/// relayed here are not heard by that leg later, as on a real bridge). With `stop_on_star` it
+/// returns when `*` is pressed (`hangupOnStar`); otherwise, and once the line is gone, it never
+/// returns.
+pub async fn relay(ear: Arc<Mutex<Ear>>, to: Mouth, stop_on_star: bool, seen: impl Fn(&Sound)) {
+    let mut ear = ear.lock().await;
+    ear.start_listening();
+    loop {
+        let far = Instant::now() + QUIET;
+        let Some(sound) = ear.next_until(far).await else {
+            if Instant::now() < far {
+                // The caller's side of the line is gone: nothing more to relay.
+                return std::future::pending().await;
+            }
+            continue;
+        };
+        if stop_on_star && sound.kind == SoundKind::Key('*') {
+            return;
+        }
+        seen(&sound);
+        to.relay(sound);
     }
 }
 

@@ -16,7 +16,6 @@ use crate::model::{
     CallRecord, CallRequest, CallStatus, Leg, RecordingRecord, StatusEvent, TranscriptLine,
     TwimlSource,
 };
-use crate::recogniser::RecogniserModel;
 use twilio_wire::sid::new_sid;
 use twilio_wire::time::rfc2822;
 use twilio_wire::twiml::RejectReason;
@@ -270,18 +269,6 @@ async fn talk(
     let (caller_mouth, callee_ear) = line();
     let (callee_mouth, caller_ear) = line();
     let caller_ear = Arc::new(Mutex::new(caller_ear));
-    let recogniser = || {
-        Arc::new(std::sync::Mutex::new(
-            if shared.settings.recogniser_noise > 0.0 {
-                RecogniserModel::noisy(
-                    shared.settings.recogniser_noise,
-                    shared.settings.recogniser_seed,
-                )
-            } else {
-                RecogniserModel::exact()
-            },
-        ))
-    };
     let voice = |leg: Leg, mouth| Voice {
         leg,
         call_sid: sid.to_string(),
@@ -298,7 +285,7 @@ async fn talk(
         fallback: request.fallback.clone(),
         client: shared.client.clone(),
         ear: caller_ear,
-        recogniser: recogniser(),
+        recogniser: shared.recogniser(),
         api_base_url: shared.settings.api_base_url.clone(),
         posts: PendingPosts::default(),
         dialer: None,
@@ -334,7 +321,7 @@ async fn talk(
         fallback: answered.fallback.clone(),
         client: shared.client.clone(),
         ear: Arc::new(Mutex::new(callee_ear)),
-        recogniser: recogniser(),
+        recogniser: shared.recogniser(),
         api_base_url: shared.settings.api_base_url.clone(),
         posts: PendingPosts::default(),
         dialer: Some(Dialer {
@@ -527,7 +514,11 @@ fn finish_record(shared: &Shared, sid: &str, status: CallStatus, note: &str) {
 
 /// The parameters of every request about a leg (§5.1), without `CallStatus`. Both legs see
 /// the call from the caller's number to the called one.
-fn standard_params(sid: &str, request: &CallRequest, direction: &str) -> Vec<(String, String)> {
+pub(super) fn standard_params(
+    sid: &str,
+    request: &CallRequest,
+    direction: &str,
+) -> Vec<(String, String)> {
     let (from, to) = (request.from.as_str(), request.to.as_str());
     let mut params: Vec<(String, String)> = vec![
         ("AccountSid".into(), request.account_sid.clone()),

@@ -3,13 +3,16 @@
 //! A leg runs a document's verbs top to bottom: `<Say>` and `<Play digits>` put sound on the
 //! line (taking as long as they would on a phone), `<Gather>` and `<Record>` listen to the other
 //! leg, and verbs with an `action` (or `<Redirect>`) fetch the next document. `<Dial>` on the
-//! IVR leg parks it while the dialled party talks with the caller (see [`dial`]). When the
-//! verbs run out, or at `<Hangup>` or `<Reject>`, the leg ends and with it the call.
+//! IVR leg parks it while the dialled party talks with the caller (see [`dial`]); `<Enqueue>`
+//! holds it in a call queue until it leaves (see [`queue`]). When the verbs run out, or at
+//! `<Hangup>` or `<Reject>`, the leg ends and with it the call.
 
 pub mod dial;
 mod gather;
 mod interim;
+mod owed;
 mod owned_task;
+pub mod queue;
 mod record;
 
 use std::sync::Arc;
@@ -337,29 +340,8 @@ impl LegContext {
                 Verb::Say(_) | Verb::Play(_) | Verb::Pause(_) => self.voice.play(verb).await,
                 Verb::Gather(gather) => {
                     let heard = self.gather(gather, url).await;
-                    let extra = match heard {
-                        Heard::Nothing if !gather.action_on_empty_result => continue,
-                        Heard::Nothing => Vec::new(),
-                        Heard::Digits {
-                            digits,
-                            finished_on,
-                        } => {
-                            self.voice.note(format!("gathered digits: {digits}"));
-                            let mut p = vec![("Digits".into(), digits)];
-                            if let Some(key) = finished_on {
-                                p.push(("FinishedOnKey".into(), key.to_string()));
-                            }
-                            p
-                        }
-                        Heard::Speech(texts) => {
-                            let heard = self.recognise(&texts.join(" "));
-                            self.voice
-                                .note(format!("heard: {} ({:.2})", heard.0, heard.1));
-                            vec![
-                                ("SpeechResult".into(), heard.0),
-                                ("Confidence".into(), format!("{:.8}", heard.1)),
-                            ]
-                        }
+                    let Some(extra) = self.gathered(heard, gather) else {
+                        continue;
                     };
                     return self.follow(gather.action.as_deref(), url, gather.method, extra);
                 }
@@ -404,9 +386,27 @@ impl LegContext {
                         LegEnd::HungUp
                     });
                 }
+                Verb::Enqueue(enqueue) => match self.enqueue(enqueue, url).await {
+                    queue::EnqueueOutcome::Left {
+                        redirect: Some(source),
+                        ..
+                    } => return Step::Next(source, self.request_params("in-progress", Vec::new())),
+                    queue::EnqueueOutcome::Left { params, .. } => {
+                        if enqueue.action.is_some() {
+                            let (action, method) = (enqueue.action.as_deref(), enqueue.method);
+                            return self.follow(action, url, method, params);
+                        }
+                    }
+                    queue::EnqueueOutcome::Ended(end) => return Step::End(end),
+                    queue::EnqueueOutcome::Refused(why) => {
+                        self.voice.note(format!("error: {why}"));
+                        return Step::End(self.application_error().await);
+                    }
+                },
+                Verb::Leave => self.voice.note("skips <Leave>: the call is not in a queue"),
                 Verb::Unsupported { name } if name == "Dial" => self.voice.note(
-                    "skips unsupported <Dial>: only <Number>, <Client> and <Sip> are dialled \
-                     (<Conference>, <Queue>, <Sim>, <Application>, <WhatsApp> are not emulated)",
+                    "skips unsupported <Dial>: only <Number>, <Client>, <Sip> and <Queue> are \
+                     dialled (<Conference>, <Sim>, <Application>, <WhatsApp> are not emulated)",
                 ),
                 Verb::Unsupported { name } => {
                     self.voice.note(format!("skips unsupported <{name}>"))
@@ -443,6 +443,35 @@ impl LegContext {
             },
             self.request_params("in-progress", extra),
         )
+    }
+
+    /// The `action` parameters of what a `<Gather>` heard; `None` when it heard nothing and the
+    /// document goes on (no `actionOnEmptyResult`).
+    fn gathered(&self, heard: Heard, gather: &twiml::Gather) -> Option<Vec<(String, String)>> {
+        Some(match heard {
+            Heard::Nothing if !gather.action_on_empty_result => return None,
+            Heard::Nothing => Vec::new(),
+            Heard::Digits {
+                digits,
+                finished_on,
+            } => {
+                self.voice.note(format!("gathered digits: {digits}"));
+                let mut p = vec![("Digits".into(), digits)];
+                if let Some(key) = finished_on {
+                    p.push(("FinishedOnKey".into(), key.to_string()));
+                }
+                p
+            }
+            Heard::Speech(texts) => {
+                let heard = self.recognise(&texts.join(" "));
+                self.voice
+                    .note(format!("heard: {} ({:.2})", heard.0, heard.1));
+                vec![
+                    ("SpeechResult".into(), heard.0),
+                    ("Confidence".into(), format!("{:.8}", heard.1)),
+                ]
+            }
+        })
     }
 
     fn recognise(&self, spoken: &str) -> (String, f64) {

@@ -6,11 +6,17 @@
 //!                                        |          caller leg <-bridge-> callee leg
 //!                                        +-> busy | no-answer | failed | canceled
 //! ```
+//!
+//! A call that `<Enqueue>`s waits in a call queue ([`queue_hub`]) until another call takes it
+//! out: a `<Dial><Queue>`, or the queue's configured agent (`queue_agent`), a call the engine
+//! places itself.
 
 pub mod bridge;
 mod call;
 pub mod callbacks;
 pub mod leg;
+mod queue_agent;
+pub mod queue_hub;
 mod recordings;
 mod transcribe;
 pub mod webhook;
@@ -24,6 +30,7 @@ use tokio::sync::mpsc;
 use super::clock::Clock;
 use super::control::CallControl;
 use super::model::{CallRequest, Leg, TwimlSource};
+use super::recogniser::RecogniserModel;
 use super::store::Store;
 use twilio_wire::twiml::HttpMethod;
 
@@ -49,6 +56,17 @@ pub enum Destination {
     Failed,
 }
 
+/// A configured call queue (`queues.NAME`), as the engine uses it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueSettings {
+    /// The agent's number (answering under `numbers`), if the queue has one.
+    pub agent: Option<String>,
+    /// How long the caller at the front waits, with the agent free, before the agent takes it.
+    pub answer_after: Duration,
+    /// The queue's `max_size` when it is created.
+    pub max_size: u32,
+}
+
 /// The engine's view of the emulator configuration.
 #[derive(Debug, Clone)]
 pub struct EngineSettings {
@@ -60,6 +78,8 @@ pub struct EngineSettings {
     pub clients: HashMap<String, Destination>,
     /// What answers a number `<Dial>` reaches that `destinations` does not list.
     pub unlisted: Destination,
+    /// Configured call queues by name.
+    pub queues: HashMap<String, QueueSettings>,
     /// Speech rate of `<Say>`.
     pub words_per_minute: f64,
     /// Recogniser noise (0..=1) and its seed.
@@ -83,6 +103,7 @@ impl Default for EngineSettings {
             destinations: HashMap::new(),
             clients: HashMap::new(),
             unlisted: Destination::NoAnswer,
+            queues: HashMap::new(),
             words_per_minute: 150.0,
             recogniser_noise: 0.0,
             recogniser_seed: 0,
@@ -123,9 +144,23 @@ pub(crate) struct Shared {
     /// The next free start slot per account, for the calls-per-second limit.
     next_slot: tokio::sync::Mutex<HashMap<String, tokio::time::Instant>>,
     leg_end_listeners: Mutex<Vec<LegEndListener>>,
+    /// The calls waiting in queues, and the configured agents on duty.
+    pub(crate) queues: queue_hub::QueueHub,
 }
 
 impl Shared {
+    /// A speech recogniser for one leg, as configured (exact, or noisy with the seed).
+    pub fn recogniser(&self) -> Arc<Mutex<RecogniserModel>> {
+        Arc::new(Mutex::new(if self.settings.recogniser_noise > 0.0 {
+            RecogniserModel::noisy(
+                self.settings.recogniser_noise,
+                self.settings.recogniser_seed,
+            )
+        } else {
+            RecogniserModel::exact()
+        }))
+    }
+
     /// Waits for this account's next calls-per-second slot; returns the wait (wall clock).
     pub async fn wait_for_slot(&self, account_sid: &str) -> Duration {
         let now = tokio::time::Instant::now();
@@ -197,6 +232,7 @@ impl CallEngine {
                 live: Mutex::new(HashMap::new()),
                 next_slot: tokio::sync::Mutex::new(HashMap::new()),
                 leg_end_listeners: Mutex::new(Vec::new()),
+                queues: queue_hub::QueueHub::default(),
             }),
         }
     }
@@ -262,6 +298,13 @@ impl CallControl for CallEngine {
     fn redirect(&self, call_sid: &str, twiml: TwimlSource) {
         self.send(call_sid, Command::Redirect(twiml));
     }
+
+    fn dequeue(&self, queue_sid: &str, call_sid: &str, twiml: TwimlSource) -> bool {
+        let summons = queue_hub::Summons::Redirect(twiml);
+        self.shared
+            .dequeue(queue_sid, Some(call_sid), summons)
+            .is_ok()
+    }
 }
 
 impl EngineSettings {
@@ -307,6 +350,18 @@ impl EngineSettings {
                 .unlisted_numbers
                 .as_ref()
                 .map_or(Destination::NoAnswer, destination),
+            queues: config
+                .queues
+                .iter()
+                .map(|(name, queue)| {
+                    let settings = QueueSettings {
+                        agent: queue.agent.clone(),
+                        answer_after: Duration::from_secs(u64::from(queue.answer_after_secs)),
+                        max_size: queue.max_size.unwrap_or(crate::queues::DEFAULT_MAX_SIZE),
+                    };
+                    (name.clone(), settings)
+                })
+                .collect(),
             words_per_minute: f64::from(config.speech_rate_wpm),
             recogniser_noise: config.recogniser.noise,
             recogniser_seed: config.recogniser.seed,

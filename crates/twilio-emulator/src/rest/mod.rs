@@ -1,6 +1,5 @@
-//! The emulator's Twilio REST API (`twilio.md` §1-§3, §8): Calls, Messages, Recordings and
-//! Transcriptions
-//! under `/2010-04-01/Accounts/{AccountSid}/`, with Twilio's authentication, validation,
+//! The emulator's Twilio REST API (`twilio.md` §1-§3, §8): Calls, Messages, Recordings,
+//! Transcriptions, and call Queues with their Members under `/2010-04-01/Accounts/{AccountSid}/`, with Twilio's authentication, validation,
 //! error envelopes, resource JSON and paging, plus the loopback ledger (`/_emulator/...`).
 //!
 //! ```text
@@ -36,6 +35,7 @@ mod error;
 mod messages;
 mod paging;
 mod params;
+mod queues;
 mod recordings;
 mod resources;
 #[cfg(test)]
@@ -98,6 +98,11 @@ enum Resource<'a> {
     Transcription(&'a str),
     RecordingTranscriptions(&'a str),
     RecordingTranscription(&'a str, &'a str),
+    Queues,
+    Queue(&'a str),
+    QueueMembers(&'a str),
+    /// `Queues/{Sid}/Members/{CallSid|Front}.json`.
+    QueueMember(&'a str, &'a str),
 }
 
 impl<'a> Resource<'a> {
@@ -118,6 +123,12 @@ impl<'a> Resource<'a> {
             ["Messages", message] => Resource::Message(instance(message)?),
             ["Recordings.json"] => Resource::Recordings,
             ["Transcriptions.json"] => Resource::Transcriptions,
+            ["Queues.json"] => Resource::Queues,
+            ["Queues", queue] => Resource::Queue(instance(queue)?),
+            ["Queues", queue, "Members.json"] if !queue.is_empty() => Resource::QueueMembers(queue),
+            ["Queues", queue, "Members", member] if !queue.is_empty() => {
+                Resource::QueueMember(queue, instance(member)?)
+            }
             ["Transcriptions", transcription] => Resource::Transcription(instance(transcription)?),
             ["Recordings", recording, "Transcriptions.json"] if !recording.is_empty() => {
                 Resource::RecordingTranscriptions(recording)
@@ -226,6 +237,18 @@ fn serve(
         }
         (Resource::RecordingTranscription(recording, sid), "DELETE") => {
             transcriptions::delete(state, account, Some(recording), sid, path)
+        }
+        (Resource::Queues, "GET") => queues::list(state, account, &params),
+        (Resource::Queues, "POST") => queues::create(state, account, &params),
+        (Resource::Queue(sid), "GET") => queues::fetch(state, account, sid, path),
+        (Resource::Queue(sid), "POST") => queues::update(state, account, sid, path, &params),
+        (Resource::Queue(sid), "DELETE") => queues::delete(state, account, sid, path),
+        (Resource::QueueMembers(sid), "GET") => queues::members(state, account, sid, path, &params),
+        (Resource::QueueMember(sid, call), "GET") => {
+            queues::fetch_member(state, account, sid, call, path)
+        }
+        (Resource::QueueMember(sid, call), "POST") => {
+            queues::dequeue(state, account, sid, call, path, &params)
         }
         _ => Err(ApiError::method_not_allowed()),
     }

@@ -8,7 +8,8 @@ use super::flow::{State, Transition};
 use super::liquid::Template;
 use super::props::Props;
 use super::widgets::{
-    Branch, Check, Connect, Gather, Http, Kind, Prompt, Record, Redirect, SendMessage, Widget,
+    Branch, Check, Connect, Enqueue, Gather, Http, Kind, Prompt, Record, Redirect, SendMessage,
+    Widget,
 };
 
 /// The events of each type the emulator runs.
@@ -24,6 +25,7 @@ fn events(kind: &str) -> &'static [&'static str] {
         "add-twiml-redirect" => &["return", "timeout", "fail"],
         "connect-call-to" => &["callCompleted", "hangup"],
         "record-voicemail" => &["recordingComplete", "noAudio", "hangup"],
+        "enqueue-call" => &["callComplete", "failedToEnqueue", "callFailure"],
         _ => &[],
     }
 }
@@ -56,6 +58,7 @@ pub fn build(state: &State) -> Result<Widget, String> {
             method: p.one_of("method", &["GET", "POST"])?,
         }),
         "connect-call-to" => Kind::Connect(connect(&p)?),
+        "enqueue-call" => enqueue(&p)?,
         "record-voicemail" => Kind::Record(Record {
             timeout: p.uint("timeout", 0)?,
             max_length: p.uint("max_length", 1)?,
@@ -247,4 +250,46 @@ fn connect(p: &Props) -> Result<Connect, String> {
         record: p.boolean("record")?,
         timeout: p.uint("timeout", 1)?,
     })
+}
+
+/// `enqueue-call`: a queue by name; its TaskRouter form (a workflow, with task attributes,
+/// priority and timeout) is a widget the emulator does not run, named by the property.
+fn enqueue(p: &Props) -> Result<Kind, String> {
+    const TASK_ROUTER: [(&str, &str); 4] = [
+        (
+            "workflow_sid",
+            "its `workflow_sid` hands the call to a TaskRouter workflow, and TaskRouter is not \
+             emulated (a `queue_name` is)",
+        ),
+        (
+            "task_attributes",
+            "its `task_attributes` make a TaskRouter task, and TaskRouter is not emulated",
+        ),
+        (
+            "priority",
+            "its `priority` is a TaskRouter task's, and TaskRouter is not emulated",
+        ),
+        (
+            "timeout",
+            "its `timeout` is a TaskRouter task's, and TaskRouter is not emulated",
+        ),
+    ];
+    let given = |key: &str| -> Result<Option<Template>, String> {
+        let template = p.template(key)?;
+        Ok(template.filter(|t| t.constant().is_none_or(|c| !c.trim().is_empty())))
+    };
+    for (key, reason) in TASK_ROUTER {
+        if given(key)?.is_some() {
+            return Ok(Kind::NotRun(reason));
+        }
+    }
+    let wait_url = match given("wait_url")? {
+        Some(_) => Some(p.url("wait_url")?),
+        None => None,
+    };
+    Ok(Kind::Enqueue(Enqueue {
+        queue_name: p.required("queue_name")?,
+        wait_url,
+        wait_url_method: p.one_of("wait_url_method", &["GET", "POST"])?,
+    }))
 }

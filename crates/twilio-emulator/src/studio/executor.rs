@@ -193,6 +193,23 @@ impl Request<'_> {
                 };
                 (fired, Some(Value::Object(outputs)))
             }
+            (Kind::Enqueue(_), "enqueue") => {
+                let mut outputs = serde_json::Map::new();
+                for key in ["QueueResult", "QueueSid", "QueueTime"] {
+                    if let Some(value) = param(key) {
+                        outputs.insert(key.to_string(), Value::String(value));
+                    }
+                }
+                // Studio's widget reference: `failedToEnqueue` for a full queue, `callFailure`
+                // for a system error (and here an error of the wait TwiML), `callComplete`
+                // whenever else the `<Enqueue>` action is requested.
+                let fired = match param("QueueResult").as_deref() {
+                    Some("queue-full") => "failedToEnqueue",
+                    Some("error" | "system-error") => "callFailure",
+                    _ => "callComplete",
+                };
+                (fired, Some(Value::Object(outputs)))
+            }
             (Kind::Redirect(_), "return") => {
                 // The return URL's own parameters; a GET also carries the call's standard
                 // parameters in the query, which are the trigger's, not the widget's.
@@ -281,6 +298,11 @@ impl Request<'_> {
                     } else {
                         self.log(execution, &format!("{name} connects the call"));
                     }
+                    return Response { verbs: vec![verb] };
+                }
+                Kind::Enqueue(enqueue) => {
+                    let verb = render().enqueue(enqueue, self.event_url("enqueue"));
+                    self.log(execution, &format!("{name} enqueues the call"));
                     return Response { verbs: vec![verb] };
                 }
                 Kind::Redirect(redirect) => match render().redirect(redirect) {

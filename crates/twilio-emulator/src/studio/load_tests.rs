@@ -71,11 +71,16 @@ fn a_flow_of_every_supported_widget_loads() {
         {"name": "agent", "type": "connect-call-to",
          "properties": {"noun": "number", "to": "+15557654321", "caller_id": "{{contact.channel.address}}",
                         "record": false, "timeout": 30},
-         "transitions": [{"event": "callCompleted"}, {"event": "hangup"}]}
+         "transitions": [{"event": "callCompleted", "next": "queue"}, {"event": "hangup"}]},
+        {"name": "queue", "type": "enqueue-call",
+         "properties": {"queue_name": "{{flow.variables.team}}", "wait_url": "https://example.com/hold",
+                        "wait_url_method": "GET", "offset": {"x": 0, "y": 0}},
+         "transitions": [{"event": "callComplete"}, {"event": "failedToEnqueue"}, {"event": "callFailure"}]}
     ]));
     let (widgets, trigger) = checked(definition).expect("loads");
     assert_eq!(trigger, "Trigger");
-    assert_eq!(widgets.len(), 10);
+    assert_eq!(widgets.len(), 11);
+    assert!(matches!(widgets["queue"].kind, Kind::Enqueue(ref e) if e.wait_url.is_some()));
     assert!(matches!(widgets["menu"].kind, Kind::Gather(ref g) if g.speech));
     assert_eq!(widgets["menu"].next_for("timeout"), Some("menu"));
 }
@@ -183,6 +188,23 @@ fn bad_properties_are_refused() {
                 "transitions": [{"event": "done"}]}),
             "`done` is not an event of say-play (audioComplete)",
         ),
+        (
+            json!({"name": "w", "type": "enqueue-call", "properties": {"wait_url": "https://e.com"}}),
+            "property `queue_name` is required",
+        ),
+        (
+            json!({"name": "w", "type": "enqueue-call", "properties": {"queue_name": "q", "wait_url": "/hold"}}),
+            "property `wait_url`: `/hold` is not an absolute http(s) URL",
+        ),
+        (
+            json!({"name": "w", "type": "enqueue-call", "properties": {"queue_name": "q", "wait_url_method": "PUT"}}),
+            "is not one of GET, POST",
+        ),
+        (
+            json!({"name": "w", "type": "enqueue-call", "properties": {"queue_name": "q"},
+                "transitions": [{"event": "hangup"}]}),
+            "`hangup` is not an event of enqueue-call (callComplete, failedToEnqueue, callFailure)",
+        ),
     ];
     for (state, expected) in cases {
         let (widget, message) = refused(flow(json!([state])));
@@ -233,6 +255,35 @@ fn widgets_a_call_cannot_run_load_and_are_listed_only_on_the_path_of_a_call() {
     let (widgets, _) = checked(definition.clone()).expect("loads");
     assert!(matches!(widgets["ask"].kind, Kind::NotRun(_)));
     assert_eq!(unrunnable_of(definition), []);
+}
+
+#[test]
+fn an_enqueue_call_to_task_router_is_not_run_naming_the_property() {
+    for (property, value) in [
+        ("workflow_sid", json!("WW0123456789abcdef0123456789abcdef")),
+        ("task_attributes", json!("{\"lang\": \"en\"}")),
+        ("priority", json!(5)),
+    ] {
+        let state = json!({"name": "flex", "type": "enqueue-call",
+                           "properties": {property: value, "queue_name": ""},
+                           "transitions": [{"event": "callComplete"}]});
+        let unrunnable = unrunnable_of(flow(json!([state])));
+        let [only] = unrunnable.as_slice() else {
+            panic!("one widget the emulator does not run: {unrunnable:?}");
+        };
+        let message = only.to_string();
+        assert!(
+            message.starts_with("widget `flex` (enqueue-call) is not run by the emulator: ")
+                && message.contains(&format!("its `{property}`"))
+                && message.contains("TaskRouter is not emulated"),
+            "{message}"
+        );
+    }
+    // An empty `workflow_sid`, as the editor exports it beside a queue name, is no workflow.
+    let state = json!({"name": "q", "type": "enqueue-call",
+                       "properties": {"queue_name": "support", "workflow_sid": ""}});
+    let (widgets, _) = checked(flow(json!([state]))).expect("loads");
+    assert!(matches!(widgets["q"].kind, Kind::Enqueue(_)));
 }
 
 #[test]

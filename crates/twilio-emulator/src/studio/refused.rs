@@ -8,7 +8,7 @@
 pub fn reason(kind: &str) -> Option<&'static str> {
     Some(match kind {
         "send-and-wait-for-reply" => "it waits for a reply by message, which an emulated call cannot send",
-        "send-to-flex" | "create-task" | "enqueue-call" => "Flex, TaskRouter and call queues are not emulated",
+        "send-to-flex" | "create-task" => "Flex and TaskRouter are not emulated",
         "make-outgoing-call-v1" | "make-outgoing-call-v2" => "a flow placing calls of its own is not emulated",
         "run-subflow" => "the emulator runs one flow per number and loads no subflows",
         "run-function-v2" => "it needs a Twilio Functions service; use run-function with its URL, or make-http-request",

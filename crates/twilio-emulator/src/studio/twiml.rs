@@ -8,7 +8,7 @@
 use super::context::Execution;
 use super::liquid::{RenderEnv, Template};
 use super::props::parse_bool;
-use super::widgets::{Connect, Gather, Prompt, Record, Redirect};
+use super::widgets::{Connect, Enqueue, Gather, Prompt, Record, Redirect};
 use twilio_wire::twiml::{self, HttpMethod, SpeechTimeout, Verb};
 
 /// Renders templates of one execution.
@@ -174,6 +174,24 @@ impl Renderer<'_> {
                 twiml::DialRecord::DoNotRecord
             },
             ..twiml::Dial::new(vec![twiml::DialParty::new(noun, target)])
+        })
+    }
+
+    /// `<Enqueue>` into the widget's queue; `action` brings the call back when it leaves.
+    pub fn enqueue(&self, enqueue: &Enqueue, action: String) -> Verb {
+        let queue = self.execution.render(&enqueue.queue_name, &self.env);
+        let wait_url_method = match self.text(enqueue.wait_url_method.as_ref()) {
+            Some(m) if m.trim().eq_ignore_ascii_case("GET") => HttpMethod::Get,
+            _ => HttpMethod::Post,
+        };
+        Verb::Enqueue(twiml::Enqueue {
+            action: Some(action),
+            wait_url: self
+                .text(enqueue.wait_url.as_ref())
+                .map(|url| url.trim().to_string())
+                .filter(|url| !url.is_empty()),
+            wait_url_method,
+            ..twiml::Enqueue::new(queue.trim())
         })
     }
 

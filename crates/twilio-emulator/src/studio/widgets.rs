@@ -14,6 +14,7 @@
 //! | `add-twiml-redirect` | `url`, `method`, `timeout` | `return`, `timeout`, `fail` |
 //! | `connect-call-to` | `noun`, `to`, `sip_endpoint`, `caller_id`, `record`, `timeout` | `callCompleted` (the dialled leg ended, answered or not), `hangup` (the caller hung up) |
 //! | `record-voicemail` | `timeout`, `max_length`, `finish_on_key`, `play_beep`, `transcribe`, `transcription_callback_url` | `recordingComplete`, `noAudio`, `hangup` |
+//! | `enqueue-call` | `queue_name`, `wait_url`, `wait_url_method` (the TaskRouter form, `workflow_sid`, is not run) | `callComplete` (the call left the queue), `failedToEnqueue` (the queue was full), `callFailure` (an error) |
 //!
 //! `super::build` makes them from a flow's states. Other properties (the editor's `offset`, `profanity_filter`, `trim`, ...) are accepted
 //! and ignored: they change nothing an emulated call can observe.
@@ -64,6 +65,8 @@ pub enum Kind {
     Connect(Connect),
     /// `record-voicemail`.
     Record(Record),
+    /// `enqueue-call` with a queue name.
+    Enqueue(Enqueue),
     /// A Studio widget the emulator does not run, accepted only where no call reaches it.
     NotRun(&'static str),
 }
@@ -199,4 +202,15 @@ pub struct Record {
     pub transcribe: Option<Template>,
     /// `transcription_callback_url`: `<Record transcribeCallback>`.
     pub transcription_callback_url: Option<Template>,
+}
+
+/// `enqueue-call` with `queue_name` (not a TaskRouter workflow).
+#[derive(Debug, Clone)]
+pub struct Enqueue {
+    /// `queue_name`: the queue, created on first use.
+    pub queue_name: Template,
+    /// `wait_url`: the hold TwiML (default: Twilio's hold music).
+    pub wait_url: Option<Template>,
+    /// `wait_url_method` (default POST).
+    pub wait_url_method: Option<Template>,
 }

@@ -39,7 +39,12 @@ pub enum Verb {
     Hangup,
     /// `<Reject reason>`: refuse the call (only as the first verb of an inbound call).
     Reject(Reject),
-    /// A valid Twilio verb this tool does not run (`Connect`, `Start`, `Enqueue`, ...): skipped,
+    /// `<Enqueue>`: the call waits in a named call queue until it is dequeued or leaves.
+    Enqueue(Enqueue),
+    /// `<Leave/>`: the call leaves its queue (in a `waitUrl` document) and the document of its
+    /// `<Enqueue>` goes on.
+    Leave,
+    /// A valid Twilio verb this tool does not run (`Connect`, `Start`, `Pay`, ...): skipped,
     /// and reported by the interpreter.
     Unsupported {
         /// The element name.
@@ -363,6 +368,11 @@ pub struct DialParty {
     /// `<Number machineDetection>` / `<Sip machineDetection>`, kept so that the emulator can
     /// refuse it: answering-machine detection is not emulated.
     pub machine_detection: Option<String>,
+    /// `<Queue reservationSid>`: a TaskRouter reservation, kept so that the emulator can refuse
+    /// it (TaskRouter is not emulated).
+    pub reservation_sid: Option<String>,
+    /// `<Queue postWorkActivitySid>`: a TaskRouter activity, kept to be refused likewise.
+    pub post_work_activity_sid: Option<String>,
 }
 
 impl DialParty {
@@ -378,6 +388,8 @@ impl DialParty {
             status_callback_method: HttpMethod::Post,
             status_callback_events: vec![CallProgressEvent::Completed],
             machine_detection: None,
+            reservation_sid: None,
+            post_work_activity_sid: None,
         }
     }
 }
@@ -443,6 +455,54 @@ impl Dial {
     pub fn first_address(&self) -> &str {
         self.parties.first().map_or("", |p| p.address.as_str())
     }
+}
+
+/// The longest queue name Twilio takes (`<Enqueue>` and `<Queue>` references).
+pub const MAX_QUEUE_NAME: usize = 64;
+
+/// `<Enqueue>` with Twilio's defaults applied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Enqueue {
+    /// The queue's name (the text); empty only with `workflowSid`, where TaskRouter picks it.
+    pub queue: String,
+    /// `action`: requested when the call leaves the queue; without it the document continues.
+    pub action: Option<String>,
+    /// `method` for `action` (default POST).
+    pub method: HttpMethod,
+    /// `waitUrl`: TwiML played while the call waits (default: Twilio's hold music).
+    pub wait_url: Option<String>,
+    /// `waitUrlMethod` (default POST).
+    pub wait_url_method: HttpMethod,
+    /// `workflowSid`: a TaskRouter workflow, kept so that the emulator can refuse it.
+    pub workflow_sid: Option<String>,
+    /// `<Task>`: a TaskRouter task, kept so that the emulator can refuse it.
+    pub task: Option<EnqueueTask>,
+}
+
+impl Enqueue {
+    /// `<Enqueue>queue</Enqueue>` with every attribute at Twilio's default.
+    pub fn new(queue: impl Into<String>) -> Enqueue {
+        Enqueue {
+            queue: queue.into(),
+            action: None,
+            method: HttpMethod::Post,
+            wait_url: None,
+            wait_url_method: HttpMethod::Post,
+            workflow_sid: None,
+            task: None,
+        }
+    }
+}
+
+/// `<Task priority timeout>attributes</Task>` inside `<Enqueue workflowSid>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnqueueTask {
+    /// The task's attributes: JSON text, as written (trimmed).
+    pub attributes: String,
+    /// `priority`.
+    pub priority: Option<u32>,
+    /// `timeout` in seconds.
+    pub timeout: Option<u32>,
 }
 
 /// `<Redirect method>url</Redirect>`.

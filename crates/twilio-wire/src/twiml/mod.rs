@@ -6,6 +6,7 @@ mod attrs;
 mod error;
 pub mod parse;
 mod parse_dial;
+mod parse_queue;
 mod vocabulary;
 pub mod write;
 mod xml;

@@ -61,7 +61,7 @@ fn no_text(el: &Element, text: &str) -> Result<(), TwimlError> {
 }
 
 /// The text of an element that takes no child elements, trimmed.
-fn text_only(el: &Element) -> Result<String, TwimlError> {
+pub(super) fn text_only(el: &Element) -> Result<String, TwimlError> {
     let mut text = String::new();
     for node in &el.children {
         match node {
@@ -135,6 +135,11 @@ fn top_level_verb(el: &Element) -> Result<Verb, TwimlError> {
             Verb::Reject(Reject {
                 reason: attrs.reject_reason("reason")?,
             })
+        }
+        "Enqueue" => Verb::Enqueue(super::parse_queue::enqueue(el)?),
+        "Leave" => {
+            empty(el, false)?;
+            Verb::Leave
         }
         name if UNSUPPORTED_VERBS.contains(&name) => Verb::Unsupported {
             name: name.to_string(),

@@ -102,5 +102,12 @@ fn party(el: &Element, noun: DialNoun) -> Result<DialParty, TwimlError> {
     if matches!(noun, DialNoun::Number | DialNoun::Sip) {
         party.machine_detection = attrs.string("machineDetection");
     }
+    if noun == DialNoun::Queue {
+        if party.address.chars().count() > MAX_QUEUE_NAME {
+            return Err(super::parse_queue::name_too_long(&el.name, &party.address));
+        }
+        party.reservation_sid = attrs.string("reservationSid");
+        party.post_work_activity_sid = attrs.string("postWorkActivitySid");
+    }
     Ok(party)
 }

@@ -6,9 +6,8 @@ use super::error::TwimlError;
 
 /// Verbs this tool does not run but Twilio accepts at the top level (§7.2; `Queue` and `Prompt`
 /// are what the official builder allows there).
-pub(super) const UNSUPPORTED_VERBS: [&str; 11] = [
-    "Connect", "Start", "Stop", "Enqueue", "Leave", "Pay", "Refer", "Sms", "Echo", "Queue",
-    "Prompt",
+pub(super) const UNSUPPORTED_VERBS: [&str; 9] = [
+    "Connect", "Start", "Stop", "Pay", "Refer", "Sms", "Echo", "Queue", "Prompt",
 ];
 
 /// SSML allowed in `<Say>` (§7.2), plus Amazon Polly's extensions that Twilio passes through.
@@ -51,8 +50,9 @@ const OTHER_TWIML: [&str; 18] = [
 ];
 
 /// The top-level verbs this tool runs.
-const VERBS: [&str; 9] = [
-    "Say", "Play", "Pause", "Gather", "Record", "Dial", "Redirect", "Hangup", "Reject",
+const VERBS: [&str; 11] = [
+    "Say", "Play", "Pause", "Gather", "Record", "Dial", "Redirect", "Hangup", "Reject", "Enqueue",
+    "Leave",
 ];
 
 /// Whether `name` is a TwiML element anywhere.

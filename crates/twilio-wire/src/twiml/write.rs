@@ -92,6 +92,12 @@ fn write_dial(out: &mut String, dial: &Dial) {
             "machineDetection",
             &party.machine_detection,
         );
+        optional(&mut noun_attrs, "reservationSid", &party.reservation_sid);
+        optional(
+            &mut noun_attrs,
+            "postWorkActivitySid",
+            &party.post_work_activity_sid,
+        );
         leaf(out, party.noun.element(), &noun_attrs, &party.address);
     }
     out.push_str("</Dial>");
@@ -161,6 +167,8 @@ fn write_verb(out: &mut String, verb: &Verb) {
             }
             leaf(out, "Reject", &attrs, "");
         }
+        Verb::Enqueue(enqueue) => write_enqueue(out, enqueue),
+        Verb::Leave => leaf(out, "Leave", &[], ""),
         Verb::Unsupported { name } => {
             // Only the name survives parsing; a name that is not an XML name cannot be written
             // without breaking the whole document, so it is left out.
@@ -169,6 +177,30 @@ fn write_verb(out: &mut String, verb: &Verb) {
             }
         }
     }
+}
+
+/// `<Enqueue>`: its attributes, the queue's name, then its `<Task>` if it has one.
+fn write_enqueue(out: &mut String, enqueue: &Enqueue) {
+    let mut attrs = AttrList::new();
+    optional(&mut attrs, "action", &enqueue.action);
+    method(&mut attrs, enqueue.method);
+    optional(&mut attrs, "waitUrl", &enqueue.wait_url);
+    if enqueue.wait_url_method == HttpMethod::Get {
+        attrs.push(("waitUrlMethod", "GET".to_string()));
+    }
+    optional(&mut attrs, "workflowSid", &enqueue.workflow_sid);
+    let Some(task) = &enqueue.task else {
+        leaf(out, "Enqueue", &attrs, &enqueue.queue);
+        return;
+    };
+    start_tag(out, "Enqueue", &attrs);
+    out.push('>');
+    escape_into(out, &enqueue.queue, false);
+    let mut task_attrs = AttrList::new();
+    optional(&mut task_attrs, "priority", &task.priority);
+    optional(&mut task_attrs, "timeout", &task.timeout);
+    leaf(out, "Task", &task_attrs, &task.attributes);
+    out.push_str("</Enqueue>");
 }
 
 /// `<Gather>` with every non-default attribute, then its prompts.
@@ -312,5 +344,5 @@ fn is_xml_name(name: &str) -> bool {
 }
 
 #[cfg(test)]
-#[path = "write_tests.rs"]
+#[path = "write_tests/mod.rs"]
 mod tests;

@@ -5,6 +5,7 @@ mod auth_and_ledger;
 mod create_call;
 mod lists;
 mod messages;
+mod queues;
 mod recordings;
 mod transcriptions;
 mod update_call;
@@ -41,6 +42,7 @@ pub enum Asked {
     HangUp(String),
     Cancel(String),
     Redirect(String, TwimlSource),
+    Dequeue(String, String, TwimlSource),
 }
 
 /// A `CallControl` that only records.
@@ -67,6 +69,10 @@ impl CallControl for RecordingControl {
     }
     fn redirect(&self, call_sid: &str, twiml: TwimlSource) {
         self.push(Asked::Redirect(call_sid.into(), twiml));
+    }
+    fn dequeue(&self, queue_sid: &str, call_sid: &str, twiml: TwimlSource) -> bool {
+        self.push(Asked::Dequeue(queue_sid.into(), call_sid.into(), twiml));
+        true
     }
 }
 

@@ -353,8 +353,7 @@ fn reject_reasons() {
 #[test]
 fn known_unsupported_verbs() {
     for name in [
-        "Connect", "Start", "Stop", "Enqueue", "Leave", "Pay", "Refer", "Sms", "Echo", "Queue",
-        "Prompt",
+        "Connect", "Start", "Stop", "Pay", "Refer", "Sms", "Echo", "Queue", "Prompt",
     ] {
         assert_eq!(
             one(&format!("<{name}/>")),

@@ -6,6 +6,7 @@ pub(super) use crate::twiml::test_support::{dial_to, record, reference_gather, s
 mod control;
 mod dial;
 mod documents;
+mod queue;
 
 /// The verbs of `<Response>{body}</Response>`.
 pub(super) fn verbs(body: &str) -> Vec<Verb> {

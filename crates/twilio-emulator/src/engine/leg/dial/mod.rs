@@ -8,12 +8,14 @@
 //! cancelled. The IVR leg is parked meanwhile. The caller hears a ringback until a party
 //! answers (with `answerOnBridge`, until one is connected, and only then is a call that has
 //! not been answered yet answered); `record` makes a recording of the call ([`record`]).
-//! What the emulator cannot dial (`<Conference>`,
-//! `<Queue>`, `<Sim>`, `<Application>`, `<WhatsApp>`, answering-machine detection) is refused:
+//! A `<Queue>` connects the caller with a queued call instead (`queue`). What the emulator
+//! cannot dial (`<Conference>`, `<Sim>`, `<Application>`, `<WhatsApp>`, a `<Queue>` with other
+//! nouns or `record`, TaskRouter, answering-machine detection) is refused:
 //! the leg ends with an application error whose note names it, instead of a call that goes on
 //! as it would not on Twilio.
 
 mod party;
+mod queue;
 mod record;
 mod ring;
 mod talk;
@@ -21,6 +23,7 @@ mod talk;
 use std::sync::{Arc, Mutex as StdMutex};
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
@@ -28,7 +31,8 @@ use self::party::Party;
 pub use self::record::Recorded;
 use self::record::{DialRecording, Tap};
 use self::ring::{NotConnected, Ringing};
-use super::{resolved, LegContext, PendingPosts, Voice};
+use super::owed::OwedAction;
+use super::{resolved, LegContext, Voice};
 use crate::engine::bridge::{Cut, Ear, Mouth, Sound, SoundKind};
 use crate::engine::Shared;
 use crate::model::{CallRequest, CallStatus, Leg};
@@ -97,6 +101,9 @@ struct Calls {
     first: Option<String>,
     /// The party connected to the caller.
     connected: Option<String>,
+    /// When a queued call was connected to the caller (a dialled party's time is its own
+    /// call's, from its answer).
+    queued_since: Option<DateTime<Utc>>,
 }
 
 impl Progress {
@@ -107,6 +114,13 @@ impl Progress {
 
     fn connected(&self, sid: &str) {
         self.0.lock().unwrap_or_else(|p| p.into_inner()).connected = Some(sid.to_string());
+    }
+
+    /// A queued call `sid` was connected at `at`.
+    fn dequeued(&self, sid: &str, at: DateTime<Utc>) {
+        let mut calls = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        calls.connected = Some(sid.to_string());
+        calls.queued_since = Some(at);
     }
 }
 
@@ -144,80 +158,62 @@ impl Drop for Ringback {
     }
 }
 
-/// The `action` request still owed: URL, method, standard parameters, signing key.
-type PendingAction = (String, HttpMethod, Vec<(String, String)>, String);
-
-/// Requests the `action` when the `<Dial>` is stopped before its end (the caller hung up: the
-/// IVR leg is aborted), with `CallStatus=completed`, as Twilio does, so that a Studio flow can
-/// take its `hangup` path. The parties' calls end on their own (see [`Party`]). The request is
-/// kept in the leg's pending posts, which the call waits for.
-struct Unfinished {
-    dialer: Dialer,
-    progress: Arc<Progress>,
-    action: Option<PendingAction>,
-    client: crate::engine::webhook::WebhookClient,
-    posts: PendingPosts,
-    done: bool,
-}
-
-impl Drop for Unfinished {
-    fn drop(&mut self) {
-        if self.done {
-            return;
-        }
-        let Some((url, method, mut params, token)) = self.action.take() else {
-            return;
-        };
-        if tokio::runtime::Handle::try_current().is_err() {
-            return;
-        }
-        let calls = self.progress.0.lock().unwrap_or_else(|p| p.into_inner());
-        let (status, sid) = match (&calls.connected, &calls.first) {
-            (Some(sid), _) => (CallStatus::Completed, sid.clone()),
-            (None, first) => (CallStatus::Canceled, first.clone().unwrap_or_default()),
-        };
-        let duration = match calls.connected {
-            Some(_) => {
-                let now = self.dialer.shared.clock.now();
-                self.dialer
-                    .shared
-                    .store
-                    .call(&sid)
-                    .and_then(|c| {
-                        c.duration_secs()
-                            .or_else(|| c.start_time.map(|s| (now - s).num_seconds().max(0)))
-                    })
-                    .unwrap_or(0)
-            }
-            None => 0,
-        };
-        params.extend(
-            DialResult {
-                status,
-                sid,
-                duration,
-                bridged: calls.connected.is_some(),
-                recording: None,
-            }
-            .params(),
-        );
-        let client = self.client.clone();
-        self.posts.add(tokio::spawn(async move {
-            let _ = client.send(&url, method, &params, &token).await;
-        }));
+/// How a `<Dial>` stopped before its end (the caller hung up) ended, for its `action`: the
+/// connected party `completed`, or the first one placed `canceled` (see [`OwedAction`]).
+fn stopped_early(dialer: &Dialer, progress: &Progress) -> Vec<(String, String)> {
+    let calls = progress.0.lock().unwrap_or_else(|p| p.into_inner());
+    let (status, sid) = match (&calls.connected, &calls.first) {
+        (Some(sid), _) => (CallStatus::Completed, sid.clone()),
+        (None, first) => (CallStatus::Canceled, first.clone().unwrap_or_default()),
+    };
+    let now = dialer.shared.clock.now();
+    let duration = match (&calls.connected, calls.queued_since) {
+        (Some(_), Some(since)) => (now - since).num_seconds().max(0),
+        (Some(_), None) => dialer
+            .shared
+            .store
+            .call(&sid)
+            .and_then(|c| {
+                c.duration_secs()
+                    .or_else(|| c.start_time.map(|s| (now - s).num_seconds().max(0)))
+            })
+            .unwrap_or(0),
+        (None, _) => 0,
+    };
+    DialResult {
+        status,
+        sid,
+        duration,
+        bridged: calls.connected.is_some(),
+        recording: None,
     }
+    .params()
 }
 
 /// Why the emulator cannot run this `<Dial>`, if it cannot.
 fn not_emulated(dial: &Dial) -> Option<String> {
+    let queues = dial
+        .parties
+        .iter()
+        .filter(|p| p.noun == DialNoun::Queue)
+        .count();
+    if queues > 0 && dial.parties.len() > 1 {
+        return Some(
+            "<Dial><Queue> with other nouns is not emulated: a <Queue> is dialled alone".into(),
+        );
+    }
+    if queues > 0 && dial.record.records() {
+        return Some("<Dial record> of a <Queue> is not emulated".into());
+    }
     for party in &dial.parties {
         let noun = party.noun.element();
         if !matches!(
             party.noun,
-            DialNoun::Number | DialNoun::Client | DialNoun::Sip
+            DialNoun::Number | DialNoun::Client | DialNoun::Sip | DialNoun::Queue
         ) {
             return Some(format!(
-                "<Dial><{noun}> is not emulated: the emulator dials <Number>, <Client> and <Sip>"
+                "<Dial><{noun}> is not emulated: the emulator dials <Number>, <Client>, <Sip> \
+                 and <Queue>"
             ));
         }
         if party.machine_detection.is_some() {
@@ -226,13 +222,22 @@ fn not_emulated(dial: &Dial) -> Option<String> {
                  machines to detect"
             ));
         }
+        let task_router = [
+            ("reservationSid", &party.reservation_sid),
+            ("postWorkActivitySid", &party.post_work_activity_sid),
+        ];
+        if let Some((attribute, _)) = task_router.iter().find(|(_, v)| v.is_some()) {
+            return Some(format!(
+                "<Queue {attribute}> is not emulated: TaskRouter is not emulated"
+            ));
+        }
     }
     None
 }
 
 impl LegContext {
     /// Runs a `<Dial>` of the document at `document_url` to its end. Its `action` is requested
-    /// by the caller of this function when the `<Dial>` ends, or by [`Unfinished`] when the
+    /// by the caller of this function when the `<Dial>` ends, or by an [`OwedAction`] when the
     /// call ends first.
     pub(super) async fn dial(&self, dial: &Dial, document_url: &str) -> DialOutcome {
         let Some(dialer) = self.dialer.clone() else {
@@ -241,26 +246,17 @@ impl LegContext {
         if let Some(why) = not_emulated(dial) {
             return DialOutcome::Refused(why);
         }
+        if let [party] = dial.parties.as_slice() {
+            if party.noun == DialNoun::Queue {
+                return self.dial_queue(&dialer, dial, party, document_url).await;
+            }
+        }
         let from = dial
             .caller_id
             .clone()
             .unwrap_or_else(|| dialer.request.from.clone());
         let progress = Arc::new(Progress::default());
-        let mut unfinished = Unfinished {
-            dialer: dialer.clone(),
-            progress: progress.clone(),
-            action: dial.action.as_deref().map(|action| {
-                (
-                    resolved(document_url, action),
-                    dial.method,
-                    self.request_params("completed", Vec::new()),
-                    self.auth_token.clone(),
-                )
-            }),
-            client: self.client.clone(),
-            posts: self.posts.clone(),
-            done: false,
-        };
+        let mut unfinished = self.owed_dial_action(dial, document_url, &dialer, &progress);
         // Declared after `unfinished`, so dropped (kept, when the caller hangs up) before it.
         let mut recording = DialRecording::new(self, dial, document_url, &dialer.parent_sid);
         if dial.record.from_ringing() {
@@ -280,7 +276,7 @@ impl LegContext {
         let mut connected = match self.ring(&ringing).await {
             Ok(connected) => connected,
             Err(NotConnected { sid, status, .. }) => {
-                unfinished.done = true;
+                unfinished.settle();
                 // With `answerOnBridge` the call is answered now, for what follows the `<Dial>`.
                 self.answer();
                 return DialOutcome::Ended(DialResult {
@@ -301,7 +297,7 @@ impl LegContext {
         }
         let taps = recording.as_ref().map(|r| r.taps.clone());
         let note = self.talk(dial, &connected, taps).await;
-        unfinished.done = true;
+        unfinished.settle();
         let recorded = recording.as_mut().and_then(DialRecording::finish);
         let extra = recorded.as_ref().map(Recorded::params).unwrap_or_default();
         let duration = connected.party.finish(CallStatus::Completed, note, extra);
@@ -314,6 +310,25 @@ impl LegContext {
             bridged: true,
             recording: recorded,
         })
+    }
+
+    /// The `<Dial>`'s `action`, owed until the `<Dial>` ends on its own; `progress` says how far
+    /// it got when the caller hangs up first.
+    fn owed_dial_action(
+        &self,
+        dial: &Dial,
+        document_url: &str,
+        dialer: &Dialer,
+        progress: &Arc<Progress>,
+    ) -> OwedAction<impl FnOnce() -> Vec<(String, String)>> {
+        let (dialer, progress) = (dialer.clone(), progress.clone());
+        OwedAction::new(
+            self,
+            dial.action.as_deref(),
+            dial.method,
+            document_url,
+            move || stopped_early(&dialer, &progress),
+        )
     }
 
     /// A leg for the dialled party: its own call, webhooks as its own, and its TwiML's own

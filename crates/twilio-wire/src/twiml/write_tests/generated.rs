@@ -1,245 +1,11 @@
-//! The writer's output form, and the round trip `parse(r.to_xml()) == r` over generated documents.
+//! Generated documents: everything `parse` can return (text trimmed, content present), written
+//! and parsed back.
 
 use proptest::prelude::*;
 
-use super::*;
+use super::super::is_xml_char;
+use crate::twiml::ast::*;
 use crate::twiml::parse;
-use crate::twiml::test_support::{dial_to, record, reference_gather, say};
-
-const DECL: &str = r#"<?xml version="1.0" encoding="UTF-8"?>"#;
-
-fn xml(verbs: Vec<Verb>) -> String {
-    Response { verbs }.to_xml()
-}
-
-fn body(verbs: Vec<Verb>) -> String {
-    let doc = xml(verbs);
-    match doc.strip_prefix(DECL) {
-        Some(rest) => rest.to_string(),
-        None => panic!("no declaration: {doc}"),
-    }
-}
-
-#[test]
-fn empty_response_is_self_closed_after_the_declaration() {
-    assert_eq!(xml(vec![]), format!("{DECL}<Response/>"));
-}
-
-#[test]
-fn defaults_write_no_attributes() {
-    assert_eq!(
-        body(vec![
-            say("Hi"),
-            Verb::Pause(Pause { length: 1 }),
-            Verb::Gather(Gather::default()),
-            Verb::Record(record()),
-            Verb::Dial(dial_to("+1555")),
-            Verb::Redirect(Redirect {
-                url: "/next".into(),
-                method: HttpMethod::Post
-            }),
-            Verb::Hangup,
-            Verb::Reject(Reject {
-                reason: RejectReason::Rejected
-            }),
-        ]),
-        "<Response><Say>Hi</Say><Pause/><Gather/><Record/><Dial>+1555</Dial><Redirect>/next</Redirect><Hangup/><Reject/></Response>"
-    );
-}
-
-#[test]
-fn gather_like_the_node_builder() {
-    assert_eq!(
-        body(vec![Verb::Gather(reference_gather())]),
-        r#"<Response><Gather action="/gather" input="dtmf speech" timeout="3" speechTimeout="auto" numDigits="1" language="en-US" hints="sales, support"><Say voice="Polly.Joanna" language="en-US">Press 1 or say sales for sales.</Say></Gather></Response>"#
-    );
-}
-
-#[test]
-fn gather_non_defaults() {
-    let g = Gather {
-        method: HttpMethod::Get,
-        dtmf: false,
-        speech: true,
-        speech_timeout: Some(SpeechTimeout::Seconds(2)),
-        finish_on_key: "".into(),
-        action_on_empty_result: true,
-        speech_model: Some("phone_call".into()),
-        enhanced: true,
-        barge_in: false,
-        ..Gather::default()
-    };
-    assert_eq!(
-        body(vec![Verb::Gather(g)]),
-        r#"<Response><Gather method="GET" input="speech" speechTimeout="2" finishOnKey="" actionOnEmptyResult="true" speechModel="phone_call" enhanced="true" bargeIn="false"/></Response>"#
-    );
-}
-
-#[test]
-fn record_non_defaults_and_false_boolean() {
-    let r = Record {
-        action: Some("/r".into()),
-        timeout: 0,
-        finish_on_key: "#".into(),
-        max_length: 30,
-        play_beep: false,
-        recording_status_callback: Some("/s".into()),
-        ..record()
-    };
-    assert_eq!(
-        body(vec![Verb::Record(r)]),
-        r##"<Response><Record action="/r" timeout="0" finishOnKey="#" maxLength="30" playBeep="false" recordingStatusCallback="/s"/></Response>"##
-    );
-}
-
-#[test]
-fn record_transcribe_writes_its_callback_and_keeps_its_own_max_length_default() {
-    let r = Record {
-        transcribe: true,
-        transcribe_callback: Some("/t".into()),
-        max_length: 120,
-        ..record()
-    };
-    assert_eq!(
-        body(vec![Verb::Record(r)]),
-        r#"<Response><Record transcribe="true" transcribeCallback="/t"/></Response>"#
-    );
-}
-
-#[test]
-fn dial_non_defaults() {
-    let d = Dial {
-        action: Some("/after".into()),
-        method: HttpMethod::Get,
-        timeout: 10,
-        caller_id: Some("+1999".into()),
-        time_limit: Some(60),
-        record: DialRecord::FromAnswer,
-        ..dial_to("+1555")
-    };
-    assert_eq!(
-        body(vec![Verb::Dial(d)]),
-        r#"<Response><Dial action="/after" method="GET" timeout="10" callerId="+1999" timeLimit="60" record="record-from-answer">+1555</Dial></Response>"#
-    );
-}
-
-#[test]
-fn dial_parties_with_attributes_are_written_as_nouns() {
-    let number = DialParty {
-        send_digits: Some("ww12".into()),
-        status_callback: Some("/s".into()),
-        status_callback_events: vec![CallProgressEvent::Ringing, CallProgressEvent::Completed],
-        ..DialParty::new(DialNoun::Number, "+1555")
-    };
-    let d = Dial {
-        answer_on_bridge: true,
-        trim: true,
-        recording_status_callback_events: vec![RecordingEvent::Absent],
-        ..Dial::new(vec![number, DialParty::new(DialNoun::Client, "alice")])
-    };
-    assert_eq!(
-        body(vec![Verb::Dial(d)]),
-        r#"<Response><Dial trim="trim-silence" recordingStatusCallbackEvent="absent" answerOnBridge="true"><Number sendDigits="ww12" statusCallback="/s" statusCallbackEvent="ringing completed">+1555</Number><Client>alice</Client></Dial></Response>"#
-    );
-}
-
-#[test]
-fn play_say_pause_reject_non_defaults() {
-    assert_eq!(
-        body(vec![
-            Verb::Play(Play {
-                url: None,
-                digits: Some("ww1#".into()),
-                repeat: 1
-            }),
-            Verb::Play(Play {
-                url: Some("a.mp3".into()),
-                digits: None,
-                repeat: 0
-            }),
-            Verb::Say(Say {
-                text: "x".into(),
-                voice: Some("woman".into()),
-                language: None,
-                repeat: 2
-            }),
-            Verb::Pause(Pause { length: 4 }),
-            Verb::Redirect(Redirect {
-                url: "/r".into(),
-                method: HttpMethod::Get
-            }),
-            Verb::Reject(Reject {
-                reason: RejectReason::Busy
-            }),
-        ]),
-        r##"<Response><Play digits="ww1#"/><Play loop="0">a.mp3</Play><Say voice="woman" loop="2">x</Say><Pause length="4"/><Redirect method="GET">/r</Redirect><Reject reason="busy"/></Response>"##
-    );
-}
-
-#[test]
-fn text_and_attributes_are_escaped() {
-    let v = Verb::Say(Say {
-        text: r#"Tom & "Jerry" <3 >"#.into(),
-        voice: Some("a&b\"c<d>\te\nf\rg".into()),
-        language: None,
-        repeat: 1,
-    });
-    assert_eq!(
-        body(vec![v]),
-        r#"<Response><Say voice="a&amp;b&quot;c&lt;d&gt;&#x9;e&#xA;f&#xD;g">Tom &amp; &quot;Jerry&quot; &lt;3 &gt;</Say></Response>"#
-    );
-}
-
-#[test]
-fn characters_xml_forbids_are_dropped() {
-    assert_eq!(
-        body(vec![say("a\u{1}b\u{FFFE}c")]),
-        "<Response><Say>abc</Say></Response>"
-    );
-}
-
-#[test]
-fn unsupported_verbs_are_written_empty() {
-    assert_eq!(
-        body(vec![
-            Verb::Unsupported {
-                name: "Connect".into()
-            },
-            Verb::Unsupported {
-                name: "<bad>".into()
-            },
-        ]),
-        "<Response><Connect/></Response>"
-    );
-}
-
-#[test]
-fn listening_for_nothing_is_written_as_empty_input() {
-    let g = Gather {
-        dtmf: false,
-        ..Gather::default()
-    };
-    assert_eq!(
-        body(vec![Verb::Gather(g)]),
-        r#"<Response><Gather input=""/></Response>"#
-    );
-}
-
-#[test]
-fn written_documents_parse_back() {
-    let r = Response {
-        verbs: vec![
-            Verb::Gather(Gather {
-                prompts: vec![say("a & b"), Verb::Pause(Pause { length: 2 })],
-                ..Gather::default()
-            }),
-            say("line\r\nbreak"),
-        ],
-    };
-    assert_eq!(parse(&r.to_xml()), Ok(r));
-}
-
-// Generated documents: everything `parse` can return (text trimmed, content present).
 
 /// Text with the characters that need escaping, line breaks and non-ASCII, as `parse` would
 /// return it: only XML characters, no surrounding XML whitespace.
@@ -437,9 +203,25 @@ fn arb_party() -> impl Strategy<Value = DialParty> {
             CallProgressEvent::Completed,
         ]),
         prop::option::of(value()),
+        prop::option::of((prop::option::of(value()), prop::option::of(value()))),
     )
         .prop_map(
-            |(noun, address, url, url_method, digits, callback, callback_method, events, amd)| {
+            |(
+                noun,
+                address,
+                url,
+                url_method,
+                digits,
+                callback,
+                callback_method,
+                events,
+                amd,
+                task_router,
+            )| {
+                // Only `<Queue>` has the TaskRouter attributes.
+                let (reservation_sid, post_work_activity_sid) = task_router
+                    .filter(|_| noun == DialNoun::Queue)
+                    .unwrap_or_default();
                 DialParty {
                     noun,
                     address,
@@ -457,6 +239,8 @@ fn arb_party() -> impl Strategy<Value = DialParty> {
                     status_callback_events: events,
                     machine_detection: amd
                         .filter(|_| matches!(noun, DialNoun::Number | DialNoun::Sip)),
+                    reservation_sid,
+                    post_work_activity_sid,
                 }
             },
         )
@@ -524,6 +308,41 @@ fn arb_dial() -> impl Strategy<Value = Verb> {
         )
 }
 
+fn arb_enqueue() -> impl Strategy<Value = Verb> {
+    (
+        (text(), prop::option::of(value()), method()),
+        (
+            prop::option::of(value()),
+            method(),
+            prop::option::of(value()),
+        ),
+        prop::option::of((text(), prop::option::of(0u32..), prop::option::of(1u32..))),
+    )
+        .prop_map(
+            |((queue, action, method), (wait_url, wait_url_method, workflow_sid), task)| {
+                // A queue name is required unless TaskRouter picks the queue.
+                let queue = if queue.is_empty() && workflow_sid.is_none() {
+                    "support".to_string()
+                } else {
+                    queue
+                };
+                Verb::Enqueue(Enqueue {
+                    queue,
+                    action,
+                    method,
+                    wait_url,
+                    wait_url_method,
+                    workflow_sid,
+                    task: task.map(|(attributes, priority, timeout)| EnqueueTask {
+                        attributes,
+                        priority,
+                        timeout,
+                    }),
+                })
+            },
+        )
+}
+
 fn arb_verb() -> impl Strategy<Value = Verb> {
     prop_oneof![
         arb_say(),
@@ -535,11 +354,12 @@ fn arb_verb() -> impl Strategy<Value = Verb> {
         (non_empty_text(), method())
             .prop_map(|(url, method)| Verb::Redirect(Redirect { url, method })),
         Just(Verb::Hangup),
+        arb_enqueue(),
+        Just(Verb::Leave),
         prop_oneof![Just(RejectReason::Rejected), Just(RejectReason::Busy)]
             .prop_map(|reason| Verb::Reject(Reject { reason })),
         prop::sample::select(vec![
-            "Connect", "Start", "Stop", "Enqueue", "Leave", "Pay", "Refer", "Sms", "Echo", "Queue",
-            "Prompt",
+            "Connect", "Start", "Stop", "Pay", "Refer", "Sms", "Echo", "Queue", "Prompt",
         ])
         .prop_map(|name| Verb::Unsupported { name: name.into() }),
     ]
