@@ -6,6 +6,7 @@
 
 use std::time::Duration;
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::Value;
 
 use super::types::{AnswerTiming, SpeechTimeout, UttExpansionMode, UttNamingMode};
@@ -246,24 +247,38 @@ pub(crate) fn query_params(
     Ok((!pairs.is_empty()).then(|| pairs.join("&")))
 }
 
+/// RFC 3986's unreserved characters stay as they are; everything else is escaped.
+const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+/// In a query that is already encoded, `+` (a space) stays too.
+const NOT_UNRESERVED_OR_PLUS: &AsciiSet = &NOT_UNRESERVED.remove(b'+');
+
 /// Percent-encodes everything but RFC 3986 unreserved characters.
 /// `already_encoded` keeps valid `%XX` escapes and `+` as they are.
 pub(crate) fn percent_encode(text: &str, already_encoded: bool) -> String {
-    let bytes = text.as_bytes();
-    let mut encoded = String::with_capacity(text.len());
-    for (i, &b) in bytes.iter().enumerate() {
-        let is_escape = b == b'%'
-            && bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
-            && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
-        if b.is_ascii_alphanumeric()
-            || b"-._~".contains(&b)
-            || (already_encoded && (is_escape || b == b'+'))
-        {
-            encoded.push(char::from(b));
-        } else {
-            encoded.push_str(&format!("%{b:02X}"));
-        }
+    if !already_encoded {
+        return utf8_percent_encode(text, NOT_UNRESERVED).to_string();
     }
+    let mut encoded = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('%') {
+        let escape = rest
+            .get(at + 1..at + 3)
+            .is_some_and(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit()));
+        // A `%` that starts no escape is a percent sign, encoded with the text before it.
+        let end = if escape { at + 3 } else { at + 1 };
+        encoded.extend(utf8_percent_encode(&rest[..at], NOT_UNRESERVED_OR_PLUS));
+        if escape {
+            encoded.push_str(&rest[at..end]);
+        } else {
+            encoded.push_str("%25");
+        }
+        rest = &rest[end..];
+    }
+    encoded.extend(utf8_percent_encode(rest, NOT_UNRESERVED_OR_PLUS));
     encoded
 }
 
@@ -490,6 +505,10 @@ mod tests {
         assert_eq!(
             query_params(&json!("k=ü/é"), None),
             Ok(Some("k=%C3%BC%2F%C3%A9".into()))
+        );
+        assert_eq!(
+            query_params(&json!("rate=100%&x=%zz&y=%4"), None),
+            Ok(Some("rate=100%25&x=%25zz&y=%254".into()))
         );
         assert_eq!(query_params(&json!(""), None), Ok(None));
         assert_eq!(query_params(&json!({"a": {"b": 1}}), None), Err(QUERY));
