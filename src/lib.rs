@@ -21,6 +21,7 @@
 //! | [`exit_code`] | the named exit codes |
 //! | [`shutdown`] | Ctrl-C and SIGTERM, which `main` passes to the commands that run until stopped |
 //! | [`output`] | where commands write: the streams `main` passes in (or a test's buffers), shared by a command and its reporters |
+//! | [`retry`] | every retry policy (waits, number of tries): Twilio's 429s, Redis outages |
 //! | [`serve`] | the one way HTTP is served (webhook, emulator, proxy): until stopped, then gracefully |
 //! | [`js_text`] | JavaScript's whitespace rules, which Botium's parsing and matching follow |
 //!
@@ -66,6 +67,7 @@ pub mod output;
 pub mod proxy;
 pub mod relay;
 pub mod report;
+pub mod retry;
 pub mod runner;
 pub mod serve;
 pub mod shutdown;
