@@ -881,18 +881,18 @@ fn the_emulator_command_refuses_a_bad_configuration() {
 
 #[tokio::test]
 async fn keys_barge_in_and_end_at_the_finish_key() {
-    // A 60-word prompt takes 24 s (1.2 s at 20x); keys pressed at once must cut it short.
-    let long_prompt = "please listen carefully as our menu options have changed ".repeat(7);
+    // A prompt repeated until hang-up: only keys that cut it short can end the call (a call
+    // that does not end fails `call_and_end`).
+    let long_prompt = "please listen carefully as our menu options have changed";
     let ivr = TwimlAppBuilder::new(TOKEN)
         .twiml(
             "/voice",
-            &format!(r#"<Response><Gather input="dtmf" action="/keys" timeout="5"><Say>{long_prompt}</Say></Gather></Response>"#),
+            &format!(r#"<Response><Gather input="dtmf" action="/keys" timeout="5"><Say loop="0">{long_prompt}</Say></Gather></Response>"#),
         )
         .twiml("/keys", "<Response><Hangup/></Response>")
         .start()
         .await;
     let emulator = emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
-    let started = std::time::Instant::now();
     let (ended, _) = call_and_end(&emulator, IVR, &[("SendDigits", "ww1234#9")]).await;
     assert_eq!(ended["status"], "completed");
     let keys = ivr.received_at("/keys");
@@ -902,11 +902,6 @@ async fn keys_barge_in_and_end_at_the_finish_key() {
         "the finish key is not part of Digits"
     );
     assert_eq!(keys[0].param("FinishedOnKey"), "#");
-    assert!(
-        started.elapsed() < Duration::from_millis(1100),
-        "the prompt was not interrupted: {:?}",
-        started.elapsed()
-    );
 }
 
 #[tokio::test]

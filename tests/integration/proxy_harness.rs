@@ -150,6 +150,56 @@ impl Runner {
     }
 }
 
+/// The proxy's hold limit as a clock, so a test can say "before the hold ran out" without
+/// reading the time: a webhook of a session nobody decides for, which the proxy answers only
+/// when its hold ends. Its events go to a runner of its own, out of the test's way.
+pub struct HoldClock {
+    held: tokio::task::JoinHandle<(u16, String)>,
+}
+
+impl HoldClock {
+    /// Starts the clock's webhook on the proxy at `public` and returns once it is being held.
+    pub async fn start(server: &RedisServer, public: &str) -> HoldClock {
+        // A runner and session of its own for each clock.
+        static CLOCKS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = CLOCKS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut witness = Runner::new(server, &format!("RCLOCK{n}")).await;
+        witness.register(&format!("TSCLOCK{n}"), AC1).await;
+        let url = format!("{public}twilio-ivr/start?cs=TSCLOCK{n}");
+        let held = tokio::spawn(async move { post(&url, Some(TOKEN1), &params(AC1, &[])).await });
+        assert_eq!(
+            witness.wait_events(1).await.len(),
+            1,
+            "the clock's webhook arrived"
+        );
+        HoldClock { held }
+    }
+
+    /// What `answer` gives, which must come before the clock's hold ends.
+    pub async fn before_it_runs_out<T>(
+        mut self,
+        answer: impl std::future::Future<Output = T>,
+    ) -> T {
+        tokio::select! {
+            biased;
+            out = answer => out,
+            _ = &mut self.held => panic!("held until the hold ran out"),
+        }
+    }
+
+    /// Awaits the end of the clock's hold, and then what `answer` gives: it must not have come
+    /// earlier.
+    pub async fn after_it_runs_out<T>(mut self, answer: impl std::future::Future<Output = T>) -> T {
+        tokio::pin!(answer);
+        tokio::select! {
+            biased;
+            _ = &mut self.held => {}
+            _ = &mut answer => panic!("answered before the hold ran out"),
+        }
+        answer.await
+    }
+}
+
 /// The parameters Twilio posts for `call` of `account`, plus `extra`.
 pub fn params(account: &str, extra: &[(&str, &str)]) -> Vec<(String, String)> {
     let mut params = vec![

@@ -371,7 +371,6 @@ async fn redis_gone_for_longer_than_the_limit_is_an_infrastructure_error() {
         serde_json::json!({"TWILIO_IVR_REDIS_OUTAGE_LIMIT": 1500, "WAITFORBOTTIMEOUT": 30000}),
     );
     let project = project(&caps, &[("a", SLOW)]);
-    let started = std::time::Instant::now();
     let running = run(&project, &["run", "convos", "--json", "report.json"]);
     let (emulator, redis) = (&stage.emulator, &mut stage.redis);
     let fault = async {
@@ -385,12 +384,8 @@ async fn redis_gone_for_longer_than_the_limit_is_an_infrastructure_error() {
         "{}",
         out.stderr
     );
-    assert!(
-        started.elapsed() < Duration::from_secs(15),
-        "{:?}",
-        started.elapsed()
-    );
-    // The call was hung up through the REST API.
+    // Exit 3, not a step that timed out (exit 1 after WAITFORBOTTIMEOUT): the outage limit
+    // ended the run first. The call was hung up through the REST API.
     stage.finish().await;
 }
 

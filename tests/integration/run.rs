@@ -226,14 +226,10 @@ async fn a_busy_line_is_an_infrastructure_error_not_a_timeout() {
     let ivr = acme_ivr().await;
     let project =
         emulated(&ivr, &botium_json("+15551230002")).file("convos/a.convo.txt", SALES_BY_KEYPAD);
-    let started = std::time::Instant::now();
     let out = run_emulated(&project, &[]).await.expect_code(3);
+    // Reported as the busy line it is, not as a step that timed out.
     assert!(out.stderr.contains("busy"), "{}", out.stderr);
-    assert!(
-        started.elapsed() < std::time::Duration::from_secs(8),
-        "{:?}",
-        started.elapsed()
-    );
+    assert!(!out.stderr.contains("within"), "{}", out.stderr);
 }
 
 #[tokio::test]
@@ -493,18 +489,27 @@ async fn twenty_test_cases_in_parallel_report_in_a_stable_order() {
             &SALES_BY_KEYPAD.replace("sales by keypad", &format!("case {i:02}")),
         );
     }
-    let started = std::time::Instant::now();
     run_emulated(&project, &["--parallel", "20", "--json", "report.json"])
         .await
         .expect_code(0);
-    let elapsed = started.elapsed();
     let report = json_report(&project, "report.json");
     let names: Vec<String> = (0..20).map(|i| format!("case {i:02}")).collect();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     assert_eq!(verdicts(&report), all_passed(&names), "{report}");
+    // Parallel, not one after another: the test cases overlap, so the run is shorter than
+    // their durations added up.
+    let run_ms = report["summary"]["duration_ms"]
+        .as_u64()
+        .expect("run duration");
+    let cases_ms: u64 = report["tests"]
+        .as_array()
+        .expect("tests")
+        .iter()
+        .map(|t| t["duration_ms"].as_u64().expect("test duration"))
+        .sum();
     assert!(
-        elapsed < std::time::Duration::from_secs(20),
-        "parallel, not one after another: {elapsed:?}"
+        run_ms < cases_ms,
+        "run {run_ms} ms, test cases {cases_ms} ms"
     );
 }
 
