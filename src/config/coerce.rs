@@ -116,20 +116,20 @@ pub(crate) fn speech_timeout(value: &Value) -> Result<Option<SpeechTimeout>, Exp
     }
 }
 
-/// A string; numbers are taken as written (phone numbers); empty means unset.
+/// A string (a number is refused, even a phone number: JSON drops its `+`); empty means unset.
 /// `env_text` is the raw environment value, which wins over its JSON parse (`"0049"`, `"true"`).
 pub(crate) fn text(value: &Value, env_text: Option<&str>) -> Result<Option<String>, Expected> {
     let text = match (env_text, value) {
         (Some(raw), _) => raw.to_string(),
         (None, Value::String(s)) => s.clone(),
-        (None, Value::Number(n)) => n.to_string(),
+        // A number is refused: `"TWILIO_IVR_TO": 4930123` has lost its `+` (and leading zeros).
         _ => return Err(TEXT),
     };
     Ok((!text.is_empty()).then_some(text))
 }
 
-/// `TWILIO_IVR_FROM`: one caller ID or a list of them, each as [`text`] reads one (numbers as
-/// written, surrounding spaces dropped). A JSON array, or a comma-separated string (the only
+/// `TWILIO_IVR_FROM`: one caller ID or a list of them, each a string as [`text`] reads one
+/// (surrounding spaces dropped). A JSON array, or a comma-separated string (the only
 /// form an environment variable has); empty means unset. A caller ID listed twice is an error:
 /// the runner would count it as two lines and let two SMS checks share one inbox.
 pub(crate) fn caller_ids(value: &Value, env_text: Option<&str>) -> Result<Vec<String>, Expected> {
@@ -138,7 +138,6 @@ pub(crate) fn caller_ids(value: &Value, env_text: Option<&str>) -> Result<Vec<St
             .iter()
             .map(|item| match item {
                 Value::String(s) if !s.trim().is_empty() => Ok(s.trim().to_string()),
-                Value::Number(n) => Ok(n.to_string()),
                 _ => Err(CALLER_IDS),
             })
             .collect::<Result<_, _>>()?,
@@ -478,7 +477,11 @@ mod tests {
     #[test]
     fn text_prefers_the_raw_environment_string() {
         assert_eq!(text(&json!(49), Some("0049")), Ok(Some("0049".into())));
-        assert_eq!(text(&json!(4930123), None), Ok(Some("4930123".into())));
+        assert_eq!(
+            text(&json!(4930123), None),
+            Err(TEXT),
+            "a number is no string"
+        );
         assert_eq!(text(&json!(""), None), Ok(None));
         assert_eq!(text(&json!(true), None), Err(TEXT));
     }
@@ -539,10 +542,8 @@ mod tests {
             ids(json!(4930123), Some("0049301")),
             Ok(vec!["0049301".into()])
         );
-        assert_eq!(
-            ids(json!(["+1555", 1666]), None),
-            Ok(vec!["+1555".to_string(), "1666".into()])
-        );
+        assert_eq!(ids(json!(["+1555", 1666]), None), Err(CALLER_IDS));
+        assert_eq!(ids(json!(1666), None), Err(CALLER_IDS));
         assert_eq!(
             ids(json!("+1555, +1666,"), Some("+1555, +1666,")),
             Ok(vec!["+1555".to_string(), "+1666".into()])
