@@ -7,10 +7,10 @@ use ivr_test::proxy::server::RunningProxy;
 use ivr_test::turn::{Action, CallEvent};
 use ivr_test::twilio::signature;
 
-use crate::proxy_harness::{
+use crate::harness::proxy::{
     gather_action, params, post, proxy, HoldClock, Runner, AC1, AC2, TOKEN1, TOKEN2,
 };
-use crate::redis::{RedisOptions, RedisServer};
+use crate::harness::redis::{RedisOptions, RedisServer};
 
 async fn setup(test: &str, hold: Duration) -> Option<(RedisServer, RunningProxy, String, Runner)> {
     let redis = RedisServer::start(test, RedisOptions::default())?;

@@ -9,10 +9,11 @@ use std::time::{Duration, Instant};
 
 use ivr_test::turn::Action;
 
-use crate::proxy_harness::{
+use crate::harness::free_port;
+use crate::harness::proxy::{
     params, post, proxy as in_process_proxy, HoldClock, Runner, AC1, TOKEN1,
 };
-use crate::redis::{free_port, RedisOptions, RedisServer};
+use crate::harness::redis::{RedisOptions, RedisServer};
 
 const PASSWORD: &str = "redis-pass-word";
 
@@ -45,7 +46,7 @@ impl ProxyProcess {
     /// environment; waits until it announces itself. A port taken meanwhile by another test
     /// (the proxy exits 3) is replaced by another, a few times.
     fn start(redis_url: &str, extra_env: &[(&str, &Path)]) -> ProxyProcess {
-        let account = (AC1, TOKEN1, crate::proxy_harness::BASE);
+        let account = (AC1, TOKEN1, crate::harness::proxy::BASE);
         ProxyProcess::start_for(redis_url, account, extra_env)
     }
 

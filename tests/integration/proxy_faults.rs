@@ -7,8 +7,8 @@ use std::time::Duration;
 use ivr_test::relay::message::decode_carry;
 use ivr_test::turn::{Action, CallEvent};
 
-use crate::proxy_harness::{gather_action, params, post, proxy, HoldClock, Runner, AC1, TOKEN1};
-use crate::redis::{RedisOptions, RedisServer};
+use crate::harness::proxy::{gather_action, params, post, proxy, HoldClock, Runner, AC1, TOKEN1};
+use crate::harness::redis::{RedisOptions, RedisServer};
 
 fn heard(text: &str) -> CallEvent {
     CallEvent::Heard {

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use ivr_test::emulator::config::NumberConfig;
 
-use crate::emulator::{emulator, IVR};
-use crate::studio_harness::{call, caller, heard, said, transcript};
+use crate::harness::emulator::{emulator, IVR};
+use crate::harness::studio::{call, caller, heard, said, transcript};
 
 /// `tests/fixtures/studio/webinar-flow.json`: Twilio Labs' sample IVR flow, as published (see
 /// the README next to it).

@@ -8,8 +8,8 @@ use ivr_test::emulator::config::NumberConfig;
 use ivr_test::emulator::server::RunningEmulator;
 use serde_json::{json, Value};
 
-use crate::emulator::{create_call, emulator, get, ledger, wait_until_ended, CALLER, IVR, TOKEN};
-use crate::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
+use super::emulator::{create_call, emulator, get, ledger, wait_until_ended, CALLER, IVR, TOKEN};
+use super::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
 
 /// A flow whose trigger sends incoming calls to the first of `states`.
 pub fn flow(states: Value) -> Value {

@@ -1,5 +1,5 @@
-//! A small fluent harness: write files into a temporary project, run the binary there, look at
-//! exit code, stdout, stderr and JSON.
+//! The binary on the command line: write files into a temporary project, run `ivr-test` there,
+//! look at exit code, stdout, stderr and JSON; and the shared corpus of real scripts.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -14,7 +14,9 @@ use ivr_test::turn::{Action, Turn};
 use ivr_test::twilio::signature;
 use redis::AsyncCommands;
 
-use crate::redis::RedisServer;
+use super::emulator::{ACCOUNT, IVR, TOKEN};
+use super::redis::RedisServer;
+use super::run::{botium_json_with, merged};
 
 pub const AC1: &str = "AC11111111111111111111111111111111";
 pub const AC2: &str = "AC22222222222222222222222222222222";
@@ -235,4 +237,61 @@ pub fn gather_action(twiml: &str) -> String {
     let at = rest.find(" action=\"").expect("an action") + " action=\"".len();
     let end = rest[at..].find('"').expect("closing quote");
     rest[at..at + end].replace("&amp;", "&")
+}
+
+// `ivr-test run` behind a proxy: the emulator's account served by an in-process proxy.
+
+/// The topic base of runs behind an in-process proxy.
+pub const TOPIC: &str = "e2e";
+
+/// A proxy for the emulator's account on `redis_url`, bound to `listener`, that Twilio reaches
+/// at `public_url`.
+pub async fn proxy_at(
+    listener: tokio::net::TcpListener,
+    redis_url: &str,
+    public_url: &str,
+) -> RunningProxy {
+    let config = ProxyConfig {
+        port: 0,
+        host: [127, 0, 0, 1].into(),
+        redis_url: Secret::new(redis_url),
+        public_url: format!("{public_url}/"),
+        endpoint: "/".into(),
+        topic_base: TOPIC.into(),
+        hold: Duration::from_secs(5),
+        accounts: Accounts::new([(ACCOUNT.to_string(), Secret::new(TOKEN))]),
+    };
+    start(
+        listener,
+        &config,
+        ProxyLog::new(|l| eprintln!("[proxy] {l}")),
+    )
+    .await
+    .expect("proxy starts")
+}
+
+pub async fn bind() -> (tokio::net::TcpListener, String) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    (listener, url)
+}
+
+/// The runner's capabilities: calls through the emulator's API, webhooks through the proxy at
+/// `public_url` and Redis at `redis_url`.
+pub fn behind_proxy(
+    api_url: &str,
+    public_url: &str,
+    redis_url: &str,
+    extra: serde_json::Value,
+) -> String {
+    let caps = serde_json::json!({
+        "TWILIO_IVR_ACCOUNT_SID": ACCOUNT, "TWILIO_IVR_AUTH_TOKEN": TOKEN,
+        "TWILIO_IVR_API_URL": api_url,
+        "TWILIO_IVR_PUBLICURL": format!("{public_url}/"),
+        "TWILIO_IVR_REDISURL": redis_url,
+        "TWILIO_IVR_REDIS_TOPICBASE": TOPIC
+    });
+    botium_json_with(IVR, merged(caps, extra))
 }
