@@ -23,7 +23,7 @@
 //! costs SCALE ms of call time (tokio's 1 ms timer included): the 1x runs give the real figure.
 
 #[allow(dead_code)]
-#[path = "../tests/integration/redis.rs"]
+#[path = "../tests/integration/harness/redis.rs"]
 mod redis_server;
 
 use std::collections::{BTreeMap, HashMap};

@@ -14,7 +14,7 @@
 //! VmHWM peak). TURNS (default 6000) is the number of webhooks per level and mode.
 
 #[allow(dead_code)]
-#[path = "../tests/integration/redis.rs"]
+#[path = "../tests/integration/harness/redis.rs"]
 mod redis_server;
 
 use std::process::{Command, Stdio};

@@ -29,6 +29,7 @@
 //! | [`server_command`] | what the server commands (`emulator`, `proxy start`) share: binding, starting, announcing |
 //! | [`exit_code`] | the named exit codes |
 //! | [`shutdown`] | Ctrl-C and SIGTERM, which `main` passes to the commands that run until stopped |
+//! | [`retry`] | the Redis retry policies (waits, number of tries) of the relay and the proxy |
 //! | [`output`] | where commands write: the streams `main` passes in (or a test's buffers), shared by a command and its reporters |
 //!
 //! # Data flow
@@ -70,6 +71,7 @@ pub mod output;
 pub mod proxy;
 pub mod relay;
 pub mod report;
+pub mod retry;
 pub mod runner;
 pub mod server_command;
 pub mod shutdown;

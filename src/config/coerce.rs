@@ -6,6 +6,7 @@
 
 use std::time::Duration;
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::Value;
 
 use super::types::{AnswerTiming, SpeechTimeout, UttExpansionMode, UttNamingMode};
@@ -115,20 +116,20 @@ pub(crate) fn speech_timeout(value: &Value) -> Result<Option<SpeechTimeout>, Exp
     }
 }
 
-/// A string; numbers are taken as written (phone numbers); empty means unset.
+/// A string (a number is refused, even a phone number: JSON drops its `+`); empty means unset.
 /// `env_text` is the raw environment value, which wins over its JSON parse (`"0049"`, `"true"`).
 pub(crate) fn text(value: &Value, env_text: Option<&str>) -> Result<Option<String>, Expected> {
     let text = match (env_text, value) {
         (Some(raw), _) => raw.to_string(),
         (None, Value::String(s)) => s.clone(),
-        (None, Value::Number(n)) => n.to_string(),
+        // A number is refused: `"TWILIO_IVR_TO": 4930123` has lost its `+` (and leading zeros).
         _ => return Err(TEXT),
     };
     Ok((!text.is_empty()).then_some(text))
 }
 
-/// `TWILIO_IVR_FROM`: one caller ID or a list of them, each as [`text`] reads one (numbers as
-/// written, surrounding spaces dropped). A JSON array, or a comma-separated string (the only
+/// `TWILIO_IVR_FROM`: one caller ID or a list of them, each a string as [`text`] reads one
+/// (surrounding spaces dropped). A JSON array, or a comma-separated string (the only
 /// form an environment variable has); empty means unset. A caller ID listed twice is an error:
 /// the runner would count it as two lines and let two SMS checks share one inbox.
 pub(crate) fn caller_ids(value: &Value, env_text: Option<&str>) -> Result<Vec<String>, Expected> {
@@ -137,7 +138,6 @@ pub(crate) fn caller_ids(value: &Value, env_text: Option<&str>) -> Result<Vec<St
             .iter()
             .map(|item| match item {
                 Value::String(s) if !s.trim().is_empty() => Ok(s.trim().to_string()),
-                Value::Number(n) => Ok(n.to_string()),
                 _ => Err(CALLER_IDS),
             })
             .collect::<Result<_, _>>()?,
@@ -246,24 +246,38 @@ pub(crate) fn query_params(
     Ok((!pairs.is_empty()).then(|| pairs.join("&")))
 }
 
+/// RFC 3986's unreserved characters stay as they are; everything else is escaped.
+const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+/// In a query that is already encoded, `+` (a space) stays too.
+const NOT_UNRESERVED_OR_PLUS: &AsciiSet = &NOT_UNRESERVED.remove(b'+');
+
 /// Percent-encodes everything but RFC 3986 unreserved characters.
 /// `already_encoded` keeps valid `%XX` escapes and `+` as they are.
 pub(crate) fn percent_encode(text: &str, already_encoded: bool) -> String {
-    let bytes = text.as_bytes();
-    let mut encoded = String::with_capacity(text.len());
-    for (i, &b) in bytes.iter().enumerate() {
-        let is_escape = b == b'%'
-            && bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
-            && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
-        if b.is_ascii_alphanumeric()
-            || b"-._~".contains(&b)
-            || (already_encoded && (is_escape || b == b'+'))
-        {
-            encoded.push(char::from(b));
-        } else {
-            encoded.push_str(&format!("%{b:02X}"));
-        }
+    if !already_encoded {
+        return utf8_percent_encode(text, NOT_UNRESERVED).to_string();
     }
+    let mut encoded = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('%') {
+        let escape = rest
+            .get(at + 1..at + 3)
+            .is_some_and(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit()));
+        // A `%` that starts no escape is a percent sign, encoded with the text before it.
+        let end = if escape { at + 3 } else { at + 1 };
+        encoded.extend(utf8_percent_encode(&rest[..at], NOT_UNRESERVED_OR_PLUS));
+        if escape {
+            encoded.push_str(&rest[at..end]);
+        } else {
+            encoded.push_str("%25");
+        }
+        rest = &rest[end..];
+    }
+    encoded.extend(utf8_percent_encode(rest, NOT_UNRESERVED_OR_PLUS));
     encoded
 }
 
@@ -463,7 +477,11 @@ mod tests {
     #[test]
     fn text_prefers_the_raw_environment_string() {
         assert_eq!(text(&json!(49), Some("0049")), Ok(Some("0049".into())));
-        assert_eq!(text(&json!(4930123), None), Ok(Some("4930123".into())));
+        assert_eq!(
+            text(&json!(4930123), None),
+            Err(TEXT),
+            "a number is no string"
+        );
         assert_eq!(text(&json!(""), None), Ok(None));
         assert_eq!(text(&json!(true), None), Err(TEXT));
     }
@@ -490,6 +508,10 @@ mod tests {
         assert_eq!(
             query_params(&json!("k=ü/é"), None),
             Ok(Some("k=%C3%BC%2F%C3%A9".into()))
+        );
+        assert_eq!(
+            query_params(&json!("rate=100%&x=%zz&y=%4"), None),
+            Ok(Some("rate=100%25&x=%25zz&y=%254".into()))
         );
         assert_eq!(query_params(&json!(""), None), Ok(None));
         assert_eq!(query_params(&json!({"a": {"b": 1}}), None), Err(QUERY));
@@ -520,10 +542,8 @@ mod tests {
             ids(json!(4930123), Some("0049301")),
             Ok(vec!["0049301".into()])
         );
-        assert_eq!(
-            ids(json!(["+1555", 1666]), None),
-            Ok(vec!["+1555".to_string(), "1666".into()])
-        );
+        assert_eq!(ids(json!(["+1555", 1666]), None), Err(CALLER_IDS));
+        assert_eq!(ids(json!(1666), None), Err(CALLER_IDS));
         assert_eq!(
             ids(json!("+1555, +1666,"), Some("+1555, +1666,")),
             Ok(vec!["+1555".to_string(), "+1666".into()])

@@ -12,6 +12,8 @@ pub enum Origin {
     File {
         /// The file.
         path: PathBuf,
+        /// Where in the document, e.g. `botium.Capabilities.ASSERTERS[0]`.
+        json_path: String,
         /// 1-based line of the value.
         line: usize,
         /// 1-based column (in characters) of the value.
@@ -30,8 +32,16 @@ impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Origin::File {
-                path, line, column, ..
-            } => write!(f, "{} line {line}, column {column}", path.display()),
+                path,
+                json_path,
+                line,
+                column,
+                ..
+            } => write!(
+                f,
+                "{} at {json_path}, line {line}, column {column}",
+                path.display()
+            ),
             Origin::Env { var } => f.write_str(var),
         }
     }

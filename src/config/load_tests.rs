@@ -122,7 +122,7 @@ fn reads_values_from_the_implicit_file() {
       "CONTAINERMODE": "twilio-ivr",
       "TWILIO_IVR_ACCOUNT_SID": "AC0123456789abcdef0123456789abcdef",
       "TWILIO_IVR_FROM": "+4930123",
-      "TWILIO_IVR_TO": 4989456,
+      "TWILIO_IVR_TO": "+4989456",
       "TWILIO_IVR_PUBLICURL": "https://ivr.example.com",
       "TWILIO_IVR_PUBLICURLPARAMS": {"APIKEY": "k y"},
       "TWILIO_IVR_SPEECH_MODEL": "",
@@ -145,7 +145,7 @@ fn reads_values_from_the_implicit_file() {
     assert_eq!(caps.project_name, "IVR");
     assert_eq!(caps.wait_for_bot_timeout, Duration::from_millis(500));
     let t = &caps.twilio;
-    assert_eq!(t.to.as_deref(), Some("4989456"));
+    assert_eq!(t.to.as_deref(), Some("+4989456"));
     assert_eq!(t.public_url_params.as_deref(), Some("APIKEY=k%20y"));
     assert_eq!(t.speech_model, None, "empty string means unset");
     assert_eq!(t.speech_timeout, Some(SpeechTimeout::Auto));
@@ -307,7 +307,9 @@ fn file_error_points_at_the_value() {
         "{message}"
     );
     assert!(
-        message.ends_with("botium.json line 4, column 33)"),
+        message.ends_with(
+            "botium.json at botium.Capabilities.TWILIO_IVR_INBOUNDPORT, line 4, column 33)"
+        ),
         "{message}"
     );
     let report = render(&errors.errors[0]);
@@ -377,6 +379,35 @@ fn each_invalid_value_names_capability_and_expected_form() {
             "{message}"
         );
     }
+}
+
+#[test]
+fn a_number_where_a_string_is_expected_is_refused_with_file_and_json_path() {
+    let text = caps_file(
+        r#"{
+      "TWILIO_IVR_TO": 5,
+      "TWILIO_IVR_FROM": ["+4930123", 4930124]
+    }"#,
+    );
+    let errors = load_err(Some(&text), &[]);
+    let all = messages(&errors);
+    assert_eq!(all.len(), 2, "{all:?}");
+    assert!(
+        all[0].starts_with("TWILIO_IVR_FROM: expected a caller ID")
+            && all[0].ends_with(
+                "botium.json at botium.Capabilities.TWILIO_IVR_FROM, line 5, column 26)"
+            ),
+        "{all:?}"
+    );
+    assert!(
+        all[1].starts_with("TWILIO_IVR_TO: expected a string, got 5 (from ")
+            && all[1]
+                .ends_with("botium.json at botium.Capabilities.TWILIO_IVR_TO, line 4, column 24)"),
+        "{all:?}"
+    );
+    // From the environment every value is text: a number there is the string it was.
+    let config = load_ok(None, &[("BOTIUM_TWILIO_IVR_TO", "5")]);
+    assert_eq!(config.capabilities.twilio.to.as_deref(), Some("5"));
 }
 
 #[test]

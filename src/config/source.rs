@@ -78,6 +78,7 @@ impl ParsedFile {
         let (line, column) = line_column(&self.masked_text, span.0);
         Origin::File {
             path: self.path.clone(),
+            json_path: json_path(path),
             line,
             column,
             span,
@@ -88,6 +89,22 @@ impl ParsedFile {
     pub fn source_for_display(&self, extra_secrets: &[String]) -> FileSource {
         named_source(&self.path, mask_values(&self.masked_text, extra_secrets))
     }
+}
+
+/// A value's place as people write it: `botium.Capabilities.ASSERTERS[0].ref`.
+fn json_path(path: &[&str]) -> String {
+    let mut text = String::new();
+    for key in path {
+        if key.parse::<usize>().is_ok() {
+            text.push_str(&format!("[{key}]"));
+        } else {
+            if !text.is_empty() {
+                text.push('.');
+            }
+            text.push_str(key);
+        }
+    }
+    text
 }
 
 /// A miette source named after the file.
@@ -317,12 +334,18 @@ mod tests {
         };
         assert_eq!((line, column), (4, 12));
         assert_eq!(&text[span.0..span.0 + span.1], "12");
-        let Origin::File { line, span, .. } = file.origin(&["botium", "Capabilities", "L", "1"])
+        let Origin::File {
+            line,
+            span,
+            json_path,
+            ..
+        } = file.origin(&["botium", "Capabilities", "L", "1"])
         else {
             panic!("file origin expected")
         };
         assert_eq!(line, 5);
         assert_eq!(&text[span.0..span.0 + span.1], "{\"ref\": \"X\"}");
+        assert_eq!(json_path, "botium.Capabilities.L[1]");
     }
 
     #[test]

@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use backon::Retryable;
 use futures_util::StreamExt;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{AsyncCommands, RedisError};
@@ -16,6 +17,7 @@ use super::log::ProxyLog;
 use super::waiters::Waiters;
 use crate::relay::keys::Keys;
 use crate::relay::message::{InboxEntry, SessionRecord};
+use crate::retry;
 use crate::turn::{CallEvent, Turn};
 
 /// How long one connection attempt may take (loopback or LAN: a healthy Redis takes a few ms).
@@ -108,14 +110,9 @@ impl RedisLink {
         F: Fn(ConnectionManager) -> Fut,
         Fut: std::future::Future<Output = Result<T, RedisError>>,
     {
-        let attempt = async {
-            match what(self.commands.clone()).await {
-                Err(e) if e.is_unrecoverable_error() || e.is_io_error() => {
-                    what(self.commands.clone()).await
-                }
-                other => other,
-            }
-        };
+        let attempt = (|| what(self.commands.clone()))
+            .retry(retry::REDIS_STALE_CONNECTION)
+            .when(|e: &RedisError| e.is_unrecoverable_error() || e.is_io_error());
         match tokio::time::timeout(STEP_BUDGET, attempt).await {
             Ok(result) => Ok(result?),
             Err(_) => Err(LinkError::Timeout(STEP_BUDGET)),
@@ -216,34 +213,34 @@ impl RedisLink {
 }
 
 /// The subscription task: `SUBSCRIBE <base>:decided`, wake the waiters of each session named,
-/// and reconnect (with a growing pause, at most 1 s) whenever the connection ends. A `PING`
+/// and reconnect (pausing as [`retry::REDIS_OUTAGE`] says) whenever the connection ends. A `PING`
 /// every few seconds finds a connection that died without closing.
 async fn subscribe(client: redis::Client, channel: String, waiters: Waiters, log: ProxyLog) {
-    let mut pause = Duration::from_millis(50);
     let mut was_down = false;
     loop {
-        let connected = tokio::time::timeout(CONNECT_TIMEOUT, async {
-            let mut pubsub = client.get_async_pubsub().await?;
-            pubsub.subscribe(&channel).await?;
-            Ok::<_, RedisError>(pubsub)
-        })
-        .await;
-        let pubsub = match connected {
-            Ok(Ok(pubsub)) => pubsub,
-            Ok(Err(_)) | Err(_) => {
+        let connect = || async {
+            let connected = tokio::time::timeout(CONNECT_TIMEOUT, async {
+                let mut pubsub = client.get_async_pubsub().await?;
+                pubsub.subscribe(&channel).await?;
+                Ok::<_, RedisError>(pubsub)
+            })
+            .await;
+            connected.ok().and_then(Result::ok).ok_or(())
+        };
+        let connected = connect
+            .retry(retry::REDIS_OUTAGE)
+            .notify(|_, _| {
                 if !was_down {
                     log.note("redis: subscription down; reconnecting");
                     was_down = true;
                 }
-                tokio::time::sleep(pause).await;
-                pause = (pause * 2).min(Duration::from_secs(1));
-                continue;
-            }
-        };
+            })
+            .await;
+        // The policy never gives up, so the subscription is there.
+        let Ok(pubsub) = connected else { continue };
         if was_down {
             log.note("redis: subscription back");
         }
-        pause = Duration::from_millis(50);
         // Notifications may have been missed while the connection was down or being set up.
         waiters.wake_all();
         let (mut sink, mut stream) = pubsub.split();

@@ -12,12 +12,14 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use backon::Retryable;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::streams::{StreamReadOptions, StreamReadReply};
 use redis::AsyncCommands;
 
 use super::keys::Keys;
 use super::message::{InboxEntry, SessionRecord};
+use crate::retry;
 use crate::turn::{CallEvent, Sessions};
 use twilio_wire::sid::new_sid;
 
@@ -242,7 +244,7 @@ async fn write_session(
 /// Pushes each decision of session `id` to its list and wakes the proxies, retrying through an
 /// outage until the link is lost.
 async fn forward_decisions(
-    mut connection: ConnectionManager,
+    connection: ConnectionManager,
     keys: Keys,
     sessions: Sessions,
     health: Arc<Health>,
@@ -254,29 +256,28 @@ async fn forward_decisions(
         let Ok(json) = serde_json::to_string(&turn) else {
             continue;
         };
-        let mut delay = Duration::from_millis(50);
-        loop {
-            let sent = redis::pipe()
-                .atomic()
-                .rpush(&list, &json)
-                .ignore()
-                .expire(&list, ttl_secs)
-                .ignore()
-                .publish(keys.decided_channel(), &id)
-                .ignore()
-                .query_async::<()>(&mut connection)
-                .await;
-            match sent {
-                Ok(()) => break,
-                Err(e) => {
-                    health.down(&RelayError::from(e));
-                    if health.lost().is_some() || !sessions.contains(&id) {
-                        return;
-                    }
-                    tokio::time::sleep(delay).await;
-                    delay = (delay * 2).min(Duration::from_secs(1));
-                }
+        let mut pipe = redis::pipe();
+        pipe.atomic()
+            .rpush(&list, &json)
+            .ignore()
+            .expire(&list, ttl_secs)
+            .ignore()
+            .publish(keys.decided_channel(), &id)
+            .ignore();
+        let push = || {
+            let (pipe, health, mut connection) = (&pipe, &health, connection.clone());
+            async move {
+                pipe.query_async::<()>(&mut connection)
+                    .await
+                    .map_err(|e| health.down(&RelayError::from(e)))
             }
+        };
+        let pushed = push
+            .retry(retry::REDIS_OUTAGE)
+            .when(|_| health.lost().is_none() && sessions.contains(&id))
+            .await;
+        if pushed.is_err() {
+            return;
         }
     }
 }

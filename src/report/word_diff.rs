@@ -3,71 +3,84 @@
 //! recogniser's output differs from a script in exactly those; `*` in the expected text (a
 //! wildcard) matches nothing here, so what it stood for shows as heard-only words.
 
+use similar::{capture_diff_slices, Algorithm, DiffTag};
+
+/// Longer texts are no longer read word by word; their diff would not help.
+const MAX_WORDS: usize = 400;
+
+/// What a word is compared by: its letters and digits without case. A word of punctuation only
+/// has no letters to compare and equals no other word.
+#[derive(PartialEq, Eq, Hash)]
+enum Key {
+    Letters(String),
+    Unmatched { heard: bool, index: usize },
+}
+
+fn keys(words: &[&str], heard: bool) -> Vec<Key> {
+    words
+        .iter()
+        .enumerate()
+        .map(|(index, word)| {
+            let letters: String = word
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect();
+            if letters.is_empty() {
+                Key::Unmatched { heard, index }
+            } else {
+                Key::Letters(letters)
+            }
+        })
+        .collect()
+}
+
+/// One run of changed words: what was expected, then what was heard instead; `None` if none.
+fn changed(removed: &mut Vec<&str>, added: &mut Vec<&str>) -> Option<String> {
+    let mut change = String::new();
+    if !removed.is_empty() {
+        change.push_str(&format!("[-{}-]", removed.join(" ")));
+    }
+    if !added.is_empty() {
+        change.push_str(&format!("{{+{}+}}", added.join(" ")));
+    }
+    removed.clear();
+    added.clear();
+    (!change.is_empty()).then_some(change)
+}
+
 /// The diff, or `None` when the texts are too long to diff usefully or have no word in common.
 pub fn word_diff(expected: &str, heard: &str) -> Option<String> {
-    const MAX_WORDS: usize = 400;
-    let a: Vec<&str> = expected.split_whitespace().collect();
-    let b: Vec<&str> = heard.split_whitespace().collect();
-    if a.is_empty() || b.is_empty() || a.len() > MAX_WORDS || b.len() > MAX_WORDS {
+    let expected: Vec<&str> = expected.split_whitespace().collect();
+    let heard: Vec<&str> = heard.split_whitespace().collect();
+    if expected.is_empty()
+        || heard.is_empty()
+        || expected.len() > MAX_WORDS
+        || heard.len() > MAX_WORDS
+    {
         return None;
     }
-    let key = |w: &str| -> String {
-        w.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect()
-    };
-    let (ka, kb): (Vec<String>, Vec<String>) = (
-        a.iter().map(|w| key(w)).collect(),
-        b.iter().map(|w| key(w)).collect(),
+    let ops = capture_diff_slices(
+        Algorithm::Myers,
+        &keys(&expected, false),
+        &keys(&heard, true),
     );
-    // Longest common subsequence table, from the ends.
-    let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for i in (0..a.len()).rev() {
-        for j in (0..b.len()).rev() {
-            lcs[i][j] = if !ka[i].is_empty() && ka[i] == kb[j] {
-                lcs[i + 1][j + 1] + 1
-            } else {
-                lcs[i + 1][j].max(lcs[i][j + 1])
-            };
-        }
-    }
-    if lcs[0][0] == 0 {
-        return None;
-    }
     let mut out: Vec<String> = Vec::new();
     let (mut removed, mut added): (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
-    let flush = |out: &mut Vec<String>, removed: &mut Vec<&str>, added: &mut Vec<&str>| {
-        let mut change = String::new();
-        if !removed.is_empty() {
-            change.push_str(&format!("[-{}-]", removed.join(" ")));
-            removed.clear();
-        }
-        if !added.is_empty() {
-            change.push_str(&format!("{{+{}+}}", added.join(" ")));
-            added.clear();
-        }
-        if !change.is_empty() {
-            out.push(change);
-        }
-    };
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() || j < b.len() {
-        if i < a.len() && j < b.len() && !ka[i].is_empty() && ka[i] == kb[j] {
-            flush(&mut out, &mut removed, &mut added);
-            out.push(b[j].to_string());
-            i += 1;
-            j += 1;
-        } else if j < b.len() && (i == a.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
-            added.push(b[j]);
-            j += 1;
+    let mut common = false;
+    for op in ops {
+        let (tag, expected_words, heard_words) = op.as_tag_tuple();
+        if tag == DiffTag::Equal {
+            common = true;
+            out.extend(changed(&mut removed, &mut added));
+            out.extend(heard[heard_words].iter().map(|w| w.to_string()));
         } else {
-            removed.push(a[i]);
-            i += 1;
+            removed.extend(&expected[expected_words]);
+            added.extend(&heard[heard_words]);
         }
     }
-    flush(&mut out, &mut removed, &mut added);
-    Some(out.join(" "))
+    out.extend(changed(&mut removed, &mut added));
+    common.then(|| out.join(" "))
 }
 
 #[cfg(test)]
@@ -91,6 +104,14 @@ mod tests {
         assert_eq!(
             word_diff("Welcome to Globex", "Welcome to Acme").as_deref(),
             Some("Welcome to [-Globex-]{+Acme+}")
+        );
+    }
+
+    #[test]
+    fn punctuation_only_words_match_nothing() {
+        assert_eq!(
+            word_diff("Press - 1 now", "Press - 2 now").as_deref(),
+            Some("Press [-- 1-]{+- 2+} now")
         );
     }
 

@@ -358,9 +358,6 @@ impl Target {
         emulator: Option<&(RunningEmulator, EmulatorConfig)>,
     ) -> Result<Target, String> {
         let twilio = &config.capabilities.twilio;
-        let required = |value: &Option<String>, name: &str| {
-            value.clone().ok_or_else(|| format!("{name} is required"))
-        };
         match emulator {
             Some((running, emulator_config)) => {
                 let account = emulator_config
@@ -400,19 +397,29 @@ impl Target {
                     to,
                 })
             }
-            None => Ok(Target {
-                api_url: twilio.api_url.clone(),
-                account_sid: required(&twilio.account_sid, "TWILIO_IVR_ACCOUNT_SID")?,
-                token: twilio
-                    .auth_token
-                    .clone()
-                    .ok_or("TWILIO_IVR_AUTH_TOKEN is required")?,
-                caller_ids: match twilio.caller_ids.as_slice() {
-                    [] => return Err("TWILIO_IVR_FROM is required".into()),
-                    ids => ids.to_vec(),
-                },
-                to: required(&twilio.to, "TWILIO_IVR_TO")?,
-            }),
+            None => {
+                let (Some(account_sid), Some(token), Some(to), false) = (
+                    &twilio.account_sid,
+                    &twilio.auth_token,
+                    &twilio.to,
+                    twilio.caller_ids.is_empty(),
+                ) else {
+                    // Every missing one at once, not one per attempt.
+                    let missing = config.missing_for_calls();
+                    let verb = if missing.len() == 1 { "is" } else { "are" };
+                    return Err(format!(
+                        "{} {verb} required to call through Twilio (or use --emulate)",
+                        missing.join(", ")
+                    ));
+                };
+                Ok(Target {
+                    api_url: twilio.api_url.clone(),
+                    account_sid: account_sid.clone(),
+                    token: token.clone(),
+                    caller_ids: twilio.caller_ids.clone(),
+                    to: to.clone(),
+                })
+            }
         }
     }
 }

@@ -261,9 +261,10 @@ async fn a_silent_ivr_times_out_with_botiums_message() {
     );
 }
 
-#[tokio::test]
+// Paused time: a step that waited for its timeout would end 10 s (virtual) later.
+#[tokio::test(start_paused = true)]
 async fn a_hang_up_fails_the_waiting_step_at_once() {
-    let started = std::time::Instant::now();
+    let started = tokio::time::Instant::now();
     let (result, transcript, _) = talk_default(
         "hangup\n\n#bot\nHello\n\n#bot\nAnything else\n",
         vec![Ivr::Answer, Ivr::Say("Hello."), Ivr::HangUp],
@@ -271,7 +272,11 @@ async fn a_hang_up_fails_the_waiting_step_at_once() {
     .await;
     let failure = result.expect_err("fails");
     assert_eq!(failure.message, "hangup/Line 6: the IVR hung up");
-    assert!(started.elapsed() < Duration::from_secs(2), "not a timeout");
+    assert!(
+        started.elapsed() < ConversationOptions::default().wait_for_bot,
+        "not a timeout: {:?}",
+        started.elapsed()
+    );
     assert!(transcript.iter().any(|t| t.text() == "call completed"));
 }
 
@@ -413,20 +418,21 @@ async fn end_asserters_see_unread_messages_and_skip_clears_them() {
     assert_eq!(ok, Ok(()));
 }
 
-#[tokio::test]
+// Paused time, so the pause and the hold are exact.
+#[tokio::test(start_paused = true)]
 async fn a_pause_keeps_answering_the_call() {
     // During the PAUSE the IVR speaks; its webhook must not wait for the hold limit (2 s).
-    let started = std::time::Instant::now();
+    let started = tokio::time::Instant::now();
     let (result, _, _) = talk_default(
         "pause\n\n#me\nhello\nPAUSE 300\n\n#bot\nHi there\n",
         vec![Ivr::Answer, Ivr::Say("Hi there."), Ivr::Silence],
     )
     .await;
     assert_eq!(result, Ok(()));
+    let elapsed = started.elapsed();
     assert!(
-        started.elapsed() < Duration::from_millis(1500),
-        "{:?}",
-        started.elapsed()
+        elapsed >= Duration::from_millis(300) && elapsed < HOLD,
+        "{elapsed:?}"
     );
 }
 

@@ -4,11 +4,13 @@
 
 use serde_json::Value;
 
-use crate::emulator::{IVR, TOKEN};
+use crate::harness::emulator::{IVR, TOKEN};
+use crate::harness::run::run_scaled;
+use crate::harness::run::{
+    botium_json, emulator_config, json_report, merged, run_emulated, verdicts,
+};
+use crate::harness::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
 use crate::harness::Project;
-use crate::run::{botium_json, emulator_config, json_report, merged, run_emulated, verdicts};
-use crate::run_script::run_scaled;
-use crate::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
 
 /// Answers 1 with the opening hours, then hangs up.
 async fn hours_ivr() -> TwimlApp {

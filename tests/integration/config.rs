@@ -181,3 +181,65 @@ fn matching_settings_the_matcher_cannot_use_are_configuration_errors() {
     assert!(message.contains("matching settings"), "{message}");
     assert_eq!(report["errors"][0]["file"], "botium.json");
 }
+
+#[test]
+fn every_bad_capability_is_reported_and_a_number_is_no_phone_number() {
+    let project = Project::new()
+        .file(
+            "botium.json",
+            &botium_json(json!({
+                "TWILIO_IVR_FROM": "+15005550006",
+                "TWILIO_IVR_TO": 5,
+                "TWILIO_IVR_WAIT_CALL_STARTED": "20s"
+            })),
+        )
+        .file("convos/a.convo.txt", "a\n#me\nhi\n");
+    let report = project
+        .run(&["check", ".", "--format", "json"])
+        .expect_code(2)
+        .json();
+    let errors = report["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 2, "{report}");
+    let to = errors
+        .iter()
+        .find(|e| e["message"].as_str().unwrap().starts_with("TWILIO_IVR_TO"))
+        .expect("TWILIO_IVR_TO refused");
+    assert_eq!(to["file"], "botium.json");
+    assert_eq!(to["line"], 5);
+    let message = to["message"].as_str().unwrap();
+    assert!(
+        message.contains("expected a string, got 5")
+            && message.contains("botium.json at botium.Capabilities.TWILIO_IVR_TO"),
+        "{message}"
+    );
+    // `run` refuses with both too, before any call.
+    let out = project.run(&["run", "convos"]).expect_code(2);
+    assert!(
+        out.stderr.contains("TWILIO_IVR_TO: expected a string"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("TWILIO_IVR_WAIT_CALL_STARTED"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn run_names_every_missing_capability_at_once() {
+    let project = Project::new()
+        .file(
+            "botium.json",
+            &botium_json(json!({"TWILIO_IVR_FROM": "+15005550006"})),
+        )
+        .file("convos/a.convo.txt", "a\n#me\nhi\n");
+    let out = project.run(&["run", "convos"]).expect_code(2);
+    assert!(
+        out.stderr.contains(
+            "TWILIO_IVR_ACCOUNT_SID, TWILIO_IVR_AUTH_TOKEN, TWILIO_IVR_TO, TWILIO_IVR_PUBLICURL are required"
+        ),
+        "{}",
+        out.stderr
+    );
+}

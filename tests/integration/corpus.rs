@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use crate::harness::{corpus, run_in};
+use crate::harness::{corpus, corpus_at, run_in};
 
 /// The Botium-relevant fields of every step of one file's first convo.
 fn compiled(file: &str) -> (Value, Vec<Value>) {
@@ -56,6 +56,21 @@ fn step(sender: &str, text: Value, not: bool, optional: bool) -> Value {
 }
 
 const TXT: &str = "botium-core/test/compiler/convos/txt/";
+
+#[test]
+fn a_missing_corpus_is_skipped_unless_required() {
+    let empty = tempfile::tempdir().expect("temp dir");
+    let missing = empty.path().join("corpus");
+    assert_eq!(corpus_at(&missing, false), None);
+    let required = std::panic::catch_unwind(|| corpus_at(&missing, true));
+    let message = required.expect_err("a failure when required");
+    let message = message.downcast_ref::<String>().expect("a message");
+    assert!(message.contains("IVR_TEST_REQUIRE_CORPUS"), "{message}");
+    assert_eq!(
+        corpus_at(empty.path(), true),
+        Some(empty.path().to_path_buf())
+    );
+}
 
 #[test]
 fn compiler_test_files_compile_as_in_botium_core() {

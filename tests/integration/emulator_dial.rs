@@ -6,37 +6,17 @@
 use twilio_emulator::config::NumberConfig;
 use twilio_emulator::server::RunningEmulator;
 
-use crate::emulator::{
+use crate::harness::emulator::{agent, children, listening_caller};
+use crate::harness::emulator::{
     config, emulator, get, ivr_at, ivr_side, ledger, place, serve, wait_until_ended, CALLER, IVR,
 };
-use crate::twiml_app::{TwimlApp, TwimlAppBuilder};
+use crate::harness::twiml_app::{TwimlApp, TwimlAppBuilder};
 
-const TOKEN: &str = crate::emulator::TOKEN;
+const TOKEN: &str = crate::harness::emulator::TOKEN;
 /// A number the configuration lists: an agent.
 const AGENT: &str = "+15557770001";
 /// A number the configuration does not list.
 const NOBODY: &str = "+15557770099";
-
-/// A caller that listens for one utterance (posted to `/heard`), then does what `/heard` says.
-pub fn listening_caller(after_heard: &str) -> TwimlAppBuilder {
-    TwimlAppBuilder::new(TOKEN)
-        .twiml(
-            "/start",
-            r#"<Response><Gather input="speech" action="/heard" timeout="40" speechTimeout="auto"/></Response>"#,
-        )
-        .twiml("/heard", after_heard)
-}
-
-/// An agent that greets the caller, then stays on the line for `secs`.
-pub async fn agent(greeting: &str, secs: u32) -> TwimlApp {
-    TwimlAppBuilder::new(TOKEN)
-        .twiml(
-            "/voice",
-            &format!(r#"<Response><Say>{greeting}</Say><Pause length="{secs}"/></Response>"#),
-        )
-        .start()
-        .await
-}
 
 /// An emulator where `ivr` answers the IVR's number and `agent` the agent's; places a call from
 /// `caller` and waits until it has ended. Returns the emulator and the call's SID.
@@ -53,21 +33,6 @@ async fn call_to_ivr_with_agent(
     let sid = place(&emulator, &caller.url("/start"), &[]).await;
     wait_until_ended(&emulator.base_url, &sid).await;
     (emulator, sid)
-}
-
-/// The calls the IVR dialled on the call `caller_sid`: `GET Calls.json?ParentCallSid=` of the
-/// IVR's side of it.
-pub async fn children(emulator: &RunningEmulator, caller_sid: &str) -> Vec<serde_json::Value> {
-    let parent = ivr_side(&emulator.base_url, caller_sid).await;
-    let page = get(
-        &emulator.base_url,
-        &format!(
-            "Calls.json?ParentCallSid={}",
-            parent["sid"].as_str().expect("sid")
-        ),
-    )
-    .await;
-    page["calls"].as_array().expect("calls").clone()
 }
 
 #[tokio::test]
@@ -328,7 +293,7 @@ async fn unlisted_numbers_and_clients_behave_as_configured() {
         .await;
     let mut config = config(vec![(IVR, ivr_at(ivr.url("/voice")))]);
     config.calls_per_second = 100.0;
-    config.unlisted_numbers = Some(crate::emulator::behaving(
+    config.unlisted_numbers = Some(crate::harness::emulator::behaving(
         twilio_emulator::config::NumberBehaviour::Busy,
     ));
     config.clients = [("support".to_string(), ivr_at(agent.url("/voice")))]
@@ -414,22 +379,22 @@ async fn ivr_test_run_hears_the_agent_a_dial_connects() {
         )
         .start()
         .await;
-    let config = serde_json::from_str(&crate::run::emulator_config(&ivr)).expect("JSON");
-    let config = crate::run::merged(
+    let config = serde_json::from_str(&crate::harness::run::emulator_config(&ivr)).expect("JSON");
+    let config = crate::harness::run::merged(
         config,
         serde_json::json!({"clients": {"alice": {"voice_url": ivr.url("/alice")}}}),
     );
     let project = crate::harness::Project::new()
         .file("emu.json", &config.to_string())
-        .file("botium.json", &crate::run::botium_json(IVR))
+        .file("botium.json", &crate::harness::run::botium_json(IVR))
         .file(
             "convos/agent.convo.txt",
             "agent\n\n#bot\nConnecting you to an agent.\n\n#bot\nHello, this is Alice*\n",
         );
-    let out = crate::run::run_emulated(&project, &["--json", "report.json"]).await;
+    let out = crate::harness::run::run_emulated(&project, &["--json", "report.json"]).await;
     let out = out.expect_code(0);
     assert_eq!(
-        crate::run::verdicts(&crate::run::json_report(&project, "report.json")),
+        crate::harness::run::verdicts(&crate::harness::run::json_report(&project, "report.json")),
         [("agent".to_string(), "passed".to_string())],
         "{}",
         out.stderr

@@ -9,11 +9,11 @@ use std::time::Duration;
 use twilio_emulator::config::{EmulatorConfig, NumberBehaviour, NumberConfig};
 use twilio_emulator::server::{EmulatorOptions, RunningEmulator};
 
-use crate::emulator::{
+use crate::harness::emulator::{agent, children, listening_caller};
+use crate::harness::emulator::{
     behaving, config, get, ivr_at, ivr_side, ledger, place, serve, wait_until_ended, IVR, TOKEN,
 };
-use crate::emulator_dial::{agent, children, listening_caller};
-use crate::twiml_app::{Reply, TwimlApp, TwimlAppBuilder};
+use crate::harness::twiml_app::{Reply, TwimlApp, TwimlAppBuilder};
 
 const BOB: &str = "+15557770002";
 const BUSY: &str = "+15557770004";

@@ -8,13 +8,13 @@ use std::time::Duration;
 use twilio_emulator::config::EmulatorConfig;
 use twilio_emulator::server::{EmulatorOptions, RunningEmulator};
 
-use crate::emulator::{
+use crate::harness::emulator::{agent, listening_caller};
+use crate::harness::emulator::{
     config, get, ivr_at, ivr_side, ledger, place, serve, wait_until_ended, ACCOUNT, IVR,
 };
-use crate::emulator_dial::{agent, listening_caller};
-use crate::twiml_app::{Reply, TwimlApp, TwimlAppBuilder};
+use crate::harness::twiml_app::{Reply, TwimlApp, TwimlAppBuilder};
 
-const TOKEN: &str = crate::emulator::TOKEN;
+const TOKEN: &str = crate::harness::emulator::TOKEN;
 /// Not configured: rings unanswered.
 const NOBODY: &str = "+15557770099";
 

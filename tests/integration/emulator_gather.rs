@@ -11,8 +11,10 @@ use twilio_emulator::config::NumberConfig;
 use twilio_emulator::recogniser::RecogniserModel;
 use twilio_emulator::server::{EmulatorOptions, RunningEmulator};
 
-use crate::emulator::{config, ivr_at, ledger, place, post, serve, wait_until_ended, IVR, TOKEN};
-use crate::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
+use crate::harness::emulator::{
+    config, ivr_at, ledger, place, post, serve, wait_until_ended, IVR, TOKEN,
+};
+use crate::harness::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
 
 /// An emulator running `scale` times faster than real time, speaking at `wpm`.
 async fn emulator_at(numbers: Vec<(&str, NumberConfig)>, scale: f64, wpm: u32) -> RunningEmulator {
@@ -200,7 +202,7 @@ async fn a_live_call_update_interrupts_a_gather_and_its_interim_results() {
         .twiml("/after", "<Response><Hangup/></Response>")
         .start()
         .await;
-    let emulator = crate::emulator::emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
+    let emulator = crate::harness::emulator::emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
     *emulator_base.lock().expect("lock") = emulator.base_url.clone();
     let sid = place(&emulator, &caller.url("/start"), &[]).await;
     wait_until_ended(&emulator.base_url, &sid).await;
@@ -260,7 +262,7 @@ async fn a_live_call_update_stops_the_nested_prompts_of_a_gather() {
         .twiml("/heard", "<Response><Hangup/></Response>")
         .start()
         .await;
-    let emulator = crate::emulator::emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
+    let emulator = crate::harness::emulator::emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
     let sid = place(&emulator, &caller.url("/start"), &[]).await;
     caller
         .wait_for("the caller's TwiML", |r| !r.is_empty())
@@ -344,7 +346,8 @@ async fn barge_in_false_plays_the_prompts_and_takes_keys_only_after_them() {
     let digits = [("SendDigits", "w1WWWWWWW2")];
     for (barge_in, expected) in [("", "1"), (r#"bargeIn="false""#, "2")] {
         let ivr = prompting_ivr("dtmf", barge_in).await;
-        let emulator = crate::emulator::emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
+        let emulator =
+            crate::harness::emulator::emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
         let sid = place(&emulator, &caller.url("/start"), &digits).await;
         wait_until_ended(&emulator.base_url, &sid).await;
         let lines = transcript(&emulator.base_url, &sid).await;
@@ -374,7 +377,8 @@ async fn barge_in_false_does_not_take_speech_during_the_prompts() {
         .await;
     for barge_in in ["", r#"bargeIn="false""#] {
         let ivr = prompting_ivr("speech", barge_in).await;
-        let emulator = crate::emulator::emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
+        let emulator =
+            crate::harness::emulator::emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
         let sid = place(&emulator, &caller.url("/start"), &[]).await;
         wait_until_ended(&emulator.base_url, &sid).await;
         let lines = transcript(&emulator.base_url, &sid).await;
@@ -421,7 +425,7 @@ async fn a_prompt_stopped_by_a_key_is_heard_only_up_to_the_key() {
         .twiml("/heard", "<Response><Hangup/></Response>")
         .start()
         .await;
-    let emulator = crate::emulator::emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
+    let emulator = crate::harness::emulator::emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
     let sid = place(&emulator, &caller.url("/start"), &[("SendDigits", "W1")]).await;
     wait_until_ended(&emulator.base_url, &sid).await;
     assert_eq!(ivr.received_at("/keys")[0].param("Digits"), "1");
@@ -453,7 +457,7 @@ async fn the_last_words_before_a_hang_up_reach_the_interim_callback_before_the_e
         .route("/status", |_| Reply::Status(204))
         .start()
         .await;
-    let emulator = crate::emulator::emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
+    let emulator = crate::harness::emulator::emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
     let status = caller.url("/status");
     let mut sids = Vec::new();
     for _ in 0..5 {

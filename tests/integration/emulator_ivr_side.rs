@@ -1,10 +1,10 @@
 //! The IVR's side of an emulated call: an `inbound` call resource of its own, as on Twilio,
 //! that the IVR's webhooks name and the REST API can redirect and hang up.
 
-use crate::emulator::{
+use crate::harness::emulator::{
     emulator, get, ivr_at, ivr_side, place, post, wait_until_ended, CALLER, IVR, TOKEN,
 };
-use crate::twiml_app::TwimlAppBuilder;
+use crate::harness::twiml_app::TwimlAppBuilder;
 
 #[tokio::test]
 async fn the_ivr_redirects_and_hangs_up_its_own_inbound_call() {

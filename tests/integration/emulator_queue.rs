@@ -3,109 +3,9 @@
 //! `action` told how. IVRs, agents and callers are TwiML applications over real HTTP; times are
 //! emulated, never the wall clock.
 
-use twilio_emulator::config::{EmulatorConfig, NumberConfig, QueueConfig};
-use twilio_emulator::server::RunningEmulator;
-
-use crate::emulator::{config, get, ivr_at, ledger, place, serve, wait_until_ended, IVR, TOKEN};
-pub use crate::emulator_dial::agent;
-use crate::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
-
-/// The agent's number.
-pub const AGENT: &str = "+15557770001";
-
-/// A caller that listens for `utterances` prompts one after another (posted to `/heard1`,
-/// `/heard2`, ...), then stays on the line for a minute.
-pub async fn listener(utterances: usize) -> TwimlApp {
-    let gather = |n: usize| {
-        format!(
-            r#"<Response><Gather input="speech" action="/heard{n}" timeout="60" speechTimeout="auto"/></Response>"#
-        )
-    };
-    let mut app = TwimlAppBuilder::new(TOKEN).twiml("/start", &gather(1));
-    for n in 1..utterances {
-        app = app.twiml(&format!("/heard{n}"), &gather(n + 1));
-    }
-    app.twiml(
-        &format!("/heard{utterances}"),
-        r#"<Response><Pause length="60"/></Response>"#,
-    )
-    .start()
-    .await
-}
-
-/// What a [`listener`] heard, in order.
-pub fn heard(caller: &TwimlApp) -> Vec<String> {
-    let mut heard: Vec<Received> = caller
-        .received()
-        .into_iter()
-        .filter(|r| r.path.starts_with("/heard"))
-        .collect();
-    heard.sort_by_key(|r| r.path.clone());
-    heard
-        .iter()
-        .map(|r| r.param("SpeechResult").to_string())
-        .collect()
-}
-
-/// The wait TwiML: the caller's place, then some hold music.
-pub fn wait_route(r: &Received) -> Reply {
-    Reply::Twiml(format!(
-        r#"<Response><Say>You are caller {} in line.</Say><Play>http://music.test/hold.mp3</Play><Pause length="10"/></Response>"#,
-        r.param("QueuePosition")
-    ))
-}
-
-/// An IVR that queues its callers in `support` with [`wait_route`], and an action at `/left`
-/// that answers `after`.
-pub async fn queueing_ivr(after: &str) -> TwimlApp {
-    TwimlAppBuilder::new(TOKEN)
-        .twiml(
-            "/voice",
-            r#"<Response><Say>Please hold for the next agent.</Say><Pause length="2"/><Enqueue waitUrl="/wait" action="/left">support</Enqueue><Say>Not reached.</Say></Response>"#,
-        )
-        .route("/wait", wait_route)
-        .twiml("/left", after)
-        .start()
-        .await
-}
-
-/// The configuration with `ivr` at the IVR's number, `agent` at the agent's, and `queues`.
-pub fn world(
-    ivr: &TwimlApp,
-    agent: Option<&TwimlApp>,
-    queues: Vec<(&str, QueueConfig)>,
-) -> EmulatorConfig {
-    let mut numbers: Vec<(&str, NumberConfig)> = vec![(IVR, ivr_at(ivr.url("/voice")))];
-    if let Some(agent) = agent {
-        numbers.push((AGENT, ivr_at(agent.url("/voice"))));
-    }
-    let mut config = config(numbers);
-    config.calls_per_second = 100.0;
-    config.queues = queues
-        .into_iter()
-        .map(|(name, q)| (name.to_string(), q))
-        .collect();
-    config
-}
-
-/// Starts an emulator on `config`, 20 times faster than real time.
-pub async fn start(config: EmulatorConfig) -> RunningEmulator {
-    let options = twilio_emulator::server::EmulatorOptions {
-        time_scale: Some(20.0),
-        webhook_budget: Some(std::time::Duration::from_secs(2)),
-        log: twilio_emulator::log::EventLog::new(true, |l| eprintln!("[emulator] {l}")),
-    };
-    serve(config, options).await
-}
-
-/// A queue whose agent answers after `secs` at the front.
-pub fn staffed(secs: u32) -> QueueConfig {
-    QueueConfig {
-        agent: Some(AGENT.into()),
-        answer_after_secs: secs,
-        max_size: None,
-    }
-}
+use crate::harness::emulator::{get, ledger, place, wait_until_ended, IVR, TOKEN};
+use crate::harness::queue::{agent, heard, listener, queueing_ivr, staffed, start, world, AGENT};
+use crate::harness::twiml_app::TwimlAppBuilder;
 
 #[tokio::test]
 async fn a_queued_caller_hears_its_place_then_the_agent_who_takes_it() {
@@ -242,8 +142,8 @@ async fn ivr_test_run_hears_the_wait_message_then_the_agent() {
     // conversation: what the wait TwiML and the agent say reaches the runner like any prompt.
     let ivr = queueing_ivr(r#"<Response><Say>Thank you for calling.</Say></Response>"#).await;
     let alice = agent("Hello, this is Alice. How can I help?", 20).await;
-    let config = serde_json::from_str(&crate::run::emulator_config(&ivr)).expect("JSON");
-    let config = crate::run::merged(
+    let config = serde_json::from_str(&crate::harness::run::emulator_config(&ivr)).expect("JSON");
+    let config = crate::harness::run::merged(
         config,
         serde_json::json!({
             "queues": {"support": {"agent": AGENT, "answer_after_secs": 12}},
@@ -253,7 +153,7 @@ async fn ivr_test_run_hears_the_wait_message_then_the_agent() {
     config["numbers"][AGENT] = serde_json::json!({"voice_url": alice.url("/voice")});
     let project = crate::harness::Project::new()
         .file("emu.json", &config.to_string())
-        .file("botium.json", &crate::run::botium_json(IVR))
+        .file("botium.json", &crate::harness::run::botium_json(IVR))
         .file(
             "convos/queue.convo.txt",
             "queue\n\n#bot\nPlease hold for the next agent.\n\n#bot\nYou are caller 1 in line.\n\n\
@@ -263,10 +163,10 @@ async fn ivr_test_run_hears_the_wait_message_then_the_agent() {
             "convos/wrong.convo.txt",
             "wrong place\n\n#bot\nPlease hold for the next agent.\n\n#bot\nYou are caller 2 in line.\n",
         );
-    let out = crate::run::run_emulated(&project, &["--json", "report.json"]).await;
-    let report = crate::run::json_report(&project, "report.json");
+    let out = crate::harness::run::run_emulated(&project, &["--json", "report.json"]).await;
+    let report = crate::harness::run::json_report(&project, "report.json");
     assert_eq!(
-        crate::run::verdicts(&report),
+        crate::harness::run::verdicts(&report),
         [
             ("queue".to_string(), "passed".to_string()),
             ("wrong place".to_string(), "failed".to_string()),
@@ -286,7 +186,7 @@ fn the_emulator_refuses_a_queue_whose_agent_is_no_answering_number() {
     let project = crate::harness::Project::new().file(
         "emu.json",
         &serde_json::json!({
-            "accounts": [{"sid": crate::emulator::ACCOUNT, "auth_token": TOKEN}],
+            "accounts": [{"sid": crate::harness::emulator::ACCOUNT, "auth_token": TOKEN}],
             "numbers": {"+15557770002": {"behaviour": "busy"}},
             "queues": {"support": {"agent": "+15557770002", "answer_after_secs": 5}}
         })

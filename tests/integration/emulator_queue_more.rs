@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use twilio_emulator::config::QueueConfig;
 
-use crate::emulator::{get, ivr_at, ledger, place, post, wait_until_ended, CALLER, TOKEN};
-use crate::emulator_queue::{heard, listener, queueing_ivr, start, world};
-use crate::twiml_app::{Received, TwimlApp, TwimlAppBuilder};
+use crate::harness::emulator::{get, ivr_at, ledger, place, post, wait_until_ended, CALLER, TOKEN};
+use crate::harness::queue::{heard, listener, queueing_ivr, start, world};
+use crate::harness::twiml_app::{Received, TwimlApp, TwimlAppBuilder};
 
 /// A second IVR number: the line agents call to take the next caller.
 const AGENT_LINE: &str = "+15551230002";

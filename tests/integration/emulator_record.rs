@@ -3,10 +3,10 @@
 
 use twilio_emulator::server::RunningEmulator;
 
-use crate::emulator::{
+use crate::harness::emulator::{
     create_call, emulator, get, ivr_at, ledger, wait_until_ended, ACCOUNT, CALLER, IVR, TOKEN,
 };
-use crate::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
+use crate::harness::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
 
 /// An IVR that asks for a message and records it, transcribed, with `record`'s attributes.
 async fn voicemail_ivr(record: &str) -> TwimlApp {

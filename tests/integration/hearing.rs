@@ -4,11 +4,11 @@
 
 use serde_json::{json, Value};
 
-use crate::emulator::{IVR, TOKEN};
+use crate::harness::emulator::{IVR, TOKEN};
+use crate::harness::run::{botium_json_with, inputs_at, json_report, verdicts};
+use crate::harness::run::{run_scaled, run_scaled_with};
+use crate::harness::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
 use crate::harness::{Output, Project};
-use crate::run::{botium_json_with, inputs_at, json_report, verdicts};
-use crate::run_script::{run_scaled, run_scaled_with};
-use crate::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
 
 /// The emulator's speed in these tests: fast, with room for a loaded machine.
 const TIME_SCALE: f64 = 10.0;

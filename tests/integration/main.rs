@@ -1,7 +1,8 @@
 //! Integration tests: the real `ivr-test` binary, run in temporary projects and on the shared
-//! corpus of real BotiumScript files.
+//! corpus of real BotiumScript files. What the test modules share (projects, the emulator,
+//! TwiML applications, Redis, the proxy, `run` and its reports) is in [`harness`]; every other
+//! module holds tests only.
 
-mod balancer;
 mod call_state;
 mod check;
 mod config;
@@ -21,18 +22,14 @@ mod hearing;
 mod proxy;
 mod proxy_cli;
 mod proxy_faults;
-mod proxy_harness;
 mod proxy_run;
 mod redial;
-mod redis;
 mod run;
 mod run_script;
 mod sms_inbox;
 mod studio;
 mod studio_connect;
 mod studio_flows;
-mod studio_harness;
 mod studio_logic;
 mod studio_queue;
-mod twiml_app;
 mod webhook;

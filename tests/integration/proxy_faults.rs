@@ -2,13 +2,13 @@
 //! restarted mid-call. Nothing may be lost: every webhook's event reaches the runner's stream,
 //! in order, and every decision reaches Twilio.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use ivr_test::relay::message::decode_carry;
 use ivr_test::turn::{Action, CallEvent};
 
-use crate::proxy_harness::{gather_action, params, post, proxy, Runner, AC1, TOKEN1};
-use crate::redis::{RedisOptions, RedisServer};
+use crate::harness::proxy::{gather_action, params, post, proxy, HoldClock, Runner, AC1, TOKEN1};
+use crate::harness::redis::{RedisOptions, RedisServer};
 
 fn heard(text: &str) -> CallEvent {
     CallEvent::Heard {
@@ -55,12 +55,17 @@ async fn two_proxies_taking_alternate_webhooks_of_one_call_lose_nothing() {
         };
         url = url.replacen(from.as_str(), to, 1);
         let said = format!("prompt {n}");
-        let started = Instant::now();
-        let (status, twiml) =
-            post(&url, Some(TOKEN1), &params(AC1, &[("SpeechResult", &said)])).await;
+        // Each turn is woken, not held.
+        let clock = HoldClock::start(&redis, to).await;
+        let (status, twiml) = clock
+            .before_it_runs_out(post(
+                &url,
+                Some(TOKEN1),
+                &params(AC1, &[("SpeechResult", &said)]),
+            ))
+            .await;
         assert_eq!(status, 200, "{twiml}");
         assert!(twiml.contains(&format!(">reply {n}</Say>")), "{n}: {twiml}");
-        assert!(started.elapsed() < hold, "turn {n} woken, not held");
         url = gather_action(&twiml);
     }
     answering.await.expect("runner");
@@ -117,8 +122,8 @@ async fn a_redis_outage_mid_call_keeps_the_call_alive_and_the_carried_turns_come
     .await;
     let next = gather_action(&first);
 
+    // Redis is not waited for: the turn is carried in the answer's URL.
     redis.stop();
-    let started = Instant::now();
     let (status, during) = post(
         &next,
         Some(TOKEN1),
@@ -126,11 +131,6 @@ async fn a_redis_outage_mid_call_keeps_the_call_alive_and_the_carried_turns_come
     )
     .await;
     assert_eq!(status, 200);
-    assert!(
-        started.elapsed() < Duration::from_secs(3),
-        "{:?}",
-        started.elapsed()
-    );
     assert!(during.contains("<Gather"), "{during}");
     assert!(!during.contains("partialResultCallback"), "{during}");
     let carry_url = gather_action(&during);
@@ -201,15 +201,14 @@ async fn after_a_redis_restart_commands_and_wake_ups_work_at_once() {
     // The proxy's old connections died with the old process: the webhook must neither carry
     // (Redis is up) nor wait for the hold (the subscription comes back and wakes it).
     let next = gather_action(&first);
+    let clock = HoldClock::start(&redis, &public).await;
     let webhook = tokio::spawn(async move {
-        let started = Instant::now();
-        let answer = post(
+        post(
             &next,
             Some(TOKEN1),
             &params(AC1, &[("SpeechResult", "again")]),
         )
-        .await;
-        (answer, started.elapsed())
+        .await
     });
     assert_eq!(runner.wait_events(2).await.len(), 2);
     // Give the subscription time to come back, as a runner's decision takes a moment too.
@@ -217,11 +216,11 @@ async fn after_a_redis_restart_commands_and_wake_ups_work_at_once() {
     runner
         .decide("TS9", vec![Action::Say("woken".into())], &[])
         .await;
-    let ((status, twiml), elapsed) = webhook.await.expect("webhook");
+    // Woken, before the hold ends.
+    let (status, twiml) = clock.before_it_runs_out(webhook).await.expect("webhook");
     assert_eq!(status, 200);
     assert!(twiml.contains(">woken</Say>"), "{twiml}");
     assert!(!twiml.contains("carry="), "{twiml}");
-    assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
 }
 
 #[tokio::test]
@@ -236,20 +235,21 @@ async fn a_redis_that_hangs_is_given_up_on_in_time_and_the_turn_is_carried() {
     let start = format!("{public}twilio-ivr/start?cs=TS12");
     let (_, first) = post(&start, Some(TOKEN1), &params(AC1, &[])).await;
 
+    // A hung Redis is not waited for: the answer comes before that of a webhook held since
+    // before Redis hung, which ends with the 10 s hold or when the subscription's ping finds
+    // Redis dead (5 s), and so far within Twilio's 15 s.
+    let clock = HoldClock::start(&redis, &public).await;
     redis.pause();
-    let started = Instant::now();
     let next = gather_action(&first);
-    let (status, during) = post(
-        &next,
-        Some(TOKEN1),
-        &params(AC1, &[("SpeechResult", "frozen")]),
-    )
-    .await;
-    let elapsed = started.elapsed();
+    let (status, during) = clock
+        .before_it_runs_out(post(
+            &next,
+            Some(TOKEN1),
+            &params(AC1, &[("SpeechResult", "frozen")]),
+        ))
+        .await;
     redis.resume();
     assert_eq!(status, 200);
-    // Far within Twilio's 15 s, although the hold is 10 s: a hung Redis is not waited for.
-    assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
     let carry_url = gather_action(&during);
     assert_eq!(carried(&carry_url), vec![heard("frozen")]);
 

@@ -3,72 +3,14 @@
 
 use std::time::Duration;
 
-use ivr_test::config::Secret;
-use ivr_test::proxy::config::{Accounts, ProxyConfig};
-use ivr_test::proxy::log::ProxyLog;
-use ivr_test::proxy::server::{start, RunningProxy};
+use ivr_test::proxy::server::RunningProxy;
 
-use crate::balancer::Balancer;
-use crate::emulator::{emulator, ivr_at, IVR, TOKEN};
+use crate::harness::balancer::Balancer;
+use crate::harness::emulator::{emulator, ivr_at, ACCOUNT, IVR, TOKEN};
+use crate::harness::proxy::{behind_proxy, bind, proxy_at, TOPIC};
+use crate::harness::redis::{RedisOptions, RedisServer};
+use crate::harness::run::{acme_ivr, all_passed, json_report, run, verdicts};
 use crate::harness::{Output, Project};
-use crate::redis::{RedisOptions, RedisServer};
-use crate::run::{
-    acme_ivr, all_passed, botium_json_with, json_report, merged, run, verdicts, ACCOUNT,
-};
-
-const TOPIC: &str = "e2e";
-
-/// A proxy for the emulator's account on `redis_url`, bound to `listener`, that Twilio reaches
-/// at `public_url`.
-pub(crate) async fn proxy_at(
-    listener: tokio::net::TcpListener,
-    redis_url: &str,
-    public_url: &str,
-) -> RunningProxy {
-    let config = ProxyConfig {
-        port: 0,
-        host: [127, 0, 0, 1].into(),
-        redis_url: Secret::new(redis_url),
-        public_url: format!("{public_url}/"),
-        endpoint: "/".into(),
-        topic_base: TOPIC.into(),
-        hold: Duration::from_secs(5),
-        accounts: Accounts::new([(ACCOUNT.to_string(), Secret::new(TOKEN))]),
-    };
-    start(
-        listener,
-        &config,
-        ProxyLog::new(|l| eprintln!("[proxy] {l}")),
-    )
-    .await
-    .expect("proxy starts")
-}
-
-pub(crate) async fn bind() -> (tokio::net::TcpListener, String) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
-    (listener, url)
-}
-
-/// The runner's capabilities: calls through the emulator's API, webhooks through the proxy at
-/// `public_url` and Redis at `redis_url`.
-pub(crate) fn behind_proxy(
-    api_url: &str,
-    public_url: &str,
-    redis_url: &str,
-    extra: serde_json::Value,
-) -> String {
-    let caps = serde_json::json!({
-        "TWILIO_IVR_ACCOUNT_SID": ACCOUNT, "TWILIO_IVR_AUTH_TOKEN": TOKEN,
-        "TWILIO_IVR_API_URL": api_url,
-        "TWILIO_IVR_PUBLICURL": format!("{public_url}/"),
-        "TWILIO_IVR_REDISURL": redis_url,
-        "TWILIO_IVR_REDIS_TOPICBASE": TOPIC
-    });
-    botium_json_with(IVR, merged(caps, extra))
-}
 
 const KEYPAD: &str =
     "keypad\n\n#bot\nWelcome to Acme*\n\n#me\nBUTTON 2\n\n#bot\nYour balance is 42 dollars\n";
@@ -96,7 +38,7 @@ fn passed(out: &Output, project: &Project, names: &[&str]) {
 /// front of the runners.
 struct Stage {
     redis: RedisServer,
-    ivr: crate::twiml_app::TwimlApp,
+    ivr: crate::harness::twiml_app::TwimlApp,
     emulator: twilio_emulator::server::RunningEmulator,
     /// `None` only while a test restarts it.
     proxy: Option<RunningProxy>,
@@ -109,7 +51,7 @@ impl Stage {
     async fn start(
         test: &str,
         options: RedisOptions,
-        ivr: crate::twiml_app::TwimlApp,
+        ivr: crate::harness::twiml_app::TwimlApp,
     ) -> Option<Stage> {
         let redis = RedisServer::start(test, options)?;
         let emulator = emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
@@ -246,8 +188,8 @@ async fn webhooks_of_one_call_alternate_between_two_proxies() {
 /// An IVR whose menu waits a while before it speaks: time for a fault in the middle of a call.
 /// Its greeting is long enough (about 250 ms here) to be heard even when the first webhook is
 /// slow on a loaded machine (the emulator runs 20 times faster than a real call).
-async fn slow_ivr() -> crate::twiml_app::TwimlApp {
-    crate::twiml_app::TwimlAppBuilder::new(TOKEN)
+async fn slow_ivr() -> crate::harness::twiml_app::TwimlApp {
+    crate::harness::twiml_app::TwimlAppBuilder::new(TOKEN)
         .twiml(
             "/voice",
             r#"<Response><Say>Welcome to Acme, the home of fine widgets and gadgets since 1949.</Say><Pause length="20"/><Gather input="dtmf" action="/menu" numDigits="1" timeout="10"><Say>Press two for your balance.</Say></Gather></Response>"#,
@@ -263,7 +205,7 @@ async fn slow_ivr() -> crate::twiml_app::TwimlApp {
 const SLOW: &str = "slow\n\n#bot\nWelcome to Acme*\n\n#bot\nPress two*\n\n#me\nBUTTON 2\n\n#bot\nYour balance is 42 dollars\n";
 
 /// Waits (bounded) until the IVR has answered a call (fetched its first TwiML).
-async fn until_the_ivr_answered(ivr: &crate::twiml_app::TwimlApp) {
+async fn until_the_ivr_answered(ivr: &crate::harness::twiml_app::TwimlApp) {
     for _ in 0..500 {
         if !ivr.received_at("/voice").is_empty() {
             return;
@@ -371,7 +313,6 @@ async fn redis_gone_for_longer_than_the_limit_is_an_infrastructure_error() {
         serde_json::json!({"TWILIO_IVR_REDIS_OUTAGE_LIMIT": 1500, "WAITFORBOTTIMEOUT": 30000}),
     );
     let project = project(&caps, &[("a", SLOW)]);
-    let started = std::time::Instant::now();
     let running = run(&project, &["run", "convos", "--json", "report.json"]);
     let (emulator, redis) = (&stage.emulator, &mut stage.redis);
     let fault = async {
@@ -385,12 +326,8 @@ async fn redis_gone_for_longer_than_the_limit_is_an_infrastructure_error() {
         "{}",
         out.stderr
     );
-    assert!(
-        started.elapsed() < Duration::from_secs(15),
-        "{:?}",
-        started.elapsed()
-    );
-    // The call was hung up through the REST API.
+    // Exit 3, not a step that timed out (exit 1 after WAITFORBOTTIMEOUT): the outage limit
+    // ended the run first. The call was hung up through the REST API.
     stage.finish().await;
 }
 
@@ -400,7 +337,7 @@ async fn a_runner_that_dies_leaves_its_call_to_the_time_limit() {
     // call without a TimeLimit, which would stay live (and billed) for as long as the IVR talks.
     let test = "a_runner_that_dies_leaves_its_call_to_the_time_limit";
     // An IVR that never hangs up.
-    let ivr = crate::twiml_app::TwimlAppBuilder::new(TOKEN)
+    let ivr = crate::harness::twiml_app::TwimlAppBuilder::new(TOKEN)
         .twiml("/voice", r#"<Response><Say>Please hold.</Say><Pause length="20"/><Redirect>/voice</Redirect></Response>"#)
         .start()
         .await;

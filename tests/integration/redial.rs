@@ -20,12 +20,13 @@ use twilio_emulator::model::{CallRecord, CallStatus};
 use twilio_emulator::server::RunningEmulator;
 use twilio_wire::signature;
 
-use crate::emulator::{emulator, ivr_at, IVR, TOKEN};
+use crate::harness::emulator::{emulator, ivr_at, IVR, TOKEN};
+use crate::harness::free_port;
+use crate::harness::proxy::{behind_proxy, bind, proxy_at};
+use crate::harness::redis::{RedisOptions, RedisServer};
+use crate::harness::run::{json_report, run, through_twilio_api_on, verdicts};
+use crate::harness::twiml_app::TwimlAppBuilder;
 use crate::harness::Project;
-use crate::proxy_run::{behind_proxy, bind, proxy_at};
-use crate::redis::{RedisOptions, RedisServer};
-use crate::run::{free_port, json_report, run, through_twilio_api_on, verdicts};
-use crate::twiml_app::TwimlAppBuilder;
 
 /// A number that rings far longer than the runner waits for an answer.
 const RINGING: &str = "+15551230009";

@@ -10,10 +10,11 @@ use twilio_emulator::config::{EmulatorConfig, NumberConfig};
 use twilio_emulator::model::CallRecord;
 use twilio_emulator::server::{start, EmulatorOptions, RunningEmulator};
 
-use crate::emulator::{ivr_at, IVR, TOKEN};
+use crate::harness::emulator::ACCOUNT;
+use crate::harness::emulator::{ivr_at, IVR, TOKEN};
+use crate::harness::run::{json_report, run, through_twilio_api, verdicts};
+use crate::harness::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
 use crate::harness::Project;
-use crate::run::{json_report, run, through_twilio_api, verdicts, ACCOUNT};
-use crate::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
 
 const FIRST_CALLER: &str = "+15551110001";
 const SECOND_CALLER: &str = "+15551110002";

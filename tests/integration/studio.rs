@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::emulator::{get, TOKEN};
-use crate::studio_harness::{call, caller, flow, heard, said, say, studio, transcript};
-use crate::twiml_app::{Received, Reply, TwimlAppBuilder};
+use crate::harness::emulator::{get, TOKEN};
+use crate::harness::studio::{call, caller, flow, heard, said, say, studio, transcript};
+use crate::harness::twiml_app::{Received, Reply, TwimlAppBuilder};
 
 fn menu(properties: serde_json::Value, speech_next: Option<&str>) -> serde_json::Value {
     json!({"name": "menu", "type": "gather-input-on-call", "properties": properties,
@@ -287,7 +287,7 @@ async fn add_twiml_redirect_hands_the_call_over_and_takes_it_back() {
     ]));
     let (emulator, _dir) = studio(&flow).await;
     let url = emulator
-        .studio_webhook_url(crate::emulator::IVR)
+        .studio_webhook_url(crate::harness::emulator::IVR)
         .expect("flow URL");
     *flow_url.lock().expect("lock") = url;
     let caller = caller(|_| String::new()).await;

@@ -4,9 +4,9 @@
 
 use serde_json::json;
 
-use crate::emulator::{get, ivr_at, ivr_side, TOKEN};
-use crate::studio_harness::{call, caller, flow, heard, said, say, studio_with};
-use crate::twiml_app::{TwimlApp, TwimlAppBuilder};
+use crate::harness::emulator::{get, ivr_at, ivr_side, TOKEN};
+use crate::harness::studio::{call, caller, flow, heard, said, say, studio_with};
+use crate::harness::twiml_app::{TwimlApp, TwimlAppBuilder};
 
 /// The agent's number.
 const AGENT: &str = "+15557770001";

@@ -6,10 +6,10 @@ use std::path::PathBuf;
 
 use twilio_emulator::config::NumberConfig;
 
-use crate::emulator::{emulator, ACCOUNT, CALLER, IVR, TOKEN};
+use crate::harness::emulator::{emulator, ACCOUNT, CALLER, IVR, TOKEN};
+use crate::harness::run::{botium_json, json_report, run_emulated, verdicts};
+use crate::harness::studio::{call, caller, heard, said, transcript};
 use crate::harness::Project;
-use crate::run::{botium_json, json_report, run_emulated, verdicts};
-use crate::studio_harness::{call, caller, heard, said, transcript};
 
 /// `tests/fixtures/studio/webinar-flow.json`: Twilio Labs' sample IVR flow, as published (see
 /// the README next to it).

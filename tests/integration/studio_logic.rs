@@ -4,9 +4,9 @@
 
 use serde_json::{json, Value};
 
-use crate::emulator::{get, CALLER, IVR, TOKEN};
-use crate::studio_harness::{call, caller, flow, messages_to_caller, said, say, studio};
-use crate::twiml_app::{Received, Reply, TwimlAppBuilder};
+use crate::harness::emulator::{get, CALLER, IVR, TOKEN};
+use crate::harness::studio::{call, caller, flow, messages_to_caller, said, say, studio};
+use crate::harness::twiml_app::{Received, Reply, TwimlAppBuilder};
 
 /// (predicate, input, value, whether it holds).
 const CASES: [(&str, &str, &str, bool); 34] = [

@@ -5,10 +5,10 @@
 use serde_json::json;
 use twilio_emulator::config::{NumberConfig, QueueConfig};
 
-use crate::emulator::IVR;
-use crate::emulator_queue::{agent, staffed, start, world};
-use crate::studio_harness::{call, caller, flow, heard, said, say, write_flow};
-use crate::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
+use crate::harness::emulator::IVR;
+use crate::harness::queue::{agent, staffed, start, world};
+use crate::harness::studio::{call, caller, flow, heard, said, say, write_flow};
+use crate::harness::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
 
 /// A flow that greets, queues the caller in `support` with `hold` as its wait TwiML, and says
 /// how the queue ended.
@@ -28,7 +28,7 @@ fn queueing_flow(hold: &TwimlApp) -> serde_json::Value {
 
 /// The hold TwiML: the caller's place, then a pause.
 async fn hold() -> TwimlApp {
-    TwimlAppBuilder::new(crate::emulator::TOKEN)
+    TwimlAppBuilder::new(crate::harness::emulator::TOKEN)
         .route("/hold", |r: &Received| {
             Reply::Twiml(format!(
                 r#"<Response><Say>You are caller {} in line.</Say><Pause length="8"/></Response>"#,
@@ -110,11 +110,12 @@ async fn enqueue_call_takes_failed_to_enqueue_when_the_queue_is_full() {
     let waiting = {
         let form = [
             ("To", IVR),
-            ("From", crate::emulator::CALLER),
+            ("From", crate::harness::emulator::CALLER),
             ("Url", &first.url("/start")),
             ("TimeLimit", "40"),
         ];
-        let (code, created) = crate::emulator::create_call(&emulator.base_url, &form).await;
+        let (code, created) =
+            crate::harness::emulator::create_call(&emulator.base_url, &form).await;
         assert_eq!(code, 201, "{created}");
         created["sid"].as_str().expect("sid").to_string()
     };
@@ -126,5 +127,5 @@ async fn enqueue_call_takes_failed_to_enqueue_when_the_queue_is_full() {
         said(&emulator, &ended).await.last().map(String::as_str),
         Some("Sorry, all our lines are full.")
     );
-    crate::emulator::wait_until_ended(&emulator.base_url, &waiting).await;
+    crate::harness::emulator::wait_until_ended(&emulator.base_url, &waiting).await;
 }

@@ -9,8 +9,10 @@ use ivr_test::turn::{Action, CallEvent, Sessions};
 use ivr_test::webhook::routes::{router, WebhookState};
 use twilio_wire::signature;
 
-use crate::emulator::{create_call, emulator, ivr_at, wait_until_ended, CALLER, IVR, TOKEN};
-use crate::twiml_app::{Received, Reply, TwimlAppBuilder};
+use crate::harness::emulator::{
+    create_call, emulator, ivr_at, wait_until_ended, CALLER, IVR, TOKEN,
+};
+use crate::harness::twiml_app::{Received, Reply, TwimlAppBuilder};
 
 /// Serves the webhook routes on a loopback port; returns their state (with the public URL).
 async fn webhook(hold: Duration) -> WebhookState {

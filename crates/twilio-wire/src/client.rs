@@ -5,13 +5,14 @@
 //!
 //! Like Twilio's own clients it sends HTTP Basic auth, `Accept: application/json`,
 //! form-encoded bodies with repeated keys for lists, uses a 30 s timeout and retries only
-//! 429 (never processed by Twilio, so always safe to repeat, even a create). Every error
+//! 429 ([`retry::TWILIO_RATE_LIMITED`]; never processed by Twilio, so always safe to repeat, even a create). Every error
 //! names the request (method and URL) and never contains the auth token.
 
 use std::collections::HashSet;
 use std::fmt;
 use std::time::Duration;
 
+use backon::Retryable;
 use base64::Engine;
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE};
 use reqwest::{Method, StatusCode};
@@ -19,6 +20,7 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::explain::explain;
+use crate::retry;
 use crate::secret::{Redactor, Secret};
 
 mod requests;
@@ -36,12 +38,6 @@ pub const DEFAULT_BASE_URL: &str = "https://api.twilio.com";
 const API_VERSION: &str = "2010-04-01";
 /// Per request, as Twilio's clients do.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-/// Retries after a 429 (so at most 4 requests), as Twilio's clients' `autoRetry`.
-const MAX_RETRIES: u32 = 3;
-/// The first wait after a 429; doubled per retry.
-const FIRST_BACKOFF: Duration = Duration::from_millis(100);
-/// The longest wait between retries.
-const MAX_BACKOFF: Duration = Duration::from_millis(3000);
 /// Pages `list_messages` follows when the filter sets no bound.
 pub const DEFAULT_MAX_PAGES: u32 = 20;
 /// How much of an unexpected response body an error quotes.
@@ -424,8 +420,7 @@ impl TwilioClient {
             .map(serde_urlencoded::to_string)
             .transpose()
             .map_err(|e| ClientError::InvalidArgument(format!("cannot encode the form: {e}")))?;
-        let mut attempt = 0;
-        let (status, date, bytes) = loop {
+        let send = || async {
             let mut request = self
                 .http
                 .request(method.clone(), url.clone())
@@ -435,25 +430,40 @@ impl TwilioClient {
                     .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
                     .body(body.clone());
             }
-            let outcome = match request.send().await {
-                Ok(response) => {
-                    let status = response.status();
-                    let date = response
-                        .headers()
-                        .get(reqwest::header::DATE)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(crate::time::parse_rfc2822);
-                    response.bytes().await.map(|bytes| (status, date, bytes))
-                }
-                Err(e) => Err(e),
+            let answer = async {
+                let response = request.send().await?;
+                let status = response.status();
+                let date = response
+                    .headers()
+                    .get(reqwest::header::DATE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(crate::time::parse_rfc2822);
+                response.bytes().await.map(|bytes| Answer {
+                    status,
+                    date,
+                    bytes: bytes.to_vec(),
+                })
             };
-            let (status, date, bytes) = outcome.map_err(|e| self.http_error(&method, &url, &e))?;
-            if status == StatusCode::TOO_MANY_REQUESTS && attempt < MAX_RETRIES {
-                tokio::time::sleep(backoff(attempt)).await;
-                attempt += 1;
-                continue;
+            match answer.await {
+                Ok(answer) if answer.status == StatusCode::TOO_MANY_REQUESTS => {
+                    Err(Try::RateLimited(answer))
+                }
+                Ok(answer) => Ok(answer),
+                Err(e) => Err(Try::Failed(self.http_error(&method, &url, &e))),
             }
-            break (status, date, bytes);
+        };
+        let Answer {
+            status,
+            date,
+            bytes,
+        } = match send
+            .retry(retry::TWILIO_RATE_LIMITED)
+            .when(|e| matches!(e, Try::RateLimited(_)))
+            .await
+        {
+            // The last 429 is reported like any other error answer.
+            Ok(answer) | Err(Try::RateLimited(answer)) => answer,
+            Err(Try::Failed(e)) => return Err(e),
         };
         if status.is_success() {
             return serde_json::from_slice(&bytes)
@@ -539,9 +549,16 @@ impl TwilioClient {
     }
 }
 
-/// The wait before retry `attempt` (from 0): 100 ms, 200 ms, 400 ms, ... capped at 3 s.
-fn backoff(attempt: u32) -> Duration {
-    FIRST_BACKOFF
-        .saturating_mul(2u32.saturating_pow(attempt))
-        .min(MAX_BACKOFF)
+/// An HTTP answer, whatever its status.
+struct Answer {
+    status: StatusCode,
+    /// Twilio's clock, from the `Date` header, if readable.
+    date: Option<chrono::DateTime<chrono::Utc>>,
+    bytes: Vec<u8>,
+}
+
+/// Why one try gave no answer to decode: a 429, worth another try, or a transport failure.
+enum Try {
+    RateLimited(Answer),
+    Failed(ClientError),
 }

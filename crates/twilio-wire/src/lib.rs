@@ -8,6 +8,7 @@
 pub mod client;
 pub mod error;
 pub mod explain;
+pub mod retry;
 pub mod secret;
 pub mod serve;
 pub mod sid;

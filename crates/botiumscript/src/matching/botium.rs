@@ -1,7 +1,7 @@
 //! Botium's match functions (`MatchFunctions.js`), on texts that are already normalised.
 
 use super::error::MatchingError;
-use super::js_regex::{compile_js_regex, js_test};
+use super::js_regex::JsRegex;
 use super::mode::MatchingMode;
 use super::wer::{calculate_wer, round2};
 
@@ -23,13 +23,16 @@ pub(crate) fn validate_expected(mode: MatchingMode, expected: &str) -> Result<()
                 Ok(())
             }
         }
-        MatchingMode::Regexp { ignore_case } => {
-            compile_js_regex(expected, ignore_case, false).map(|_| ())
-        }
+        MatchingMode::Regexp { ignore_case } => regexp(expected, ignore_case).map(|_| ()),
         MatchingMode::Include { .. } | MatchingMode::Equals { .. } | MatchingMode::Wer { .. } => {
             Ok(())
         }
     }
+}
+
+/// Botium's `regexp` mode: `new RegExp(expected, ignoreCase ? 'i' : '')`.
+pub(crate) fn regexp(expected: &str, ignore_case: bool) -> Result<JsRegex, MatchingError> {
+    JsRegex::new(expected, if ignore_case { "i" } else { "" })
 }
 
 /// Botium's wildcard regex: the text with regex specials escaped and each `*` as `(.*)`.
@@ -70,10 +73,7 @@ pub(crate) fn botium_match(
         MatchingMode::WildcardExact { ignore_case } => {
             wildcard_regex(expected, ignore_case, true)?.is_match(actual)
         }
-        MatchingMode::Regexp { ignore_case } => {
-            let regex = compile_js_regex(expected, ignore_case, false)?;
-            js_test(&regex, expected, actual)?
-        }
+        MatchingMode::Regexp { ignore_case } => regexp(expected, ignore_case)?.is_match(actual),
         MatchingMode::Include { ignore_case: true } => {
             actual.to_lowercase().contains(&expected.to_lowercase())
         }

@@ -3,21 +3,12 @@
 /// Why a matching mode, an expected text or an option cannot be used.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum MatchingError {
-    /// A JavaScript regular expression that we cannot compile (bad syntax, or a construct the
-    /// Rust engine lacks, such as a variable-length lookbehind).
+    /// A JavaScript regular expression that JavaScript would refuse too (`new RegExp` throws).
     #[error("invalid regular expression \"{pattern}\": {message}")]
     InvalidRegexp {
         /// The pattern as the user wrote it.
         pattern: String,
         /// What is wrong with it.
-        message: String,
-    },
-    /// A regular expression that exceeded the backtracking limit while matching.
-    #[error("regular expression \"{pattern}\" failed while matching: {message}")]
-    RegexpRuntime {
-        /// The pattern as the user wrote it.
-        pattern: String,
-        /// The engine's report.
         message: String,
     },
     /// Botium's limit on `*` wildcards in one expected text (the exact Botium message).

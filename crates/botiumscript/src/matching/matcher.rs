@@ -1,8 +1,8 @@
 //! The matcher a run builds once: Botium's mode, then the speech-tolerant layer, then near misses.
 
-use super::botium::{botium_match, validate_expected, wer_within, wildcard_regex};
+use super::botium::{botium_match, regexp, validate_expected, wer_within, wildcard_regex};
 use super::error::MatchingError;
-use super::js_regex::{compile_js_regex, js_test};
+use super::js_regex::JsRegex;
 use super::mode::MatchingMode;
 use super::normalize::{normalize_pattern, normalize_with, NormalizeOptions};
 use super::score::{substring_similarity, whole_similarity, wildcard_similarity};
@@ -51,7 +51,7 @@ impl MatchResult {
 pub struct Matcher {
     mode: MatchingMode,
     normalize: NormalizeOptions,
-    remove_regexp: Option<fancy_regex::Regex>,
+    remove_regexp: Option<JsRegex>,
     speech_tolerant: bool,
     similarity_threshold: f64,
 }
@@ -252,8 +252,7 @@ impl Matcher {
                 wildcard_regex(canonical_expected, true, true)?.is_match(canonical_actual)
             }
             MatchingMode::Regexp { ignore_case } => {
-                let regex = compile_js_regex(expected, ignore_case, false)?;
-                js_test(&regex, expected, canonical_actual)?
+                regexp(expected, ignore_case)?.is_match(canonical_actual)
             }
             MatchingMode::Include { .. } => canonical_actual.contains(canonical_expected),
             MatchingMode::Equals { .. } => canonical_actual == canonical_expected,

@@ -5,8 +5,8 @@
 //!
 //! 1. **Botium's mode** ([`MatchHow::Exact`]) on both texts normalised by [`normalize_text`]
 //!    (reference §5.2, §5.3): `wildcard` (regex specials escaped, `*` = any text, unanchored),
-//!    `wildcardExact` (anchored), `regexp` (a JavaScript regex, see `js_regex` for how its syntax
-//!    is kept), `include`, `equals`, `wer` (word error rate at most the threshold, see `wer`).
+//!    `wildcardExact` (anchored), `regexp` (a JavaScript regex on an ECMAScript engine, see
+//!    `js_regex`), `include`, `equals`, `wer` (word error rate at most the threshold, see `wer`).
 //! 2. **The speech-tolerant layer** ([`MatchHow::SpeechTolerant`], on unless switched off): the
 //!    same mode on canonical forms of both texts. The canonical form is:
 //!    * lowercase (so this layer ignores case even in case-sensitive modes: recognisers
@@ -86,7 +86,7 @@ mod stream;
 mod wer;
 
 /// Studio's `regex` conditions are JavaScript patterns too.
-pub use js_regex::compile_js_regex;
+pub use js_regex::JsRegex;
 pub use speech::canonical_words;
 
 #[cfg(test)]

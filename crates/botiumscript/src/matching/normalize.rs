@@ -3,7 +3,8 @@
 use std::sync::OnceLock;
 
 use super::error::MatchingError;
-use super::js_regex::{compile_js_regex, is_js_whitespace};
+use super::js_regex::JsRegex;
+use crate::js_text::is_whitespace as is_js_whitespace;
 
 /// How texts are normalised before matching (`SCRIPTING_NORMALIZE_TEXT*`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,13 +33,11 @@ impl NormalizeOptions {
         self.compile_remove_regexp().map(|_| ())
     }
 
-    pub(crate) fn compile_remove_regexp(
-        &self,
-    ) -> Result<Option<fancy_regex::Regex>, MatchingError> {
+    pub(crate) fn compile_remove_regexp(&self) -> Result<Option<JsRegex>, MatchingError> {
         self.remove_regexp
             .as_deref()
             .filter(|pattern| !pattern.is_empty())
-            .map(|pattern| compile_js_regex(pattern, false, true))
+            .map(|pattern| JsRegex::new(pattern, "ug"))
             .transpose()
     }
 }
@@ -157,7 +156,7 @@ pub fn normalize_text(text: &str, opts: &NormalizeOptions) -> String {
 pub(crate) fn normalize_with(
     text: &str,
     opts: &NormalizeOptions,
-    remove_regexp: Option<&fancy_regex::Regex>,
+    remove_regexp: Option<&JsRegex>,
 ) -> String {
     let mut text = if opts.enabled && !text.is_empty() {
         cleanup(text)
@@ -172,10 +171,7 @@ pub(crate) fn normalize_with(
         text = text.replace(item.as_str(), "");
     }
     if let Some(regex) = remove_regexp {
-        // A match that hits the backtracking limit leaves the text as it is.
-        if let Ok(removed) = regex.try_replacen(&text, 0, "") {
-            text = removed.into_owned();
-        }
+        text = regex.remove_all(&text);
     }
     text
 }

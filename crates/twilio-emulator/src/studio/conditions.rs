@@ -18,6 +18,8 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime};
 
+use botiumscript::matching::JsRegex;
+
 /// A `split-based-on` predicate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Predicate {
@@ -110,9 +112,7 @@ impl Predicate {
             Predicate::DoesNotMatchAnyOf => !any_of(),
             Predicate::IsBlank => input.is_empty(),
             Predicate::IsNotBlank => !input.is_empty(),
-            Predicate::Regex => {
-                compile_regex(value).is_ok_and(|re| re.is_match(input).unwrap_or(false))
-            }
+            Predicate::Regex => compile_regex(value).is_ok_and(|re| re.is_match(input)),
             Predicate::Contains => input_ci.contains(&value_ci),
             Predicate::DoesNotContain => !input_ci.contains(&value_ci),
             Predicate::StartsWith => input_ci.starts_with(&value_ci),
@@ -142,8 +142,8 @@ impl Predicate {
 
 /// A `regex` condition's pattern, compiled as Studio's (JavaScript) engine reads it, ignoring
 /// case like every Studio condition.
-pub fn compile_regex(pattern: &str) -> Result<fancy_regex::Regex, String> {
-    botiumscript::matching::compile_js_regex(pattern, true, false).map_err(|e| e.to_string())
+pub(crate) fn compile_regex(pattern: &str) -> Result<JsRegex, String> {
+    JsRegex::new(pattern, "i").map_err(|e| e.to_string())
 }
 
 /// A time of day: `14:30`, `14:30:15`, `2:30 PM`, `2:30pm`, `2 PM`, or a date-time.

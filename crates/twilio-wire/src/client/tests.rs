@@ -1,8 +1,6 @@
 //! The client's tests without a Twilio: URL handling (`units`) and scripted servers (`mock`).
 //! The client against the emulator is tested in the `twilio-emulator` crate (`tests/client.rs`).
 
-use std::time::Duration;
-
 use axum::Router;
 
 use super::*;

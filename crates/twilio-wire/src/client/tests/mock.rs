@@ -2,7 +2,7 @@
 //! foreign paging links, non-Twilio bodies) and what goes over the wire (headers, forms).
 
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use tokio::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -14,6 +14,8 @@ use super::*;
 /// One request a mock server received.
 #[derive(Debug, Clone)]
 struct Seen {
+    /// When, on Tokio's clock (virtual in a test with paused time).
+    at: Instant,
     method: String,
     uri: String,
     headers: HeaderMap,
@@ -36,6 +38,7 @@ async fn answer(
     body: Bytes,
 ) -> Response {
     let seen = Seen {
+        at: Instant::now(),
         method: method.to_string(),
         uri: uri.to_string(),
         headers,
@@ -64,6 +67,14 @@ async fn mock(
     (serve(router).await, seen)
 }
 
+/// When the requests came, in milliseconds after the first.
+fn seen_at(seen: &Mutex<Vec<Seen>>) -> Vec<u128> {
+    let seen = seen.lock().unwrap();
+    seen.iter()
+        .map(|s| (s.at - seen[0].at).as_millis())
+        .collect()
+}
+
 fn call_json(status: &str) -> String {
     format!(r#"{{"sid":"CA1","status":"{status}","to":"+1","from":"+2","duration":"3"}}"#)
 }
@@ -76,38 +87,33 @@ fn mock_client(base: &str) -> TwilioClient {
     TwilioClient::new(base, ACCOUNT, &Secret::new(TOKEN)).unwrap()
 }
 
-#[tokio::test]
+// In virtual time (the loopback server answers without a timer), so the waits are exact.
+#[tokio::test(start_paused = true)]
 async fn a_429_is_retried_with_backoff_until_it_succeeds() {
     let (base, seen) = mock(|_, n| match n {
         0 | 1 => (429, envelope(429, 20429, "Too Many Requests")),
         _ => (200, call_json("in-progress")),
     })
     .await;
-    let started = Instant::now();
     let call = mock_client(&base)
         .fetch_call("CA1")
         .await
         .expect("third try");
     assert_eq!(call.status, "in-progress");
-    assert_eq!(seen.lock().unwrap().len(), 3);
-    // 100 ms, then 200 ms.
-    assert!(started.elapsed() >= Duration::from_millis(300));
+    crate::retry::assert_waits(&seen_at(&seen), &[100, 200]);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_429_is_retried_three_times_then_reported() {
     let (base, seen) = mock(|_, _| (429, String::new())).await;
     let e = mock_client(&base).fetch_call("CA1").await.unwrap_err();
-    assert_eq!(
-        seen.lock().unwrap().len(),
-        4,
-        "one request and three retries"
-    );
+    // One request and three retries.
+    crate::retry::assert_waits(&seen_at(&seen), &[100, 200, 400]);
     assert_eq!(e.code(), Some(20429), "{e}");
     assert!(e.to_string().contains("--parallel"), "{e}");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn other_errors_are_not_retried() {
     let (base, seen) = mock(|_, _| (503, envelope(503, 20500, "Service unavailable"))).await;
     let e = mock_client(&base).fetch_call("CA1").await.unwrap_err();

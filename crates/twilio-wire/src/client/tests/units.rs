@@ -162,13 +162,6 @@ fn a_message_filter_encodes_literal_range_keys() {
 }
 
 #[test]
-fn backoff_doubles_from_100_ms_up_to_3_s() {
-    let waits: Vec<u128> = (0..7).map(|n| backoff(n).as_millis()).collect();
-    assert_eq!(waits, [100, 200, 400, 800, 1600, 3000, 3000]);
-    assert_eq!(backoff(u32::MAX), MAX_BACKOFF);
-}
-
-#[test]
 fn twilio_errors_read_with_their_fix() {
     let e = ClientError::Twilio {
         status: 400,

@@ -14,7 +14,9 @@ use ivr_test::turn::{Action, Turn};
 use redis::AsyncCommands;
 use twilio_wire::signature;
 
-use crate::redis::RedisServer;
+use super::emulator::{ACCOUNT, IVR, TOKEN};
+use super::redis::RedisServer;
+use super::run::{botium_json_with, merged};
 
 pub const AC1: &str = "AC11111111111111111111111111111111";
 pub const AC2: &str = "AC22222222222222222222222222222222";
@@ -150,6 +152,56 @@ impl Runner {
     }
 }
 
+/// The proxy's hold limit as a clock, so a test can say "before the hold ran out" without
+/// reading the time: a webhook of a session nobody decides for, which the proxy answers only
+/// when its hold ends. Its events go to a runner of its own, out of the test's way.
+pub struct HoldClock {
+    held: tokio::task::JoinHandle<(u16, String)>,
+}
+
+impl HoldClock {
+    /// Starts the clock's webhook on the proxy at `public` and returns once it is being held.
+    pub async fn start(server: &RedisServer, public: &str) -> HoldClock {
+        // A runner and session of its own for each clock.
+        static CLOCKS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = CLOCKS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut witness = Runner::new(server, &format!("RCLOCK{n}")).await;
+        witness.register(&format!("TSCLOCK{n}"), AC1).await;
+        let url = format!("{public}twilio-ivr/start?cs=TSCLOCK{n}");
+        let held = tokio::spawn(async move { post(&url, Some(TOKEN1), &params(AC1, &[])).await });
+        assert_eq!(
+            witness.wait_events(1).await.len(),
+            1,
+            "the clock's webhook arrived"
+        );
+        HoldClock { held }
+    }
+
+    /// What `answer` gives, which must come before the clock's hold ends.
+    pub async fn before_it_runs_out<T>(
+        mut self,
+        answer: impl std::future::Future<Output = T>,
+    ) -> T {
+        tokio::select! {
+            biased;
+            out = answer => out,
+            _ = &mut self.held => panic!("held until the hold ran out"),
+        }
+    }
+
+    /// Awaits the end of the clock's hold, and then what `answer` gives: it must not have come
+    /// earlier.
+    pub async fn after_it_runs_out<T>(mut self, answer: impl std::future::Future<Output = T>) -> T {
+        tokio::pin!(answer);
+        tokio::select! {
+            biased;
+            _ = &mut self.held => {}
+            _ = &mut answer => panic!("answered before the hold ran out"),
+        }
+        answer.await
+    }
+}
+
 /// The parameters Twilio posts for `call` of `account`, plus `extra`.
 pub fn params(account: &str, extra: &[(&str, &str)]) -> Vec<(String, String)> {
     let mut params = vec![
@@ -185,4 +237,61 @@ pub fn gather_action(twiml: &str) -> String {
     let at = rest.find(" action=\"").expect("an action") + " action=\"".len();
     let end = rest[at..].find('"').expect("closing quote");
     rest[at..at + end].replace("&amp;", "&")
+}
+
+// `ivr-test run` behind a proxy: the emulator's account served by an in-process proxy.
+
+/// The topic base of runs behind an in-process proxy.
+pub const TOPIC: &str = "e2e";
+
+/// A proxy for the emulator's account on `redis_url`, bound to `listener`, that Twilio reaches
+/// at `public_url`.
+pub async fn proxy_at(
+    listener: tokio::net::TcpListener,
+    redis_url: &str,
+    public_url: &str,
+) -> RunningProxy {
+    let config = ProxyConfig {
+        port: 0,
+        host: [127, 0, 0, 1].into(),
+        redis_url: Secret::new(redis_url),
+        public_url: format!("{public_url}/"),
+        endpoint: "/".into(),
+        topic_base: TOPIC.into(),
+        hold: Duration::from_secs(5),
+        accounts: Accounts::new([(ACCOUNT.to_string(), Secret::new(TOKEN))]),
+    };
+    start(
+        listener,
+        &config,
+        ProxyLog::new(|l| eprintln!("[proxy] {l}")),
+    )
+    .await
+    .expect("proxy starts")
+}
+
+pub async fn bind() -> (tokio::net::TcpListener, String) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    (listener, url)
+}
+
+/// The runner's capabilities: calls through the emulator's API, webhooks through the proxy at
+/// `public_url` and Redis at `redis_url`.
+pub fn behind_proxy(
+    api_url: &str,
+    public_url: &str,
+    redis_url: &str,
+    extra: serde_json::Value,
+) -> String {
+    let caps = serde_json::json!({
+        "TWILIO_IVR_ACCOUNT_SID": ACCOUNT, "TWILIO_IVR_AUTH_TOKEN": TOKEN,
+        "TWILIO_IVR_API_URL": api_url,
+        "TWILIO_IVR_PUBLICURL": format!("{public_url}/"),
+        "TWILIO_IVR_REDISURL": redis_url,
+        "TWILIO_IVR_REDIS_TOPICBASE": TOPIC
+    });
+    botium_json_with(IVR, merged(caps, extra))
 }

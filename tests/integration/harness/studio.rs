@@ -8,8 +8,8 @@ use serde_json::{json, Value};
 use twilio_emulator::config::NumberConfig;
 use twilio_emulator::server::RunningEmulator;
 
-use crate::emulator::{create_call, emulator, get, ledger, wait_until_ended, CALLER, IVR, TOKEN};
-use crate::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
+use super::emulator::{create_call, emulator, get, ledger, wait_until_ended, CALLER, IVR, TOKEN};
+use super::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
 
 /// A flow whose trigger sends incoming calls to the first of `states`.
 pub fn flow(states: Value) -> Value {

@@ -1,5 +1,5 @@
-//! A small fluent harness: write files into a temporary project, run the binary there, look at
-//! exit code, stdout, stderr and JSON.
+//! The binary on the command line: write files into a temporary project, run `ivr-test` there,
+//! look at exit code, stdout, stderr and JSON; and the shared corpus of real scripts.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -98,13 +98,31 @@ impl Output {
     }
 }
 
-/// The shared corpus beside the project checkout, when present.
+/// The shared corpus beside the project checkout, when present. When it is absent the
+/// compatibility tests skip (and say so), unless `IVR_TEST_REQUIRE_CORPUS` is set (CI): then
+/// they fail.
 pub fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    corpus_at(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
+        std::env::var_os("IVR_TEST_REQUIRE_CORPUS").is_some(),
+    )
+}
+
+/// [`corpus`] at `dir`, `required` or not.
+pub fn corpus_at(dir: &Path, required: bool) -> Option<PathBuf> {
     if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: ../shared/corpus is absent, so the compatibility tests cannot run");
-        None
+        return Some(dir.to_path_buf());
     }
+    if required {
+        panic!(
+            "{} is absent, and IVR_TEST_REQUIRE_CORPUS is set",
+            dir.display()
+        );
+    }
+    eprintln!(
+        "skipped: {} is absent, so the compatibility tests cannot run \
+         (set IVR_TEST_REQUIRE_CORPUS=1 to make this a failure)",
+        dir.display()
+    );
+    None
 }

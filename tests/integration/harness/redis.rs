@@ -9,6 +9,15 @@ use std::time::{Duration, Instant};
 
 const SERVER: &str = "redis-server";
 
+/// A loopback port that was free a moment ago (the code under test binds it a moment later).
+/// Here, not in the harness's root, because the benchmarks include this file on its own.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
 /// How a test wants its Redis.
 #[derive(Debug, Clone, Default)]
 pub struct RedisOptions {
@@ -47,14 +56,6 @@ fn available(test: &str) -> bool {
         );
     }
     found
-}
-
-/// A loopback port that was free a moment ago.
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
 }
 
 impl RedisServer {

@@ -1,0 +1,72 @@
+//! How long to wait before trying again, and how often, when Redis fails: the relay's and the
+//! proxy's policies in one place, on `backon` (no jitter, so the waits are exact and tested here
+//! in virtual time; the REST client's policy for Twilio's 429s is `twilio_wire::retry`). Which
+//! errors are worth another try stays with each caller, which knows its errors.
+
+use std::time::Duration;
+
+use backon::{ConstantBuilder, ExponentialBuilder};
+
+/// Redis cannot be reached: wait 50 ms, doubling to at most 1 s, for as long as the caller
+/// still wants the result (the caller's `when` decides when to stop).
+pub const REDIS_OUTAGE: ExponentialBuilder = ExponentialBuilder::new()
+    .with_min_delay(Duration::from_millis(50))
+    .with_max_delay(Duration::from_secs(1))
+    .without_max_times();
+
+/// The first command after a Redis restart meets the old, dead connection while the manager
+/// opens a new one: one more try, straight away.
+pub const REDIS_STALE_CONNECTION: ConstantBuilder = ConstantBuilder::new()
+    .with_delay(Duration::ZERO)
+    .with_max_times(1);
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use backon::{BackoffBuilder, Retryable};
+    use tokio::time::Instant;
+
+    use super::*;
+
+    fn waits(policy: impl BackoffBuilder, n: usize) -> Vec<u128> {
+        policy.build().take(n).map(|d| d.as_millis()).collect()
+    }
+
+    #[test]
+    fn the_policies_wait_as_documented() {
+        assert_eq!(
+            waits(REDIS_OUTAGE, 8),
+            [50, 100, 200, 400, 800, 1000, 1000, 1000]
+        );
+        assert_eq!(REDIS_OUTAGE.build().take(10_000).count(), 10_000);
+        assert_eq!(waits(REDIS_STALE_CONNECTION, 10), [0]);
+    }
+
+    /// Runs an operation that always fails under `policy`; returns the virtual times of its tries.
+    async fn tries_of_a_failing_operation(policy: impl BackoffBuilder) -> Vec<u128> {
+        let start = Instant::now();
+        let tried = Arc::new(Mutex::new(Vec::new()));
+        let attempt = || {
+            let tried = tried.clone();
+            async move {
+                tried.lock().unwrap().push(start.elapsed().as_millis());
+                Err::<(), _>("still failing")
+            }
+        };
+        let result = attempt.retry(policy).await;
+        assert_eq!(result, Err("still failing"));
+        let tried = tried.lock().unwrap().clone();
+        tried
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_stale_connection_is_tried_twice_at_once() {
+        let tried_at = tries_of_a_failing_operation(REDIS_STALE_CONNECTION).await;
+        let [first, second] = tried_at[..] else {
+            panic!("tried {} times", tried_at.len());
+        };
+        // Tokio's timer rounds a wait up to the next whole millisecond.
+        assert!(second - first <= 1, "tried at {first} and {second} ms");
+    }
+}

@@ -1,0 +1,29 @@
+//! What every integration test module uses, one file per thing it stands in for:
+//!
+//! | module | what |
+//! |---|---|
+//! | [`command`] (re-exported here) | a temporary [`Project`], the binary run in it ([`Output`]), the shared corpus |
+//! | [`run`] | `ivr-test run` against the emulator or a Twilio-like API, and its JSON report |
+//! | [`emulator`] | the emulator in-process, its REST API, callers and agents |
+//! | [`queue`] | call queues: a queueing IVR, listening callers, staffed queues |
+//! | [`twiml_app`] | a TwiML application over real HTTP that records what it was sent |
+//! | [`studio`] | Studio flows on the emulator and a caller that answers them |
+//! | [`redis`] | a real `redis-server`, stopped, paused and restarted at will |
+//! | [`proxy`] | the proxy in-process, the runner's side of its protocol by hand, signed webhooks |
+//! | [`balancer`] | a round-robin load balancer in front of several proxies |
+//!
+//! Fluent where a test builds something: `Project::new().file(..).env(..).run(&[..])`,
+//! `TwimlAppBuilder::new(token).twiml(..).route(..).start()`.
+
+pub mod balancer;
+mod command;
+pub mod emulator;
+pub mod proxy;
+pub mod queue;
+pub mod redis;
+pub mod run;
+pub mod studio;
+pub mod twiml_app;
+
+pub use command::{corpus, corpus_at, run_in, Output, Project};
+pub use redis::free_port;
