@@ -7,6 +7,7 @@ mod error;
 pub mod parse;
 mod parse_dial;
 mod parse_queue;
+mod text;
 mod vocabulary;
 pub mod write;
 mod xml;

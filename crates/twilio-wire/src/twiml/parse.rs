@@ -5,6 +5,7 @@
 use super::ast::*;
 use super::attrs::Attrs;
 use super::error::TwimlError;
+use super::text::text_only;
 use super::vocabulary::{misplaced, SSML, UNSUPPORTED_VERBS};
 use super::xml::{self, trim_xml, Element, Node};
 
@@ -58,18 +59,6 @@ fn no_text(el: &Element, text: &str) -> Result<(), TwimlError> {
             text: trimmed.to_string(),
         })
     }
-}
-
-/// The text of an element that takes no child elements, trimmed.
-pub(super) fn text_only(el: &Element) -> Result<String, TwimlError> {
-    let mut text = String::new();
-    for node in &el.children {
-        match node {
-            Node::Text(t) => text.push_str(t),
-            Node::Element(child) => return Err(misplaced(&el.name, &child.name)),
-        }
-    }
-    Ok(trim_xml(&text).to_string())
 }
 
 /// An element that takes neither text nor children, or only `<Parameter>`s (`allow_parameter`).

@@ -66,7 +66,7 @@ pub(super) fn enqueue(el: &Element) -> Result<Enqueue, TwimlError> {
 fn enqueue_task(el: &Element) -> Result<EnqueueTask, TwimlError> {
     let attrs = Attrs::new(el);
     Ok(EnqueueTask {
-        attributes: super::parse::text_only(el)?,
+        attributes: super::text::text_only(el)?,
         priority: attrs.uint("priority", 0)?,
         timeout: attrs.uint("timeout", 1)?,
     })
