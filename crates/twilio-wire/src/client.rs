@@ -21,19 +21,19 @@ use url::Url;
 use crate::explain::explain;
 use crate::secret::{Redactor, Secret};
 
+mod base;
 mod requests;
 mod resources;
 #[cfg(test)]
 mod tests;
 
+pub use base::{ApiBase, Product};
 pub use requests::{CreateCall, MessageFilter};
 pub use resources::{is_final_status, CallResource, MessageResource};
 use resources::{CallPage, MessagePage, WireError};
 
 /// Twilio's API host, the default base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.twilio.com";
-/// The API version every path starts with.
-const API_VERSION: &str = "2010-04-01";
 /// Per request, as Twilio's clients do.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Retries after a 429 (so at most 4 requests), as Twilio's clients' `autoRetry`.
@@ -108,92 +108,6 @@ pub enum HangUp {
     Canceled,
     /// The call had already ended (or Twilio said 21220 "not in progress").
     AlreadyEnded,
-}
-
-/// The API's location: the base URL (scheme, host, port and an optional path prefix).
-#[derive(Clone)]
-struct ApiBase {
-    /// The base with its path prefix and no trailing slash, e.g.
-    /// `https://x.signalwire.com/api/laml`.
-    url: Url,
-    /// The path prefix without a trailing slash; empty for Twilio.
-    prefix: String,
-}
-
-impl ApiBase {
-    fn parse(base_url: &str) -> Result<ApiBase, ClientError> {
-        let invalid = |why: &str| {
-            ClientError::InvalidArgument(format!("invalid API base URL {base_url:?}: {why}"))
-        };
-        let mut url = Url::parse(base_url.trim()).map_err(|e| invalid(&e.to_string()))?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(invalid("use an http:// or https:// URL"));
-        }
-        if url.host_str().is_none_or(str::is_empty) {
-            return Err(invalid("no host"));
-        }
-        if !url.username().is_empty() || url.password().is_some() {
-            // Credentials go in the Authorization header only, never in a URL that errors show.
-            return Err(ClientError::InvalidArgument(
-                "invalid API base URL: it must not contain a user name or password; give the \
-                 account SID and auth token separately"
-                    .to_string(),
-            ));
-        }
-        if url.query().is_some() || url.fragment().is_some() {
-            return Err(invalid("no query or fragment allowed"));
-        }
-        // `https://api.twilio.com/2010-04-01` is how providers document their base (§10);
-        // the version is added per request, so accept it and drop it here.
-        let path = url.path().trim_end_matches('/');
-        let prefix = path
-            .strip_suffix(&format!("/{API_VERSION}"))
-            .unwrap_or(path)
-            .to_string();
-        url.set_path(&prefix);
-        Ok(ApiBase { url, prefix })
-    }
-
-    /// `<base>/2010-04-01/Accounts/<account>/<segments...>`, each segment percent-encoded so
-    /// a SID cannot change the path.
-    fn account_url(&self, account_sid: &str, segments: &[&str]) -> Url {
-        let mut url = self.url.clone();
-        if let Ok(mut path) = url.path_segments_mut() {
-            path.pop_if_empty()
-                .extend([API_VERSION, "Accounts", account_sid])
-                .extend(segments);
-        }
-        url
-    }
-
-    /// Resolves a `next_page_uri`. Twilio's are relative to the host root and SignalWire's
-    /// already carry the `/api/laml` prefix, so the URI is joined with the base's origin; one
-    /// without the prefix (a proxy in front of Twilio forwards Twilio's own URIs) gets it
-    /// prepended. An absolute URI must stay on the base's origin: following another host
-    /// would send it the credentials.
-    fn join(&self, uri: &str) -> Result<Url, String> {
-        if let Ok(absolute) = Url::parse(uri) {
-            if absolute.origin() != self.url.origin() {
-                return Err(format!("next_page_uri {uri} leaves the API host"));
-            }
-            return Ok(absolute);
-        }
-        if !uri.starts_with('/') || uri.starts_with("//") {
-            return Err(format!("next_page_uri {uri} is not host-relative"));
-        }
-        let has_prefix = self.prefix.is_empty()
-            || uri
-                .strip_prefix(self.prefix.as_str())
-                .is_some_and(|rest| rest.starts_with('/'));
-        let path = if has_prefix {
-            uri.to_string()
-        } else {
-            format!("{}{uri}", self.prefix)
-        };
-        self.url
-            .join(&path)
-            .map_err(|e| format!("next_page_uri {uri}: {e}"))
-    }
 }
 
 /// A Twilio REST client for one account. Cheap to clone (one connection pool).

@@ -203,3 +203,55 @@ fn twilio_errors_read_with_their_fix() {
     assert_eq!(ended.code(), Some(21220));
     assert_eq!(ClientError::Http("x".into()).code(), None);
 }
+
+#[test]
+fn each_product_has_its_domain_on_twilio_and_a_path_elsewhere() {
+    let on = |base_url: &str, product| base(base_url).product_base(product).to_string();
+    for (product, domain) in [
+        (Product::Api, "https://api.twilio.com/"),
+        (Product::Serverless, "https://serverless.twilio.com/"),
+        (
+            Product::ServerlessUpload,
+            "https://serverless-upload.twilio.com/",
+        ),
+        (Product::Sync, "https://sync.twilio.com/"),
+        (Product::Studio, "https://studio.twilio.com/"),
+        (Product::Voice, "https://voice.twilio.com/"),
+    ] {
+        assert_eq!(on(DEFAULT_BASE_URL, product), domain);
+        assert_eq!(on("https://api.twilio.com/2010-04-01/", product), domain);
+    }
+    assert_eq!(
+        on("https://api.dublin.ie1.twilio.com", Product::Sync),
+        "https://sync.dublin.ie1.twilio.com/"
+    );
+    let emulator = "http://127.0.0.1:8080";
+    for product in Product::ALL {
+        let expected = match product {
+            Product::Api => format!("{emulator}/"),
+            other => format!("{emulator}{}", other.path_prefix()),
+        };
+        assert_eq!(on(emulator, product), expected);
+    }
+    assert_eq!(
+        on("https://proxy.example/twilio/", Product::Serverless),
+        "https://proxy.example/twilio/serverless"
+    );
+    // Only Twilio's own API host maps to product domains; a look-alike does not.
+    assert_eq!(
+        on("https://api.twilio.com.evil.example", Product::Sync),
+        "https://api.twilio.com.evil.example/sync"
+    );
+    assert_eq!(
+        base(emulator)
+            .product_url(Product::Sync, &["v1", "Services", "IS1", "Lists", "a/b?c"])
+            .as_str(),
+        "http://127.0.0.1:8080/sync/v1/Services/IS1/Lists/a%2Fb%3Fc"
+    );
+    assert_eq!(
+        base(DEFAULT_BASE_URL)
+            .product_url(Product::ServerlessUpload, &["v1", "Services"])
+            .as_str(),
+        "https://serverless-upload.twilio.com/v1/Services"
+    );
+}
