@@ -27,3 +27,6 @@ pub mod rest;
 pub mod server;
 pub mod store;
 pub mod studio;
+pub mod sync;
+#[cfg(test)]
+mod v1_test_api;
