@@ -25,6 +25,7 @@ pub mod model;
 pub mod recogniser;
 pub mod rest;
 pub mod server;
+pub mod serverless;
 pub mod store;
 pub mod studio;
 pub mod sync;

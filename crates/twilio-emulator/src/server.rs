@@ -13,6 +13,7 @@ use super::engine::{CallEngine, Destination, EngineSettings};
 use super::log::EventLog;
 use super::rest::v1::V1State;
 use super::rest::{router, RestState};
+use super::serverless::{self, ServerlessStore};
 use super::store::Store;
 use super::studio::{executor::Services, flow_warnings, load_flows, FlowError, StudioRuntime};
 use super::sync::{self, SyncStore};
@@ -113,9 +114,14 @@ pub async fn start(
         control: Arc::new(engine.clone()),
     })
     .merge(sync::router(V1State {
-        config,
+        config: config.clone(),
         clock,
         store: SyncStore::default(),
+    }))
+    .merge(serverless::router(V1State {
+        config,
+        clock,
+        store: ServerlessStore::default(),
     }))
     .merge(studio.clone().router());
     let server = Serving::start(listener, app);

@@ -45,8 +45,10 @@ pub struct V1Request {
     pub method: Method,
     /// The path after `/<product>/v1`, e.g. `/Services/IS.../Lists`: Twilio's 404s name it.
     pub path: String,
-    /// `http://host:port/<product>/v1`, where the URLs of resources start.
-    pub base: String,
+    /// `http://host:port` as the client addressed the emulator.
+    origin: String,
+    /// The product whose URLs the answer holds.
+    product: Product,
     /// The form body of a `POST`, the query string otherwise.
     pub params: Params,
     /// The request's headers (`If-Match`).
@@ -75,7 +77,8 @@ impl V1Request {
         Ok(V1Request {
             account_sid: account.sid.clone(),
             method,
-            base: format!("{}{prefix}", origin(&headers)),
+            origin: origin(&headers),
+            product,
             path,
             params: Params::default(),
             headers,
@@ -105,14 +108,28 @@ impl V1Request {
             .collect()
     }
 
+    /// The same request, answering with `product`'s URLs: an upload to Serverless Upload
+    /// creates a resource of Serverless.
+    pub fn answering_as(mut self, product: Product) -> V1Request {
+        self.product = product;
+        self
+    }
+
     /// The absolute URL of the resource at `path` (after `/v1`).
     pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
+        format!("{}{}/v1{path}", self.origin, self.product.path_prefix())
     }
 
     /// 404/20404 naming this request's path, as Twilio's v1 APIs do.
     pub fn not_found(&self) -> ApiError {
         ApiError::not_found(&self.path)
+    }
+
+    /// The parameter `name`, or 400/20001 `Missing required parameter ...`.
+    pub fn required(&self, name: &str) -> Result<&str, ApiError> {
+        self.params
+            .get(name)
+            .ok_or_else(|| ApiError::missing_parameter(name))
     }
 
     /// The optional text parameter `name`, refused above `max` characters.
