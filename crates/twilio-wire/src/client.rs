@@ -13,24 +13,36 @@ use std::fmt;
 use std::time::Duration;
 
 use base64::Engine;
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE};
-use reqwest::{Method, StatusCode};
-use serde::de::DeserializeOwned;
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT};
+use reqwest::Method;
 use url::Url;
 
-use crate::explain::explain;
 use crate::secret::{Redactor, Secret};
 
 mod base;
 mod requests;
 mod resources;
+mod serverless;
+mod serverless_resources;
+mod sync;
+mod sync_resources;
 #[cfg(test)]
 mod tests;
+mod transport;
+mod v1;
 
 pub use base::{ApiBase, Product};
 pub use requests::{CreateCall, MessageFilter};
 pub use resources::{is_final_status, CallResource, MessageResource};
-use resources::{CallPage, MessagePage, WireError};
+use resources::{CallPage, MessagePage};
+pub use serverless::{CreateBuild, CreateServerlessService, FunctionUpload};
+pub use serverless_resources::{
+    Build, Dependency, Deployment, Environment, FunctionResource, FunctionVersion,
+    ServerlessService, Variable,
+};
+pub use sync::ItemQuery;
+pub use sync_resources::{SyncList, SyncListItem, SyncService};
+use transport::Body;
 
 /// Twilio's API host, the default base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.twilio.com";
@@ -181,7 +193,7 @@ impl TwilioClient {
     pub async fn create_call(&self, call: &CreateCall) -> Result<CallResource, ClientError> {
         let url = self.base.account_url(&self.account_sid, &["Calls.json"]);
         let (mut call, date): (CallResource, _) = self
-            .request_dated(Method::POST, url, Some(&call.form()))
+            .request_dated(Method::POST, url, Body::Form(&call.form()))
             .await?;
         call.response_date = date;
         Ok(call)
@@ -192,7 +204,7 @@ impl TwilioClient {
     pub async fn fetch_call(&self, sid: &str) -> Result<CallResource, ClientError> {
         let url = self.call_url(sid)?;
         let (mut call, date): (CallResource, _) =
-            self.request_dated(Method::GET, url, None).await?;
+            self.request_dated(Method::GET, url, Body::Empty).await?;
         call.response_date = date;
         Ok(call)
     }
@@ -258,7 +270,7 @@ impl TwilioClient {
         let mut messages = Vec::new();
         for _ in 0..max_pages {
             seen.insert(url.to_string());
-            let page: MessagePage = self.request(Method::GET, url.clone(), None).await?;
+            let page: MessagePage = self.request(Method::GET, url.clone(), Body::Empty).await?;
             messages.extend(page.messages);
             let Some(next) = page.next_page_uri.filter(|uri| !uri.is_empty()) else {
                 return Ok(messages);
@@ -291,7 +303,7 @@ impl TwilioClient {
         let encoded = serde_urlencoded::to_string(&pairs)
             .map_err(|e| ClientError::InvalidArgument(format!("cannot encode the query: {e}")))?;
         url.set_query(Some(&encoded));
-        let page: CallPage = self.request(Method::GET, url, None).await?;
+        let page: CallPage = self.request(Method::GET, url, Body::Empty).await?;
         Ok(page.calls)
     }
 
@@ -311,145 +323,7 @@ impl TwilioClient {
         form: &[(&'static str, String)],
     ) -> Result<CallResource, ClientError> {
         let url = self.call_url(sid)?;
-        self.request(Method::POST, url, Some(form)).await
-    }
-
-    /// Sends one request (retrying 429s) and decodes Twilio's JSON answer or error envelope.
-    async fn request<T: DeserializeOwned>(
-        &self,
-        method: Method,
-        url: Url,
-        form: Option<&[(&'static str, String)]>,
-    ) -> Result<T, ClientError> {
-        self.request_dated(method, url, form)
-            .await
-            .map(|(value, _)| value)
-    }
-
-    /// As [`request`](Self::request), with the answer's HTTP `Date` (Twilio's clock), if it
-    /// had a readable one.
-    async fn request_dated<T: DeserializeOwned>(
-        &self,
-        method: Method,
-        url: Url,
-        form: Option<&[(&'static str, String)]>,
-    ) -> Result<(T, Option<chrono::DateTime<chrono::Utc>>), ClientError> {
-        let body = form
-            .map(serde_urlencoded::to_string)
-            .transpose()
-            .map_err(|e| ClientError::InvalidArgument(format!("cannot encode the form: {e}")))?;
-        let mut attempt = 0;
-        let (status, date, bytes) = loop {
-            let mut request = self
-                .http
-                .request(method.clone(), url.clone())
-                .basic_auth(&self.account_sid, Some(self.auth_token.expose()));
-            if let Some(body) = &body {
-                request = request
-                    .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-                    .body(body.clone());
-            }
-            let outcome = match request.send().await {
-                Ok(response) => {
-                    let status = response.status();
-                    let date = response
-                        .headers()
-                        .get(reqwest::header::DATE)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(crate::time::parse_rfc2822);
-                    response.bytes().await.map(|bytes| (status, date, bytes))
-                }
-                Err(e) => Err(e),
-            };
-            let (status, date, bytes) = outcome.map_err(|e| self.http_error(&method, &url, &e))?;
-            if status == StatusCode::TOO_MANY_REQUESTS && attempt < MAX_RETRIES {
-                tokio::time::sleep(backoff(attempt)).await;
-                attempt += 1;
-                continue;
-            }
-            break (status, date, bytes);
-        };
-        if status.is_success() {
-            return serde_json::from_slice(&bytes)
-                .map(|value| (value, date))
-                .map_err(|e| {
-                    ClientError::InvalidResponse(format!(
-                        "{method} {url}: HTTP {}: unexpected JSON ({e}): {}",
-                        status.as_u16(),
-                        self.snippet(&bytes)
-                    ))
-                });
-        }
-        Err(self.status_error(&method, &url, status, &bytes))
-    }
-
-    /// The error for a non-2xx answer: Twilio's envelope when there is one.
-    fn status_error(
-        &self,
-        method: &Method,
-        url: &Url,
-        status: StatusCode,
-        body: &[u8],
-    ) -> ClientError {
-        let envelope: WireError = serde_json::from_slice(body).unwrap_or_default();
-        let code = match envelope.code.and_then(|c| u32::try_from(c).ok()) {
-            Some(code) => Some(code),
-            // Twilio's own code for it; a proxy's bare 429 means the same thing.
-            None if status == StatusCode::TOO_MANY_REQUESTS => Some(20429),
-            None => None,
-        };
-        match code {
-            Some(code) => ClientError::Twilio {
-                status: status.as_u16(),
-                code,
-                message: self.redact(
-                    &envelope
-                        .message
-                        .unwrap_or_else(|| status.canonical_reason().unwrap_or("").to_string()),
-                ),
-                explanation: explain(code),
-            },
-            None => ClientError::Http(format!(
-                "{method} {url}: HTTP {status} without a Twilio error body: {}",
-                self.snippet(body)
-            )),
-        }
-    }
-
-    /// Describes a transport failure with the URL and the causes, never the credentials.
-    fn http_error(&self, method: &Method, url: &Url, error: &reqwest::Error) -> ClientError {
-        let what = if error.is_timeout() {
-            format!("no answer within {} s", REQUEST_TIMEOUT.as_secs())
-        } else {
-            let mut causes = Vec::new();
-            let mut source: Option<&dyn std::error::Error> = Some(error);
-            while let Some(cause) = source {
-                let text = cause.to_string();
-                if !causes.contains(&text) {
-                    causes.push(text);
-                }
-                source = cause.source();
-            }
-            causes.join(": ")
-        };
-        ClientError::Http(self.redact(&format!("{method} {url} failed: {what}")))
-    }
-
-    /// Up to [`SNIPPET_CHARS`] of a body, on one line, credentials removed (a server may
-    /// echo the request's headers).
-    fn snippet(&self, body: &[u8]) -> String {
-        let text = String::from_utf8_lossy(body);
-        let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        let mut short: String = line.chars().take(SNIPPET_CHARS).collect();
-        if line.chars().count() > SNIPPET_CHARS {
-            short.push('…');
-        }
-        self.redact(&short)
-    }
-
-    /// Removes the auth token, raw or inside a Basic credential, from text an error shows.
-    fn redact(&self, text: &str) -> String {
-        self.redactor.redact(text)
+        self.request(Method::POST, url, Body::Form(form)).await
     }
 }
 

@@ -198,4 +198,24 @@ impl ApiBase {
             .join(&path)
             .map_err(|e| format!("next_page_uri {uri}: {e}"))
     }
+
+    /// Checks a v1 API's absolute `next_page_url`: it must be under `product`'s base (same
+    /// origin and path prefix), so following it never sends the credentials elsewhere.
+    pub(super) fn within(&self, product: Product, url: &str) -> Result<Url, String> {
+        let base = self.product_base(product);
+        let absolute =
+            Url::parse(url).map_err(|e| format!("next_page_url {url} is not absolute: {e}"))?;
+        let under = absolute.origin() == base.origin()
+            && absolute
+                .path()
+                .strip_prefix(base.path().trim_end_matches('/'))
+                .is_some_and(|rest| rest.starts_with('/'));
+        if !under {
+            return Err(format!(
+                "next_page_url {url} leaves {} ({base})",
+                product.subdomain()
+            ));
+        }
+        Ok(absolute)
+    }
 }

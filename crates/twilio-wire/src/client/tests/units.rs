@@ -1,6 +1,7 @@
 //! URL handling, encoding and formatting, without a server.
 
 use super::*;
+use crate::explain::explain;
 
 fn base(url: &str) -> ApiBase {
     ApiBase::parse(url).unwrap_or_else(|e| panic!("{url}: {e}"))
@@ -254,4 +255,70 @@ fn each_product_has_its_domain_on_twilio_and_a_path_elsewhere() {
             .as_str(),
         "https://serverless-upload.twilio.com/v1/Services"
     );
+}
+
+#[test]
+fn v1_next_page_urls_must_stay_within_their_product() {
+    let emulator = base("http://127.0.0.1:8080");
+    let next = "http://127.0.0.1:8080/sync/v1/Services/IS1/Lists/ES1/Items?PageSize=2&Page=1";
+    assert_eq!(emulator.within(Product::Sync, next).unwrap().as_str(), next);
+    for bad in [
+        "http://127.0.0.1:8080/serverless/v1/Services",
+        "http://127.0.0.1:8080/synced/v1/Services",
+        "http://127.0.0.1:9999/sync/v1/Services",
+        "/sync/v1/Services",
+    ] {
+        assert!(emulator.within(Product::Sync, bad).is_err(), "{bad}");
+    }
+    let twilio = base(DEFAULT_BASE_URL);
+    assert!(twilio
+        .within(
+            Product::Serverless,
+            "https://serverless.twilio.com/v1/Services?Page=1"
+        )
+        .is_ok());
+    assert!(twilio
+        .within(
+            Product::Serverless,
+            "https://api.twilio.com/v1/Services?Page=1"
+        )
+        .is_err());
+}
+
+#[test]
+fn v1_requests_encode_lists_dependencies_and_item_queries() {
+    let build = CreateBuild {
+        function_versions: vec!["ZN1".into(), "ZN2".into()],
+        dependencies: vec![Dependency {
+            name: "twilio".into(),
+            version: "^5".into(),
+        }],
+        runtime: Some("node22".into()),
+    };
+    assert_eq!(
+        serde_urlencoded::to_string(build.form().unwrap()).unwrap(),
+        "FunctionVersions=ZN1&FunctionVersions=ZN2\
+         &Dependencies=%5B%7B%22name%22%3A%22twilio%22%2C%22version%22%3A%22%5E5%22%7D%5D\
+         &Runtime=node22"
+    );
+    let query = ItemQuery {
+        descending: true,
+        from: Some(7),
+        exclusive: true,
+        page_size: Some(100),
+        max_pages: Some(2),
+    };
+    assert_eq!(
+        serde_urlencoded::to_string(query.query()).unwrap(),
+        "From=7&Bounds=exclusive&Order=desc&PageSize=100"
+    );
+    assert_eq!(
+        serde_urlencoded::to_string(ItemQuery::default().query()).unwrap(),
+        "Order=asc"
+    );
+    let client = TwilioClient::new(DEFAULT_BASE_URL, "AC1", &Secret::new("t")).unwrap();
+    let e = client
+        .v1_url(Product::Sync, &["Services", " "])
+        .unwrap_err();
+    assert!(matches!(e, ClientError::InvalidArgument(_)), "{e}");
 }
