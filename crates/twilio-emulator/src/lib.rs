@@ -1,14 +1,20 @@
 //! A local Twilio-compatible service: the REST API (calls, messages, recordings), the call
-//! engine (two legs bridged by speech and keys), the TwiML interpreter, and signed webhooks.
+//! engine (two legs bridged by speech and keys), the TwiML interpreter, and signed webhooks;
+//! and Twilio's cloud APIs a relay Function needs: [`serverless`] (deploying Functions) and
+//! [`sync`] (Lists of events), served under path prefixes of the same base URL.
 //!
 //! ```text
 //! REST API (rest) --CallControl--> engine (one task per call)
 //!      |   \                          |  caller leg: TwiML of Url/Twiml
 //!      v    \                         |  callee leg: the IVR's TwiML (number -> voice_url)
 //!    store <-+------------------------+  bridge: speech as text with a duration, DTMF as keys
+//!
+//! /serverless/v1, /serverless-upload/v1 --> serverless (its own store)
+//! /sync/v1                              --> sync (its own store, TTLs on the clock)
+//!      both through rest::v1 (credentials, parameters, absolute URLs) and rest's errors, paging
 //! ```
 //!
-//! Time runs on a scaled [`clock::Clock`]; every record lives in the [`store::Store`].
+//! Time runs on a scaled [`clock::Clock`]; every call record lives in the [`store::Store`].
 
 /// The README's embedding example, run as a doctest so it stays true.
 #[cfg(doctest)]

@@ -1,7 +1,9 @@
 //! The runner's thin Twilio REST client: place, fetch, hang up and redirect calls, and list
-//! the SMS a test expects (`twilio.md` §1, §2, §8). It works against Twilio, the emulator and
-//! Twilio-compatible providers whose API lives under a path prefix (SignalWire's
-//! `https://<space>.signalwire.com/api/laml`, §10).
+//! the SMS a test expects (`twilio.md` §1, §2, §8); deploy a Function through Serverless
+//! (`serverless`) and exchange events through Sync Lists (`sync`). It works against Twilio,
+//! the emulator and Twilio-compatible providers whose API lives under a path prefix
+//! (SignalWire's `https://<space>.signalwire.com/api/laml`, §10); each product's base follows
+//! from the one configured base URL (`base`).
 //!
 //! Like Twilio's own clients it sends HTTP Basic auth, `Accept: application/json`,
 //! form-encoded bodies with repeated keys for lists, uses a 30 s timeout and retries only
@@ -71,7 +73,7 @@ pub enum ClientError {
         code: u32,
         /// Twilio's message.
         message: String,
-        /// What to do about it (see [`explain`]).
+        /// What to do about it (see [`explain`](crate::explain::explain)).
         explanation: Option<&'static str>,
     },
     /// The request did not get a Twilio answer: network failure, timeout, or an error status

@@ -10,7 +10,7 @@
 //! ```
 //!
 //! The v1 APIs (Serverless, Sync) live in their own modules ([`crate::serverless`],
-//! [`crate::sync`]) and share [`v1`]'s request handling and this module's errors and paging.
+//! [`crate::sync`]) and share `v1`'s request handling and this module's errors and paging.
 //!
 //! The router has a fallback (404/20404 for any unknown path), so mount other routes next to
 //! it with `Router::merge` on a router without a fallback, or `nest` it.
