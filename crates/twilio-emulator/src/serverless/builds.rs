@@ -24,12 +24,11 @@ use twilio_wire::sid::new_sid;
 use twilio_wire::time::iso8601;
 
 use crate::rest::error::ApiError;
-use crate::rest::paging::{v1_page_json, PageRequest};
 use crate::rest::v1::{created, deleted, ok, V1Request};
 
 use super::services::owned;
-use super::store::{Build, Dependency, ServerlessData};
-use super::ServerlessState;
+use super::store::{child, children, Build, Dependency, ServerlessData};
+use super::{page, ServerlessState};
 
 /// The runtimes Twilio names; the newest is the default.
 const RUNTIMES: [&str; 8] = [
@@ -129,26 +128,14 @@ pub fn list(
     request: &V1Request,
     service: &str,
 ) -> Result<Response, ApiError> {
-    let paging = PageRequest::from_params(&request.params)?;
     let (service, builds) = state.store.with(|data| {
         let service = owned(data, request, service)?;
-        let builds: Vec<Build> = data
-            .builds
-            .iter()
-            .filter(|b| b.service_sid == service.sid)
-            .cloned()
-            .collect();
+        let builds = children(&data.builds, &service.sid);
         Ok::<_, ApiError>((service, builds))
     })?;
-    Ok(ok(v1_page_json(
-        &builds,
-        |b| b.sid.clone(),
-        |b| build_json(b, state, request),
-        &paging,
-        &request.url(&format!("/Services/{}/Builds", service.sid)),
-        &[],
-        "builds",
-    )))
+    let url = request.url(&format!("/Services/{}/Builds", service.sid));
+    let to_json = |b: &Build| build_json(b, state, request);
+    page(request, &builds, to_json, &url, "builds")
 }
 
 /// `DELETE .../Builds/{Sid}`, unless an Environment has it deployed (409/20409).
@@ -186,11 +173,7 @@ pub fn owned_build(
     sid: &str,
 ) -> Result<Build, ApiError> {
     let service = owned(data, request, service)?;
-    data.builds
-        .iter()
-        .find(|b| b.service_sid == service.sid && b.sid == sid)
-        .cloned()
-        .ok_or_else(|| request.not_found())
+    child(&data.builds, &service.sid, sid).ok_or_else(|| request.not_found())
 }
 
 /// `Dependencies`: a JSON array of `{"name", "version"}`, possibly inside one pair of quotes.

@@ -16,12 +16,11 @@ use twilio_wire::sid::new_sid;
 use twilio_wire::time::iso8601;
 
 use crate::rest::error::ApiError;
-use crate::rest::paging::{v1_page_json, PageRequest};
 use crate::rest::v1::{created, ok, V1Request};
 
 use super::environments::{environment_url, owned_environment};
-use super::store::{BuildStatus, Deployment, Environment};
-use super::ServerlessState;
+use super::store::{child, children, BuildStatus, Deployment, Environment};
+use super::{page, ServerlessState};
 
 /// `POST .../Deployments`.
 pub fn create(
@@ -35,15 +34,11 @@ pub fn create(
     let (environment, deployment) = state.store.with(|data| {
         let environment = owned_environment(data, request, service, environment)?;
         if let Some(sid) = build_sid {
-            let build = data
-                .builds
-                .iter()
-                .find(|b| b.service_sid == environment.service_sid && b.sid == sid)
-                .ok_or_else(|| {
-                    ApiError::invalid_parameter(format!(
-                        "BuildSid: {sid} is not a Build of this Service"
-                    ))
-                })?;
+            let build = child(&data.builds, &environment.service_sid, sid).ok_or_else(|| {
+                ApiError::invalid_parameter(format!(
+                    "BuildSid: {sid} is not a Build of this Service"
+                ))
+            })?;
             let (status, _) = build.status(now, state.config.latencies.build());
             if status != BuildStatus::Completed {
                 return Err(ApiError::conflict(
@@ -92,12 +87,8 @@ pub fn fetch(
 ) -> Result<Response, ApiError> {
     let (environment, deployment) = state.store.with(|data| {
         let environment = owned_environment(data, request, service, environment)?;
-        let deployment = data
-            .deployments
-            .iter()
-            .find(|d| d.environment_sid == environment.sid && d.sid == sid)
-            .cloned()
-            .ok_or_else(|| request.not_found())?;
+        let deployment =
+            child(&data.deployments, &environment.sid, sid).ok_or_else(|| request.not_found())?;
         Ok::<_, ApiError>((environment, deployment))
     })?;
     Ok(ok(deployment_json(&deployment, &environment, request)))
@@ -110,26 +101,14 @@ pub fn list(
     service: &str,
     environment: &str,
 ) -> Result<Response, ApiError> {
-    let paging = PageRequest::from_params(&request.params)?;
     let (environment, deployments) = state.store.with(|data| {
         let environment = owned_environment(data, request, service, environment)?;
-        let deployments: Vec<Deployment> = data
-            .deployments
-            .iter()
-            .filter(|d| d.environment_sid == environment.sid)
-            .cloned()
-            .collect();
+        let deployments = children(&data.deployments, &environment.sid);
         Ok::<_, ApiError>((environment, deployments))
     })?;
-    Ok(ok(v1_page_json(
-        &deployments,
-        |d| d.sid.clone(),
-        |d| deployment_json(d, &environment, request),
-        &paging,
-        &format!("{}/Deployments", environment_url(request, &environment)),
-        &[],
-        "deployments",
-    )))
+    let url = format!("{}/Deployments", environment_url(request, &environment));
+    let to_json = |d: &Deployment| deployment_json(d, &environment, request);
+    page(request, &deployments, to_json, &url, "deployments")
 }
 
 /// A Deployment as `serverless.v1.service.environment.deployment`.

@@ -18,12 +18,11 @@ use twilio_wire::sid::new_sid;
 use twilio_wire::time::iso8601;
 
 use crate::rest::error::ApiError;
-use crate::rest::paging::{v1_page_json, PageRequest};
 use crate::rest::v1::{created, deleted, ok, V1Request};
 
 use super::services::owned;
-use super::store::{Environment, ServerlessData};
-use super::ServerlessState;
+use super::store::{child, children, Environment, ServerlessData};
+use super::{page, ServerlessState};
 
 /// The Environment `sid` of the account's Service `service` (cloned), or 404/20404.
 pub fn owned_environment(
@@ -33,11 +32,7 @@ pub fn owned_environment(
     sid: &str,
 ) -> Result<Environment, ApiError> {
     let service = owned(data, request, service)?;
-    data.environments
-        .iter()
-        .find(|e| e.service_sid == service.sid && e.sid == sid)
-        .cloned()
-        .ok_or_else(|| request.not_found())
+    child(&data.environments, &service.sid, sid).ok_or_else(|| request.not_found())
 }
 
 /// `POST .../Environments`.
@@ -112,26 +107,14 @@ pub fn list(
     request: &V1Request,
     service: &str,
 ) -> Result<Response, ApiError> {
-    let paging = PageRequest::from_params(&request.params)?;
     let (service, environments) = state.store.with(|data| {
         let service = owned(data, request, service)?;
-        let environments: Vec<Environment> = data
-            .environments
-            .iter()
-            .filter(|e| e.service_sid == service.sid)
-            .cloned()
-            .collect();
+        let environments = children(&data.environments, &service.sid);
         Ok::<_, ApiError>((service, environments))
     })?;
-    Ok(ok(v1_page_json(
-        &environments,
-        |e| e.sid.clone(),
-        |e| environment_json(e, request),
-        &paging,
-        &request.url(&format!("/Services/{}/Environments", service.sid)),
-        &[],
-        "environments",
-    )))
+    let url = request.url(&format!("/Services/{}/Environments", service.sid));
+    let to_json = |e: &Environment| environment_json(e, request);
+    page(request, &environments, to_json, &url, "environments")
 }
 
 /// `DELETE .../Environments/{Sid}`: with its Variables and Deployments.

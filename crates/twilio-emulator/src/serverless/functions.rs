@@ -13,12 +13,11 @@ use twilio_wire::sid::new_sid;
 use twilio_wire::time::iso8601;
 
 use crate::rest::error::ApiError;
-use crate::rest::paging::{v1_page_json, PageRequest};
 use crate::rest::v1::{created, deleted, ok, V1Request};
 
 use super::services::owned;
-use super::store::{Function, ServerlessData};
-use super::ServerlessState;
+use super::store::{child, children, Function, ServerlessData};
+use super::{page, ServerlessState};
 
 /// The Function `sid` of the account's Service `service` (cloned), or 404/20404.
 pub fn owned_function(
@@ -28,11 +27,7 @@ pub fn owned_function(
     sid: &str,
 ) -> Result<Function, ApiError> {
     let service = owned(data, request, service)?;
-    data.functions
-        .iter()
-        .find(|f| f.service_sid == service.sid && f.sid == sid)
-        .cloned()
-        .ok_or_else(|| request.not_found())
+    child(&data.functions, &service.sid, sid).ok_or_else(|| request.not_found())
 }
 
 /// `POST .../Functions`.
@@ -102,26 +97,14 @@ pub fn list(
     request: &V1Request,
     service: &str,
 ) -> Result<Response, ApiError> {
-    let paging = PageRequest::from_params(&request.params)?;
     let (service, functions) = state.store.with(|data| {
         let service = owned(data, request, service)?;
-        let functions: Vec<Function> = data
-            .functions
-            .iter()
-            .filter(|f| f.service_sid == service.sid)
-            .cloned()
-            .collect();
+        let functions = children(&data.functions, &service.sid);
         Ok::<_, ApiError>((service, functions))
     })?;
-    Ok(ok(v1_page_json(
-        &functions,
-        |f| f.sid.clone(),
-        |f| function_json(f, request),
-        &paging,
-        &request.url(&format!("/Services/{}/Functions", service.sid)),
-        &[],
-        "functions",
-    )))
+    let url = request.url(&format!("/Services/{}/Functions", service.sid));
+    let to_json = |f: &Function| function_json(f, request);
+    page(request, &functions, to_json, &url, "functions")
 }
 
 /// `DELETE .../Functions/{Sid}`: with its Versions.

@@ -27,8 +27,13 @@ use axum::Router;
 
 use twilio_wire::client::Product;
 
+use serde_json::Value;
+
 use crate::rest::error::ApiError;
-use crate::rest::v1::{V1Request, V1State};
+use crate::rest::paging::{v1_page_json, PageRequest};
+use crate::rest::v1::{ok, V1Request, V1State};
+
+use store::Child;
 
 mod builds;
 mod deployments;
@@ -130,6 +135,28 @@ fn serve(
         (["Services", ..], _) if served(&path) => Err(ApiError::method_not_allowed()),
         _ => Err(q.not_found()),
     }
+}
+
+/// The page `request` asks for of `records` (oldest first) under `key`, as a list at
+/// `list_url` answers it.
+fn page<T: Child>(
+    request: &V1Request,
+    records: &[T],
+    to_json: impl Fn(&T) -> Value,
+    list_url: &str,
+    key: &str,
+) -> Result<Response, ApiError> {
+    let paging = PageRequest::from_params(&request.params)?;
+    let sid = |record: &T| record.sid().to_string();
+    Ok(ok(v1_page_json(
+        records,
+        sid,
+        to_json,
+        &paging,
+        list_url,
+        &[],
+        key,
+    )))
 }
 
 /// Whether `path` names a resource this module serves (by some method).

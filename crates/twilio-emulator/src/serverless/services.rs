@@ -16,11 +16,10 @@ use twilio_wire::sid::new_sid;
 use twilio_wire::time::iso8601;
 
 use crate::rest::error::ApiError;
-use crate::rest::paging::{v1_page_json, PageRequest};
 use crate::rest::v1::{created, deleted, ok, V1Request};
 
-use super::store::{ServerlessData, Service};
-use super::ServerlessState;
+use super::store::{children, ServerlessData, Service};
+use super::{page, ServerlessState};
 
 /// The longest `UniqueName` of a Service (it is part of a domain name).
 const MAX_UNIQUE_NAME_CHARS: usize = 50;
@@ -91,23 +90,17 @@ pub fn fetch(
 
 /// `GET /v1/Services`: oldest first, paged.
 pub fn list(state: &ServerlessState, request: &V1Request) -> Result<Response, ApiError> {
-    let paging = PageRequest::from_params(&request.params)?;
-    let services: Vec<Service> = state.store.with(|data| {
-        data.services
-            .iter()
-            .filter(|s| s.account_sid == request.account_sid)
-            .cloned()
-            .collect()
-    });
-    Ok(ok(v1_page_json(
+    let services = state
+        .store
+        .with(|data| children(&data.services, &request.account_sid));
+    let to_json = |s: &Service| service_json(s, request);
+    page(
+        request,
         &services,
-        |s| s.sid.clone(),
-        |s| service_json(s, request),
-        &paging,
+        to_json,
         &request.url("/Services"),
-        &[],
         "services",
-    )))
+    )
 }
 
 /// `DELETE /v1/Services/{Sid}`: the Service, its Environments, Variables, Functions,

@@ -216,6 +216,53 @@ pub struct Deployment {
     pub date_created: DateTime<Utc>,
 }
 
+/// A record that belongs to another (an Environment to its Service, a Variable to its
+/// Environment, ...), so lookups and lists are one piece of code for every kind.
+pub trait Child {
+    /// Its SID.
+    fn sid(&self) -> &str;
+    /// The SID of the record it belongs to.
+    fn parent_sid(&self) -> &str;
+}
+
+macro_rules! child_of {
+    ($kind:ty, $parent:ident) => {
+        impl Child for $kind {
+            fn sid(&self) -> &str {
+                &self.sid
+            }
+            fn parent_sid(&self) -> &str {
+                &self.$parent
+            }
+        }
+    };
+}
+
+child_of!(Service, account_sid);
+child_of!(Environment, service_sid);
+child_of!(Variable, environment_sid);
+child_of!(Function, service_sid);
+child_of!(FunctionVersion, function_sid);
+child_of!(Build, service_sid);
+child_of!(Deployment, environment_sid);
+
+/// The record `sid` of `parent` among `records`.
+pub fn child<T: Child + Clone>(records: &[T], parent: &str, sid: &str) -> Option<T> {
+    records
+        .iter()
+        .find(|r| r.parent_sid() == parent && r.sid() == sid)
+        .cloned()
+}
+
+/// Every record of `parent` among `records`, oldest first.
+pub fn children<T: Child + Clone>(records: &[T], parent: &str) -> Vec<T> {
+    records
+        .iter()
+        .filter(|r| r.parent_sid() == parent)
+        .cloned()
+        .collect()
+}
+
 /// Every Serverless record, each kind oldest first.
 #[derive(Debug, Default)]
 pub struct ServerlessData {

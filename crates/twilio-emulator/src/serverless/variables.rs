@@ -15,12 +15,11 @@ use twilio_wire::sid::new_sid;
 use twilio_wire::time::iso8601;
 
 use crate::rest::error::ApiError;
-use crate::rest::paging::{v1_page_json, PageRequest};
 use crate::rest::v1::{created, deleted, ok, V1Request};
 
 use super::environments::{environment_url, owned_environment};
-use super::store::{Environment, ServerlessData, Variable};
-use super::ServerlessState;
+use super::store::{child, children, Environment, ServerlessData, Variable};
+use super::{page, ServerlessState};
 
 /// The largest `Value`, in bytes.
 const MAX_VALUE_BYTES: usize = 450;
@@ -64,7 +63,7 @@ pub fn fetch(
 ) -> Result<Response, ApiError> {
     let (environment, variable) = state.store.with(|data| {
         let environment = owned_environment(data, request, service, environment)?;
-        let variable = find(data, request, &environment, sid)?.clone();
+        let variable = find(data, request, &environment, sid)?;
         Ok::<_, ApiError>((environment, variable))
     })?;
     Ok(ok(variable_json(&variable, &environment, request)))
@@ -110,26 +109,14 @@ pub fn list(
     service: &str,
     environment: &str,
 ) -> Result<Response, ApiError> {
-    let paging = PageRequest::from_params(&request.params)?;
     let (environment, variables) = state.store.with(|data| {
         let environment = owned_environment(data, request, service, environment)?;
-        let variables: Vec<Variable> = data
-            .variables
-            .iter()
-            .filter(|v| v.environment_sid == environment.sid)
-            .cloned()
-            .collect();
+        let variables = children(&data.variables, &environment.sid);
         Ok::<_, ApiError>((environment, variables))
     })?;
-    Ok(ok(v1_page_json(
-        &variables,
-        |v| v.sid.clone(),
-        |v| variable_json(v, &environment, request),
-        &paging,
-        &format!("{}/Variables", environment_url(request, &environment)),
-        &[],
-        "variables",
-    )))
+    let url = format!("{}/Variables", environment_url(request, &environment));
+    let to_json = |v: &Variable| variable_json(v, &environment, request);
+    page(request, &variables, to_json, &url, "variables")
 }
 
 /// `DELETE .../Variables/{Sid}`.
@@ -148,16 +135,13 @@ pub fn delete(
     })
 }
 
-fn find<'a>(
-    data: &'a ServerlessData,
+fn find(
+    data: &ServerlessData,
     request: &V1Request,
     environment: &Environment,
     sid: &str,
-) -> Result<&'a Variable, ApiError> {
-    data.variables
-        .iter()
-        .find(|v| v.environment_sid == environment.sid && v.sid == sid)
-        .ok_or_else(|| request.not_found())
+) -> Result<Variable, ApiError> {
+    child(&data.variables, &environment.sid, sid).ok_or_else(|| request.not_found())
 }
 
 /// 400/20001 for a `Key` over 128 characters or a `Value` over 450 bytes.

@@ -7,12 +7,11 @@ use serde_json::{json, Value};
 use twilio_wire::time::iso8601;
 
 use crate::rest::error::ApiError;
-use crate::rest::paging::{v1_page_json, PageRequest};
 use crate::rest::v1::{ok, V1Request};
 
 use super::functions::{function_url, owned_function};
-use super::store::FunctionVersion;
-use super::ServerlessState;
+use super::store::{child, children, FunctionVersion};
+use super::{page, ServerlessState};
 
 /// `GET .../Versions`: oldest first, paged.
 pub fn list(
@@ -21,30 +20,17 @@ pub fn list(
     service: &str,
     function: &str,
 ) -> Result<Response, ApiError> {
-    let paging = PageRequest::from_params(&request.params)?;
     let (function, versions) = state.store.with(|data| {
         let function = owned_function(data, request, service, function)?;
-        let versions: Vec<FunctionVersion> = data
-            .versions
-            .iter()
-            .filter(|v| v.function_sid == function.sid)
-            .cloned()
-            .collect();
+        let versions = children(&data.versions, &function.sid);
         Ok::<_, ApiError>((function, versions))
     })?;
     let url = format!(
         "{}/Versions",
         function_url(request, &function.service_sid, &function.sid)
     );
-    Ok(ok(v1_page_json(
-        &versions,
-        |v| v.sid.clone(),
-        |v| version_json(v, request),
-        &paging,
-        &url,
-        &[],
-        "function_versions",
-    )))
+    let to_json = |v: &FunctionVersion| version_json(v, request);
+    page(request, &versions, to_json, &url, "function_versions")
 }
 
 /// `GET .../Versions/{Sid}`.
@@ -87,11 +73,7 @@ fn find(
 ) -> Result<FunctionVersion, ApiError> {
     state.store.with(|data| {
         let function = owned_function(data, request, service, function)?;
-        data.versions
-            .iter()
-            .find(|v| v.function_sid == function.sid && v.sid == sid)
-            .cloned()
-            .ok_or_else(|| request.not_found())
+        child(&data.versions, &function.sid, sid).ok_or_else(|| request.not_found())
     })
 }
 
