@@ -6,8 +6,8 @@
 //! | crate | job |
 //! |---|---|
 //! | `botiumscript` (`crates/botiumscript`) | the BotiumScript language and Botium's matching: parse, validate, expand, match |
-//! | `twilio_wire` (`crates/twilio-wire`) | Twilio's wire protocol: TwiML, signatures, SIDs, dates, errors, the REST client, secrets kept out of text, serving HTTP until stopped |
-//! | `twilio_emulator` (`crates/twilio-emulator`) | a local Twilio (REST API, call engine with dialled legs, call queues and emulated agents, TwiML and Studio flows), for this tool's runs and anyone's tests |
+//! | `twilio_wire` (`crates/twilio-wire`) | Twilio's wire protocol: TwiML, signatures, SIDs, dates, errors, the REST client (every product from one base URL: calls, messages, Serverless, Sync), secrets kept out of text, serving HTTP until stopped |
+//! | `twilio_emulator` (`crates/twilio-emulator`) | a local Twilio (REST API, call engine with dialled legs, call queues and emulated agents, TwiML and Studio flows, the Serverless and Sync APIs), for this tool's runs and anyone's tests |
 //!
 //! This crate holds the commands, the runner, the transports and the reports.
 //!

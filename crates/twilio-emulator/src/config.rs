@@ -1,5 +1,6 @@
 //! The emulator's configuration: accounts, caller ids, the phone numbers it answers and how,
-//! and the knobs of its simulated world (calls per second, speech rate, recogniser noise, time).
+//! and the knobs of its simulated world (calls per second, speech rate, recogniser noise, time,
+//! the latencies of Twilio's cloud APIs).
 //!
 //! It is plain JSON, written by people and by other tools; see `fixtures/emulator.json` for a
 //! complete example. Unknown keys are errors (a typo must not silently change a test), and
@@ -24,8 +25,10 @@ use twilio_wire::sid::is_sid;
 use twilio_wire::twiml::HttpMethod;
 
 mod json_positions;
+mod latencies;
 pub mod queues;
 use json_positions::{child_path, json_positions, line_start};
+pub use latencies::Latencies;
 pub use queues::QueueConfig;
 
 /// Seconds of one ring cycle (North American cadence: 2 s tone, 4 s silence).
@@ -158,6 +161,9 @@ pub struct EmulatorConfig {
     /// Emulated seconds per wall-clock second (the CLI may override it).
     #[serde(default = "default_time_scale")]
     pub time_scale: f64,
+    /// How long Sync requests, Function invocations and Serverless builds take.
+    #[serde(default)]
+    pub latencies: Latencies,
 }
 
 fn default_calls_per_second() -> f64 {
@@ -209,6 +215,7 @@ impl Default for EmulatorConfig {
             speech_rate_wpm: default_speech_rate_wpm(),
             recogniser: RecogniserConfig::default(),
             time_scale: default_time_scale(),
+            latencies: Latencies::default(),
         }
     }
 }

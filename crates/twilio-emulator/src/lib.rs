@@ -1,16 +1,22 @@
 //! A local Twilio-compatible service: the REST API (calls, messages, recordings,
 //! transcriptions, queues), the call engine (the caller's and the IVR's legs bridged by speech
 //! and keys; `<Dial>`led parties; `<Enqueue>`d callers and emulated agents), the TwiML
-//! interpreter, Studio flows ([`studio`]), and signed webhooks.
+//! interpreter, Studio flows ([`studio`]), and signed webhooks; and Twilio's cloud APIs a relay
+//! Function needs: [`serverless`] (deploying Functions) and [`sync`] (Lists of events), served
+//! under path prefixes of the same base URL.
 //!
 //! ```text
 //! REST API (rest) --CallControl--> engine (one task per call)
 //!      |   \                          |  caller leg: TwiML of Url/Twiml
 //!      v    \                         |  callee leg: the IVR's TwiML (number -> voice_url)
 //!    store <-+------------------------+  bridge: speech as text with a duration, DTMF as keys
+//!
+//! /serverless/v1, /serverless-upload/v1 --> serverless (its own store)
+//! /sync/v1                              --> sync (its own store, TTLs on the clock)
+//!      both through rest::v1 (credentials, parameters, absolute URLs) and rest's errors, paging
 //! ```
 //!
-//! Time runs on a scaled [`clock::Clock`]; every record lives in the [`store::Store`], call
+//! Time runs on a scaled [`clock::Clock`]; every call record lives in the [`store::Store`], call
 //! queues included ([`queues`]).
 
 /// The README's embedding example, run as a doctest so it stays true.
@@ -29,5 +35,9 @@ pub mod queues;
 pub mod recogniser;
 pub mod rest;
 pub mod server;
+pub mod serverless;
 pub mod store;
 pub mod studio;
+pub mod sync;
+#[cfg(test)]
+mod v1_test_api;

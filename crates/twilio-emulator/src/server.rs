@@ -11,9 +11,12 @@ use super::clock::Clock;
 use super::config::EmulatorConfig;
 use super::engine::{CallEngine, Destination, EngineSettings};
 use super::log::EventLog;
+use super::rest::v1::V1State;
 use super::rest::{router, RestState};
+use super::serverless::{self, ServerlessStore};
 use super::store::Store;
 use super::studio::{executor::Services, flow_warnings, load_flows, FlowError, StudioRuntime};
+use super::sync::{self, SyncStore};
 use twilio_wire::twiml::HttpMethod;
 
 /// Choices made by whoever starts the emulator, on top of its configuration file.
@@ -103,12 +106,23 @@ pub async fn start(
     let engine = CallEngine::new(settings, store.clone(), clock, options.log.clone());
     let forget = studio.clone();
     engine.on_leg_end(Arc::new(move |call_sid| forget.forget(call_sid)));
+    let config = Arc::new(config);
     let app = router(RestState {
-        config: Arc::new(config),
+        config: config.clone(),
         store: store.clone(),
         clock,
         control: Arc::new(engine.clone()),
     })
+    .merge(sync::router(V1State {
+        config: config.clone(),
+        clock,
+        store: SyncStore::default(),
+    }))
+    .merge(serverless::router(V1State {
+        config,
+        clock,
+        store: ServerlessStore::default(),
+    }))
     .merge(studio.clone().router());
     let server = Serving::start(listener, app);
     Ok(RunningEmulator {

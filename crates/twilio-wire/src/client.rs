@@ -1,7 +1,9 @@
 //! The runner's thin Twilio REST client: place, fetch, hang up and redirect calls, and list
-//! the SMS a test expects (`twilio.md` §1, §2, §8). It works against Twilio, the emulator and
-//! Twilio-compatible providers whose API lives under a path prefix (SignalWire's
-//! `https://<space>.signalwire.com/api/laml`, §10).
+//! the SMS a test expects (`twilio.md` §1, §2, §8); deploy a Function through Serverless
+//! (`serverless`) and exchange events through Sync Lists (`sync`). It works against Twilio,
+//! the emulator and Twilio-compatible providers whose API lives under a path prefix
+//! (SignalWire's `https://<space>.signalwire.com/api/laml`, §10); each product's base follows
+//! from the one configured base URL (`base`).
 //!
 //! Like Twilio's own clients it sends HTTP Basic auth, `Accept: application/json`,
 //! form-encoded bodies with repeated keys for lists, uses a 30 s timeout and retries only
@@ -12,30 +14,40 @@ use std::collections::HashSet;
 use std::fmt;
 use std::time::Duration;
 
-use backon::Retryable;
 use base64::Engine;
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE};
-use reqwest::{Method, StatusCode};
-use serde::de::DeserializeOwned;
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT};
+use reqwest::Method;
 use url::Url;
 
-use crate::explain::explain;
-use crate::retry;
 use crate::secret::{Redactor, Secret};
 
+mod base;
 mod requests;
 mod resources;
+mod serverless;
+mod serverless_resources;
+mod sync;
+mod sync_resources;
 #[cfg(test)]
 mod tests;
+mod transport;
+mod v1;
 
+pub use base::{ApiBase, Product};
 pub use requests::{CreateCall, MessageFilter};
 pub use resources::{is_final_status, CallResource, MessageResource};
-use resources::{CallPage, MessagePage, WireError};
+use resources::{CallPage, MessagePage};
+pub use serverless::{CreateBuild, CreateServerlessService, FunctionUpload};
+pub use serverless_resources::{
+    Build, Dependency, Deployment, Environment, FunctionResource, FunctionVersion,
+    ServerlessService, Variable,
+};
+pub use sync::ItemQuery;
+pub use sync_resources::{SyncList, SyncListItem, SyncService};
+use transport::Body;
 
 /// Twilio's API host, the default base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.twilio.com";
-/// The API version every path starts with.
-const API_VERSION: &str = "2010-04-01";
 /// Per request, as Twilio's clients do.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Pages `list_messages` follows when the filter sets no bound.
@@ -55,7 +67,7 @@ pub enum ClientError {
         code: u32,
         /// Twilio's message.
         message: String,
-        /// What to do about it (see [`explain`]).
+        /// What to do about it (see [`explain`](crate::explain::explain)).
         explanation: Option<&'static str>,
     },
     /// The request did not get a Twilio answer: network failure, timeout, or an error status
@@ -104,92 +116,6 @@ pub enum HangUp {
     Canceled,
     /// The call had already ended (or Twilio said 21220 "not in progress").
     AlreadyEnded,
-}
-
-/// The API's location: the base URL (scheme, host, port and an optional path prefix).
-#[derive(Clone)]
-struct ApiBase {
-    /// The base with its path prefix and no trailing slash, e.g.
-    /// `https://x.signalwire.com/api/laml`.
-    url: Url,
-    /// The path prefix without a trailing slash; empty for Twilio.
-    prefix: String,
-}
-
-impl ApiBase {
-    fn parse(base_url: &str) -> Result<ApiBase, ClientError> {
-        let invalid = |why: &str| {
-            ClientError::InvalidArgument(format!("invalid API base URL {base_url:?}: {why}"))
-        };
-        let mut url = Url::parse(base_url.trim()).map_err(|e| invalid(&e.to_string()))?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(invalid("use an http:// or https:// URL"));
-        }
-        if url.host_str().is_none_or(str::is_empty) {
-            return Err(invalid("no host"));
-        }
-        if !url.username().is_empty() || url.password().is_some() {
-            // Credentials go in the Authorization header only, never in a URL that errors show.
-            return Err(ClientError::InvalidArgument(
-                "invalid API base URL: it must not contain a user name or password; give the \
-                 account SID and auth token separately"
-                    .to_string(),
-            ));
-        }
-        if url.query().is_some() || url.fragment().is_some() {
-            return Err(invalid("no query or fragment allowed"));
-        }
-        // `https://api.twilio.com/2010-04-01` is how providers document their base (§10);
-        // the version is added per request, so accept it and drop it here.
-        let path = url.path().trim_end_matches('/');
-        let prefix = path
-            .strip_suffix(&format!("/{API_VERSION}"))
-            .unwrap_or(path)
-            .to_string();
-        url.set_path(&prefix);
-        Ok(ApiBase { url, prefix })
-    }
-
-    /// `<base>/2010-04-01/Accounts/<account>/<segments...>`, each segment percent-encoded so
-    /// a SID cannot change the path.
-    fn account_url(&self, account_sid: &str, segments: &[&str]) -> Url {
-        let mut url = self.url.clone();
-        if let Ok(mut path) = url.path_segments_mut() {
-            path.pop_if_empty()
-                .extend([API_VERSION, "Accounts", account_sid])
-                .extend(segments);
-        }
-        url
-    }
-
-    /// Resolves a `next_page_uri`. Twilio's are relative to the host root and SignalWire's
-    /// already carry the `/api/laml` prefix, so the URI is joined with the base's origin; one
-    /// without the prefix (a proxy in front of Twilio forwards Twilio's own URIs) gets it
-    /// prepended. An absolute URI must stay on the base's origin: following another host
-    /// would send it the credentials.
-    fn join(&self, uri: &str) -> Result<Url, String> {
-        if let Ok(absolute) = Url::parse(uri) {
-            if absolute.origin() != self.url.origin() {
-                return Err(format!("next_page_uri {uri} leaves the API host"));
-            }
-            return Ok(absolute);
-        }
-        if !uri.starts_with('/') || uri.starts_with("//") {
-            return Err(format!("next_page_uri {uri} is not host-relative"));
-        }
-        let has_prefix = self.prefix.is_empty()
-            || uri
-                .strip_prefix(self.prefix.as_str())
-                .is_some_and(|rest| rest.starts_with('/'));
-        let path = if has_prefix {
-            uri.to_string()
-        } else {
-            format!("{}{uri}", self.prefix)
-        };
-        self.url
-            .join(&path)
-            .map_err(|e| format!("next_page_uri {uri}: {e}"))
-    }
 }
 
 /// A Twilio REST client for one account. Cheap to clone (one connection pool).
@@ -263,7 +189,7 @@ impl TwilioClient {
     pub async fn create_call(&self, call: &CreateCall) -> Result<CallResource, ClientError> {
         let url = self.base.account_url(&self.account_sid, &["Calls.json"]);
         let (mut call, date): (CallResource, _) = self
-            .request_dated(Method::POST, url, Some(&call.form()))
+            .request_dated(Method::POST, url, Body::Form(&call.form()))
             .await?;
         call.response_date = date;
         Ok(call)
@@ -274,7 +200,7 @@ impl TwilioClient {
     pub async fn fetch_call(&self, sid: &str) -> Result<CallResource, ClientError> {
         let url = self.call_url(sid)?;
         let (mut call, date): (CallResource, _) =
-            self.request_dated(Method::GET, url, None).await?;
+            self.request_dated(Method::GET, url, Body::Empty).await?;
         call.response_date = date;
         Ok(call)
     }
@@ -340,7 +266,7 @@ impl TwilioClient {
         let mut messages = Vec::new();
         for _ in 0..max_pages {
             seen.insert(url.to_string());
-            let page: MessagePage = self.request(Method::GET, url.clone(), None).await?;
+            let page: MessagePage = self.request(Method::GET, url.clone(), Body::Empty).await?;
             messages.extend(page.messages);
             let Some(next) = page.next_page_uri.filter(|uri| !uri.is_empty()) else {
                 return Ok(messages);
@@ -373,7 +299,7 @@ impl TwilioClient {
         let encoded = serde_urlencoded::to_string(&pairs)
             .map_err(|e| ClientError::InvalidArgument(format!("cannot encode the query: {e}")))?;
         url.set_query(Some(&encoded));
-        let page: CallPage = self.request(Method::GET, url, None).await?;
+        let page: CallPage = self.request(Method::GET, url, Body::Empty).await?;
         Ok(page.calls)
     }
 
@@ -393,172 +319,6 @@ impl TwilioClient {
         form: &[(&'static str, String)],
     ) -> Result<CallResource, ClientError> {
         let url = self.call_url(sid)?;
-        self.request(Method::POST, url, Some(form)).await
+        self.request(Method::POST, url, Body::Form(form)).await
     }
-
-    /// Sends one request (retrying 429s) and decodes Twilio's JSON answer or error envelope.
-    async fn request<T: DeserializeOwned>(
-        &self,
-        method: Method,
-        url: Url,
-        form: Option<&[(&'static str, String)]>,
-    ) -> Result<T, ClientError> {
-        self.request_dated(method, url, form)
-            .await
-            .map(|(value, _)| value)
-    }
-
-    /// As [`request`](Self::request), with the answer's HTTP `Date` (Twilio's clock), if it
-    /// had a readable one.
-    async fn request_dated<T: DeserializeOwned>(
-        &self,
-        method: Method,
-        url: Url,
-        form: Option<&[(&'static str, String)]>,
-    ) -> Result<(T, Option<chrono::DateTime<chrono::Utc>>), ClientError> {
-        let body = form
-            .map(serde_urlencoded::to_string)
-            .transpose()
-            .map_err(|e| ClientError::InvalidArgument(format!("cannot encode the form: {e}")))?;
-        let send = || async {
-            let mut request = self
-                .http
-                .request(method.clone(), url.clone())
-                .basic_auth(&self.account_sid, Some(self.auth_token.expose()));
-            if let Some(body) = &body {
-                request = request
-                    .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-                    .body(body.clone());
-            }
-            let answer = async {
-                let response = request.send().await?;
-                let status = response.status();
-                let date = response
-                    .headers()
-                    .get(reqwest::header::DATE)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(crate::time::parse_rfc2822);
-                response.bytes().await.map(|bytes| Answer {
-                    status,
-                    date,
-                    bytes: bytes.to_vec(),
-                })
-            };
-            match answer.await {
-                Ok(answer) if answer.status == StatusCode::TOO_MANY_REQUESTS => {
-                    Err(Try::RateLimited(answer))
-                }
-                Ok(answer) => Ok(answer),
-                Err(e) => Err(Try::Failed(self.http_error(&method, &url, &e))),
-            }
-        };
-        let Answer {
-            status,
-            date,
-            bytes,
-        } = match send
-            .retry(retry::TWILIO_RATE_LIMITED)
-            .when(|e| matches!(e, Try::RateLimited(_)))
-            .await
-        {
-            // The last 429 is reported like any other error answer.
-            Ok(answer) | Err(Try::RateLimited(answer)) => answer,
-            Err(Try::Failed(e)) => return Err(e),
-        };
-        if status.is_success() {
-            return serde_json::from_slice(&bytes)
-                .map(|value| (value, date))
-                .map_err(|e| {
-                    ClientError::InvalidResponse(format!(
-                        "{method} {url}: HTTP {}: unexpected JSON ({e}): {}",
-                        status.as_u16(),
-                        self.snippet(&bytes)
-                    ))
-                });
-        }
-        Err(self.status_error(&method, &url, status, &bytes))
-    }
-
-    /// The error for a non-2xx answer: Twilio's envelope when there is one.
-    fn status_error(
-        &self,
-        method: &Method,
-        url: &Url,
-        status: StatusCode,
-        body: &[u8],
-    ) -> ClientError {
-        let envelope: WireError = serde_json::from_slice(body).unwrap_or_default();
-        let code = match envelope.code.and_then(|c| u32::try_from(c).ok()) {
-            Some(code) => Some(code),
-            // Twilio's own code for it; a proxy's bare 429 means the same thing.
-            None if status == StatusCode::TOO_MANY_REQUESTS => Some(20429),
-            None => None,
-        };
-        match code {
-            Some(code) => ClientError::Twilio {
-                status: status.as_u16(),
-                code,
-                message: self.redact(
-                    &envelope
-                        .message
-                        .unwrap_or_else(|| status.canonical_reason().unwrap_or("").to_string()),
-                ),
-                explanation: explain(code),
-            },
-            None => ClientError::Http(format!(
-                "{method} {url}: HTTP {status} without a Twilio error body: {}",
-                self.snippet(body)
-            )),
-        }
-    }
-
-    /// Describes a transport failure with the URL and the causes, never the credentials.
-    fn http_error(&self, method: &Method, url: &Url, error: &reqwest::Error) -> ClientError {
-        let what = if error.is_timeout() {
-            format!("no answer within {} s", REQUEST_TIMEOUT.as_secs())
-        } else {
-            let mut causes = Vec::new();
-            let mut source: Option<&dyn std::error::Error> = Some(error);
-            while let Some(cause) = source {
-                let text = cause.to_string();
-                if !causes.contains(&text) {
-                    causes.push(text);
-                }
-                source = cause.source();
-            }
-            causes.join(": ")
-        };
-        ClientError::Http(self.redact(&format!("{method} {url} failed: {what}")))
-    }
-
-    /// Up to [`SNIPPET_CHARS`] of a body, on one line, credentials removed (a server may
-    /// echo the request's headers).
-    fn snippet(&self, body: &[u8]) -> String {
-        let text = String::from_utf8_lossy(body);
-        let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        let mut short: String = line.chars().take(SNIPPET_CHARS).collect();
-        if line.chars().count() > SNIPPET_CHARS {
-            short.push('…');
-        }
-        self.redact(&short)
-    }
-
-    /// Removes the auth token, raw or inside a Basic credential, from text an error shows.
-    fn redact(&self, text: &str) -> String {
-        self.redactor.redact(text)
-    }
-}
-
-/// An HTTP answer, whatever its status.
-struct Answer {
-    status: StatusCode,
-    /// Twilio's clock, from the `Date` header, if readable.
-    date: Option<chrono::DateTime<chrono::Utc>>,
-    bytes: Vec<u8>,
-}
-
-/// Why one try gave no answer to decode: a 429, worth another try, or a transport failure.
-enum Try {
-    RateLimited(Answer),
-    Failed(ClientError),
 }

@@ -2,6 +2,8 @@
 
 use super::*;
 
+use std::time::Duration;
+
 const SID: &str = "AC00000000000000000000000000000001";
 
 fn parse(text: &str) -> Result<EmulatorConfig, EmulatorConfigError> {
@@ -50,6 +52,9 @@ fn the_fixture_loads_with_every_behaviour() {
     assert!(config.permits_destination("+447700900000"));
     assert!(!config.permits_destination("+33123456789"));
     assert_eq!(config.recogniser.seed, 42);
+    assert_eq!(config.latencies.sync(), Duration::from_millis(40));
+    assert_eq!(config.latencies.function_ms, 120);
+    assert_eq!(config.latencies.build(), Duration::from_millis(2_000));
     assert_eq!(config.clients["alice"].rings_before_answer(), 2);
     assert_eq!(
         config.unlisted_numbers.map(|u| u.behaviour),
@@ -122,6 +127,12 @@ fn shape_errors_name_the_json_path_and_position() {
     assert!(e.contains("accounts[0]: missing field `auth_token`"), "{e}");
     let e = error(r#"{"recogniser": {"noise": 0.5, "sead": 1}}"#);
     assert!(e.contains("recogniser.sead: unknown field `sead`"), "{e}");
+    let e = error(r#"{"latencies": {"sync": 40}}"#);
+    assert!(e.contains("latencies.sync: unknown field `sync`"), "{e}");
+    let e = error(r#"{"latencies": {"sync_ms": -1}}"#);
+    assert!(e.contains("latencies.sync_ms: invalid value"), "{e}");
+    let defaults = parse("{}").unwrap().latencies;
+    assert_eq!((defaults.sync_ms, defaults.function_ms), (0, 0));
     let e = error(r#"{"colour": 1}"#);
     assert!(
         e.contains("emu.json: colour: unknown field `colour`"),

@@ -15,15 +15,24 @@ pub fn authenticate<'a>(
     headers: &HeaderMap,
     path_account_sid: &str,
 ) -> Result<&'a AccountConfig, ApiError> {
-    let (user, password) = basic_credentials(headers).ok_or_else(ApiError::authenticate)?;
-    let account = config
-        .account(&user)
-        .filter(|account| constant_time_eq(account.auth_token.expose(), &password))
-        .ok_or_else(ApiError::authenticate)?;
+    let account = credentials_account(config, headers)?;
     if account.sid != path_account_sid {
         return Err(ApiError::authenticate());
     }
     Ok(account)
+}
+
+/// The configured account the request's credentials name, or 401/20003: the v1 APIs
+/// (Serverless, Sync) have no account in their paths.
+pub fn credentials_account<'a>(
+    config: &'a EmulatorConfig,
+    headers: &HeaderMap,
+) -> Result<&'a AccountConfig, ApiError> {
+    let (user, password) = basic_credentials(headers).ok_or_else(ApiError::authenticate)?;
+    config
+        .account(&user)
+        .filter(|account| constant_time_eq(account.auth_token.expose(), &password))
+        .ok_or_else(ApiError::authenticate)
 }
 
 /// `user:password` from an `Authorization: Basic ...` header.
@@ -89,6 +98,14 @@ mod tests {
             let e = authenticate(&config, &headers, path_sid).unwrap_err();
             assert_eq!(e, ApiError::authenticate(), "{headers:?}");
         }
+        assert_eq!(
+            credentials_account(&config, &basic(SID, "token"))
+                .unwrap()
+                .sid,
+            SID
+        );
+        let e = credentials_account(&config, &basic(SID, "tokeN")).unwrap_err();
+        assert_eq!(e, ApiError::authenticate());
         assert!(constant_time_eq("abc", "abc"));
         assert!(!constant_time_eq("abc", "abcd"));
     }

@@ -53,6 +53,19 @@ impl ApiError {
         )
     }
 
+    /// 400/20001 `Missing required parameter <name> in the post body`, as the v1 APIs say it.
+    pub fn missing_parameter(name: &str) -> ApiError {
+        ApiError::invalid_parameter(format!(
+            "Missing required parameter {name} in the post body"
+        ))
+    }
+
+    /// 409 with `code`: the request conflicts with a resource's state (a unique name taken,
+    /// a build not yet completed).
+    pub fn conflict(code: u32, message: impl Into<String>) -> ApiError {
+        ApiError::new(409, code, message)
+    }
+
     /// 405/20004 for a method the resource does not support.
     pub fn method_not_allowed() -> ApiError {
         ApiError::new(405, 20004, "Method not allowed")

@@ -8,6 +8,9 @@
 //!         --> handler: validate -> store -> CallControl (start, hang_up, cancel, redirect)
 //! ```
 //!
+//! The v1 APIs (Serverless, Sync) live in their own modules ([`crate::serverless`],
+//! [`crate::sync`]) and share `v1`'s request handling and this module's errors and paging.
+//!
 //! The router has a fallback (404/20404 for any unknown path), so mount other routes next to
 //! it with `Router::merge` on a router without a fallback, or `nest` it.
 
@@ -31,16 +34,17 @@ mod auth;
 mod calls;
 mod create_call;
 mod date_filter;
-mod error;
+pub(crate) mod error;
 mod messages;
-mod paging;
-mod params;
+pub(crate) mod paging;
+pub(crate) mod params;
 mod queues;
 mod recordings;
 mod resources;
 #[cfg(test)]
 mod tests;
 mod transcriptions;
+pub(crate) mod v1;
 
 /// The longest message body (Studio's send-message widget checks it too).
 pub use messages::MAX_BODY_CHARS as MAX_MESSAGE_CHARS;

@@ -1,6 +1,7 @@
 //! URL handling, encoding and formatting, without a server.
 
 use super::*;
+use crate::explain::explain;
 
 fn base(url: &str) -> ApiBase {
     ApiBase::parse(url).unwrap_or_else(|e| panic!("{url}: {e}"))
@@ -195,4 +196,122 @@ fn twilio_errors_read_with_their_fix() {
     );
     assert_eq!(ended.code(), Some(21220));
     assert_eq!(ClientError::Http("x".into()).code(), None);
+}
+
+#[test]
+fn each_product_has_its_domain_on_twilio_and_a_path_elsewhere() {
+    let on = |base_url: &str, product| base(base_url).product_base(product).to_string();
+    for (product, domain) in [
+        (Product::Api, "https://api.twilio.com/"),
+        (Product::Serverless, "https://serverless.twilio.com/"),
+        (
+            Product::ServerlessUpload,
+            "https://serverless-upload.twilio.com/",
+        ),
+        (Product::Sync, "https://sync.twilio.com/"),
+        (Product::Studio, "https://studio.twilio.com/"),
+        (Product::Voice, "https://voice.twilio.com/"),
+    ] {
+        assert_eq!(on(DEFAULT_BASE_URL, product), domain);
+        assert_eq!(on("https://api.twilio.com/2010-04-01/", product), domain);
+    }
+    assert_eq!(
+        on("https://api.dublin.ie1.twilio.com", Product::Sync),
+        "https://sync.dublin.ie1.twilio.com/"
+    );
+    let emulator = "http://127.0.0.1:8080";
+    for product in Product::ALL {
+        let expected = match product {
+            Product::Api => format!("{emulator}/"),
+            other => format!("{emulator}{}", other.path_prefix()),
+        };
+        assert_eq!(on(emulator, product), expected);
+    }
+    assert_eq!(
+        on("https://proxy.example/twilio/", Product::Serverless),
+        "https://proxy.example/twilio/serverless"
+    );
+    // Only Twilio's own API host maps to product domains; a look-alike does not.
+    assert_eq!(
+        on("https://api.twilio.com.evil.example", Product::Sync),
+        "https://api.twilio.com.evil.example/sync"
+    );
+    assert_eq!(
+        base(emulator)
+            .product_url(Product::Sync, &["v1", "Services", "IS1", "Lists", "a/b?c"])
+            .as_str(),
+        "http://127.0.0.1:8080/sync/v1/Services/IS1/Lists/a%2Fb%3Fc"
+    );
+    assert_eq!(
+        base(DEFAULT_BASE_URL)
+            .product_url(Product::ServerlessUpload, &["v1", "Services"])
+            .as_str(),
+        "https://serverless-upload.twilio.com/v1/Services"
+    );
+}
+
+#[test]
+fn v1_next_page_urls_must_stay_within_their_product() {
+    let emulator = base("http://127.0.0.1:8080");
+    let next = "http://127.0.0.1:8080/sync/v1/Services/IS1/Lists/ES1/Items?PageSize=2&Page=1";
+    assert_eq!(emulator.within(Product::Sync, next).unwrap().as_str(), next);
+    for bad in [
+        "http://127.0.0.1:8080/serverless/v1/Services",
+        "http://127.0.0.1:8080/synced/v1/Services",
+        "http://127.0.0.1:9999/sync/v1/Services",
+        "/sync/v1/Services",
+    ] {
+        assert!(emulator.within(Product::Sync, bad).is_err(), "{bad}");
+    }
+    let twilio = base(DEFAULT_BASE_URL);
+    assert!(twilio
+        .within(
+            Product::Serverless,
+            "https://serverless.twilio.com/v1/Services?Page=1"
+        )
+        .is_ok());
+    assert!(twilio
+        .within(
+            Product::Serverless,
+            "https://api.twilio.com/v1/Services?Page=1"
+        )
+        .is_err());
+}
+
+#[test]
+fn v1_requests_encode_lists_dependencies_and_item_queries() {
+    let build = CreateBuild {
+        function_versions: vec!["ZN1".into(), "ZN2".into()],
+        dependencies: vec![Dependency {
+            name: "twilio".into(),
+            version: "^5".into(),
+        }],
+        runtime: Some("node22".into()),
+    };
+    assert_eq!(
+        serde_urlencoded::to_string(build.form().unwrap()).unwrap(),
+        "FunctionVersions=ZN1&FunctionVersions=ZN2\
+         &Dependencies=%5B%7B%22name%22%3A%22twilio%22%2C%22version%22%3A%22%5E5%22%7D%5D\
+         &Runtime=node22"
+    );
+    let query = ItemQuery {
+        descending: true,
+        from: Some(7),
+        exclusive: true,
+        page_size: Some(100),
+        max_pages: Some(2),
+    };
+    assert_eq!(
+        serde_urlencoded::to_string(query.query()).unwrap(),
+        "From=7&Bounds=exclusive&Order=desc&PageSize=100"
+    );
+    assert_eq!(
+        serde_urlencoded::to_string(ItemQuery::default().query()).unwrap(),
+        "Order=asc"
+    );
+    let client = TwilioClient::new(DEFAULT_BASE_URL, "AC1", &Secret::new("t")).unwrap();
+    let e = client
+        .v1_url(Product::Sync, &["Services", " "])
+        .unwrap_err();
+    assert!(matches!(e, ClientError::InvalidArgument(_)), "{e}");
 }
