@@ -51,6 +51,7 @@ pub async fn run(
         time_scale: command.time_scale,
         webhook_budget: None,
         log: EventLog::new(command.verbose, move |line| log_to.line(line)),
+        ..EmulatorOptions::default()
     };
     let emulator = match started(start(listener, config, options).await, &err) {
         Ok(emulator) => emulator,

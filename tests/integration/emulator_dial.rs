@@ -303,6 +303,7 @@ async fn unlisted_numbers_and_clients_behave_as_configured() {
         time_scale: Some(20.0),
         webhook_budget: Some(std::time::Duration::from_secs(2)),
         log: twilio_emulator::log::EventLog::new(true, |l| eprintln!("[emulator] {l}")),
+        ..Default::default()
     };
     let emulator = serve(config, options).await;
     let sid = place(&emulator, &caller.url("/start"), &[]).await;

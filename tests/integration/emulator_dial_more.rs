@@ -40,6 +40,7 @@ async fn start(config: EmulatorConfig) -> RunningEmulator {
         time_scale: Some(20.0),
         webhook_budget: Some(Duration::from_secs(2)),
         log: twilio_emulator::log::EventLog::new(true, |l| eprintln!("[emulator] {l}")),
+        ..Default::default()
     };
     serve(config, options).await
 }

@@ -43,6 +43,7 @@ async fn start_at(
         time_scale: Some(time_scale),
         webhook_budget: Some(Duration::from_secs(2)),
         log: twilio_emulator::log::EventLog::new(true, |l| eprintln!("[emulator] {l}")),
+        ..Default::default()
     };
     serve(config, options).await
 }

@@ -25,6 +25,7 @@ async fn emulator_at(numbers: Vec<(&str, NumberConfig)>, scale: f64, wpm: u32) -
         time_scale: Some(scale),
         webhook_budget: Some(Duration::from_secs(2)),
         log: twilio_emulator::log::EventLog::new(true, |l| eprintln!("[emulator] {l}")),
+        ..Default::default()
     };
     serve(config, options).await
 }

@@ -89,6 +89,7 @@ async fn emulator_with_caller_ids(
         time_scale: Some(20.0),
         webhook_budget: Some(std::time::Duration::from_secs(2)),
         log: twilio_emulator::log::EventLog::new(true, |l| eprintln!("[emulator] {l}")),
+        ..Default::default()
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

@@ -1,6 +1,7 @@
 //! Starting and stopping the emulator on a listener the caller provides (tests and `run` bind
 //! `127.0.0.1:0`; the CLI binds the port it was given).
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,6 +14,7 @@ use super::engine::{CallEngine, Destination, EngineSettings};
 use super::log::EventLog;
 use super::rest::v1::V1State;
 use super::rest::{router, RestState};
+use super::serverless::node::Node;
 use super::serverless::{self, ServerlessStore};
 use super::store::Store;
 use super::studio::{executor::Services, flow_warnings, load_flows, FlowError, StudioRuntime};
@@ -28,6 +30,8 @@ pub struct EmulatorOptions {
     pub webhook_budget: Option<Duration>,
     /// Where the event log goes.
     pub log: EventLog,
+    /// The `node` that runs deployed Functions (default: `node` on `PATH`).
+    pub node: Option<PathBuf>,
 }
 
 /// A running emulator.
@@ -121,7 +125,7 @@ pub async fn start(
     .merge(serverless::router(V1State {
         config,
         clock,
-        store: ServerlessStore::default(),
+        store: ServerlessStore::new(Node::new(options.node.clone())),
     }))
     .merge(studio.clone().router());
     let server = Serving::start(listener, app);

@@ -25,6 +25,7 @@ pub async fn emulator(numbers: Vec<(&str, NumberConfig)>) -> RunningEmulator {
         webhook_budget: Some(Duration::from_secs(2)),
         // Shown with --nocapture, to follow a failing test's calls.
         log: twilio_emulator::log::EventLog::new(true, |l| eprintln!("[emulator] {l}")),
+        ..Default::default()
     };
     serve(config, options).await
 }

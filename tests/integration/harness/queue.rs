@@ -93,6 +93,7 @@ pub async fn start(config: EmulatorConfig) -> RunningEmulator {
         time_scale: Some(20.0),
         webhook_budget: Some(std::time::Duration::from_secs(2)),
         log: twilio_emulator::log::EventLog::new(true, |l| eprintln!("[emulator] {l}")),
+        ..Default::default()
     };
     serve(config, options).await
 }

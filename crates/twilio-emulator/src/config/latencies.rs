@@ -13,8 +13,7 @@ pub struct Latencies {
     /// Added to every Sync API request before it is answered (default 0).
     #[serde(default)]
     pub sync_ms: u64,
-    /// Added to every invocation of a deployed Function (default 0); read by the Function
-    /// runner, which the emulator does not have yet.
+    /// Added to every invocation of a deployed Function before it runs (default 0).
     #[serde(default)]
     pub function_ms: u64,
     /// How long a Serverless Build stays `building` before it is `completed` or `failed`
@@ -41,6 +40,11 @@ impl Latencies {
     /// The emulated delay of one Sync request.
     pub fn sync(&self) -> Duration {
         Duration::from_millis(self.sync_ms)
+    }
+
+    /// The emulated delay added to one Function invocation.
+    pub fn function(&self) -> Duration {
+        Duration::from_millis(self.function_ms)
     }
 
     /// The emulated time a Build takes.

@@ -39,7 +39,7 @@ mod messages;
 pub(crate) mod paging;
 pub(crate) mod params;
 mod queues;
-mod recordings;
+pub(crate) mod recordings;
 mod resources;
 #[cfg(test)]
 mod tests;

@@ -3,7 +3,8 @@
 //!
 //! A Build is `building` for `latencies.build_ms` of emulated time, then `completed`, or
 //! `failed` when a dependency cannot be installed: an entry without a `name` or `version`, or a
-//! version that is neither `latest` nor an npm version or range (`github:...`, other tags).
+//! version that is neither `latest` nor an npm version or range (`github:...`, other tags), or
+//! when it holds Function Versions and node cannot run (Deployments name the reason).
 //!
 //! `Dependencies` is a JSON array of `{"name", "version"}`; the same array inside one pair of
 //! double quotes, as the Serverless Toolkit sends it, is accepted too.
@@ -58,6 +59,16 @@ pub fn create(
         )));
     }
     let wanted: Vec<&str> = request.params.all("FunctionVersions").collect();
+    let uninstallable = dependencies.iter().find(|d| !installable(d));
+    let failure = match uninstallable {
+        Some(d) => Some(format!(
+            "npm cannot install the dependency {:?} version {:?}",
+            d.name, d.version
+        )),
+        // Only Functions need node; checked here so deploying fails, not the first call.
+        None if !wanted.is_empty() => state.store.node().check().err().map(str::to_string),
+        None => None,
+    };
     let now = state.clock.now();
     let build = state.store.with(|data| {
         let service = owned(data, request, service)?;
@@ -78,7 +89,7 @@ pub fn create(
             sid: new_sid("ZB"),
             service_sid: service.sid,
             function_versions,
-            fails: !dependencies.iter().all(installable),
+            failure,
             dependencies,
             runtime: runtime.to_string(),
             date_created: now,

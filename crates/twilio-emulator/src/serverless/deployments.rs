@@ -44,8 +44,13 @@ pub fn create(
                 return Err(ApiError::conflict(
                     20409,
                     format!(
-                        "Build {sid} is {}; only a completed Build can be deployed",
-                        status.as_str()
+                        "Build {sid} is {}; only a completed Build can be deployed{}",
+                        status.as_str(),
+                        build
+                            .failure
+                            .as_deref()
+                            .map(|why| format!(" (it failed: {why})"))
+                            .unwrap_or_default()
                     ),
                 ));
             }

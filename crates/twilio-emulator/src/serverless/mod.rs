@@ -3,7 +3,8 @@
 //! transitions on the emulated clock, and Deployments. It is served at `/serverless/v1/...`,
 //! the upload at `/serverless-upload/v1/...` (the path prefixes that stand for
 //! `serverless.twilio.com` and `serverless-upload.twilio.com`, see
-//! `twilio_wire::client::ApiBase`). The code is stored; running it is not emulated yet.
+//! `twilio_wire::client::ApiBase`). Deployed Functions answer at
+//! `/functions/{domain_name}{path}` and run under node (`invoke.rs`, `node.rs`, `runtime.js`).
 //!
 //! ```text
 //! /serverless/v1/Services[/{ZS or name}]                        services
@@ -14,6 +15,7 @@
 //!                              .../{ZH}/Versions[/{ZN}[/Content]]   versions
 //! /serverless-upload/v1/Services/{ZS}/Functions/{ZH}/Versions   upload (multipart POST)
 //! /serverless/v1/Services/{ZS}/Builds[/{ZB}[/Status]]           builds
+//! /functions/{domain_name}/{path}                               a deployed Function, run
 //! ```
 //!
 //! Deleting a Service deletes everything under it. Assets and Logs are not served (404).
@@ -39,6 +41,8 @@ mod builds;
 mod deployments;
 mod environments;
 mod functions;
+mod invoke;
+pub(crate) mod node;
 mod services;
 mod store;
 #[cfg(test)]
@@ -63,6 +67,7 @@ pub(crate) fn router(state: ServerlessState) -> Router {
     Router::new()
         .route(&api, any(handle))
         .route(&upload, any(upload::handle))
+        .route(invoke::ROUTE, any(invoke::handle))
         .with_state(state)
 }
 

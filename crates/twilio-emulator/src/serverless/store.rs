@@ -6,6 +6,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
 
+use super::node::Node;
+
 /// A Serverless Service (`ZS...`): the container of a project's Functions and Environments.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Service {
@@ -157,8 +159,8 @@ pub struct Build {
     pub dependencies: Vec<Dependency>,
     /// `Runtime`, e.g. `node22`.
     pub runtime: String,
-    /// Whether it ends `failed` rather than `completed`.
-    pub fails: bool,
+    /// Why it ends `failed` rather than `completed` (a dependency npm cannot install, no node).
+    pub failure: Option<String>,
     /// Created; it is `building` until `date_created` plus the configured build time.
     pub date_created: DateTime<Utc>,
 }
@@ -193,7 +195,7 @@ impl Build {
         duration: std::time::Duration,
     ) -> (BuildStatus, DateTime<Utc>) {
         let done = self.date_created + chrono::Duration::from_std(duration).unwrap_or_default();
-        match (now < done, self.fails) {
+        match (now < done, self.failure.is_some()) {
             (true, _) => (BuildStatus::Building, self.date_created),
             (false, false) => (BuildStatus::Completed, done),
             (false, true) => (BuildStatus::Failed, done),
@@ -315,13 +317,28 @@ impl ServerlessData {
     }
 }
 
-/// Shared, cheaply cloned handle on the Serverless records.
+/// Shared, cheaply cloned handle on the Serverless records and the node that runs their
+/// Functions.
 #[derive(Debug, Clone, Default)]
 pub struct ServerlessStore {
     data: Arc<Mutex<ServerlessData>>,
+    node: Node,
 }
 
 impl ServerlessStore {
+    /// No records yet; Functions run under `node`.
+    pub fn new(node: Node) -> ServerlessStore {
+        ServerlessStore {
+            data: Arc::default(),
+            node,
+        }
+    }
+
+    /// The node that runs deployed Functions.
+    pub fn node(&self) -> &Node {
+        &self.node
+    }
+
     /// Runs `change` on the records, holding the lock only for that.
     pub fn with<T>(&self, change: impl FnOnce(&mut ServerlessData) -> T) -> T {
         change(&mut self.lock())
