@@ -108,7 +108,8 @@ async fn build(
     (service, environment, build)
 }
 
-/// Builds and deploys `functions`; returns the Environment's base URL for Functions.
+/// Builds and deploys `functions`; returns the URL of the Environment's domain, as the client
+/// computes it.
 async fn deploy(
     emulator: &RunningEmulator,
     variables: &[(&str, &str)],
@@ -122,10 +123,7 @@ async fn deploy(
         .create_deployment(&service.sid, &environment.sid, &build.sid)
         .await
         .expect("deployment");
-    format!(
-        "{}/functions/{}",
-        emulator.base_url, environment.domain_name
-    )
+    client.function_url(&environment.domain_name, "")
 }
 
 const ECHO: &str = "exports.handler = (context, event, callback) => {

@@ -33,7 +33,7 @@ mod tests;
 mod transport;
 mod v1;
 
-pub use base::{ApiBase, Product};
+pub use base::{ApiBase, Product, FUNCTIONS_PREFIX};
 pub use requests::{CreateCall, MessageFilter};
 pub use resources::{is_final_status, CallResource, MessageResource};
 use resources::{CallPage, MessagePage};

@@ -26,6 +26,7 @@ use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode,
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Map, Value};
 
+use twilio_wire::client::FUNCTIONS_PREFIX;
 use twilio_wire::signature;
 
 use crate::rest::params::Params;
@@ -36,7 +37,9 @@ use super::store::{FunctionVersion, Service, Visibility};
 use super::ServerlessState;
 
 /// Where Functions answer: `/functions/{domain_name}{path}`.
-pub const ROUTE: &str = "/functions/{domain}/{*path}";
+pub fn route() -> String {
+    format!("{FUNCTIONS_PREFIX}/{{domain}}/{{*path}}")
+}
 
 /// How long Twilio lets a Function run before it stops it.
 const EXECUTION_LIMIT: Duration = Duration::from_secs(10);
@@ -263,7 +266,7 @@ fn context(state: &ServerlessState, deployed: &Deployed, headers: &HeaderMap) ->
     context.insert("TWILIO_API_BASE".into(), base.as_str().into());
     context.insert(
         "TWILIO_FUNCTIONS_BASE".into(),
-        format!("{base}/functions/{}", deployed.domain_name).into(),
+        format!("{base}{FUNCTIONS_PREFIX}/{}", deployed.domain_name).into(),
     );
     Value::Object(context)
 }

@@ -67,7 +67,7 @@ pub(crate) fn router(state: ServerlessState) -> Router {
     Router::new()
         .route(&api, any(handle))
         .route(&upload, any(upload::handle))
-        .route(invoke::ROUTE, any(invoke::handle))
+        .route(&invoke::route(), any(invoke::handle))
         .with_state(state)
 }
 

@@ -141,3 +141,24 @@ impl Node {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_missing_node_is_named_when_building_and_invoking() {
+        let node = Node::new(Some(PathBuf::from("/nonexistent/bin/node")));
+        let why = node.check().unwrap_err();
+        assert!(
+            why.contains("/nonexistent/bin/node") && why.contains("Node.js"),
+            "{why}"
+        );
+        let input = serde_json::json!({"code": "", "filename": "f.js"});
+        let error = node
+            .invoke(&input, Duration::from_secs(1))
+            .await
+            .unwrap_err();
+        assert_eq!(error, InvokeError::NoNode(why.to_string()));
+    }
+}

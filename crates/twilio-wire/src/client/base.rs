@@ -16,10 +16,18 @@
 //! exactly these prefixes. A prefix was chosen over a header (`Host`, or one of our own) because
 //! every HTTP client, `curl` and a Function's plain `https.request` can follow a URL, and the
 //! absolute `url`s and `next_page_url`s a product answers with keep working when followed.
+//!
+//! Deployed Functions answer on their Environment's own domain on Twilio
+//! (`https://relay-1234-prod.twil.io/relay`); elsewhere at
+//! `<base>/functions/relay-1234-prod.twil.io/relay` ([`ApiBase::function_url`]).
 
 use url::Url;
 
 use super::ClientError;
+
+/// The path prefix under which the emulator serves deployed Functions, one Environment's
+/// domain per segment after it.
+pub const FUNCTIONS_PREFIX: &str = "/functions";
 
 /// The 2010-04-01 API's version segment.
 pub(super) const API_VERSION: &str = "2010-04-01";
@@ -130,13 +138,7 @@ impl ApiBase {
         if product == Product::Api {
             return url;
         }
-        let twilio_rest = url
-            .host_str()
-            .filter(|_| self.prefix.is_empty())
-            .and_then(|host| host.strip_prefix("api."))
-            .filter(|rest| *rest == "twilio.com" || rest.ends_with(".twilio.com"))
-            .map(str::to_string);
-        if let Some(rest) = twilio_rest {
+        if let Some(rest) = self.twilio_rest() {
             // A DNS label and a valid host make a valid host; scheme and port stay as given.
             if url
                 .set_host(Some(&format!("{}.{rest}", product.subdomain())))
@@ -147,6 +149,30 @@ impl ApiBase {
         }
         url.set_path(&format!("{}{}", self.prefix, product.path_prefix()));
         url
+    }
+
+    /// The host after `api.` when the base is Twilio's own (`twilio.com`, or an edge and region
+    /// of it), where every product has a domain of its own.
+    fn twilio_rest(&self) -> Option<String> {
+        self.url
+            .host_str()
+            .filter(|_| self.prefix.is_empty())
+            .and_then(|host| host.strip_prefix("api."))
+            .filter(|rest| *rest == "twilio.com" || rest.ends_with(".twilio.com"))
+            .map(str::to_string)
+    }
+
+    /// Where a deployed Function answers: `https://<domain_name><path>` on Twilio,
+    /// `<base>/functions/<domain_name><path>` elsewhere (the emulator serves each
+    /// Environment's domain under that prefix). `path` starts with `/`, as a Version's does.
+    pub fn function_url(&self, domain_name: &str, path: &str) -> String {
+        match self.twilio_rest() {
+            Some(_) => format!("https://{domain_name}{path}"),
+            None => format!(
+                "{}{FUNCTIONS_PREFIX}/{domain_name}{path}",
+                self.url.as_str().trim_end_matches('/')
+            ),
+        }
     }
 
     /// `<product base>/<segments...>`, each segment percent-encoded so a SID or unique name

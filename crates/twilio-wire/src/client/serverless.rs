@@ -89,6 +89,12 @@ impl CreateBuild {
 const SERVERLESS: Product = Product::Serverless;
 
 impl TwilioClient {
+    /// Where the Function at `path` answers on the Environment whose domain is `domain_name`
+    /// (see [`ApiBase::function_url`](super::ApiBase::function_url)).
+    pub fn function_url(&self, domain_name: &str, path: &str) -> String {
+        self.base.function_url(domain_name, path)
+    }
+
     /// Creates a Service.
     pub async fn create_serverless_service(
         &self,

@@ -315,3 +315,20 @@ fn v1_requests_encode_lists_dependencies_and_item_queries() {
         .unwrap_err();
     assert!(matches!(e, ClientError::InvalidArgument(_)), "{e}");
 }
+
+#[test]
+fn functions_answer_on_their_domain_on_twilio_and_under_a_prefix_elsewhere() {
+    let url = |base_url: &str| base(base_url).function_url("relay-1234-prod.twil.io", "/relay");
+    assert_eq!(
+        url("https://api.twilio.com"),
+        "https://relay-1234-prod.twil.io/relay"
+    );
+    assert_eq!(
+        url("http://127.0.0.1:8080"),
+        "http://127.0.0.1:8080/functions/relay-1234-prod.twil.io/relay"
+    );
+    assert_eq!(
+        url("https://proxy.example/twilio/"),
+        "https://proxy.example/twilio/functions/relay-1234-prod.twil.io/relay"
+    );
+}
