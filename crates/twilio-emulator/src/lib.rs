@@ -2,8 +2,8 @@
 //! transcriptions, queues), the call engine (the caller's and the IVR's legs bridged by speech
 //! and keys; `<Dial>`led parties; `<Enqueue>`d callers and emulated agents), the TwiML
 //! interpreter, Studio flows ([`studio`]), and signed webhooks; and Twilio's cloud APIs a relay
-//! Function needs: [`serverless`] (deploying Functions) and [`sync`] (Lists of events), served
-//! under path prefixes of the same base URL.
+//! Function needs: [`serverless`] (deploying Functions, and running them under node) and
+//! [`sync`] (Lists of events), served under path prefixes of the same base URL.
 //!
 //! ```text
 //! REST API (rest) --CallControl--> engine (one task per call)
@@ -12,6 +12,7 @@
 //!    store <-+------------------------+  bridge: speech as text with a duration, DTMF as keys
 //!
 //! /serverless/v1, /serverless-upload/v1 --> serverless (its own store)
+//! /functions/{domain_name}{path}        --> serverless::invoke --> node + runtime.js
 //! /sync/v1                              --> sync (its own store, TTLs on the clock)
 //!      both through rest::v1 (credentials, parameters, absolute URLs) and rest's errors, paging
 //! ```
