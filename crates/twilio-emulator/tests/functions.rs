@@ -49,11 +49,12 @@ fn client(emulator: &RunningEmulator) -> TwilioClient {
     TwilioClient::new(&emulator.base_url, ACCOUNT, &Secret::new(TOKEN)).expect("client")
 }
 
-/// Creates a Service with the account's credentials, an Environment with `variables`, one
-/// Function per `(path, visibility, code)`, and builds them; returns the Service, the
-/// Environment and the Build (not deployed).
+/// Creates a Service (given the account's credentials if `include_credentials`), an Environment
+/// with `variables`, one Function per `(path, visibility, code)`, and builds them; returns the
+/// Service, the Environment and the Build (not deployed).
 async fn build(
     client: &TwilioClient,
+    include_credentials: bool,
     variables: &[(&str, &str)],
     functions: &[(&str, &str, &str)],
 ) -> (ServerlessService, Environment, Build) {
@@ -61,7 +62,7 @@ async fn build(
         .create_serverless_service(&CreateServerlessService {
             unique_name: "relay".into(),
             friendly_name: "relay".into(),
-            include_credentials: Some(true),
+            include_credentials: Some(include_credentials),
             ..CreateServerlessService::default()
         })
         .await
@@ -108,7 +109,7 @@ async fn build(
     (service, environment, build)
 }
 
-/// Builds and deploys `functions`; returns the URL of the Environment's domain, as the client
+/// Builds and deploys `functions` in a Service with the account's credentials; returns the URL of the Environment's domain, as the client
 /// computes it.
 async fn deploy(
     emulator: &RunningEmulator,
@@ -116,7 +117,7 @@ async fn deploy(
     functions: &[(&str, &str, &str)],
 ) -> String {
     let client = client(emulator);
-    let (service, environment, build) = build(&client, variables, functions).await;
+    let (service, environment, build) = build(&client, true, variables, functions).await;
     let done = client.fetch_build(&service.sid, &build.sid).await.unwrap();
     assert_eq!(done.status, "completed");
     client
@@ -129,7 +130,7 @@ async fn deploy(
 const ECHO: &str = "exports.handler = (context, event, callback) => {
   const { request, ...params } = event;
   callback(null, { params, path: context.PATH, domain: context.DOMAIN_NAME,
-    protocol: context.RELAY_PROTOCOL });
+    protocol: context.RELAY_PROTOCOL, credentials: context.AUTH_TOKEN !== undefined });
 };";
 
 #[tokio::test]
@@ -168,6 +169,7 @@ async fn visibility_decides_who_may_call_and_parameters_become_the_event() {
     );
     assert_eq!(answer["path"], "/public");
     assert_eq!(answer["protocol"], "1");
+    assert_eq!(answer["credentials"], true);
     assert!(answer["domain"]
         .as_str()
         .unwrap()
@@ -326,7 +328,8 @@ async fn without_node_a_build_of_functions_fails_naming_node() {
     let missing = PathBuf::from("/nonexistent/bin/node");
     let emulator = emulator(1.0, Some(missing)).await;
     let client = client(&emulator);
-    let (service, environment, build) = build(&client, &[], &[("/relay", "public", ECHO)]).await;
+    let (service, environment, build) =
+        build(&client, true, &[], &[("/relay", "public", ECHO)]).await;
     let failed = client.fetch_build(&service.sid, &build.sid).await.unwrap();
     assert_eq!(failed.status, "failed");
     let refused = client
@@ -336,4 +339,22 @@ async fn without_node_a_build_of_functions_fails_naming_node() {
     let message = refused.to_string();
     assert!(message.contains("/nonexistent/bin/node"), "{message}");
     assert!(message.contains("install Node.js"), "{message}");
+}
+
+#[tokio::test]
+async fn the_auth_token_is_in_the_context_only_when_the_service_includes_credentials() {
+    if !node_present() {
+        return;
+    }
+    let emulator = emulator(1.0, None).await;
+    let client = client(&emulator);
+    let (service, environment, build) =
+        build(&client, false, &[], &[("/echo", "public", ECHO)]).await;
+    client
+        .create_deployment(&service.sid, &environment.sid, &build.sid)
+        .await
+        .expect("deployment");
+    let url = client.function_url(&environment.domain_name, "/echo");
+    let answer: Value = reqwest::get(url).await.unwrap().json().await.unwrap();
+    assert_eq!(answer["credentials"], false);
 }
