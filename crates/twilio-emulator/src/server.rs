@@ -125,7 +125,7 @@ pub async fn start(
     .merge(serverless::router(V1State {
         config,
         clock,
-        store: ServerlessStore::new(Node::new(options.node.clone())),
+        store: ServerlessStore::new(Node::new(options.node.clone(), options.log.clone())),
     }))
     .merge(studio.clone().router());
     let server = Serving::start(listener, app);

@@ -1,6 +1,8 @@
 //! The `node` program that runs deployed Functions: whether it can run (asked once, so a Build
 //! fails with a message naming node when it cannot), and one invocation as one node process
 //! running the embedded Functions runtime shim (`runtime.js`), killed at the execution limit.
+//! What a Function prints (`console.log`) goes to the emulator's event log, as Twilio keeps it
+//! in the Function's logs.
 
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -12,6 +14,8 @@ use serde_json::Value;
 use tokio::io::AsyncWriteExt;
 use tokio::process::Command;
 
+use crate::log::EventLog;
+
 /// The part of Twilio's Functions runtime the emulator gives a Function (see the file).
 const RUNTIME_SHIM: &str = include_str!("runtime.js");
 
@@ -21,11 +25,13 @@ pub struct Node {
     program: PathBuf,
     /// `node --version`, or why node cannot run; asked on first need.
     version: Arc<OnceLock<Result<String, String>>>,
+    /// Where the Functions' console output goes.
+    log: EventLog,
 }
 
 impl Default for Node {
     fn default() -> Node {
-        Node::new(None)
+        Node::new(None, EventLog::default())
     }
 }
 
@@ -56,11 +62,12 @@ pub enum InvokeError {
 }
 
 impl Node {
-    /// The node at `program`, or `node` on `PATH`.
-    pub fn new(program: Option<PathBuf>) -> Node {
+    /// The node at `program`, or `node` on `PATH`; Functions' console output goes to `log`.
+    pub fn new(program: Option<PathBuf>, log: EventLog) -> Node {
         Node {
             program: program.unwrap_or_else(|| PathBuf::from("node")),
             version: Arc::new(OnceLock::new()),
+            log,
         }
     }
 
@@ -122,6 +129,11 @@ impl Node {
             .await
             .map_err(|_| InvokeError::TimedOut(limit))?
             .map_err(|e| InvokeError::NoAnswer(e.to_string()))?;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let name = input["filename"].as_str().unwrap_or_default();
+        for line in stderr.lines() {
+            self.log.event(&format!("function {name}: {line}"));
+        }
         let stdout = String::from_utf8_lossy(&output.stdout);
         match stdout
             .lines()
@@ -130,7 +142,6 @@ impl Node {
         {
             Some(Ok(answer)) => Ok(answer),
             _ => {
-                let stderr = String::from_utf8_lossy(&output.stderr);
                 let last = stderr.lines().rev().take(8).collect::<Vec<_>>();
                 let why = last.into_iter().rev().collect::<Vec<_>>().join("\n");
                 Err(InvokeError::NoAnswer(format!(
@@ -148,7 +159,10 @@ mod tests {
 
     #[tokio::test]
     async fn a_missing_node_is_named_when_building_and_invoking() {
-        let node = Node::new(Some(PathBuf::from("/nonexistent/bin/node")));
+        let node = Node::new(
+            Some(PathBuf::from("/nonexistent/bin/node")),
+            EventLog::default(),
+        );
         let why = node.check().unwrap_err();
         assert!(
             why.contains("/nonexistent/bin/node") && why.contains("Node.js"),
@@ -160,5 +174,31 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(error, InvokeError::NoNode(why.to_string()));
+    }
+
+    #[tokio::test]
+    async fn what_a_function_prints_goes_to_the_event_log_not_the_answer() {
+        let node_runs = std::process::Command::new("node")
+            .arg("--version")
+            .output()
+            .is_ok();
+        if !node_runs && std::env::var("IVR_TEST_REQUIRE_NODE").as_deref() != Ok("1") {
+            eprintln!("skipped: node is not on PATH (set IVR_TEST_REQUIRE_NODE=1 to require it)");
+            return;
+        }
+        let lines = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = lines.clone();
+        let log = EventLog::new(false, move |line| {
+            sink.lock().unwrap().push(line.to_string())
+        });
+        let node = Node::new(None, log);
+        let code =
+            "exports.handler = (c, e, cb) => { console.log('heard', e.a); cb(null, 'ok'); };";
+        let input = serde_json::json!({
+            "code": code, "filename": "relay.js", "context": {}, "variables": {}, "event": {"a": "yes"}
+        });
+        let answer = node.invoke(&input, Duration::from_secs(30)).await.unwrap();
+        assert_eq!(answer.body, "ok");
+        assert_eq!(*lines.lock().unwrap(), ["function relay.js: heard yes"]);
     }
 }
