@@ -1,103 +1,93 @@
-//! Parse and check a generated suite of 10,000 convo files (plus partials and utterances).
+//! Check a generated suite of 5,000 convo files (plus partials and utterance lists).
 //!
-//! `cargo bench --bench parse` prints time per suite; files/s and MB/s follow from the sizes it
-//! prints first. Two measurements: the whole `check` pipeline from disk (discovery, reading,
-//! parsing, includes, expansion, validation) and the in-memory part alone.
+//! `cargo bench --bench parse` first times `ivr-test check` (the release binary, whole process)
+//! side by side with botium-core 1.15 reading the same folder, 5 runs each, and prints both and
+//! the ratio; then criterion times the `check` pipeline in-process: from disk (discovery,
+//! reading, parsing, includes, expansion, validation) and the in-memory part alone.
+//!
+//! `PARSE_BENCH_DIR=DIR` writes the suite to DIR and keeps it (for hyperfine or a profiler);
+//! otherwise it goes to a temporary folder. A filter argument other than `side_by_side` skips
+//! the side-by-side timing.
 
-use std::path::Path;
+mod side_by_side;
+mod suite;
+
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{Criterion, Throughput};
 use ivr_test::config::ScriptingCaps;
+use ivr_test::convo::discovery::discover;
 use ivr_test::convo::source::SourceFile;
-use ivr_test::convo::{self, Registry, ScriptFile, ScriptKind};
+use ivr_test::convo::{self, Registry, ScriptFile};
 
-const CONVOS: usize = 10_000;
+/// Whole-process runs per side in the side-by-side timing.
+const RUNS: usize = 5;
 
-/// A realistic IVR test case: greeting, menu by speech and keypad, a partial, an SMS check.
-fn convo_text(i: usize) -> String {
-    format!(
-        "IVR test {i:05}\nMenu path {i} of the company line\n\n#begin\nCONVO_STEP_PARAMETERS {{\"stepTimeout\": 8000}}\n\n\
-#bot\nWelcome to Acme. For sales say sales or press 1, for support press 2.\n\n\
-#me\nUTT_SALES\n\n#bot\n?Please hold\n?TEXT_CONTAINS_ANY_IC hold|moment\n\n#bot\nTEXT_CONTAINS_ANY_IC account|number\n\n\
-#me\nBUTTON {}#\n\n#bot\nYour balance is *\n\n#include goodbye\n\n#end\nPAUSE 500\nCHECKTWILIOSMS balance*{i}\n",
-        1000 + i % 9000
-    )
-}
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    // `cargo bench` passes `--bench`; `cargo test --benches` runs each benchmark once, as a test.
+    let benchmarking = args.iter().any(|a| a == "--bench");
+    let filter = args.iter().find(|a| !a.starts_with('-'));
 
-fn write_suite(dir: &Path) -> u64 {
-    let mut bytes = 0;
-    for i in 0..CONVOS {
-        let sub = dir.join(format!("group{:03}", i % 100));
-        std::fs::create_dir_all(&sub).expect("mkdir");
-        let text = convo_text(i);
-        bytes += text.len() as u64;
-        std::fs::write(sub.join(format!("case{i:05}.convo.txt")), text).expect("write");
-    }
-    let partial = "goodbye\n\n#me\nthat is all\n\n#bot\nGoodbye!\n";
-    let utterances = "UTT_SALES\nsales\nI want to buy something\n";
-    std::fs::write(dir.join("goodbye.pconvo.txt"), partial).expect("write");
-    std::fs::write(dir.join("sales.utterances.txt"), utterances).expect("write");
-    bytes + (partial.len() + utterances.len()) as u64
-}
+    let (kept, temporary) = match std::env::var_os("PARSE_BENCH_DIR") {
+        Some(dir) => (Some(PathBuf::from(dir)), None),
+        None => (None, Some(tempfile::tempdir().expect("temporary folder"))),
+    };
+    let dir = kept
+        .as_deref()
+        .or(temporary.as_ref().map(|t| t.path()))
+        .expect("a folder for the suite");
+    let bytes = suite::write_suite(dir).expect("write the suite");
 
-fn bench(c: &mut Criterion) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let bytes = write_suite(dir.path());
     let registry = Registry::default();
     let caps = ScriptingCaps::default();
-    let suite = convo::load(&[dir.path().to_path_buf()], &registry, &caps);
-    assert!(!suite.has_errors(), "{:?}", suite.diagnostics.first());
-    eprintln!(
-        "suite: {} files, {:.2} MB, {} test cases after expansion",
-        suite.files_read,
+    let loaded = convo::load(&[dir.to_path_buf()], &registry, &caps);
+    assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics.first());
+    assert_eq!(loaded.convos.len(), suite::CONVOS);
+    println!(
+        "suite: {} files, {:.2} MB, {} test cases after expansion, in {}",
+        loaded.files_read,
         bytes as f64 / 1e6,
-        suite.test_cases.len()
+        loaded.test_cases.len(),
+        dir.display()
     );
 
-    let mut group = c.benchmark_group("check_10k");
+    if benchmarking && filter.is_none_or(|f| "side_by_side".contains(f.as_str())) {
+        side_by_side::compare(dir, RUNS);
+    }
+
+    let mut criterion = Criterion::default().configure_from_args();
+    in_process(&mut criterion, dir, bytes, &registry, &caps);
+    criterion.final_summary();
+}
+
+fn in_process(
+    c: &mut Criterion,
+    dir: &Path,
+    bytes: u64,
+    registry: &Registry,
+    caps: &ScriptingCaps,
+) {
+    let mut group = c.benchmark_group("check_5k");
     group
         .sample_size(10)
-        .measurement_time(Duration::from_secs(20));
+        .measurement_time(Duration::from_secs(10));
     group.throughput(Throughput::Bytes(bytes));
     group.bench_function("from_disk", |b| {
-        b.iter(|| convo::load(&[dir.path().to_path_buf()], &registry, &caps))
+        b.iter(|| convo::load(&[dir.to_path_buf()], registry, caps))
     });
-    let in_memory: Vec<(ScriptFile, SourceFile)> = (0..CONVOS)
-        .map(|i| {
-            (
-                format!("case{i:05}.convo.txt"),
-                convo_text(i),
-                ScriptKind::Convo,
-            )
-        })
-        .chain([
-            (
-                "goodbye.pconvo.txt".into(),
-                "goodbye\n\n#me\nthat is all\n".into(),
-                ScriptKind::PartialConvo,
-            ),
-            (
-                "sales.utterances.txt".into(),
-                "UTT_SALES\nsales\nbuy\n".into(),
-                ScriptKind::Utterances,
-            ),
-        ])
-        .map(|(name, text, kind)| {
-            let source = SourceFile::from_text(&name, &text);
-            let file = ScriptFile {
-                path: source.path.clone(),
-                kind,
-                fallback_name: name,
-            };
+    let in_memory: Vec<(ScriptFile, SourceFile)> = discover(&[dir.to_path_buf()])
+        .files
+        .into_iter()
+        .map(|file| {
+            let bytes = std::fs::read(file.path.as_path()).expect("read");
+            let source = SourceFile::decode(file.path.clone(), &bytes).expect("UTF-8");
             (file, source)
         })
         .collect();
     group.bench_function("in_memory", |b| {
-        b.iter(|| convo::load_sources(in_memory.clone(), &registry, &caps))
+        b.iter(|| convo::load_sources(in_memory.clone(), registry, caps))
     });
     group.finish();
 }
-
-criterion_group!(benches, bench);
-criterion_main!(benches);
