@@ -22,7 +22,7 @@
 //! | [`shutdown`] | Ctrl-C and SIGTERM, which `main` passes to the commands that run until stopped |
 //! | [`output`] | where commands write: the streams `main` passes in (or a test's buffers), shared by a command and its reporters |
 //! | [`serve`] | the one way HTTP is served (webhook, emulator, proxy): until stopped, then gracefully |
-//! | [`js_text`] | JavaScript's whitespace rules, which Botium's parsing and matching follow |
+//! | [`js_text`] | JavaScript's whitespace rules and string order, which Botium's parsing, matching and test case order follow |
 //!
 //! # Data flow
 //!

@@ -72,7 +72,9 @@ impl SourceFile {
 
 /// Splits on `\r\n`, `\r` or `\n` (mixed freely), or on a custom separator when one is given.
 pub fn split_lines<'a>(text: &'a str, eol: Option<&str>) -> Vec<Line<'a>> {
-    let mut lines = Vec::new();
+    // At most one line per line-break byte, plus the last: one allocation.
+    let breaks = text.bytes().filter(|b| matches!(b, b'\r' | b'\n')).count();
+    let mut lines = Vec::with_capacity(breaks + 1);
     let mut start = 0;
     let mut number = 1;
     let bytes = text.as_bytes();
