@@ -35,6 +35,10 @@ pub struct TagLine {
 /// the first ASCII space (or the end) must be exactly a sender keyword: `#BOT`, `# bot`, `#meow`
 /// and `#me<TAB>x` are text.
 pub fn tag_line(line: &str) -> Option<TagLine> {
+    // Most lines are not headers: decided without the parser.
+    if !line.starts_with('#') {
+        return None;
+    }
     let parsed: IResult<&str, &str> =
         preceded(char('#'), take_till(|c: char| c == ' ')).parse(line);
     let (_, word) = parsed.ok()?;
@@ -60,6 +64,14 @@ pub struct Prefixed<'a> {
 
 /// Strips one `?` then one `!`. A doubled prefix is an escape: `??x` is the text `?x`.
 pub fn prefixes(line: &str) -> Prefixed<'_> {
+    // Most lines have no prefix: decided without the parser.
+    if !line.starts_with(['?', '!']) {
+        return Prefixed {
+            optional: false,
+            not: false,
+            rest: line,
+        };
+    }
     fn flag(mark: char, input: &str) -> (bool, &str) {
         let doubled: IResult<&str, Option<char>> =
             peek(opt(preceded(char(mark), char(mark)))).parse(input);
