@@ -389,7 +389,7 @@ fn located(source: Option<&SourceFile>, location: &Location, message: String) ->
     }
 }
 
-/// Botium sorts by name with JavaScript string order (UTF-16 code units), stably.
+/// Botium sorts by name with JavaScript string order (UTF-16 code units), stably (on every core).
 fn sort_by_name(convos: &mut [Convo]) {
-    convos.sort_by(|a, b| crate::js_text::cmp_utf16(&a.name, &b.name));
+    convos.par_sort_by(|a, b| crate::js_text::cmp_utf16(&a.name, &b.name));
 }
