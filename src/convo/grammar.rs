@@ -1,4 +1,5 @@
-//! The line grammar of BotiumScript, written with nom.
+//! The line grammar of BotiumScript, written with nom (with plain string tests first where they
+//! settle a line, since every line of every file passes here).
 //!
 //! A file is split into lines first (see [`super::source`]); every rule here works on one line:
 //!
@@ -14,7 +15,7 @@
 use nom::branch::alt;
 use nom::bytes::complete::{tag, take_till};
 use nom::character::complete::{char, none_of};
-use nom::combinator::{opt, peek, rest, value};
+use nom::combinator::{opt, peek, value};
 use nom::multi::{many0, separated_list1};
 use nom::sequence::preceded;
 use nom::{IResult, Parser};
@@ -100,16 +101,15 @@ pub struct NamedLine<'a> {
     pub args: Option<&'a str>,
 }
 
-/// Splits a (prefix-stripped) body line into name and argument text.
+/// Splits a (prefix-stripped) body line into name and argument text: at the first ASCII space
+/// (`name = word`, `args = " " rest`), which is a plain split on every line of every file.
 pub fn named_line(line: &str) -> NamedLine<'_> {
-    let parsed: IResult<&str, (&str, Option<&str>)> = (
-        take_till(|c: char| c == ' '),
-        opt(preceded(char(' '), rest)),
-    )
-        .parse(line);
-    match parsed {
-        Ok((_, (name, args))) => NamedLine { name, args },
-        Err(_) => NamedLine {
+    match line.split_once(' ') {
+        Some((name, args)) => NamedLine {
+            name,
+            args: Some(args),
+        },
+        None => NamedLine {
             name: line,
             args: None,
         },
