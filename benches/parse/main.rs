@@ -21,6 +21,10 @@ use ivr_test::convo::discovery::discover;
 use ivr_test::convo::source::SourceFile;
 use ivr_test::convo::{self, Registry, ScriptFile};
 
+/// The binary's allocator, so the in-process timings match what `ivr-test check` does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Whole-process runs per side in the side-by-side timing.
 const RUNS: usize = 5;
 
