@@ -7,8 +7,11 @@
 //! ```
 //!
 //! [`load`] runs the whole pipeline and collects every diagnostic of every file, so a user sees
-//! all mistakes in one run. Parsing matches botium-core's compiler (see
-//! `shared/reference/botiumscript.md`); deliberate differences are documented where they live.
+//! all mistakes in one run. Files are read and parsed, and convos validated and expanded, on
+//! every core (rayon); results are gathered in file and convo order, so the suite and its
+//! diagnostics are the same whatever the number of cores. Parsing matches botium-core's
+//! compiler (see `shared/reference/botiumscript.md`); deliberate differences are documented
+//! where they live.
 
 pub mod ast;
 pub mod call_state;
