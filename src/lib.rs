@@ -39,7 +39,8 @@
 //!                                  | (registry of names)     |
 //! *.convo.txt, *.pconvo.txt,       v                         v
 //! *.utterances.txt  --> botiumscript::convo::load --> Suite --> check (report, exit code)
-//!                      (grammar -> steps -> includes -> expansion), every error collected
+//!                      (grammar -> steps -> includes -> expansion), every error collected,
+//!                      files and convos on every core (rayon), results in file order
 //!
 //! Suite --> runner::command --> runner::session (a call per test case) --> runner::conversation
 //!             |  twilio_wire::client (REST: create, hang up, SMS, ^ CallEvent   | Action

@@ -9,7 +9,7 @@
 //! | [`caps`] | the `SCRIPTING_*` capabilities and extension declarations the parser and matcher read (the host reads them from `botium.json`) |
 //! | [`convo`] | the nom grammar, the step builder, file discovery, partial convos, utterances, scripting-memory tables and variable names, conditional-step conditions, `CHECKTWILIOCALL` checks (`call_state`), diagnostics with file, line and column |
 //! | [`matching`] | Botium's matching modes and normalisation, the speech-tolerant layer, similarity scores, where a match ends in a heard stream, closest passages and repeated prompts |
-//! | [`js_text`] | JavaScript's whitespace rules, which Botium's parsing and matching follow |
+//! | [`js_text`] | JavaScript's whitespace rules and string order, which Botium's parsing, matching and test case order follow |
 //!
 //! # Data flow
 //!

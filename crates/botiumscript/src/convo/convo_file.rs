@@ -28,8 +28,17 @@ pub struct ParsedConvo {
 pub struct HookLikeText {
     /// The first word.
     pub name: String,
-    /// The warning, when `name` turns out not to be an utterance list.
-    pub warning: Diagnostic,
+    /// The warning, without its advice yet.
+    warning: Diagnostic,
+}
+
+impl HookLikeText {
+    /// The warning with its advice, for a name that turned out not to be an utterance list.
+    /// The advice (a "did you mean", which compares the name with every registered one) is
+    /// worked out only here, since most such words in a suite name utterance lists.
+    pub fn into_warning(self, registry: &Registry) -> Option<Diagnostic> {
+        hook_name_advice(&self.name, registry).map(|help| self.warning.with_help(help))
+    }
 }
 
 /// Parses a convo (or partial convo) file. `fallback_name` is used when the file has no name line.
@@ -160,12 +169,15 @@ fn ignored_text_warnings(
                 ),
                 "move it to a #me section".into(),
             ));
-        } else if let Some(suggestion) = unregistered_hook_name(name, registry) {
+        } else if looks_like_unregistered_hook(name, registry) {
             hook_like.push(HookLikeText {
                 name: name.to_string(),
-                warning: warning(
+                warning: Diagnostic::at(
+                    Severity::Warning,
+                    source,
+                    line.offset,
+                    line.text.len(),
                     format!("'{name}' is not a registered asserter, logic hook, user input or utterance list, so this line is text"),
-                    suggestion,
                 ),
             });
         } else if begin_or_end {
@@ -177,28 +189,42 @@ fn ignored_text_warnings(
     }
 }
 
-/// A first word written like a hook name (capitals, digits, `_`): the closest registered name
-/// when it is a likely typo, else advice when it looks like an undeclared custom hook.
-/// Prose is never compared, which keeps this cheap on large suites.
-fn unregistered_hook_name(name: &str, registry: &Registry) -> Option<String> {
-    let hook_style = name.len() >= 4
-        && name
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-    if !hook_style {
+/// A first word written like a hook name (capitals, digits, `_`) that is either a likely typo
+/// of a registered name or, with a `_`, an undeclared custom hook. Prose is never compared, which
+/// keeps this cheap on large suites.
+fn looks_like_unregistered_hook(name: &str, registry: &Registry) -> bool {
+    hook_style(name) && (name.contains('_') || closest_registered(name, registry).is_some())
+}
+
+/// The advice for a hook-like word: the closest registered name when it is a likely typo, else
+/// how to declare it when it looks like an undeclared custom hook.
+fn hook_name_advice(name: &str, registry: &Registry) -> Option<String> {
+    if !hook_style(name) {
         return None;
     }
-    let closest = registry
-        .all_names()
-        .filter(|known| known.len() >= 4 && known.len().abs_diff(name.len()) <= 2)
-        .map(|known| (strsim::levenshtein(name, known), known))
-        .filter(|(d, _)| *d <= 2)
-        .min();
-    match closest {
-        Some((_, known)) => Some(format!("did you mean {known}?")),
+    match closest_registered(name, registry) {
+        Some(known) => Some(format!("did you mean {known}?")),
         None if name.contains('_') => Some(
             "declare it in botium.json (ASSERTERS, LOGIC_HOOKS or USER_INPUTS), or start the line with a space to make it text".into(),
         ),
         None => None,
     }
+}
+
+fn hook_style(name: &str) -> bool {
+    name.len() >= 4
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// The registered name within two edits of `name`, if any.
+fn closest_registered<'r>(name: &str, registry: &'r Registry) -> Option<&'r str> {
+    registry
+        .all_names()
+        .filter(|known| known.len() >= 4 && known.len().abs_diff(name.len()) <= 2)
+        .map(|known| (strsim::levenshtein(name, known), known))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, known)| known)
 }

@@ -26,7 +26,7 @@ pub struct TooManyTestCases {
 /// Expands one convo (whose includes are already expanded) into its test cases, after checking
 /// how many there would be.
 pub fn expand_utterances(
-    convo: &Convo,
+    mut convo: Convo,
     book: &UtteranceBook,
     caps: &ScriptingCaps,
 ) -> Result<Vec<Convo>, TooManyTestCases> {
@@ -53,12 +53,16 @@ pub fn expand_utterances(
             count,
         });
     }
+    if lists.is_empty() {
+        return Ok(vec![convo]);
+    }
     if caps.utt_expansion_mode == UttExpansionMode::Index {
-        return Ok(expand_by_index(convo, book, caps));
+        return Ok(expand_by_index(&convo, book, caps));
     }
     let mut out = Vec::new();
-    let steps = convo.steps.clone();
-    expand_from(convo, 0, steps, convo.name.clone(), book, caps, &mut out);
+    let steps = std::mem::take(&mut convo.steps);
+    let name = convo.name.clone();
+    expand_from(&convo, 0, steps, name, book, caps, &mut out);
     Ok(out)
 }
 
@@ -71,24 +75,29 @@ fn expand_from(
     caps: &ScriptingCaps,
     out: &mut Vec<Convo>,
 ) {
-    let Some(position) = (index..steps.len()).find(|&i| utterance_of(&steps[i], book).is_some())
+    let Some((position, (utt_name, samples))) =
+        (index..steps.len()).find_map(|i| utterance_of(&steps[i], book).map(|u| (i, u)))
     else {
         out.push(convo.with_steps(name, steps));
         return;
     };
-    let Some((utt_name, samples)) = utterance_of(&steps[position], book) else {
-        return;
-    };
     let picked = pick(&samples, caps, &convo.name);
     let width = picked.len().to_string().len();
-    for (n, sample) in picked.iter().enumerate() {
-        let mut next = steps.clone();
-        next[position].text = Some(sample.clone());
+    let mut steps = steps;
+    let mut picked = picked.into_iter().enumerate().peekable();
+    while let Some((n, sample)) = picked.next() {
         let next_name = if samples.len() == 1 {
             name.clone()
         } else {
-            format!("{name}/{utt_name}-{}", postfix(n + 1, width, sample, caps))
+            format!("{name}/{utt_name}-{}", postfix(n + 1, width, &sample, caps))
         };
+        // The last sample takes the steps themselves; the others a copy each.
+        let mut next = if picked.peek().is_some() {
+            steps.clone()
+        } else {
+            std::mem::take(&mut steps)
+        };
+        next[position].text = Some(sample);
         expand_from(convo, position + 1, next, next_name, book, caps, out);
     }
 }

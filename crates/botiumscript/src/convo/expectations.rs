@@ -8,18 +8,21 @@ use super::validate::Finding;
 use crate::matching::{Matcher, TextAsserterSpec};
 
 /// Every unusable expected text in the `#bot` steps and text asserters of a convo.
-pub fn validate_expectations(
-    convo: &Convo,
-    utterances: &UtteranceBook,
+pub fn validate_expectations<'a>(
+    convo: &'a Convo,
+    utterances: &'a UtteranceBook,
     matcher: &Matcher,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
     // An utterance reference stands for its samples; anything else for itself.
-    let candidates = |text: &str| -> Vec<String> {
-        match utterances.resolve(text) {
-            Some((u, _)) => u.samples.clone(),
-            None => vec![text.to_string()],
-        }
+    let candidates = |text: &'a str| {
+        let samples = utterances.resolve(text).map(|(u, _)| u.samples.as_slice());
+        let itself = samples.is_none().then_some(text);
+        samples
+            .unwrap_or_default()
+            .iter()
+            .map(String::as_str)
+            .chain(itself)
     };
     for step in &convo.steps {
         let at = |line: usize| Location {
@@ -29,7 +32,7 @@ pub fn validate_expectations(
         if step.sender == Sender::Bot {
             if let Some(text) = step.text.as_deref().filter(|t| !t.is_empty()) {
                 for expected in candidates(text) {
-                    if let Err(err) = matcher.validate_expected(&expected) {
+                    if let Err(err) = matcher.validate_expected(expected) {
                         findings.push(Finding {
                             location: at(step.location.line),
                             message: format!(
@@ -50,7 +53,7 @@ pub fn validate_expectations(
                 continue;
             };
             for arg in asserter.args.iter().flat_map(|a| candidates(a)) {
-                if let Err(err) = asserter_matcher.validate_expected(&arg) {
+                if let Err(err) = asserter_matcher.validate_expected(arg) {
                     findings.push(Finding {
                         location: at(asserter.line),
                         message: format!("{}: {err}", asserter.name),

@@ -7,7 +7,7 @@
 //! - a partial's own `#begin`/`#end` steps are dropped; nesting is allowed, cycles are errors;
 //! - included steps are tagged `Partial/Line <n>` (`A/B/Line <n>` when nested).
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use super::ast::{Convo, ConvoStep, Location, Sender};
 use super::registry::INCLUDE;

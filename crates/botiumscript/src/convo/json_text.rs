@@ -40,17 +40,24 @@ fn patterns() -> &'static Json2Patterns {
 
 /// `is-json` 2.x: is this text to be parsed as JSON?
 pub fn looks_like_json(text: &str) -> bool {
-    // Fast exit for prose: only JSON tokens and structure survive the test, so the first
-    // non-blank character must start one (the regexes below are costly on every step).
-    let starts_json = text
-        .trim_start_matches(is_js_whitespace)
-        .starts_with(|c: char| {
-            matches!(
-                c,
-                '{' | '[' | ']' | '}' | ',' | ':' | '"' | 't' | 'f' | 'n' | '-' | '0'..='9'
-            )
-        });
-    if !starts_json || !js_number_is_nan(text) {
+    // The regexes are costly on every step; the first character settles most prose.
+    could_start_json(text) && json2_test(text)
+}
+
+/// Whether the first non-blank character can start what survives the test: a JSON token or
+/// structure. A letter there can only begin `true`, `false` or `null` ("text message" cannot).
+fn could_start_json(text: &str) -> bool {
+    let start = text.trim_start_matches(is_js_whitespace);
+    start.starts_with(|c: char| {
+        matches!(c, '{' | '[' | ']' | '}' | ',' | ':' | '"' | '-' | '0'..='9')
+    }) || ["true", "false", "null"]
+        .iter()
+        .any(|word| start.starts_with(word))
+}
+
+/// `is-json` 2.x itself: not a JavaScript number, and json2.js's validity regexes.
+fn json2_test(text: &str) -> bool {
+    if !js_number_is_nan(text) {
         return false;
     }
     let p = patterns();
@@ -157,5 +164,23 @@ mod tests {
     #[test]
     fn escaped_quotes_inside_strings() {
         assert!(looks_like_json(r#"{"a": "say \"hi\""}"#));
+    }
+
+    #[test]
+    fn words_that_start_like_literals() {
+        assert!(!looks_like_json("text message please"));
+        assert!(!looks_like_json("nothing"));
+        assert!(looks_like_json("[true, false]"));
+        assert!(looks_like_json(" false"));
+    }
+
+    proptest::proptest! {
+        /// The fast exit never turns away a text the full test accepts.
+        #[test]
+        fn the_first_character_check_keeps_every_json_text(
+            text in r#"[ \t\[\]{}:,"\\truefalsn0-9.@-]{0,10}"#
+        ) {
+            proptest::prop_assert!(!json2_test(&text) || could_start_json(&text));
+        }
     }
 }

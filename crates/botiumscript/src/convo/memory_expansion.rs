@@ -69,8 +69,11 @@ impl MemoryTables {
     }
 
     /// The test cases `convo` becomes; `Err` with the count when there would be too many.
-    pub fn expand(&self, convo: &Convo, keep_original: bool) -> Result<Vec<Convo>, usize> {
-        let used = used_variables(convo);
+    pub fn expand(&self, convo: Convo, keep_original: bool) -> Result<Vec<Convo>, usize> {
+        if self.groups.is_empty() {
+            return Ok(vec![convo]);
+        }
+        let used = used_variables(&convo);
         let tables: Vec<&Vec<MemoryCase>> = self
             .groups
             .iter()
@@ -78,7 +81,7 @@ impl MemoryTables {
             .map(|(_, rows)| rows)
             .collect();
         if tables.is_empty() {
-            return Ok(vec![convo.clone()]);
+            return Ok(vec![convo]);
         }
         let count = tables
             .iter()
@@ -100,7 +103,7 @@ impl MemoryTables {
                 })
                 .collect();
         }
-        let mut cases: Vec<Convo> = keep_original.then(|| convo.clone()).into_iter().collect();
+        let mut cases = Vec::with_capacity(combinations.len() + 1);
         for rows in combinations {
             let name = rows
                 .iter()
@@ -108,6 +111,9 @@ impl MemoryTables {
             let mut steps: Vec<ConvoStep> = rows.iter().map(|row| begin_step(row)).collect();
             steps.extend(convo.steps.iter().cloned());
             cases.push(convo.with_steps(name, steps));
+        }
+        if keep_original {
+            cases.insert(0, convo);
         }
         Ok(cases)
     }
@@ -214,7 +220,7 @@ mod tests {
         assert!(errors.is_empty(), "{errors:?}");
         let cases = tables
             .expand(
-                &convo("order\n\n#me\nI am $customer and want $product\n\n#bot\nOK\n"),
+                convo("order\n\n#me\nI am $customer and want $product\n\n#bot\nOK\n"),
                 false,
             )
             .expect("expands");
@@ -245,12 +251,12 @@ mod tests {
         let (tables, _) = tables(&["  |$pin\na |1234\nb |9999\n"]);
         let plain = convo("plain\n\n#me\nhello\n");
         assert_eq!(
-            tables.expand(&plain, false).expect("ok"),
+            tables.expand(plain.clone(), false).expect("ok"),
             vec![plain.clone()]
         );
         let uses = convo("pin\n\n#me\nBUTTON $pin#\n");
         let names: Vec<String> = tables
-            .expand(&uses, true)
+            .expand(uses, true)
             .expect("ok")
             .into_iter()
             .map(|c| c.name)
@@ -266,7 +272,7 @@ mod tests {
         ]);
         assert!(errors.is_empty());
         let cases = tables
-            .expand(&convo("x\n\n#me\n$lang\nBUTTON $pin\n"), false)
+            .expand(convo("x\n\n#me\n$lang\nBUTTON $pin\n"), false)
             .expect("ok");
         assert_eq!(cases.len(), 6);
         assert_eq!(cases[0].name, "x.a.en");

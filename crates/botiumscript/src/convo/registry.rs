@@ -5,7 +5,8 @@
 //! into expected text). `botium.json` adds names through `ASSERTERS`, `LOGIC_HOOKS` and
 //! `USER_INPUTS`. Each name also says whether it can apply to a phone call.
 
-use std::collections::HashMap;
+// The registry is asked about the first word of every script line: a fast hasher.
+use foldhash::HashMap;
 
 use crate::caps::{Extension, ExtensionKind};
 

@@ -72,52 +72,41 @@ impl SourceFile {
 
 /// Splits on `\r\n`, `\r` or `\n` (mixed freely), or on a custom separator when one is given.
 pub fn split_lines<'a>(text: &'a str, eol: Option<&str>) -> Vec<Line<'a>> {
-    let mut lines = Vec::new();
+    let bytes = text.as_bytes();
+    // At most one line per line-break byte, plus the last: one allocation.
+    let mut lines = Vec::with_capacity(memchr::memchr2_iter(b'\r', b'\n', bytes).count() + 1);
     let mut start = 0;
     let mut number = 1;
-    let bytes = text.as_bytes();
-    let mut i = 0;
+    let mut push = |start: usize, end: usize| {
+        lines.push(Line {
+            number,
+            offset: start,
+            text: &text[start..end],
+        });
+        number += 1;
+    };
     match eol.filter(|e| !e.is_empty()) {
         Some(sep) => {
-            while let Some(found) = text[i..].find(sep) {
-                let end = i + found;
-                lines.push(Line {
-                    number,
-                    offset: start,
-                    text: &text[start..end],
-                });
-                number += 1;
-                i = end + sep.len();
-                start = i;
+            for (end, _) in text.match_indices(sep) {
+                push(start, end);
+                start = end + sep.len();
             }
         }
         None => {
-            while i < bytes.len() {
-                let terminator = match bytes[i] {
-                    b'\r' if bytes.get(i + 1) == Some(&b'\n') => 2,
-                    b'\r' | b'\n' => 1,
-                    _ => 0,
-                };
-                if terminator > 0 {
-                    lines.push(Line {
-                        number,
-                        offset: start,
-                        text: &text[start..i],
-                    });
-                    number += 1;
-                    i += terminator;
-                    start = i;
-                } else {
-                    i += 1;
+            for end in memchr::memchr2_iter(b'\r', b'\n', bytes) {
+                // The `\n` of a `\r\n` ends no line of its own.
+                if end < start {
+                    continue;
                 }
+                push(start, end);
+                start = match &bytes[end..] {
+                    [b'\r', b'\n', ..] => end + 2,
+                    _ => end + 1,
+                };
             }
         }
     }
-    lines.push(Line {
-        number,
-        offset: start,
-        text: &text[start..],
-    });
+    push(start, text.len());
     lines
 }
 
@@ -152,6 +141,16 @@ mod tests {
         assert_eq!(&text[lines[1].offset..lines[1].offset + 2], "yy");
         assert_eq!(lines[2].number, 3);
         assert_eq!(&text[lines[2].offset..], "z");
+    }
+
+    proptest::proptest! {
+        /// The same lines as JavaScript's `split(/\r\n|\r|\n/)`.
+        #[test]
+        fn splits_like_the_javascript_regex(text in "[a\r\n]{0,12}") {
+            let reference = regex::Regex::new("\r\n|\r|\n").unwrap();
+            let expected: Vec<&str> = reference.split(&text).collect();
+            proptest::prop_assert_eq!(texts(&split_lines(&text, None)), expected);
+        }
     }
 
     #[test]

@@ -420,15 +420,12 @@ fn warnings_for_probable_mistakes() {
     assert!(warnings[0].contains("asserter"));
     assert!(warnings[1].contains("user input"));
     assert!(warnings[2].contains("ignored"));
+    assert!(p.convo.is_some(), "warnings do not stop the parse");
     assert_eq!(p.hook_like.len(), 1);
     assert_eq!(p.hook_like[0].name, "PAUS");
-    assert!(p.hook_like[0]
-        .warning
-        .help
-        .as_deref()
-        .unwrap()
-        .contains("PAUSE"));
-    assert!(p.convo.is_some(), "warnings do not stop the parse");
+    let hook_like = p.hook_like.into_iter().next().unwrap();
+    let warning = hook_like.into_warning(&Registry::default()).unwrap();
+    assert!(warning.help.as_deref().unwrap().contains("PAUSE"));
 }
 
 #[test]

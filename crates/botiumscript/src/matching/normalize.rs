@@ -1,5 +1,6 @@
 //! Botium's `normalizeText` and the two remove options (reference §5.3).
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use super::error::MatchingError;
@@ -92,6 +93,10 @@ fn replace_static(
 
 /// Botium's cleanup: tags, control characters, five entities, JS whitespace runs, trim.
 fn cleanup(text: &str) -> String {
+    // Every tag pattern starts with `<`: most texts have none.
+    if !text.contains('<') {
+        return controls_entities_and_spaces(text);
+    }
     static P_OPEN: OnceLock<Option<regex::Regex>> = OnceLock::new();
     static P_CLOSE: OnceLock<Option<regex::Regex>> = OnceLock::new();
     static BR: OnceLock<Option<regex::Regex>> = OnceLock::new();
@@ -106,23 +111,29 @@ fn cleanup(text: &str) -> String {
 /// Botium's normalisation after the tags: control characters become spaces, the five entities
 /// are decoded, whitespace runs collapse and the ends are trimmed.
 fn controls_entities_and_spaces(text: &str) -> String {
-    let text: String = text
-        .chars()
-        .map(|c| {
-            if c <= '\u{1F}' || c == '\u{7F}' {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect();
+    let is_control = |c: char| c <= '\u{1F}' || c == '\u{7F}';
+    // Each pass copies the text only when it has something to change.
+    let text: Cow<'_, str> = if text.contains(is_control) {
+        Cow::Owned(
+            text.chars()
+                .map(|c| if is_control(c) { ' ' } else { c })
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(text)
+    };
     // One entity after the other, as Botium does: `&amp;lt;` ends up as `<`.
-    let text = text
-        .replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&#39;", "'")
-        .replace("&quot;", "\"");
+    let text = if text.contains('&') {
+        Cow::Owned(
+            text.replace("&amp;", "&")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&#39;", "'")
+                .replace("&quot;", "\""),
+        )
+    } else {
+        text
+    };
     collapse_js_whitespace(&text)
 }
 
