@@ -187,12 +187,14 @@ async fn webhooks_of_one_call_alternate_between_two_proxies() {
 
 /// An IVR whose menu waits a while before it speaks: time for a fault in the middle of a call.
 /// Its greeting is long enough (about 250 ms here) to be heard even when the first webhook is
-/// slow on a loaded machine (the emulator runs 20 times faster than a real call).
+/// slow on a loaded machine (the emulator runs 20 times faster than a real call). Its pause
+/// (2.5 s here) outlasts a fault and the runner's reconnection, so the menu is spoken once the
+/// caller listens again: audio spoken while a webhook waits for a decision is lost on Twilio too.
 async fn slow_ivr() -> crate::harness::twiml_app::TwimlApp {
     crate::harness::twiml_app::TwimlAppBuilder::new(TOKEN)
         .twiml(
             "/voice",
-            r#"<Response><Say>Welcome to Acme, the home of fine widgets and gadgets since 1949.</Say><Pause length="20"/><Gather input="dtmf" action="/menu" numDigits="1" timeout="10"><Say>Press two for your balance.</Say></Gather></Response>"#,
+            r#"<Response><Say>Welcome to Acme, the home of fine widgets and gadgets since 1949.</Say><Pause length="50"/><Gather input="dtmf" action="/menu" numDigits="1" timeout="10"><Say>Press two for your balance.</Say></Gather></Response>"#,
         )
         .twiml(
             "/menu",
