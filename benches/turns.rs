@@ -32,6 +32,7 @@ async fn main() {
         public_url_params: None,
         hold: Duration::from_secs(5),
         voice: CallerVoice::from_caps(&TwilioCaps::default()),
+        gather_in_urls: false,
     };
     let app = router(state.clone());
     tokio::spawn(async move { axum::serve(listener, app).await });

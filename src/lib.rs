@@ -77,4 +77,5 @@ pub mod runner;
 pub mod server_command;
 pub mod shutdown;
 pub mod turn;
+pub mod twilio_relay;
 pub mod webhook;

@@ -9,7 +9,7 @@ use std::time::Duration;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::Value;
 
-use super::types::{AnswerTiming, SpeechTimeout, UttExpansionMode, UttNamingMode};
+use super::types::{AnswerTiming, SpeechTimeout, TransportChoice, UttExpansionMode, UttNamingMode};
 
 /// The expected form of a value, as shown in error messages.
 pub(crate) type Expected = &'static str;
@@ -33,6 +33,7 @@ pub(crate) const OBJECT: Expected = "a JSON object";
 pub(crate) const UTT_EXPANSION_MODE: Expected = "one of all, first, random, index";
 pub(crate) const UTT_NAMING_MODE: Expected = "one of justLineTag, utterance";
 pub(crate) const ANSWER_TIMING: Expected = "one of offer, match, silence";
+pub(crate) const TRANSPORT: Expected = "one of auto, webhook, proxy, relay";
 pub(crate) const HTTP_URL: Expected = "an http:// or https:// URL";
 pub(crate) const REDIS_URL: Expected = "a redis:// or rediss:// URL";
 
@@ -360,6 +361,20 @@ pub(crate) fn answer_timing(value: &Value) -> Result<AnswerTiming, Expected> {
     }
 }
 
+/// `auto`, `webhook`, `proxy` or `relay` (case-insensitive).
+pub(crate) fn transport(value: &Value) -> Result<TransportChoice, Expected> {
+    let Value::String(s) = value else {
+        return Err(TRANSPORT);
+    };
+    match s.trim().to_ascii_lowercase().as_str() {
+        "auto" => Ok(TransportChoice::Auto),
+        "webhook" => Ok(TransportChoice::Webhook),
+        "proxy" => Ok(TransportChoice::Proxy),
+        "relay" => Ok(TransportChoice::Relay),
+        _ => Err(TRANSPORT),
+    }
+}
+
 /// `justLineTag` or `utterance` (case-insensitive).
 pub(crate) fn utt_naming_mode(value: &Value) -> Result<UttNamingMode, Expected> {
     let Value::String(s) = value else {
@@ -449,6 +464,14 @@ mod tests {
         assert_eq!(answer_timing(&json!("SILENCE")), Ok(AnswerTiming::Silence));
         assert_eq!(answer_timing(&json!("early")), Err(ANSWER_TIMING));
         assert_eq!(answer_timing(&json!(1)), Err(ANSWER_TIMING));
+    }
+
+    #[test]
+    fn transport_is_one_of_four_names() {
+        assert_eq!(transport(&json!(" Relay ")), Ok(TransportChoice::Relay));
+        assert_eq!(transport(&json!("webhook")), Ok(TransportChoice::Webhook));
+        assert_eq!(transport(&json!("redis")), Err(TRANSPORT));
+        assert_eq!(transport(&json!(1)), Err(TRANSPORT));
     }
 
     #[test]

@@ -80,6 +80,7 @@ impl Config {
                 "TWILIO_IVR_ANSWER_TIMING",
                 t.answer_timing.name().to_string(),
             ),
+            ("TWILIO_IVR_TRANSPORT", t.transport.name().to_string()),
             ("SCRIPTING_MATCHING_MODE", s.matching_mode.clone()),
             (
                 "SCRIPTING_MATCHING_MODE_ARGS",

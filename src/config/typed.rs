@@ -256,6 +256,9 @@ impl<'a> Typer<'a> {
             answer_timing: self.get("TWILIO_IVR_ANSWER_TIMING", d.answer_timing, |v, _| {
                 coerce::answer_timing(v)
             }),
+            transport: self.get("TWILIO_IVR_TRANSPORT", d.transport, |v, _| {
+                coerce::transport(v)
+            }),
             sms_wait: self.get("TWILIO_IVR_SMS_WAIT", d.sms_wait, ms),
             redis_outage_limit: self.get("TWILIO_IVR_REDIS_OUTAGE_LIMIT", d.redis_outage_limit, ms),
         }

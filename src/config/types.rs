@@ -60,6 +60,33 @@ pub enum AnswerTiming {
     Silence,
 }
 
+/// How Twilio's webhooks reach the runner (`TWILIO_IVR_TRANSPORT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TransportChoice {
+    /// The Redis proxy with `TWILIO_IVR_REDISURL`; else this process's webhook with
+    /// `TWILIO_IVR_PUBLICURL` or `--emulate`; else the Function relay (default).
+    #[default]
+    Auto,
+    /// This process serves the webhooks (at `TWILIO_IVR_PUBLICURL`, or for `--emulate`).
+    Webhook,
+    /// `ivr-test proxy start` receives them and relays them through Redis.
+    Proxy,
+    /// A Twilio Function on the account receives them; the runner reads them over Sync.
+    Relay,
+}
+
+impl TransportChoice {
+    /// The name used in configuration.
+    pub fn name(self) -> &'static str {
+        match self {
+            TransportChoice::Auto => "auto",
+            TransportChoice::Webhook => "webhook",
+            TransportChoice::Proxy => "proxy",
+            TransportChoice::Relay => "relay",
+        }
+    }
+}
+
 impl AnswerTiming {
     /// When answers go out, for people (`check`).
     pub fn summary(self) -> &'static str {
@@ -142,6 +169,8 @@ pub struct TwilioCaps {
     pub digits_as_tones: bool,
     /// `TWILIO_IVR_ANSWER_TIMING` (ours, default `offer`): when a `#me` answer goes out.
     pub answer_timing: AnswerTiming,
+    /// `TWILIO_IVR_TRANSPORT` (ours, default `auto`): how Twilio's webhooks reach the runner.
+    pub transport: TransportChoice,
     /// `TWILIO_IVR_SMS_WAIT` (ours, default 30 s): how long `CHECKTWILIOSMS` polls.
     pub sms_wait: Duration,
     /// `TWILIO_IVR_REDIS_OUTAGE_LIMIT` (ours, default 30 s): how long a runner behind the proxy
@@ -180,6 +209,7 @@ impl Default for TwilioCaps {
             hints: Vec::new(),
             join_fragments: true,
             answer_timing: AnswerTiming::Offer,
+            transport: TransportChoice::Auto,
             digits_as_tones: false,
             sms_wait: Duration::from_millis(30_000),
             redis_outage_limit: Duration::from_millis(30_000),

@@ -13,6 +13,7 @@ use super::caller_ids::{caller_id_summary, CallerIdUse, CallerIds};
 use super::conversation::ConversationOptions;
 use super::memory::MemorySettings;
 use super::session::{run_test, CallSettings, LiveCalls};
+use super::transport::SessionLink;
 use crate::config::{resolve_path, Config, Secret};
 use crate::events::{RunEvent, RunSummary, TestResult, Verdict};
 use crate::exit_code::Outcome;
@@ -199,6 +200,7 @@ pub async fn run(
                 .wait_botium_response
                 .min(Duration::from_secs(10)),
             voice,
+            gather_in_urls: false,
         };
         let relay = match &caps.twilio.redis_url {
             Some(url) => {
@@ -240,7 +242,7 @@ pub async fn run(
             utterances: suite.utterances.clone(),
             options,
             live: LiveCalls::default(),
-            relay,
+            link: relay.map(SessionLink::Proxy),
             emulator: emulator.as_ref().map(|(running, _)| running.store.clone()),
         });
         let parallel = request.parallel.max(1);

@@ -3,8 +3,8 @@
 //! The runner emits [`crate::events::RunEvent`]s; reporters (see [`crate::report`]) consume them and
 //! never decide pass or fail.
 //!
-//! - [`command`]: parse everything, pick the target (Twilio or `--emulate`), start the webhook
-//!   or the Redis link, schedule the test cases (`--parallel`, calls per second), report.
+//! - [`command`]: parse everything, pick the target (Twilio or `--emulate`), start the webhook,
+//!   the Redis link or the Function relay's link, schedule the test cases (`--parallel`, calls per second), report.
 //! - [`session`]: one test case as a call: dial, redial, hang up on every path.
 //! - [`caller_ids`]: the caller IDs of `TWILIO_IVR_FROM`, held alone by test cases that check
 //!   SMS, shared by the others.
@@ -17,6 +17,8 @@
 //! - [`asserters`]: the asserters that need no network; [`call_checks`]: `CHECKTWILIOCALL`, once
 //!   the call has ended.
 //! - [`live_call`]: answers given mid-prompt, through the live-call update of the caller leg.
+//! - [`transport`]: the Redis proxy's or the Function relay's link, told about each session
+//!   before its call is placed.
 
 pub mod asserters;
 pub mod call_checks;
@@ -27,3 +29,4 @@ pub mod live_call;
 pub mod memory;
 pub mod offer;
 pub mod session;
+pub mod transport;

@@ -27,9 +27,8 @@ use tokio::sync::Notify;
 use super::call_checks::check_call;
 use super::conversation::{CallChecks, Conversation, ConversationOptions, SmsInbox};
 use super::live_call::CallerLeg;
+use super::transport::SessionLink;
 use crate::events::{Failure, Happened, RunEvent, TestResult, TranscriptEntry, Verdict};
-use crate::relay::message::SessionRecord;
-use crate::relay::runner::RelayLink;
 use crate::turn::signed::{START, STATUS};
 use crate::turn::{is_final_status, CallEvent, SessionEnd};
 use crate::webhook::routes::WebhookState;
@@ -141,8 +140,8 @@ pub struct CallSettings {
     pub options: ConversationOptions,
     /// Calls placed and not yet hung up.
     pub live: LiveCalls,
-    /// The link to the Redis proxy, when Twilio's webhooks go there (`TWILIO_IVR_REDISURL`).
-    pub relay: Option<RelayLink>,
+    /// The link to the Redis proxy or the Function relay, when Twilio's webhooks go there.
+    pub link: Option<SessionLink>,
     /// The records of the emulator `--emulate` started in-process: a failed call's errors on
     /// the IVR's side (a webhook that failed, a Studio widget it does not run) are read there
     /// and named in the failure.
@@ -367,10 +366,10 @@ pub async fn run_test(
                 Ok(()) => check_call(&settings.client, &sid, ended_by, &call_checks, at).await,
                 failed => failed,
             };
-            if let Some(relay) = &settings.relay {
-                relay.unregister(&attempt.session.id).await;
+            if let Some(link) = &settings.link {
+                link.unregister(&attempt.session.id).await;
             }
-            let lost = settings.relay.as_ref().and_then(RelayLink::lost);
+            let lost = settings.link.as_ref().and_then(SessionLink::lost);
             let result = result.map_err(|failure| with_emulator_errors(failure, settings, &sid));
             match result {
                 Ok(()) => Verdict::Passed,
@@ -453,15 +452,10 @@ async fn dial(
     index: usize,
 ) -> Dialled {
     let mut session = settings.webhook.sessions.open();
-    if let Some(relay) = &settings.relay {
+    if let Some(link) = &settings.link {
         // Registered before dialing, so even the first webhook finds its owner.
-        let record = SessionRecord {
-            runner: relay.runner().to_string(),
-            account: settings.client.account_sid().to_string(),
-            voice: settings.webhook.voice.clone(),
-            url_params: settings.webhook.public_url_params.clone(),
-        };
-        if let Err(e) = relay.register(&session.id, record).await {
+        let account = settings.client.account_sid();
+        if let Err(e) = link.register(&session.id, &settings.webhook, account).await {
             return Dialled::RestError(format!("{e}; not dialed"));
         }
     }
@@ -469,8 +463,8 @@ async fn dial(
     match outcome {
         Ok(call) => Dialled::Answered(Box::new(Attempt { session, call })),
         Err(ended) => {
-            if let Some(relay) = &settings.relay {
-                relay.unregister(&session.id).await;
+            if let Some(link) = &settings.link {
+                link.unregister(&session.id).await;
             }
             ended
         }

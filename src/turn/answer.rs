@@ -2,6 +2,7 @@
 //! a listening `<Gather>`, so the IVR's next words are always heard (no deaf window).
 
 use crate::config::TwilioCaps;
+use twilio_wire::twiml::write::gather_attributes;
 use twilio_wire::twiml::{Gather, Play, Response, Say, SpeechTimeout, Verb};
 
 use super::protocol::{Action, Turn};
@@ -46,6 +47,21 @@ impl CallerVoice {
     /// `partial` (if given).
     pub fn gather(&self, action: &str, partial: Option<&str>) -> Gather {
         self.gather_expecting(&self.hints, action, partial)
+    }
+
+    /// The listening `<Gather>` expecting `hints`, for a relay to repeat it: its attributes
+    /// other than the callback URLs, as a JSON object of strings, base64url without padding
+    /// (`g=` in `docs/relay-protocol.md`).
+    pub fn listening_spec(&self, hints: &[String]) -> String {
+        use base64::Engine as _;
+        let gather = self.gather_expecting(hints, "", None);
+        let attributes: serde_json::Map<String, serde_json::Value> = gather_attributes(&gather)
+            .into_iter()
+            .filter(|(name, _)| *name != "action" && *name != "partialResultCallback")
+            .map(|(name, value)| (name.to_string(), serde_json::Value::String(value)))
+            .collect();
+        let json = serde_json::Value::Object(attributes).to_string();
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
     }
 
     /// [`CallerVoice::gather`] with `hints` in place of this voice's own.

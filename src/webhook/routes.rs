@@ -18,7 +18,7 @@ use crate::turn::signed::{
     callback_url, next_event, partial_event, read_signed, start_event, status_event, Refusal,
     SignedWebhook, BODY_LIMIT, NEXT, PARTIAL, START, STATUS,
 };
-use crate::turn::{Action, CallEvent, Sessions};
+use crate::turn::{Action, CallEvent, Sessions, Turn};
 
 /// What the routes need.
 #[derive(Clone)]
@@ -37,19 +37,61 @@ pub struct WebhookState {
     pub hold: Duration,
     /// How the runner speaks and listens.
     pub voice: CallerVoice,
+    /// Whether callback URLs carry the listening `<Gather>` (`g=`): the Function relay answers
+    /// Twilio by itself and repeats that `<Gather>` (`docs/relay-protocol.md`).
+    pub gather_in_urls: bool,
 }
 
 impl WebhookState {
     /// The URL Twilio must call for `route` of session `id`.
     pub fn callback_url(&self, route: &str, id: &str) -> String {
+        self.callback_url_expecting(route, id, &self.voice.hints)
+    }
+
+    /// [`WebhookState::callback_url`], its `<Gather>` (when URLs carry it) expecting `hints`.
+    fn callback_url_expecting(&self, route: &str, id: &str, hints: &[String]) -> String {
+        let gather = self
+            .gather_in_urls
+            .then(|| format!("g={}", self.voice.listening_spec(hints)));
+        let params = [self.public_url_params.as_deref(), gather.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("&");
         callback_url(
             &self.public_url,
             route,
             id,
-            self.public_url_params.as_deref(),
+            Some(params.as_str()).filter(|p| !p.is_empty()),
         )
     }
+
+    /// The TwiML that gives `actions` to session `id`'s call outside a webhook's reply (the
+    /// live-call update): the actions, then a listening `<Gather>` whose results reach the
+    /// session, as a webhook's reply would be. Hints are dropped when they would push the
+    /// document past Twilio's limit on inline TwiML.
+    pub fn live_twiml(&self, id: &str, actions: &[Action], hints: Vec<String>) -> String {
+        let render = |hints: Vec<String>| {
+            let next_url = self.callback_url_expecting(NEXT, id, &hints);
+            let partial_url = self.callback_url_expecting(PARTIAL, id, &[]);
+            let turn = Turn {
+                actions: actions.to_vec(),
+                hints,
+            };
+            self.voice
+                .answer_turn(&turn, &next_url, Some(&partial_url))
+                .to_xml()
+        };
+        let twiml = render(hints);
+        if twiml.chars().count() <= MAX_TWIML_CHARS {
+            return twiml;
+        }
+        render(Vec::new())
+    }
 }
+
+/// Twilio's limit on inline `Twiml`.
+const MAX_TWIML_CHARS: usize = 4000;
 
 /// The routes, mounted under `state.endpoint`.
 pub fn router(state: WebhookState) -> Router {

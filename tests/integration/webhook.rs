@@ -27,6 +27,7 @@ async fn webhook(hold: Duration) -> WebhookState {
         public_url_params: Some("APIKEY=a%20b".into()),
         hold,
         voice: CallerVoice::from_caps(&TwilioCaps::default()),
+        gather_in_urls: false,
     };
     let app = router(state.clone());
     tokio::spawn(async move { axum::serve(listener, app).await });

@@ -205,6 +205,21 @@ fn write_enqueue(out: &mut String, enqueue: &Enqueue) {
 
 /// `<Gather>` with every non-default attribute, then its prompts.
 fn write_gather(out: &mut String, gather: &Gather) {
+    start_tag(out, "Gather", &gather_attributes(gather));
+    if gather.prompts.is_empty() {
+        out.push_str("/>");
+        return;
+    }
+    out.push('>');
+    for prompt in &gather.prompts {
+        write_verb(out, prompt);
+    }
+    out.push_str("</Gather>");
+}
+
+/// The attributes `<Gather>` is written with (every non-default one, in a fixed order), for
+/// whoever must write the same `<Gather>` elsewhere, such as a relay that repeats it.
+pub fn gather_attributes(gather: &Gather) -> Vec<(&'static str, String)> {
     let mut attrs = AttrList::new();
     optional(&mut attrs, "action", &gather.action);
     method(&mut attrs, gather.method);
@@ -247,16 +262,7 @@ fn write_gather(out: &mut String, gather: &Gather) {
     );
     unless(&mut attrs, "enhanced", gather.enhanced, false);
     unless(&mut attrs, "bargeIn", gather.barge_in, true);
-    start_tag(out, "Gather", &attrs);
-    if gather.prompts.is_empty() {
-        out.push_str("/>");
-        return;
-    }
-    out.push('>');
-    for prompt in &gather.prompts {
-        write_verb(out, prompt);
-    }
-    out.push_str("</Gather>");
+    attrs
 }
 
 /// Adds `name` when `value` is set.
