@@ -10,6 +10,10 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Latencies {
+    /// Added to every request to the 2010-04-01 REST API (calls, messages, recordings...)
+    /// before it is answered (default 0): e.g. a live-call update's round trip.
+    #[serde(default)]
+    pub api_ms: u64,
     /// Added to every Sync API request before it is answered (default 0).
     #[serde(default)]
     pub sync_ms: u64,
@@ -29,6 +33,7 @@ fn default_build_ms() -> u64 {
 impl Default for Latencies {
     fn default() -> Latencies {
         Latencies {
+            api_ms: 0,
             sync_ms: 0,
             function_ms: 0,
             build_ms: default_build_ms(),
@@ -37,6 +42,11 @@ impl Default for Latencies {
 }
 
 impl Latencies {
+    /// The emulated delay of one request to the 2010-04-01 REST API.
+    pub fn api(&self) -> Duration {
+        Duration::from_millis(self.api_ms)
+    }
+
     /// The emulated delay of one Sync request.
     pub fn sync(&self) -> Duration {
         Duration::from_millis(self.sync_ms)

@@ -169,6 +169,10 @@ async fn account_resource(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let latency = state.config.latencies.api();
+    if !latency.is_zero() {
+        state.clock.sleep(latency).await;
+    }
     serve(&state, &method, &uri, &headers, &body).unwrap_or_else(IntoResponse::into_response)
 }
 

@@ -234,3 +234,24 @@ async fn date_filters_are_inclusive_literal_keys_newest_first() {
         "DateSent< must be a date (YYYY-MM-DD) or a datetime: soon",
     );
 }
+
+#[tokio::test]
+async fn each_rest_request_waits_the_configured_api_latency() {
+    // 10 s of emulated latency at 1,000 times real time: 10 ms a request.
+    use crate::v1_test_api::{Api, ACCOUNT};
+    let api = Api::start(1000.0, |config| {
+        config.latencies.api_ms = 10_000;
+        config.numbers.insert(IVR.into(), NumberConfig::default());
+    })
+    .await;
+    let path = format!("/2010-04-01/Accounts/{ACCOUNT}/Messages.json");
+    let form = [("To", CALLER), ("From", IVR), ("Body", "one")];
+    let first = api.create(&path, &form).await;
+    let second = api.create(&path, &form).await;
+    let at = |m: &Value| {
+        chrono::DateTime::parse_from_rfc2822(m["date_created"].as_str().unwrap()).unwrap()
+    };
+    let waited = at(&second) - at(&first);
+    assert!(waited >= chrono::Duration::seconds(10), "{waited}");
+    api.stop().await;
+}
