@@ -34,10 +34,10 @@ mod transport;
 mod v1;
 
 pub use base::{ApiBase, Product, FUNCTIONS_PREFIX};
-pub use requests::{CreateCall, MessageFilter};
+pub use requests::{CreateCall, FunctionUpload, MessageFilter};
 pub use resources::{is_final_status, CallResource, MessageResource};
 use resources::{CallPage, MessagePage};
-pub use serverless::{CreateBuild, CreateServerlessService, FunctionUpload};
+pub use serverless::{CreateBuild, CreateServerlessService};
 pub use serverless_resources::{
     Build, Dependency, Deployment, Environment, FunctionResource, FunctionVersion,
     ServerlessService, Variable,

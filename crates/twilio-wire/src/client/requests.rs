@@ -1,7 +1,8 @@
-//! What the runner asks of Twilio: a call to place and a filter for the messages to list,
-//! encoded as Twilio's form and query parameters (`twilio.md` §1 "Encoding", §2.1, §8).
+//! What the runner asks of Twilio: a call to place, a filter for the messages to list and a
+//! Function's code to upload, encoded as Twilio's form, query and multipart parameters (`twilio.md` §1 "Encoding", §2.1, §8).
 
 use chrono::NaiveDate;
+use reqwest::multipart::{Form, Part};
 
 use super::ClientError;
 use crate::twiml::HttpMethod;
@@ -127,5 +128,32 @@ impl MessageFilter {
         }
         serde_urlencoded::to_string(&pairs)
             .map_err(|e| ClientError::InvalidArgument(format!("cannot encode the filter: {e}")))
+    }
+}
+
+/// A Function's code to upload as a new Version.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FunctionUpload {
+    /// `Path`, e.g. `/relay`: where the Function answers in an Environment's domain.
+    pub path: String,
+    /// `Visibility`: `public`, `protected` (only requests Twilio signed) or `private`.
+    pub visibility: String,
+    /// The JavaScript.
+    pub content: String,
+    /// The file name the code part carries, e.g. `relay.js`.
+    pub file_name: String,
+}
+
+impl FunctionUpload {
+    /// The multipart body: `Path`, `Visibility`, and the code as the file part `Content`.
+    pub(super) fn form(&self) -> Result<Form, ClientError> {
+        let code = Part::text(self.content.clone())
+            .file_name(self.file_name.clone())
+            .mime_str("application/javascript")
+            .map_err(|e| ClientError::InvalidArgument(format!("cannot build the upload: {e}")))?;
+        Ok(Form::new()
+            .text("Path", self.path.clone())
+            .text("Visibility", self.visibility.clone())
+            .part("Content", code))
     }
 }

@@ -5,14 +5,13 @@
 //! Service -> Environment (+ Variables) -> Function -> Version (upload) -> Build -> Deployment
 //! ```
 
-use reqwest::multipart::{Form, Part};
 use reqwest::Method;
 
 use super::serverless_resources::{BuildStatusResource, ContentResource};
 use super::transport::Body;
 use super::{
-    Build, ClientError, Dependency, Deployment, Environment, FunctionResource, FunctionVersion,
-    Product, ServerlessService, TwilioClient, Variable,
+    Build, ClientError, Dependency, Deployment, Environment, FunctionResource, FunctionUpload,
+    FunctionVersion, Product, ServerlessService, TwilioClient, Variable,
 };
 
 /// A Service to create (`POST /v1/Services`).
@@ -26,33 +25,6 @@ pub struct CreateServerlessService {
     pub include_credentials: Option<bool>,
     /// `UiEditable` (Twilio: false).
     pub ui_editable: Option<bool>,
-}
-
-/// A Function's code to upload as a new Version.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FunctionUpload {
-    /// `Path`, e.g. `/relay`: where the Function answers in an Environment's domain.
-    pub path: String,
-    /// `Visibility`: `public`, `protected` (only requests Twilio signed) or `private`.
-    pub visibility: String,
-    /// The JavaScript.
-    pub content: String,
-    /// The file name the code part carries, e.g. `relay.js`.
-    pub file_name: String,
-}
-
-impl FunctionUpload {
-    /// The multipart body: `Path`, `Visibility`, and the code as the file part `Content`.
-    pub(super) fn form(&self) -> Result<Form, ClientError> {
-        let code = Part::text(self.content.clone())
-            .file_name(self.file_name.clone())
-            .mime_str("application/javascript")
-            .map_err(|e| ClientError::InvalidArgument(format!("cannot build the upload: {e}")))?;
-        Ok(Form::new()
-            .text("Path", self.path.clone())
-            .text("Visibility", self.visibility.clone())
-            .part("Content", code))
-    }
 }
 
 /// A Build to create (`POST .../Builds`).

@@ -10,8 +10,8 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use url::Url;
 
+use super::requests::FunctionUpload;
 use super::resources::WireError;
-use super::serverless::FunctionUpload;
 use super::{ClientError, TwilioClient, REQUEST_TIMEOUT, SNIPPET_CHARS};
 use crate::explain::explain;
 use crate::retry;
