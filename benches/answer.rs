@@ -9,7 +9,9 @@
 //! every call at once, so the wall time is that of the longest call) runs it against an emulator
 //! started in-process by the bench (its ledger, `GET /_emulator/calls`, gives the transcripts;
 //! `--emulate` stops its emulator before the ledger can be read), once per timing, then in
-//! `offer` at 1x, then behind a real `redis-server` and the real `ivr-test proxy start`.
+//! `offer` at 1x; then at 1x with the emulator's cloud APIs as slow as our estimate of Twilio's
+//! (`TWILIO_LATENCIES`) in-process, through the Function relay (deployed on the emulator, run
+//! under node) and behind a real `redis-server` and the real `ivr-test proxy start`.
 //!
 //! Per run it prints pass/fail counts, wall time, call time (answer to hang-up, from the
 //! ledger), billed minutes (each call rounded up to a minute), how the answers went out, and the
@@ -138,11 +140,20 @@ fn write_suite(root: &Path) {
     }
 }
 
-/// Where the runner's webhooks go: its own listener, or the Redis proxy.
+/// Where the runner's webhooks go: its own listener, the Redis proxy, or the Function relay
+/// (deployed on the emulator at the run's first use, running under node).
 enum Webhooks {
     Local,
     Proxy { public: String, redis: String },
+    Relay,
 }
+
+/// The emulator's latencies in the transport comparison: our estimate of Twilio's, in ms.
+/// A REST request from a CI runner in the US to api.twilio.com (calls.create, the live-call
+/// update) about 150; a Sync request about 60; a warm Function invocation about 120 before
+/// its code runs. The webhook's own network trip (Twilio to a tunnel or proxy) is not modelled:
+/// the in-process and proxy figures are lower bounds.
+const TWILIO_LATENCIES: (u64, u64, u64) = (150, 60, 120);
 
 /// What one run of the suite measured.
 #[derive(Default)]
@@ -162,20 +173,22 @@ struct Stats {
     stages: [Vec<i64>; 3],
 }
 
-/// Runs the suite under `root` once in `timing` with the emulator at `scale`.
+/// Runs the suite under `root` once in `timing` with the emulator at `scale`, its cloud APIs
+/// taking `latencies` (REST, Sync, Function; ms).
 fn run_suite(
     runtime: &Runtime,
     ivr_url: &str,
     root: &Path,
-    timing: &str,
-    scale: f64,
+    (timing, scale, latencies): (&str, f64, (u64, u64, u64)),
     webhooks: &Webhooks,
 ) -> Stats {
     let emulator = runtime.block_on(async {
+        let (api_ms, sync_ms, function_ms) = latencies;
         let config: EmulatorConfig = serde_json::from_value(serde_json::json!({
             "accounts": [{"sid": ACCOUNT, "auth_token": TOKEN}], "caller_ids": [CALLER],
             "numbers": {IVR: {"voice_url": ivr_url, "answer_after_rings": 0}},
-            "calls_per_second": 1000, "speech_rate_wpm": WPM
+            "calls_per_second": 1000, "speech_rate_wpm": WPM,
+            "latencies": {"api_ms": api_ms, "sync_ms": sync_ms, "function_ms": function_ms, "build_ms": 0}
         }))
         .expect("an emulator configuration");
         let options = EmulatorOptions {
@@ -206,6 +219,7 @@ fn run_suite(
             caps["TWILIO_IVR_REDISURL"] = redis.as_str().into();
             caps["TWILIO_IVR_REDIS_TOPICBASE"] = "bench".into();
         }
+        Webhooks::Relay => {}
     }
     let config = root.join(format!("botium-{timing}.json"));
     let botium = serde_json::json!({"botium": {"Capabilities": caps}});
@@ -383,8 +397,9 @@ fn main() {
          emulator at {scale}x"
     );
     let mut results = BTreeMap::new();
+    let instant = (0, 0, 0);
     for timing in ["offer", "match", "silence"] {
-        let stats = run_suite(&runtime, &ivr_url, root, timing, scale, &Webhooks::Local);
+        let stats = run_suite(&runtime, &ivr_url, root, (timing, scale, instant), &Webhooks::Local);
         print(&format!("{timing:<8}"), &stats);
         results.insert(timing, stats);
     }
@@ -396,8 +411,20 @@ fn main() {
         silence.billed_minutes as f64 / offer.billed_minutes as f64
     );
     // At SCALE x, every wall millisecond the runner takes costs SCALE ms of call time.
-    let real = run_suite(&runtime, &ivr_url, root, "offer", 1.0, &Webhooks::Local);
+    let real = run_suite(&runtime, &ivr_url, root, ("offer", 1.0, instant), &Webhooks::Local);
     print("offer at 1x", &real);
+    // The three transports side by side at 1x, the cloud APIs as slow as Twilio's.
+    let twilio = ("offer", 1.0, TWILIO_LATENCIES);
+    let (api, sync, function) = TWILIO_LATENCIES;
+    println!("with Twilio's latencies (REST {api} ms, Sync {sync} ms, Function {function} ms):");
+    let stats = run_suite(&runtime, &ivr_url, root, twilio, &Webhooks::Local);
+    print("offer in-process at 1x", &stats);
+    if Command::new("node").arg("--version").output().is_ok() {
+        let stats = run_suite(&runtime, &ivr_url, root, twilio, &Webhooks::Relay);
+        print("offer via relay at 1x", &stats);
+    } else {
+        println!("relay: skipped, node is not installed");
+    }
 
     let Some(server) = redis_server::RedisServer::start("answer bench (proxy)", Default::default())
     else {
@@ -425,9 +452,10 @@ fn main() {
     }
     let (public, redis) = (public_url, server.url());
     let webhooks = Webhooks::Proxy { public, redis };
-    for run_scale in [scale, 1.0] {
-        let stats = run_suite(&runtime, &ivr_url, root, "offer", run_scale, &webhooks);
-        print(&format!("offer via proxy at {run_scale}x"), &stats);
+    for (run_scale, latencies) in [(scale, instant), (1.0, TWILIO_LATENCIES)] {
+        let run = ("offer", run_scale, latencies);
+        let stats = run_suite(&runtime, &ivr_url, root, run, &webhooks);
+        print(&format!("offer via proxy at {run_scale}x, latencies {latencies:?}"), &stats);
     }
     let _ = proxy.kill();
     let _ = proxy.wait();

@@ -13,7 +13,7 @@ use super::caller_ids::{caller_id_summary, CallerIdUse, CallerIds};
 use super::conversation::ConversationOptions;
 use super::memory::MemorySettings;
 use super::session::{run_test, CallSettings, LiveCalls};
-use super::transport::SessionLink;
+use super::transport::{SessionLink, Transport};
 use crate::config::{resolve_path, Config, Secret};
 use crate::events::{RunEvent, RunSummary, TestResult, Verdict};
 use crate::exit_code::Outcome;
@@ -25,6 +25,7 @@ use crate::report::{
 };
 use crate::turn::answer::CallerVoice;
 use crate::turn::Sessions;
+use crate::twilio_relay::link::FunctionLink;
 use crate::webhook::routes::{router, WebhookState};
 use botiumscript::convo::{self, diagnostics::Rendered, Convo, Registry};
 use botiumscript::matching::matcher_from_caps;
@@ -159,11 +160,16 @@ pub async fn run(
             Ok(target) => target,
             Err(message) => return refuse(err, message),
         };
-        // Behind the Redis proxy, Twilio calls the proxy: no local webhook is served.
-        let behind_proxy = caps.twilio.redis_url.is_some();
-        let listener = if behind_proxy {
-            None
-        } else {
+        let transport = match Transport::choose(&caps.twilio, emulator.is_some()) {
+            Ok(transport) => transport,
+            Err(message) => return refuse(err, message),
+        };
+        let client = match TwilioClient::new(&target.api_url, &target.account_sid, &target.token) {
+            Ok(client) => client,
+            Err(e) => return refuse(err, format!("TWILIO_IVR_API_URL: {e}")),
+        };
+        // Only this process's own webhook listens; the proxy and the relay are reached by Twilio.
+        let listener = if transport == Transport::Webhook {
             let port = caps.twilio.inbound_port.unwrap_or(0);
             match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
                 Ok(l) => Some(l),
@@ -175,6 +181,19 @@ pub async fn run(
                     return Outcome::Infrastructure;
                 }
             }
+        } else {
+            None
+        };
+        let relay = if transport == Transport::Relay {
+            match crate::twilio_relay::ready_relay(&client, err).await {
+                Ok(relay) => Some(relay),
+                Err(message) => {
+                    let _ = writeln!(err, "error: {}; nothing was dialed", config.redact(&message));
+                    return Outcome::Infrastructure;
+                }
+            }
+        } else {
+            None
         };
         // The emulator calls the local webhook; Twilio calls the public URL.
         let local = listener
@@ -182,9 +201,16 @@ pub async fn run(
             .filter(|_| emulator.is_some())
             .and_then(|l| l.local_addr().ok())
             .map(|a| format!("http://{a}/"));
-        let public_url = match public_url(caps.twilio.public_url.as_deref(), local, behind_proxy) {
-            Ok(url) => url,
-            Err(message) => return refuse(err, message),
+        let public_url = match &relay {
+            Some(relay) => relay.base_url.clone(),
+            None => match public_url(
+                caps.twilio.public_url.as_deref(),
+                local,
+                transport == Transport::Proxy,
+            ) {
+                Ok(url) => url,
+                Err(message) => return refuse(err, message),
+            },
         };
         let mut voice = CallerVoice::from_caps(&caps.twilio);
         voice.gather_timeout = caps.twilio.gather_timeout_secs;
@@ -200,18 +226,21 @@ pub async fn run(
                 .wait_botium_response
                 .min(Duration::from_secs(10)),
             voice,
-            gather_in_urls: false,
+            gather_in_urls: relay.is_some(),
         };
-        let relay = match &caps.twilio.redis_url {
-            Some(url) => {
+        // What a session's keys or List outlive: the call's time limit, and some.
+        let ttl = Duration::from_secs(u64::from(caps.twilio.time_limit_secs) + 600);
+        let link = match (transport, relay) {
+            (Transport::Proxy, _) => {
+                let url = caps.twilio.redis_url.as_ref().map(|u| u.expose().to_string());
                 let options = RelayOptions {
-                    url: url.expose().to_string(),
+                    url: url.unwrap_or_default(),
                     topic_base: caps.twilio.redis_topic_base.clone(),
-                    ttl: Duration::from_secs(u64::from(caps.twilio.time_limit_secs) + 600),
+                    ttl,
                     outage_limit: caps.twilio.redis_outage_limit,
                 };
                 match RelayLink::connect(&options, webhook.sessions.clone()).await {
-                    Ok(link) => Some(link),
+                    Ok(link) => Some(SessionLink::Proxy(link)),
                     Err(e) => {
                         let _ = writeln!(
                             err,
@@ -222,13 +251,15 @@ pub async fn run(
                     }
                 }
             }
-            None => None,
+            (_, Some(relay)) => Some(SessionLink::Relay(FunctionLink::new(
+                client.clone(),
+                relay.sync_service_sid,
+                webhook.clone(),
+                ttl,
+            ))),
+            _ => None,
         };
         let server = listener.map(|listener| Serving::start(listener, router(webhook.clone())));
-        let client = match TwilioClient::new(&target.api_url, &target.account_sid, &target.token) {
-            Ok(client) => client,
-            Err(e) => return refuse(err, format!("TWILIO_IVR_API_URL: {e}")),
-        };
         let settings = Arc::new(CallSettings {
             client,
             webhook,
@@ -242,7 +273,7 @@ pub async fn run(
             utterances: suite.utterances.clone(),
             options,
             live: LiveCalls::default(),
-            link: relay.map(SessionLink::Proxy),
+            link,
             emulator: emulator.as_ref().map(|(running, _)| running.store.clone()),
         });
         let parallel = request.parallel.max(1);

@@ -23,6 +23,8 @@ mod proxy;
 mod proxy_cli;
 mod proxy_faults;
 mod proxy_run;
+mod relay_link;
+mod relay_run;
 mod redial;
 mod run;
 mod run_script;

@@ -98,13 +98,15 @@ async fn script_errors_exit_2_before_any_call() {
 }
 
 #[tokio::test]
-async fn without_a_public_url_or_the_emulator_nothing_is_dialed() {
+async fn the_runners_own_webhook_without_a_public_url_or_the_emulator_dials_nothing() {
+    // Without TWILIO_IVR_TRANSPORT the relay would serve (see relay_run.rs); asked for its own
+    // webhook, the runner needs Twilio to reach it.
     let project = Project::new()
         .file(
             "botium.json",
             &serde_json::json!({"botium": {"Capabilities": {
             "TWILIO_IVR_ACCOUNT_SID": ACCOUNT, "TWILIO_IVR_AUTH_TOKEN": TOKEN,
-            "TWILIO_IVR_FROM": CALLER, "TWILIO_IVR_TO": IVR}}})
+            "TWILIO_IVR_FROM": CALLER, "TWILIO_IVR_TO": IVR, "TWILIO_IVR_TRANSPORT": "webhook"}}})
             .to_string(),
         )
         .file("convos/a.convo.txt", SALES_BY_KEYPAD);
