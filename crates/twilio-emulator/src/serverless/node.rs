@@ -131,6 +131,15 @@ impl Node {
         self.worker(deployment)?.invoke(input, limit).await
     }
 
+    /// Stops the worker of the Environment `environment_sid` (deleted), once the invocations
+    /// it is running have ended.
+    pub fn stop_worker(&self, environment_sid: &str) {
+        self.workers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(environment_sid);
+    }
+
     /// The deployment's running worker, or a new one (replacing the one of a Build the
     /// Environment no longer has deployed, or one that ended).
     fn worker(&self, deployment: &Deployment<'_>) -> Result<Arc<Worker>, InvokeError> {
@@ -178,14 +187,22 @@ mod tests {
         assert_eq!(error, InvokeError::NoNode(why.to_string()));
     }
 
-    #[tokio::test]
-    async fn what_a_function_prints_goes_to_the_event_log_not_the_answer() {
-        let node_runs = std::process::Command::new("node")
+    /// Whether node runs here; without it a test skips, unless CI requires node.
+    fn node_runs() -> bool {
+        let runs = std::process::Command::new("node")
             .arg("--version")
             .output()
             .is_ok();
-        if !node_runs && std::env::var("IVR_TEST_REQUIRE_NODE").as_deref() != Ok("1") {
+        if !runs && std::env::var("IVR_TEST_REQUIRE_NODE").as_deref() != Ok("1") {
             eprintln!("skipped: node is not on PATH (set IVR_TEST_REQUIRE_NODE=1 to require it)");
+            return false;
+        }
+        true
+    }
+
+    #[tokio::test]
+    async fn what_a_function_prints_goes_to_the_event_log_not_the_answer() {
+        if !node_runs() {
             return;
         }
         let lines = Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -205,5 +222,36 @@ mod tests {
             .unwrap();
         assert_eq!(answer.body, "ok");
         assert_eq!(*lines.lock().unwrap(), ["function relay.js: heard yes"]);
+    }
+
+    /// Invokes a Function counting its invocations in `deployment` and returns the count.
+    async fn count(node: &Node, deployment: &Deployment<'_>) -> Value {
+        let code = "let n = 0; exports.handler = (c, e, cb) => cb(null, { n: ++n });";
+        let input = serde_json::json!({
+            "code": code, "filename": "count.js", "context": {}, "variables": {}, "event": {}
+        });
+        let answer = node
+            .invoke(deployment, &input, Duration::from_secs(30))
+            .await
+            .unwrap();
+        serde_json::from_str::<Value>(&answer.body).unwrap()["n"].clone()
+    }
+
+    #[tokio::test]
+    async fn each_deployment_has_its_own_worker_until_it_is_stopped() {
+        if !node_runs() {
+            return;
+        }
+        let node = Node::default();
+        let other = Deployment {
+            environment_sid: "ZE2",
+            build_sid: "ZB1",
+        };
+        assert_eq!(count(&node, &DEPLOYMENT).await, 1);
+        assert_eq!(count(&node, &DEPLOYMENT).await, 2);
+        assert_eq!(count(&node, &other).await, 1);
+        node.stop_worker(DEPLOYMENT.environment_sid);
+        assert_eq!(count(&node, &DEPLOYMENT).await, 1);
+        assert_eq!(count(&node, &other).await, 2);
     }
 }
