@@ -374,6 +374,27 @@ async fn a_function_that_never_calls_back_is_stopped_at_the_execution_limit() {
 }
 
 #[tokio::test]
+async fn a_function_that_blocks_its_worker_gets_it_stopped_and_the_next_invocation_a_new_one() {
+    if !node_present() {
+        return;
+    }
+    // The 10 s limit passes in 1 s at this scale.
+    let emulator = emulator(10.0, None).await;
+    let endless = "exports.handler = () => { for (;;) {} };";
+    let base = deploy(
+        &emulator,
+        &[],
+        &[("/count", "public", COUNT), ("/endless", "public", endless)],
+    )
+    .await;
+    assert_eq!(count(&base).await, 1);
+    let (status, message) = get(&base, "/endless").await;
+    assert_eq!(status, 504, "{message}");
+    // A new worker answers: the module state starts again.
+    assert_eq!(count(&base).await, 1);
+}
+
+#[tokio::test]
 async fn process_exit_in_a_function_ends_only_its_invocation() {
     if !node_present() {
         return;

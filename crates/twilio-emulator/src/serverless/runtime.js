@@ -2,8 +2,10 @@
 // A warm worker running Twilio Functions under plain node, with the part of Twilio's Functions
 // runtime a relay uses. The emulator starts `node -e <this file>` once per deployment and keeps
 // it, as Twilio keeps a deployment's container warm: a Function's module state survives between
-// its invocations. Each stdin line is one invocation, run concurrently with the others:
+// its invocations. Each stdin line is one invocation, run concurrently with the others, or a
+// probe:
 //   { id, code, filename, context: {...}, variables: {...}, event: {...} }
+//   { id, probe: true }                                         answered at once with a 204
 // Each stdout line is one message:
 //   { id, statusCode, headers: {name: value}, body: "text" }   the Function's answer
 //   { id, error: "why" }                                        it ended without one
@@ -235,6 +237,11 @@ function run(request) {
 }
 
 const requests = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
-requests.on('line', (line) => run(JSON.parse(line)));
+requests.on('line', (line) => {
+  const request = JSON.parse(line);
+  // A probe asks whether the worker still answers at once (no Function blocks it).
+  if (request.probe) send({ id: request.id, statusCode: 204, headers: {}, body: '' });
+  else run(request);
+});
 // The emulator closed the pipe: it is gone or replaced this worker.
 requests.on('close', () => exit(0));

@@ -28,8 +28,13 @@ const STDERR_TAIL: usize = 8;
 
 /// How long an ended worker's stderr may take to close before its tail is reported without
 /// the rest (a process the Function started can hold it open), and how long a worker that
-/// closed its output or was dropped may take to exit before it is killed.
+/// closed its output may take to exit before it is killed.
 const EXIT_GRACE: Duration = Duration::from_secs(1);
+
+/// How long a worker may take to answer a probe after an invocation's execution limit passed;
+/// one that does not is blocked (a Function's endless loop) and is stopped, as Twilio stops
+/// a Function at the limit.
+const PROBE_LIMIT: Duration = Duration::from_secs(1);
 
 /// Where an invocation's answer goes.
 type Answering = oneshot::Sender<Result<FunctionAnswer, InvokeError>>;
@@ -40,8 +45,8 @@ pub(super) struct Worker {
     stdin: tokio::sync::Mutex<ChildStdin>,
     invocations: Arc<Mutex<Invocations>>,
     next_id: AtomicU64,
-    /// Dropped with the worker, which stops its process.
-    _stop: oneshot::Sender<()>,
+    /// Stops the process, with why, when used or dropped (with the worker).
+    stop: Mutex<Option<oneshot::Sender<String>>>,
 }
 
 /// The invocations a worker is running, or why it ended.
@@ -123,7 +128,7 @@ impl Worker {
             stdin: tokio::sync::Mutex::new(stdin),
             invocations,
             next_id: AtomicU64::new(0),
-            _stop: stop,
+            stop: Mutex::new(Some(stop)),
         })
     }
 
@@ -133,8 +138,45 @@ impl Worker {
     }
 
     /// Runs one invocation (`input` as `runtime.js` reads it), waiting at most `limit` for its
-    /// answer; the worker keeps running a Function that outlives the limit.
+    /// answer; the worker keeps running a Function that outlives the limit, unless the
+    /// Function blocks it.
     pub(super) async fn invoke(
+        &self,
+        input: &Value,
+        limit: Duration,
+    ) -> Result<FunctionAnswer, InvokeError> {
+        let answered = self.exchange(input, limit).await;
+        if matches!(answered, Err(InvokeError::TimedOut(_))) && !self.responds().await {
+            self.stop(format!(
+                "stopped: it did not answer within {PROBE_LIMIT:?} after a Function's execution \
+                 limit (a Function blocks it, such as with an endless loop)"
+            ));
+        }
+        answered
+    }
+
+    /// Stops the process because of `why`; from now on the worker counts as ended, so the
+    /// next invocation gets a new one.
+    fn stop(&self, why: String) {
+        lock(&self.invocations).ended = Some(format!("node's worker was {why}"));
+        let stop = self
+            .stop
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(stop) = stop {
+            let _ = stop.send(why);
+        }
+    }
+
+    /// Whether the worker answers a probe at once (a Function does not block it).
+    async fn responds(&self) -> bool {
+        let probe = serde_json::json!({ "probe": true });
+        self.exchange(&probe, PROBE_LIMIT).await.is_ok()
+    }
+
+    /// Sends `input` and waits at most `limit` for its answer.
+    async fn exchange(
         &self,
         input: &Value,
         limit: Duration,
@@ -155,10 +197,15 @@ impl Worker {
         let mut line = serde_json::to_string(&Request { id, input })
             .map_err(|e| InvokeError::NoAnswer(format!("the invocation does not encode: {e}")))?;
         line.push('\n');
-        // A failed write means the process ended; the task reading its output fails this
-        // invocation with node's last words, so the failure needs no report of its own.
-        let _ = self.stdin.lock().await.write_all(line.as_bytes()).await;
-        match tokio::time::timeout(limit, answer).await {
+        let exchange = async {
+            // A failed write means the process ended; the task reading its output fails this
+            // invocation with node's last words, so the failure needs no report of its own.
+            let _ = self.stdin.lock().await.write_all(line.as_bytes()).await;
+            answer.await
+        };
+        // The limit covers the write too: a worker stuck in a Function's endless loop stops
+        // reading its input.
+        match tokio::time::timeout(limit, exchange).await {
             Err(_) => Err(InvokeError::TimedOut(limit)),
             Ok(Ok(result)) => result,
             Ok(Err(_)) => Err(InvokeError::NoAnswer("node's worker was stopped".into())),
@@ -186,20 +233,28 @@ async fn serve(
     stderr: ChildStderr,
     invocations: Arc<Mutex<Invocations>>,
     log: EventLog,
-    mut stopped: oneshot::Receiver<()>,
+    mut stopped: oneshot::Receiver<String>,
 ) {
     let tail = tokio::spawn(read_stderr(stderr, log.clone()));
     let mut lines = BufReader::new(stdout).lines();
+    let mut stopped_because = None;
     loop {
         tokio::select! {
             line = lines.next_line() => match line {
                 Ok(Some(line)) => deliver(&line, &invocations, &log),
                 _ => break,
             },
-            _ = &mut stopped => break,
+            stop = &mut stopped => {
+                if let Ok(why) = stop {
+                    log.event(&format!("node worker: {why}"));
+                    stopped_because = Some(why);
+                }
+                let _ = child.start_kill();
+                break;
+            }
         }
     }
-    // A process that closed its output, or whose worker was dropped, may still run.
+    // A process that closed its output may still run.
     let status = match tokio::time::timeout(EXIT_GRACE, child.wait()).await {
         Ok(status) => status,
         Err(_) => {
@@ -211,7 +266,10 @@ async fn serve(
         Ok(Ok(lines)) => Vec::from(lines).join("\n"),
         _ => String::new(),
     };
-    let why = ended(status, &last_words);
+    let mut why = ended(status, &last_words);
+    if let Some(stopped_because) = stopped_because {
+        why = format!("node's worker was {stopped_because} ({why})");
+    }
     let mut invocations = lock(&invocations);
     invocations.ended = Some(why.clone());
     for (_, answering) in invocations.waiting.drain() {
