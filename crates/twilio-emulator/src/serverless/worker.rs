@@ -197,7 +197,7 @@ impl Worker {
         let mut line = serde_json::to_string(&Request { id, input })
             .map_err(|e| InvokeError::NoAnswer(format!("the invocation does not encode: {e}")))?;
         line.push('\n');
-        let exchange = async {
+        let sent_and_answered = async {
             // A failed write means the process ended; the task reading its output fails this
             // invocation with node's last words, so the failure needs no report of its own.
             let _ = self.stdin.lock().await.write_all(line.as_bytes()).await;
@@ -205,7 +205,7 @@ impl Worker {
         };
         // The limit covers the write too: a worker stuck in a Function's endless loop stops
         // reading its input.
-        match tokio::time::timeout(limit, exchange).await {
+        match tokio::time::timeout(limit, sent_and_answered).await {
             Err(_) => Err(InvokeError::TimedOut(limit)),
             Ok(Ok(result)) => result,
             Ok(Err(_)) => Err(InvokeError::NoAnswer("node's worker was stopped".into())),
@@ -333,4 +333,58 @@ fn deliver(line: &str, invocations: &Mutex<Invocations>, log: &EventLog) {
 
 fn lock(invocations: &Mutex<Invocations>) -> std::sync::MutexGuard<'_, Invocations> {
     invocations.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_line_goes_to_its_invocation_or_the_log_and_late_answers_are_dropped() {
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let sink = lines.clone();
+        let log = EventLog::new(false, move |line| {
+            sink.lock().unwrap().push(line.to_string())
+        });
+        let invocations = Mutex::new(Invocations::default());
+        let (answering, mut answer) = oneshot::channel();
+        lock(&invocations).waiting.insert(7, answering);
+
+        deliver(
+            r#"{"filename":"relay.js","log":"one\ntwo\n"}"#,
+            &invocations,
+            &log,
+        );
+        deliver(
+            r#"{"filename":null,"log":"between invocations"}"#,
+            &invocations,
+            &log,
+        );
+        deliver("not a message", &invocations, &log);
+        deliver(
+            r#"{"id":3,"statusCode":200,"headers":{},"body":"late"}"#,
+            &invocations,
+            &log,
+        );
+        deliver(
+            r#"{"id":7,"error":"it called process.exit(1)"}"#,
+            &invocations,
+            &log,
+        );
+
+        assert_eq!(
+            *lines.lock().unwrap(),
+            [
+                "function relay.js: one",
+                "function relay.js: two",
+                "node worker: between invocations",
+                "node worker: not a message",
+            ]
+        );
+        assert_eq!(
+            answer.try_recv().unwrap(),
+            Err(InvokeError::NoAnswer("it called process.exit(1)".into()))
+        );
+        assert!(lock(&invocations).waiting.is_empty());
+    }
 }
