@@ -12,7 +12,8 @@
 //!    store <-+------------------------+  bridge: speech as text with a duration, DTMF as keys
 //!
 //! /serverless/v1, /serverless-upload/v1 --> serverless (its own store)
-//! /functions/{domain_name}{path}        --> serverless::invoke --> node + runtime.js
+//! /functions/{domain_name}{path}        --> serverless::invoke --> node --> a warm worker per
+//!                                           deployment (worker.rs, runtime.js)
 //! /sync/v1                              --> sync (its own store, TTLs on the clock)
 //!      both through rest::v1 (credentials, parameters, absolute URLs) and rest's errors, paging
 //! ```

@@ -3,9 +3,11 @@
 //! message) without node unless `IVR_TEST_REQUIRE_NODE=1`, which CI sets.
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
 use twilio_emulator::config::EmulatorConfig;
+use twilio_emulator::log::EventLog;
 use twilio_emulator::server::{start, EmulatorOptions, RunningEmulator};
 use twilio_wire::client::*;
 use twilio_wire::secret::Secret;
@@ -32,16 +34,34 @@ fn node_present() -> bool {
 
 /// An emulator whose Builds complete at once; `time_scale` shortens the execution limit.
 async fn emulator(time_scale: f64, node: Option<PathBuf>) -> RunningEmulator {
+    start_emulator(EmulatorOptions {
+        time_scale: Some(time_scale),
+        node,
+        ..EmulatorOptions::default()
+    })
+    .await
+}
+
+/// An emulator at real speed and the lines of its event log.
+async fn logged_emulator() -> (RunningEmulator, Arc<Mutex<Vec<String>>>) {
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let sink = lines.clone();
+    let log = EventLog::new(false, move |line| {
+        sink.lock().unwrap().push(line.to_string())
+    });
+    let options = EmulatorOptions {
+        log,
+        ..EmulatorOptions::default()
+    };
+    (start_emulator(options).await, lines)
+}
+
+async fn start_emulator(options: EmulatorOptions) -> RunningEmulator {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let mut config = EmulatorConfig::with_account(ACCOUNT, TOKEN);
     config.latencies.build_ms = 0;
-    let options = EmulatorOptions {
-        time_scale: Some(time_scale),
-        node,
-        ..EmulatorOptions::default()
-    };
     start(listener, config, options).await.expect("start")
 }
 
@@ -130,7 +150,9 @@ async fn deploy(
 const ECHO: &str = "exports.handler = (context, event, callback) => {
   const { request, ...params } = event;
   callback(null, { params, path: context.PATH, domain: context.DOMAIN_NAME,
-    protocol: context.RELAY_PROTOCOL, credentials: context.AUTH_TOKEN !== undefined });
+    protocol: context.RELAY_PROTOCOL, credentials: context.AUTH_TOKEN !== undefined,
+    env: Object.keys(process.env).filter((name) => name !== 'PATH'),
+    envProtocol: process.env.RELAY_PROTOCOL });
 };";
 
 #[tokio::test]
@@ -169,6 +191,9 @@ async fn visibility_decides_who_may_call_and_parameters_become_the_event() {
     );
     assert_eq!(answer["path"], "/public");
     assert_eq!(answer["protocol"], "1");
+    // The Variables are in process.env too, and nothing of the emulator's environment is.
+    assert_eq!(answer["env"], json!(["RELAY_PROTOCOL"]));
+    assert_eq!(answer["envProtocol"], "1");
     assert_eq!(answer["credentials"], true);
     assert!(answer["domain"]
         .as_str()
@@ -309,18 +334,204 @@ async fn a_function_reaches_the_emulators_sync_api_with_its_context() {
     assert_eq!(items[0].data, json!({"speech": "agent"}));
 }
 
+/// Counts its invocations in module state, which lives as long as the Function's worker.
+const COUNT: &str = "let invocations = 0;
+exports.handler = (context, event, callback) => callback(null, { count: ++invocations });";
+
+/// The status and body of the answer to a GET of `path` at `base`.
+async fn get(base: &str, path: &str) -> (u16, String) {
+    let response = reqwest::get(format!("{base}{path}")).await.unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+/// What `/count` at `base` answers.
+async fn count(base: &str) -> Value {
+    let (status, body) = get(base, "/count").await;
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str::<Value>(&body).unwrap()["count"].clone()
+}
+
 #[tokio::test]
 async fn a_function_that_never_calls_back_is_stopped_at_the_execution_limit() {
     if !node_present() {
         return;
     }
-    // The 10 s limit passes in 0.5 s at this scale.
-    let emulator = emulator(20.0, None).await;
+    // The 10 s limit passes in 1 s at this scale.
+    let emulator = emulator(10.0, None).await;
     let never = "exports.handler = () => { setInterval(() => {}, 1000); };";
-    let base = deploy(&emulator, &[], &[("/never", "public", never)]).await;
+    let base = deploy(
+        &emulator,
+        &[],
+        &[("/count", "public", COUNT), ("/never", "public", never)],
+    )
+    .await;
+    assert_eq!(count(&base).await, 1);
     let response = reqwest::get(format!("{base}/never")).await.unwrap();
     assert_eq!(response.status(), 504);
     assert!(response.text().await.unwrap().contains("execution limit"));
+    // The same warm worker answers next (no new node to start): its module state survived.
+    assert_eq!(count(&base).await, 2);
+}
+
+#[tokio::test]
+async fn a_function_that_blocks_its_worker_gets_it_stopped_and_the_next_invocation_a_new_one() {
+    if !node_present() {
+        return;
+    }
+    // The 10 s limit passes in 1 s at this scale.
+    let emulator = emulator(10.0, None).await;
+    let endless = "exports.handler = () => { for (;;) {} };";
+    let base = deploy(
+        &emulator,
+        &[],
+        &[("/count", "public", COUNT), ("/endless", "public", endless)],
+    )
+    .await;
+    assert_eq!(count(&base).await, 1);
+    let (status, message) = get(&base, "/endless").await;
+    assert_eq!(status, 504, "{message}");
+    // A new worker answers: the module state starts again.
+    assert_eq!(count(&base).await, 1);
+}
+
+#[tokio::test]
+async fn process_exit_in_a_function_ends_only_its_invocation() {
+    if !node_present() {
+        return;
+    }
+    let emulator = emulator(1.0, None).await;
+    let exit = "exports.handler = (context, event, callback) => {
+  process.exit(3);
+  callback(null, 'not reached');
+};";
+    let base = deploy(
+        &emulator,
+        &[],
+        &[("/count", "public", COUNT), ("/exit", "public", exit)],
+    )
+    .await;
+    assert_eq!(count(&base).await, 1);
+    let response = reqwest::get(format!("{base}/exit")).await.unwrap();
+    assert_eq!(response.status(), 500);
+    let message = response.text().await.unwrap();
+    assert!(
+        message.contains("ended without calling back") && message.contains("process.exit(3)"),
+        "{message}"
+    );
+    assert_eq!(count(&base).await, 2);
+}
+
+#[tokio::test]
+async fn module_state_survives_between_invocations_until_a_new_deployment() {
+    if !node_present() {
+        return;
+    }
+    let emulator = emulator(1.0, None).await;
+    let client = client(&emulator);
+    let (service, environment, build) =
+        build(&client, true, &[], &[("/count", "public", COUNT)]).await;
+    client
+        .create_deployment(&service.sid, &environment.sid, &build.sid)
+        .await
+        .expect("deployment");
+    let base = client.function_url(&environment.domain_name, "");
+    assert_eq!(count(&base).await, 1);
+    assert_eq!(count(&base).await, 2);
+
+    // The same code built and deployed again starts in a fresh container, as on Twilio.
+    let versions = build.function_versions.iter().map(|v| v.sid.clone());
+    let rebuilt = client
+        .create_build(
+            &service.sid,
+            &CreateBuild {
+                function_versions: versions.collect(),
+                dependencies: Vec::new(),
+                runtime: None,
+            },
+        )
+        .await
+        .expect("build");
+    client
+        .create_deployment(&service.sid, &environment.sid, &rebuilt.sid)
+        .await
+        .expect("deployment");
+    assert_eq!(count(&base).await, 1);
+}
+
+/// Answers once two invocations (of any Function of the deployment) have arrived.
+const RENDEZVOUS: &str = "exports.handler = async (context, event, callback) => {
+  globalThis.arrived = (globalThis.arrived || 0) + 1;
+  while (globalThis.arrived < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+  console.log(`${context.PATH} saw both arrive`);
+  callback(null, context.PATH);
+};";
+
+#[tokio::test]
+async fn concurrent_invocations_both_answer_and_each_ones_output_is_attributed_to_it() {
+    if !node_present() {
+        return;
+    }
+    let (emulator, lines) = logged_emulator().await;
+    let base = deploy(
+        &emulator,
+        &[],
+        &[
+            ("/first", "public", RENDEZVOUS),
+            ("/second", "public", RENDEZVOUS),
+        ],
+    )
+    .await;
+    let (first, second) = tokio::join!(get(&base, "/first"), get(&base, "/second"));
+    assert_eq!(first, (200, "/first".to_string()));
+    assert_eq!(second, (200, "/second".to_string()));
+    let mut printed: Vec<String> = lines
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|line| line.starts_with("function "))
+        .cloned()
+        .collect();
+    printed.sort();
+    assert_eq!(
+        printed,
+        [
+            "function first.js: /first saw both arrive",
+            "function second.js: /second saw both arrive"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_crashed_worker_fails_the_invocations_in_flight_and_the_next_one_gets_a_new_worker() {
+    if !node_present() {
+        return;
+    }
+    let emulator = emulator(1.0, None).await;
+    let wait = "exports.handler = () => { globalThis.waiting = true; };";
+    let crash = "exports.handler = () => {
+  const crashOnceWaiting = () =>
+    globalThis.waiting ? process.kill(process.pid, 'SIGKILL') : setTimeout(crashOnceWaiting, 5);
+  crashOnceWaiting();
+};";
+    let base = deploy(
+        &emulator,
+        &[],
+        &[
+            ("/count", "public", COUNT),
+            ("/wait", "public", wait),
+            ("/crash", "public", crash),
+        ],
+    )
+    .await;
+    assert_eq!(count(&base).await, 1);
+    let (waiting, crashing) = tokio::join!(get(&base, "/wait"), get(&base, "/crash"));
+    for (status, message) in [waiting, crashing] {
+        assert_eq!(status, 500, "{message}");
+        assert!(message.contains("ended without calling back"), "{message}");
+    }
+    // A new worker: the module state starts again.
+    assert_eq!(count(&base).await, 1);
+    assert_eq!(count(&base).await, 2);
 }
 
 #[tokio::test]

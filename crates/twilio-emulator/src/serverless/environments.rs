@@ -117,18 +117,21 @@ pub fn list(
     page(request, &environments, to_json, &url, "environments")
 }
 
-/// `DELETE .../Environments/{Sid}`: with its Variables and Deployments.
+/// `DELETE .../Environments/{Sid}`: with its Variables and Deployments (and its Functions'
+/// worker).
 pub fn delete(
     state: &ServerlessState,
     request: &V1Request,
     service: &str,
     sid: &str,
 ) -> Result<Response, ApiError> {
-    state.store.with(|data| {
+    let environment_sid = state.store.with(|data| {
         let environment = owned_environment(data, request, service, sid)?;
         data.remove_environment(&environment.sid);
-        Ok(deleted())
-    })
+        Ok::<_, ApiError>(environment.sid)
+    })?;
+    state.store.node().stop_worker(&environment_sid);
+    Ok(deleted())
 }
 
 /// The URL of an Environment.

@@ -10,6 +10,7 @@
 //! | a `protected` Version without a valid `X-Twilio-Signature` for the account | 401 |
 //! | node missing | 500 naming node |
 //! | no callback within the execution limit (10 s emulated) | 504 |
+//! | `process.exit`, or the deployment's node worker crashed | 500 |
 //!
 //! `event` holds the query string's parameters, then the form or JSON body's (a repeated name
 //! becomes an array), and `request.headers`. `context` holds the Environment's Variables,
@@ -32,7 +33,7 @@ use twilio_wire::signature;
 use crate::rest::params::Params;
 use crate::rest::recordings::origin;
 
-use super::node::InvokeError;
+use super::node::{Deployment, InvokeError};
 use super::store::{FunctionVersion, Service, Visibility};
 use super::ServerlessState;
 
@@ -48,6 +49,7 @@ const EXECUTION_LIMIT: Duration = Duration::from_secs(10);
 struct Deployed {
     service: Service,
     environment_sid: String,
+    build_sid: String,
     domain_name: String,
     version: FunctionVersion,
     variables: Vec<(String, String)>,
@@ -109,10 +111,14 @@ pub async fn handle(
         ),
         "event": event,
     });
+    let deployment = Deployment {
+        environment_sid: &deployed.environment_sid,
+        build_sid: &deployed.build_sid,
+    };
     match state
         .store
         .node()
-        .invoke(&input, state.clock.wall(EXECUTION_LIMIT))
+        .invoke(&deployment, &input, state.clock.wall(EXECUTION_LIMIT))
         .await
     {
         Ok(answer) => {
@@ -158,6 +164,7 @@ fn deployed(state: &ServerlessState, domain: &str, path: &str) -> Option<Deploye
         Some(Deployed {
             service: service.clone(),
             environment_sid: environment.sid.clone(),
+            build_sid: build.sid.clone(),
             domain_name: environment.domain_name.clone(),
             version: version.clone(),
             variables,

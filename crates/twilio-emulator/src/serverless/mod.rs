@@ -4,7 +4,8 @@
 //! the upload at `/serverless-upload/v1/...` (the path prefixes that stand for
 //! `serverless.twilio.com` and `serverless-upload.twilio.com`, see
 //! `twilio_wire::client::ApiBase`). Deployed Functions answer at
-//! `/functions/{domain_name}{path}` and run under node (`invoke.rs`, `node.rs`, `runtime.js`).
+//! `/functions/{domain_name}{path}` and run under node, in a warm worker per deployment
+//! (`invoke.rs`, `node.rs`, `worker.rs`, `runtime.js`).
 //!
 //! ```text
 //! /serverless/v1/Services[/{ZS or name}]                        services
@@ -50,6 +51,7 @@ mod tests;
 mod upload;
 mod variables;
 mod versions;
+mod worker;
 
 pub(crate) use store::ServerlessStore;
 

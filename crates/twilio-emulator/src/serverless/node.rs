@@ -1,23 +1,24 @@
 //! The `node` program that runs deployed Functions: whether it can run (asked once, so a Build
-//! fails with a message naming node when it cannot), and one invocation as one node process
-//! running the embedded Functions runtime shim (`runtime.js`), killed at the execution limit.
-//! What a Function prints (`console.log`) goes to the emulator's event log, as Twilio keeps it
-//! in the Function's logs.
+//! fails with a message naming node when it cannot), and a warm worker per deployment (an
+//! Environment and the Build it has deployed, see `worker.rs`) that runs its invocations, as
+//! Twilio keeps a deployment's container warm. A worker per deployment rather than one for all
+//! keeps what Twilio keeps apart apart: module state, `process.env` (each Environment's
+//! Variables), and a crash (it fails only that deployment's invocations); a new deployment
+//! starts a fresh worker as Twilio starts fresh containers. What a Function prints
+//! (`console.log`) goes to the emulator's event log, as Twilio keeps it in the Function's logs.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::Stdio;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::Value;
-use tokio::io::AsyncWriteExt;
-use tokio::process::Command;
 
 use crate::log::EventLog;
 
-/// The part of Twilio's Functions runtime the emulator gives a Function (see the file).
-const RUNTIME_SHIM: &str = include_str!("runtime.js");
+use super::worker::Worker;
 
 /// The `node` that runs Functions; cheap to clone.
 #[derive(Debug, Clone)]
@@ -27,6 +28,24 @@ pub struct Node {
     version: Arc<OnceLock<Result<String, String>>>,
     /// Where the Functions' console output goes.
     log: EventLog,
+    /// Each Environment's warm worker, by Environment SID.
+    workers: Arc<Mutex<HashMap<String, Warm>>>,
+}
+
+/// A deployment's worker and the Build it runs.
+#[derive(Debug)]
+struct Warm {
+    build_sid: String,
+    worker: Arc<Worker>,
+}
+
+/// Which deployment an invocation belongs to: each has its own worker.
+#[derive(Debug, Clone, Copy)]
+pub struct Deployment<'a> {
+    /// The Environment the Function answers on.
+    pub environment_sid: &'a str,
+    /// The Build the Environment has deployed.
+    pub build_sid: &'a str,
 }
 
 impl Default for Node {
@@ -54,9 +73,9 @@ pub enum InvokeError {
     #[error("{0}")]
     NoNode(String),
     /// The Function did not call back within the execution limit.
-    #[error("the Function did not call back within {0:?} (its execution limit); it was stopped")]
+    #[error("the Function did not call back within {0:?} (its execution limit)")]
     TimedOut(Duration),
-    /// node ended without an answer (a syntax error, `process.exit`, a crash).
+    /// The Function ended without an answer (`process.exit`, a crash of its worker).
     #[error("the Function ended without calling back: {0}")]
     NoAnswer(String),
 }
@@ -68,6 +87,7 @@ impl Node {
             program: program.unwrap_or_else(|| PathBuf::from("node")),
             version: Arc::new(OnceLock::new()),
             log,
+            workers: Arc::default(),
         }
     }
 
@@ -97,65 +117,56 @@ impl Node {
         answer.as_deref().map_err(String::as_str)
     }
 
-    /// Runs one invocation described by `input` (`code`, `filename`, `context`, `variables`,
-    /// `event`), stopping it after `limit`.
+    /// Runs one invocation of `deployment` described by `input` (`code`, `filename`,
+    /// `context`, `variables`, `event`) in the deployment's warm worker, waiting at most `limit`
+    /// for its answer.
     pub async fn invoke(
         &self,
+        deployment: &Deployment<'_>,
         input: &Value,
         limit: Duration,
     ) -> Result<FunctionAnswer, InvokeError> {
         self.check()
             .map_err(|why| InvokeError::NoNode(why.to_string()))?;
-        let mut child = Command::new(&self.program)
-            .arg("-e")
-            .arg(RUNTIME_SHIM)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .map_err(|e| {
-                InvokeError::NoNode(format!("cannot start {}: {e}", self.program.display()))
-            })?;
-        let run = async {
-            if let Some(mut stdin) = child.stdin.take() {
-                // A Function that exits before reading its input answers nothing; that is
-                // reported below, so a failed write needs no report of its own.
-                let _ = stdin.write_all(input.to_string().as_bytes()).await;
+        self.worker(deployment)?.invoke(input, limit).await
+    }
+
+    /// Stops the worker of the Environment `environment_sid` (deleted), once the invocations
+    /// it is running have ended.
+    pub fn stop_worker(&self, environment_sid: &str) {
+        self.workers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(environment_sid);
+    }
+
+    /// The deployment's running worker, or a new one (replacing the one of a Build the
+    /// Environment no longer has deployed, or one that ended).
+    fn worker(&self, deployment: &Deployment<'_>) -> Result<Arc<Worker>, InvokeError> {
+        let mut workers = self.workers.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(warm) = workers.get(deployment.environment_sid) {
+            if warm.build_sid == deployment.build_sid && !warm.worker.has_ended() {
+                return Ok(warm.worker.clone());
             }
-            child.wait_with_output().await
+        }
+        let worker = Arc::new(Worker::start(&self.program, self.log.clone())?);
+        let warm = Warm {
+            build_sid: deployment.build_sid.to_string(),
+            worker: worker.clone(),
         };
-        let output = tokio::time::timeout(limit, run)
-            .await
-            .map_err(|_| InvokeError::TimedOut(limit))?
-            .map_err(|e| InvokeError::NoAnswer(e.to_string()))?;
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let name = input["filename"].as_str().unwrap_or_default();
-        for line in stderr.lines() {
-            self.log.event(&format!("function {name}: {line}"));
-        }
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        match stdout
-            .lines()
-            .last()
-            .map(serde_json::from_str::<FunctionAnswer>)
-        {
-            Some(Ok(answer)) => Ok(answer),
-            _ => {
-                let last = stderr.lines().rev().take(8).collect::<Vec<_>>();
-                let why = last.into_iter().rev().collect::<Vec<_>>().join("\n");
-                Err(InvokeError::NoAnswer(format!(
-                    "node exited with {}: {why}",
-                    output.status
-                )))
-            }
-        }
+        workers.insert(deployment.environment_sid.to_string(), warm);
+        Ok(worker)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const DEPLOYMENT: Deployment<'static> = Deployment {
+        environment_sid: "ZE1",
+        build_sid: "ZB1",
+    };
 
     #[tokio::test]
     async fn a_missing_node_is_named_when_building_and_invoking() {
@@ -170,20 +181,28 @@ mod tests {
         );
         let input = serde_json::json!({"code": "", "filename": "f.js"});
         let error = node
-            .invoke(&input, Duration::from_secs(1))
+            .invoke(&DEPLOYMENT, &input, Duration::from_secs(1))
             .await
             .unwrap_err();
         assert_eq!(error, InvokeError::NoNode(why.to_string()));
     }
 
-    #[tokio::test]
-    async fn what_a_function_prints_goes_to_the_event_log_not_the_answer() {
-        let node_runs = std::process::Command::new("node")
+    /// Whether node runs here; without it a test skips, unless CI requires node.
+    fn node_runs() -> bool {
+        let runs = std::process::Command::new("node")
             .arg("--version")
             .output()
             .is_ok();
-        if !node_runs && std::env::var("IVR_TEST_REQUIRE_NODE").as_deref() != Ok("1") {
+        if !runs && std::env::var("IVR_TEST_REQUIRE_NODE").as_deref() != Ok("1") {
             eprintln!("skipped: node is not on PATH (set IVR_TEST_REQUIRE_NODE=1 to require it)");
+            return false;
+        }
+        true
+    }
+
+    #[tokio::test]
+    async fn what_a_function_prints_goes_to_the_event_log_not_the_answer() {
+        if !node_runs() {
             return;
         }
         let lines = Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -197,8 +216,42 @@ mod tests {
         let input = serde_json::json!({
             "code": code, "filename": "relay.js", "context": {}, "variables": {}, "event": {"a": "yes"}
         });
-        let answer = node.invoke(&input, Duration::from_secs(30)).await.unwrap();
+        let answer = node
+            .invoke(&DEPLOYMENT, &input, Duration::from_secs(30))
+            .await
+            .unwrap();
         assert_eq!(answer.body, "ok");
         assert_eq!(*lines.lock().unwrap(), ["function relay.js: heard yes"]);
+    }
+
+    /// Invokes a Function counting its invocations in `deployment` and returns the count.
+    async fn count(node: &Node, deployment: &Deployment<'_>) -> Value {
+        let code = "let n = 0; exports.handler = (c, e, cb) => cb(null, { n: ++n });";
+        let input = serde_json::json!({
+            "code": code, "filename": "count.js", "context": {}, "variables": {}, "event": {}
+        });
+        let answer = node
+            .invoke(deployment, &input, Duration::from_secs(30))
+            .await
+            .unwrap();
+        serde_json::from_str::<Value>(&answer.body).unwrap()["n"].clone()
+    }
+
+    #[tokio::test]
+    async fn each_deployment_has_its_own_worker_until_it_is_stopped() {
+        if !node_runs() {
+            return;
+        }
+        let node = Node::default();
+        let other = Deployment {
+            environment_sid: "ZE2",
+            build_sid: "ZB1",
+        };
+        assert_eq!(count(&node, &DEPLOYMENT).await, 1);
+        assert_eq!(count(&node, &DEPLOYMENT).await, 2);
+        assert_eq!(count(&node, &other).await, 1);
+        node.stop_worker(DEPLOYMENT.environment_sid);
+        assert_eq!(count(&node, &DEPLOYMENT).await, 1);
+        assert_eq!(count(&node, &other).await, 2);
     }
 }

@@ -104,17 +104,27 @@ pub fn list(state: &ServerlessState, request: &V1Request) -> Result<Response, Ap
 }
 
 /// `DELETE /v1/Services/{Sid}`: the Service, its Environments, Variables, Functions,
-/// Versions, Builds and Deployments.
+/// Versions, Builds and Deployments (and its Functions' workers).
 pub fn delete(
     state: &ServerlessState,
     request: &V1Request,
     sid: &str,
 ) -> Result<Response, ApiError> {
-    state.store.with(|data| {
+    let environment_sids = state.store.with(|data| {
         let service = owned(data, request, sid)?;
+        let environment_sids: Vec<String> = data
+            .environments
+            .iter()
+            .filter(|e| e.service_sid == service.sid)
+            .map(|e| e.sid.clone())
+            .collect();
         data.remove_service(&service.sid);
-        Ok(deleted())
-    })
+        Ok::<_, ApiError>(environment_sids)
+    })?;
+    for environment_sid in &environment_sids {
+        state.store.node().stop_worker(environment_sid);
+    }
+    Ok(deleted())
 }
 
 /// A Service as `serverless.v1.service`.
