@@ -24,6 +24,8 @@ mod proxy_cli;
 mod proxy_faults;
 mod proxy_run;
 mod redial;
+mod relay_deploy;
+mod relay_function;
 mod run;
 mod run_script;
 mod sms_inbox;

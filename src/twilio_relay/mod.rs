@@ -1,0 +1,31 @@
+//! The relay: a Twilio Function on the user's own account as the public end of the webhooks,
+//! so `ivr-test run` against real Twilio needs nothing but credentials. The contract between
+//! the Function and the runner is `docs/relay-protocol.md` (protocol [`PROTOCOL`]).
+//!
+//! | module | job |
+//! |---|---|
+//! | `relay.js` | the Function itself, embedded in the binary ([`deploy::CODE`]); its own tests are `relay.test.mjs`, run under node by the integration tests |
+//! | [`deploy`] | the relay's lifecycle on an account: inspect, deploy (idempotent), remove |
+//! | [`command`] | `ivr-test relay deploy|status|remove` |
+//!
+//! ```text
+//! Twilio --signed webhook--> relay.js (protected) --append--> Sync List ivr-test-{session id}
+//!                               | answers at once: a listening <Gather>
+//! runner --poll (REST)--> Sync List items --> turn::Sessions --> step engine
+//! runner <--decision-- POST Calls/{CA}.json Twiml=<actions, listening Gather>
+//! ```
+
+pub mod command;
+pub mod deploy;
+
+pub use deploy::{RelayError, RelayInfo, RelayState, PROTOCOL};
+
+/// What the unique name of a call's Sync List starts with: a bare session id (`TS` + 32 hex)
+/// has the shape of a SID, which Sync refuses as a unique name (54302).
+pub const EVENT_LIST_PREFIX: &str = "ivr-test-";
+
+/// The unique name of the Sync List where the relay stores the events of `session`; creating
+/// it is how the runner tells the relay about a call.
+pub fn event_list_name(session: &str) -> String {
+    format!("{EVENT_LIST_PREFIX}{session}")
+}
