@@ -4,7 +4,7 @@
 //!
 //! | module | job |
 //! |---|---|
-//! | `relay.js` | the Function itself, embedded in the binary ([`deploy::CODE`]); its own tests are `relay.test.mjs`, run under node by the integration tests |
+//! | `relay.js` | the Function itself, embedded in the binary ([`deploy::CODE`]); its own tests, `relay.test.mjs` (deployed on the emulator) and `relay.sync-faults.test.mjs` (Sync stubbed), run under node by the integration tests |
 //! | [`deploy`] | the relay's lifecycle on an account: inspect, deploy (idempotent), remove |
 //! | [`command`] | `ivr-test relay deploy|status|remove` |
 //!

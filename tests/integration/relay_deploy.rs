@@ -350,3 +350,34 @@ fn relay_commands_need_the_accounts_credentials() {
         out.stderr
     );
 }
+
+#[test]
+fn relay_commands_on_an_emulator_started_for_the_command_deploy_and_keep_nothing() {
+    if !node_present() {
+        return;
+    }
+    let config = format!(
+        r#"{{"accounts": [{{"sid": "{ACCOUNT}", "auth_token": "{TOKEN}"}}], "latencies": {{"build_ms": 0}}}}"#
+    );
+    let project = Project::new()
+        .file("emulator.json", &config)
+        .env("PATH", &std::env::var("PATH").unwrap_or_default());
+    let deployed = project
+        .run(&["relay", "deploy", "--emulate", "emulator.json"])
+        .expect_code(0);
+    assert!(
+        deployed
+            .stdout
+            .starts_with("relay deployed: protocol 1 at http://127.0.0.1:"),
+        "{}",
+        deployed.stdout
+    );
+    // Each command has an emulator of its own: the relay deployed above is gone with it.
+    let project = project.env("BOTIUM_TWILIO_IVR_EMULATE", "emulator.json");
+    let status = project.run(&["relay", "status"]).expect_code(2);
+    assert!(
+        status.stdout.contains("relay: missing"),
+        "{}",
+        status.stdout
+    );
+}
