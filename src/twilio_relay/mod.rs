@@ -6,6 +6,7 @@
 //! |---|---|
 //! | `relay.js` | the Function itself, embedded in the binary ([`deploy::CODE`]); its own tests, `relay.test.mjs` (deployed on the emulator) and `relay.sync-faults.test.mjs` (Sync stubbed), run under node by the integration tests |
 //! | [`deploy`] | the relay's lifecycle on an account: inspect, deploy (idempotent), remove |
+//! | `build` | deploy's step that uploads the code, builds it and waits for the Build |
 //! | [`command`] | `ivr-test relay deploy|status|remove` |
 //!
 //! ```text
@@ -15,6 +16,7 @@
 //! runner <--decision-- POST Calls/{CA}.json Twiml=<actions, listening Gather>
 //! ```
 
+mod build;
 pub mod command;
 pub mod deploy;
 
