@@ -3,11 +3,11 @@
 //! (`docs/relay-protocol.md`) lists.
 
 use twilio_wire::client::{
-    ClientError, CreateServerlessService, Environment, ServerlessService, SyncService,
-    TwilioClient, Variable,
+    ClientError, Environment, ServerlessService, SyncService, TwilioClient, Variable,
 };
 
 use super::build::{build, BUILD_LIMIT};
+use super::provision::{self, RelayEnvironment};
 
 /// The protocol the embedded Function and this binary's runner speak; a relay deployed with
 /// another is outdated.
@@ -170,54 +170,21 @@ pub async fn deploy(
     mut progress: impl FnMut(&str),
 ) -> Result<(RelayInfo, Deployed), RelayError> {
     let found = Found::read(client).await?;
-    let sync = match found.sync {
-        Some(sync) => sync,
-        None => {
-            progress(&format!("creating the Sync Service {SERVICE_NAME}"));
-            client
-                .create_sync_service(Some(SERVICE_NAME))
-                .await
-                .map_err(step("create the Sync Service"))?
-        }
-    };
-    let service = match found.service {
-        Some(service) if !service.include_credentials => return Err(RelayError::NoCredentials),
-        Some(service) => service,
-        None => {
-            progress(&format!("creating the Serverless Service {SERVICE_NAME}"));
-            let create = CreateServerlessService {
-                unique_name: SERVICE_NAME.into(),
-                friendly_name: SERVICE_NAME.into(),
-                include_credentials: Some(true),
-                ui_editable: Some(false),
-            };
-            client
-                .create_serverless_service(&create)
-                .await
-                .map_err(step("create the Serverless Service"))?
-        }
-    };
-    let environment = match found.environment {
-        Some(environment) => environment,
-        None => {
-            progress(&format!("creating the Environment {ENVIRONMENT_NAME}"));
-            client
-                .create_environment(&service.sid, ENVIRONMENT_NAME, None)
-                .await
-                .map_err(step("create the Environment"))?
-        }
-    };
+    let sync = provision::sync_service(client, found.sync, &mut progress).await?;
+    let service = provision::serverless_service(client, found.service, &mut progress).await?;
+    let environment =
+        provision::environment(client, &service.sid, found.environment, &mut progress).await?;
     let wanted = [
         (PROTOCOL_VARIABLE, PROTOCOL.to_string()),
         (SYNC_VARIABLE, sync.sid.clone()),
     ];
+    let target = RelayEnvironment {
+        client,
+        service: &service.sid,
+        environment: &environment.sid,
+    };
     let mut changed = false;
     for (key, value) in &wanted {
-        let target = RelayEnvironment {
-            client,
-            service: &service.sid,
-            environment: &environment.sid,
-        };
         changed |= target
             .set_variable(&found.variables, key, value, &mut progress)
             .await?;
@@ -331,7 +298,9 @@ impl Found {
 }
 
 /// The Serverless Service named [`SERVICE_NAME`], if there is one.
-async fn find_service(client: &TwilioClient) -> Result<Option<ServerlessService>, RelayError> {
+pub(super) async fn find_service(
+    client: &TwilioClient,
+) -> Result<Option<ServerlessService>, RelayError> {
     match client.fetch_serverless_service(SERVICE_NAME).await {
         Ok(service) => Ok(Some(service)),
         Err(ClientError::Twilio { status: 404, .. }) => Ok(None),
@@ -340,7 +309,9 @@ async fn find_service(client: &TwilioClient) -> Result<Option<ServerlessService>
 }
 
 /// Every Sync Service named [`SERVICE_NAME`].
-async fn relay_sync_services(client: &TwilioClient) -> Result<Vec<SyncService>, RelayError> {
+pub(super) async fn relay_sync_services(
+    client: &TwilioClient,
+) -> Result<Vec<SyncService>, RelayError> {
     let all = client
         .list_sync_services()
         .await
@@ -377,44 +348,6 @@ async fn code_is_current(
         }
     }
     Ok(true)
-}
-
-/// The Environment whose Variables are set.
-struct RelayEnvironment<'a> {
-    client: &'a TwilioClient,
-    service: &'a str,
-    environment: &'a str,
-}
-
-impl RelayEnvironment<'_> {
-    /// Gives the Variable `key` the value `value`; whether anything changed.
-    async fn set_variable(
-        &self,
-        variables: &[Variable],
-        key: &str,
-        value: &str,
-        progress: &mut impl FnMut(&str),
-    ) -> Result<bool, RelayError> {
-        match variables.iter().find(|v| v.key == key) {
-            Some(variable) if variable.value == value => Ok(false),
-            Some(variable) => {
-                progress(&format!("setting the Variable {key} to {value}"));
-                self.client
-                    .update_variable(self.service, self.environment, &variable.sid, value)
-                    .await
-                    .map_err(step("update a Variable"))?;
-                Ok(true)
-            }
-            None => {
-                progress(&format!("setting the Variable {key} to {value}"));
-                self.client
-                    .create_variable(self.service, self.environment, key, value)
-                    .await
-                    .map_err(step("create a Variable"))?;
-                Ok(true)
-            }
-        }
-    }
 }
 
 fn info(

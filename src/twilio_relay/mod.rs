@@ -6,6 +6,7 @@
 //! |---|---|
 //! | `relay.js` | the Function itself, embedded in the binary ([`deploy::CODE`]); its own tests, `relay.test.mjs` (deployed on the emulator) and `relay.sync-faults.test.mjs` (Sync stubbed), run under node by the integration tests |
 //! | [`deploy`] | the relay's lifecycle on an account: inspect, deploy (idempotent), remove |
+//! | `provision` | deploy's steps that create what is missing, a deploy racing on the same account tolerated |
 //! | `build` | deploy's step that uploads the code, builds it and waits for the Build |
 //! | [`command`] | `ivr-test relay deploy|status|remove` |
 //!
@@ -19,6 +20,7 @@
 mod build;
 pub mod command;
 pub mod deploy;
+mod provision;
 
 pub use deploy::{RelayError, RelayInfo, RelayState, PROTOCOL};
 

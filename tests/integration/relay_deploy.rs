@@ -381,3 +381,24 @@ fn relay_commands_on_an_emulator_started_for_the_command_deploy_and_keep_nothing
         status.stdout
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn relay_deploys_racing_on_a_fresh_account_both_end_with_one_ready_relay() {
+    if !node_present() {
+        return;
+    }
+    let emulator = relay_emulator(None).await;
+    let (first, second) = (client(&emulator), client(&emulator));
+    let (a, b) = tokio::join!(deploy(&first, |_| {}), deploy(&second, |_| {}));
+    let (a, b) = (a.expect("first deploy").0, b.expect("second deploy").0);
+    assert_eq!(a.service_sid, b.service_sid);
+    assert_eq!(a.sync_service_sid, b.sync_service_sid);
+    let RelayState::Ready(info) = inspect(&first).await.expect("inspect") else {
+        panic!("not ready");
+    };
+    assert_eq!(info.sync_service_sid, a.sync_service_sid);
+    assert_eq!(
+        first.list_serverless_services().await.expect("list").len(),
+        1
+    );
+}
