@@ -402,3 +402,28 @@ async fn relay_deploys_racing_on_a_fresh_account_both_end_with_one_ready_relay()
         1
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn relay_commands_refused_by_twilio_exit_3_naming_the_step_and_twilios_code() {
+    let emulator = relay_emulator(None).await;
+    let wrong = "not-the-account-token-5c1e";
+    let project = Project::new()
+        .env("BOTIUM_TWILIO_IVR_ACCOUNT_SID", ACCOUNT)
+        .env("BOTIUM_TWILIO_IVR_AUTH_TOKEN", wrong)
+        .env("BOTIUM_TWILIO_IVR_API_URL", &emulator.base_url);
+    let first_steps = [
+        ("deploy", "list the Sync Services"),
+        ("status", "list the Sync Services"),
+        ("remove", "read the Serverless Service"),
+    ];
+    for (command, step) in first_steps {
+        let out = tokio::task::block_in_place(|| project.run(&["relay", command])).expect_code(3);
+        assert!(
+            out.stderr
+                .starts_with(&format!("error: cannot {step}: Twilio error 20003")),
+            "{command}: {}",
+            out.stderr
+        );
+        assert!(!out.stderr.contains(wrong) && !out.stdout.contains(wrong));
+    }
+}
