@@ -343,11 +343,21 @@ async fn code_is_current(
             .fetch_function_version_content(service, &version.function_sid, &version.sid)
             .await
             .map_err(step("read the deployed code"))?;
-        if content != CODE {
+        if !same_code(&content, CODE) {
             return Ok(false);
         }
     }
     Ok(true)
+}
+
+/// Whether deployed code is `code`, line endings and trailing whitespace aside (a store that
+/// normalises them must not make the relay look outdated forever).
+fn same_code(deployed: &str, code: &str) -> bool {
+    deployed
+        .trim_end()
+        .lines()
+        .map(str::trim_end)
+        .eq(code.trim_end().lines().map(str::trim_end))
 }
 
 fn info(
@@ -384,5 +394,14 @@ mod tests {
         assert!(CODE.contains(&format!("const PROTOCOL = {PROTOCOL};")));
         let prefix = super::super::EVENT_LIST_PREFIX;
         assert!(CODE.contains(&format!("const EVENT_LIST_PREFIX = '{prefix}';")));
+    }
+
+    #[test]
+    fn code_is_the_same_whatever_its_line_endings_and_trailing_whitespace() {
+        let crlf = format!("{}\r\n", CODE.replace('\n', "\r\n"));
+        assert!(same_code(&crlf, CODE));
+        assert!(same_code(CODE.trim_end(), CODE));
+        assert!(!same_code(&CODE.replace("Hangup", "Reject"), CODE));
+        assert!(!same_code(&CODE.replace("\n", "\n  "), CODE));
     }
 }
