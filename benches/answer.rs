@@ -399,7 +399,13 @@ fn main() {
     let mut results = BTreeMap::new();
     let instant = (0, 0, 0);
     for timing in ["offer", "match", "silence"] {
-        let stats = run_suite(&runtime, &ivr_url, root, (timing, scale, instant), &Webhooks::Local);
+        let stats = run_suite(
+            &runtime,
+            &ivr_url,
+            root,
+            (timing, scale, instant),
+            &Webhooks::Local,
+        );
         print(&format!("{timing:<8}"), &stats);
         results.insert(timing, stats);
     }
@@ -411,7 +417,13 @@ fn main() {
         silence.billed_minutes as f64 / offer.billed_minutes as f64
     );
     // At SCALE x, every wall millisecond the runner takes costs SCALE ms of call time.
-    let real = run_suite(&runtime, &ivr_url, root, ("offer", 1.0, instant), &Webhooks::Local);
+    let real = run_suite(
+        &runtime,
+        &ivr_url,
+        root,
+        ("offer", 1.0, instant),
+        &Webhooks::Local,
+    );
     print("offer at 1x", &real);
     // The three transports side by side at 1x, the cloud APIs as slow as Twilio's.
     let twilio = ("offer", 1.0, TWILIO_LATENCIES);
@@ -455,7 +467,10 @@ fn main() {
     for (run_scale, latencies) in [(scale, instant), (1.0, TWILIO_LATENCIES)] {
         let run = ("offer", run_scale, latencies);
         let stats = run_suite(&runtime, &ivr_url, root, run, &webhooks);
-        print(&format!("offer via proxy at {run_scale}x, latencies {latencies:?}"), &stats);
+        print(
+            &format!("offer via proxy at {run_scale}x, latencies {latencies:?}"),
+            &stats,
+        );
     }
     let _ = proxy.kill();
     let _ = proxy.wait();

@@ -28,8 +28,36 @@ pub enum Command {
     /// The public webhook proxy, linked to runners through Redis.
     #[command(subcommand)]
     Proxy(ProxyCommand),
+    /// The relay: a Twilio Function on your account that receives the calls' webhooks, so
+    /// runs against Twilio need no public URL.
+    #[command(subcommand)]
+    Relay(RelayCommand),
     /// Run the test cases: one phone call each.
     Run(RunArgs),
+}
+
+/// The `relay` subcommands; each reads TWILIO_IVR_ACCOUNT_SID + TWILIO_IVR_AUTH_TOKEN (and
+/// TWILIO_IVR_API_URL) from botium.json or the environment.
+#[derive(Debug, Subcommand)]
+pub enum RelayCommand {
+    /// Create the relay, or bring it up to date (nothing changes when it is).
+    Deploy(RelayArgs),
+    /// Show the relay's domain, protocol, build and health; exit 2 when missing or outdated.
+    Status(RelayArgs),
+    /// Delete everything the relay is made of (Functions, Service, Sync lists).
+    Remove(RelayArgs),
+}
+
+/// Arguments of every `ivr-test relay` subcommand.
+#[derive(Debug, Args)]
+pub struct RelayArgs {
+    /// The botium.json to read (default: ./botium.json when present).
+    #[arg(long, short = 'c', value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Act on an emulator with this configuration, started for the command (default: the
+    /// `TWILIO_IVR_EMULATE` capability's).
+    #[arg(long, value_name = "FILE")]
+    pub emulate: Option<PathBuf>,
 }
 
 /// The `proxy` subcommands.
@@ -199,6 +227,20 @@ pub async fn run(
                 emulate: args.emulate,
             };
             crate::runner::command::run(&request, env, Path::new("."), output, shutdown).await
+        }
+        Command::Relay(command) => {
+            use crate::twilio_relay::command::{RelayAction, RelayRequest};
+            let (action, args) = match command {
+                RelayCommand::Deploy(args) => (RelayAction::Deploy, args),
+                RelayCommand::Status(args) => (RelayAction::Status, args),
+                RelayCommand::Remove(args) => (RelayAction::Remove, args),
+            };
+            let request = RelayRequest {
+                action,
+                config: args.config,
+                emulate: args.emulate,
+            };
+            crate::twilio_relay::command::run(&request, env, Path::new("."), output).await
         }
         Command::Emulator(args) => {
             let command = crate::emulator_command::EmulatorCommand {

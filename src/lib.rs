@@ -25,6 +25,7 @@
 //! | [`report`] | reporters of run events: console progress and summary, JUnit XML, JSON, transcript files |
 //! | [`proxy`] | `ivr-test proxy start`: the Redis transport's public end, the webhook proxy, bridged to runners through Redis (`routes` -> `turn` -> `redis`) |
 //! | [`relay`] | the Redis transport both ends share: key names (`keys`), messages (`message`), and the runner's end (`relay::runner`), which feeds the same `turn::Sessions` |
+//! | [`twilio_relay`] | the relay transport's public end: a Twilio Function (`relay.js`, embedded) on the user's account that stores the webhooks in Sync; its lifecycle (`deploy`: inspect, deploy, remove; its steps in `provision` and `build`) and `ivr-test relay deploy|status|remove` (`command`) |
 //! | [`emulator_command`] | `ivr-test emulator`: serves `twilio_emulator` until stopped, logging every call |
 //! | [`server_command`] | what the server commands (`emulator`, `proxy start`) share: binding, starting, announcing |
 //! | [`exit_code`] | the named exit codes |

@@ -60,9 +60,24 @@ pub struct RunRequest {
 const CREATE_CALL_SETTLE_LIMIT: Duration = Duration::from_secs(31);
 
 /// A problem found before any call: exit 2.
-fn refuse(err: &mut dyn Write, message: impl std::fmt::Display) -> Outcome {
+pub(crate) fn refuse(err: &mut dyn Write, message: impl std::fmt::Display) -> Outcome {
     let _ = writeln!(err, "error: {message}");
     Outcome::InvalidInput
+}
+
+/// The configuration (`--config`, botium.json, `BOTIUM_*`), or exit 2 with every error on `err`.
+pub(crate) fn load_config(
+    explicit: Option<&Path>,
+    cwd: &Path,
+    env: &BTreeMap<String, String>,
+    err: &mut dyn Write,
+) -> Result<Config, Outcome> {
+    Config::load(explicit, cwd, env).map_err(|errors| {
+        for e in &errors.errors {
+            let _ = writeln!(err, "error: {e}");
+        }
+        Outcome::InvalidInput
+    })
 }
 
 /// Runs the suite until it ends or `shutdown` resolves (then every live call is hung up);
@@ -75,14 +90,9 @@ pub async fn run(
     shutdown: impl Future<Output = ()>,
 ) -> Outcome {
     let err = &mut output.err.clone();
-    let config = match Config::load(request.config.as_deref(), cwd, env) {
+    let config = match load_config(request.config.as_deref(), cwd, env, err) {
         Ok(config) => config,
-        Err(errors) => {
-            for e in &errors.errors {
-                let _ = writeln!(err, "error: {e}");
-            }
-            return Outcome::InvalidInput;
-        }
+        Err(outcome) => return outcome,
     };
     let caps = &config.capabilities;
     let registry = Registry::new(&config.extensions);
@@ -188,7 +198,11 @@ pub async fn run(
             match crate::twilio_relay::ready_relay(&client, err).await {
                 Ok(relay) => Some(relay),
                 Err(message) => {
-                    let _ = writeln!(err, "error: {}; nothing was dialed", config.redact(&message));
+                    let _ = writeln!(
+                        err,
+                        "error: {}; nothing was dialed",
+                        config.redact(&message)
+                    );
                     return Outcome::Infrastructure;
                 }
             }
@@ -232,7 +246,11 @@ pub async fn run(
         let ttl = Duration::from_secs(u64::from(caps.twilio.time_limit_secs) + 600);
         let link = match (transport, relay) {
             (Transport::Proxy, _) => {
-                let url = caps.twilio.redis_url.as_ref().map(|u| u.expose().to_string());
+                let url = caps
+                    .twilio
+                    .redis_url
+                    .as_ref()
+                    .map(|u| u.expose().to_string());
                 let options = RelayOptions {
                     url: url.unwrap_or_default(),
                     topic_base: caps.twilio.redis_topic_base.clone(),
@@ -342,7 +360,7 @@ impl Reporting<'_> {
 }
 
 /// Starts the emulator of `--emulate` (or `TWILIO_IVR_EMULATE`) on a free loopback port.
-async fn start_emulated(
+pub(crate) async fn start_emulated(
     path: &Path,
     env: &BTreeMap<String, String>,
 ) -> Result<(RunningEmulator, EmulatorConfig), String> {

@@ -111,7 +111,8 @@ mod tests {
     #[test]
     fn auto_takes_the_proxy_then_a_reachable_webhook_then_the_relay() {
         use TransportChoice::Auto;
-        let choose = |redis, public, emulated| Transport::choose(&caps(Auto, redis, public), emulated);
+        let choose =
+            |redis, public, emulated| Transport::choose(&caps(Auto, redis, public), emulated);
         assert_eq!(choose(true, true, false), Ok(Transport::Proxy));
         assert_eq!(choose(false, true, false), Ok(Transport::Webhook));
         assert_eq!(choose(false, false, true), Ok(Transport::Webhook));
@@ -123,7 +124,9 @@ mod tests {
         let relay = Transport::choose(&caps(TransportChoice::Relay, false, true), true);
         assert_eq!(relay, Ok(Transport::Relay));
         let proxy = Transport::choose(&caps(TransportChoice::Proxy, false, true), false);
-        assert!(proxy.unwrap_err().contains("TWILIO_IVR_REDISURL is required"));
+        assert!(proxy
+            .unwrap_err()
+            .contains("TWILIO_IVR_REDISURL is required"));
         let webhook = Transport::choose(&caps(TransportChoice::Webhook, true, true), false);
         assert!(webhook.unwrap_err().contains("remove one"));
     }

@@ -1,5 +1,5 @@
 //! The runner's end of the Function relay (`docs/relay-protocol.md`): before a session dials,
-//! it tells the relay about the call (a Sync List named after the session); while the session
+//! it tells the relay about the call (a Sync List named after the session, [`event_list_name`]); while the session
 //! lives, it reads the List's new Items into the local [`Sessions`](crate::turn::Sessions) as [`CallEvent`]s, and gives
 //! the step engine's decisions to the call through Twilio's live-call update. The step engine
 //! works exactly as with the in-process webhook.
@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use tokio::task::JoinHandle;
 
+use super::event_list_name;
 use crate::turn::signed::{next_event, partial_event, start_event, status_event};
 use crate::turn::{is_final_status, CallEvent, Turn};
 use crate::webhook::routes::WebhookState;
@@ -77,7 +78,11 @@ impl FunctionLink {
         let shared = &self.shared;
         shared
             .client
-            .create_sync_list(&shared.sync_service, Some(id), Some(shared.ttl.as_secs()))
+            .create_sync_list(
+                &shared.sync_service,
+                Some(&event_list_name(id)),
+                Some(shared.ttl.as_secs()),
+            )
             .await?;
         let follower = tokio::spawn(follow(self.shared.clone(), id.to_string()));
         self.lock().insert(id.to_string(), follower);
@@ -93,7 +98,7 @@ impl FunctionLink {
         // Best effort: the List expires by itself after its TTL.
         let _ = shared
             .client
-            .delete_sync_list(&shared.sync_service, id)
+            .delete_sync_list(&shared.sync_service, &event_list_name(id))
             .await;
     }
 
@@ -140,8 +145,10 @@ async fn follow(shared: Arc<Shared>, id: String) {
                 return;
             }
         }
-        if let (Some(turn), Some(call)) = (undelivered.take(), reader.call_sid.as_deref()) {
-            redirect(&shared, &id, call, turn).await;
+        if let Some(call) = reader.call_sid.as_deref() {
+            if let Some(turn) = undelivered.take() {
+                redirect(&shared, &id, call, turn).await;
+            }
         }
         if !sessions.contains(&id) {
             return;
@@ -208,7 +215,7 @@ impl ListReader {
         };
         let items = match shared
             .client
-            .list_sync_list_items(&shared.sync_service, id, &query)
+            .list_sync_list_items(&shared.sync_service, &event_list_name(id), &query)
             .await
         {
             Ok(items) => items,

@@ -494,3 +494,44 @@ async fn the_last_words_before_a_hang_up_reach_the_interim_callback_before_the_e
         assert!(caller.received_at("/heard").is_empty());
     }
 }
+
+#[tokio::test]
+async fn a_live_call_update_while_ringing_is_the_twiml_the_call_starts_with() {
+    // Twilio runs the TwiML of the latest update once the call is answered; the emulator used
+    // to drop an update that came while the call rang.
+    let ivr = TwimlAppBuilder::new(TOKEN)
+        .twiml(
+            "/voice",
+            r#"<Response><Gather input="dtmf" numDigits="1" action="/keys" timeout="5"><Say>Press 1.</Say></Gather></Response>"#,
+        )
+        .twiml("/keys", "<Response><Hangup/></Response>")
+        .start()
+        .await;
+    let caller = TwimlAppBuilder::new(TOKEN)
+        .twiml("/start", r#"<Response><Pause length="30"/></Response>"#)
+        .start()
+        .await;
+    let rings = twilio_emulator::config::NumberConfig {
+        answer_after_rings: Some(2),
+        ..ivr_at(ivr.url("/voice"))
+    };
+    let emulator = crate::harness::emulator::emulator(vec![(IVR, rings)]).await;
+    let sid = place(&emulator, &caller.url("/start"), &[]).await;
+    let twiml = r#"<Response><Play digits="1"/><Pause length="5"/></Response>"#;
+    let (code, body) = post(
+        &emulator.base_url,
+        &format!("Calls/{sid}.json"),
+        &[("Twiml", twiml)],
+    )
+    .await;
+    assert_eq!(code, 200, "{body}");
+    assert_eq!(body["status"], "ringing", "updated before the answer");
+    wait_until_ended(&emulator.base_url, &sid).await;
+    assert!(
+        caller.received_at("/start").is_empty(),
+        "the first TwiML never ran"
+    );
+    let keys = ivr.received_at("/keys");
+    assert_eq!(keys.len(), 1, "the updated TwiML pressed the key");
+    assert_eq!(keys[0].param("Digits"), "1");
+}

@@ -30,20 +30,30 @@ async fn items_reach_the_session_in_order_and_decisions_reach_the_call() {
     let ivr = TwimlAppBuilder::new(TOKEN)
         .twiml(
             "/voice",
-            r#"<Response><Gather input="dtmf" action="/menu" numDigits="1" timeout="30"><Pause length="30"/></Gather></Response>"#,
+            r#"<Response><Gather input="dtmf" action="/menu" numDigits="1" timeout="30"><Say>Press two.</Say></Gather></Response>"#,
         )
         .twiml("/menu", "<Response><Say>Thanks.</Say><Pause length=\"30\"/></Response>")
         .start()
         .await;
     // Where the relay would answer: the caller listens a long time between turns.
     let relay = TwimlAppBuilder::new(TOKEN)
-        .twiml("/twilio-ivr/start", r#"<Response><Pause length="60"/></Response>"#)
-        .twiml("/twilio-ivr/next", r#"<Response><Pause length="60"/></Response>"#)
+        .twiml(
+            "/twilio-ivr/start",
+            r#"<Response><Pause length="60"/></Response>"#,
+        )
+        .twiml(
+            "/twilio-ivr/next",
+            r#"<Response><Pause length="60"/></Response>"#,
+        )
         .start()
         .await;
     let emulator = emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
-    let client = TwilioClient::new(&emulator.base_url, ACCOUNT, &Secret::new(TOKEN)).expect("client");
-    let sync = client.create_sync_service(Some("ivr-test-relay")).await.expect("a Sync Service");
+    let client =
+        TwilioClient::new(&emulator.base_url, ACCOUNT, &Secret::new(TOKEN)).expect("client");
+    let sync = client
+        .create_sync_service(Some("ivr-test-relay"))
+        .await
+        .expect("a Sync Service");
     let webhook = WebhookState {
         sessions: Sessions::default(),
         auth_token: Secret::new(TOKEN),
@@ -54,23 +64,56 @@ async fn items_reach_the_session_in_order_and_decisions_reach_the_call() {
         voice: CallerVoice::from_caps(&TwilioCaps::default()),
         gather_in_urls: true,
     };
-    let link = FunctionLink::new(client.clone(), sync.sid.clone(), webhook.clone(), Duration::from_secs(600));
+    let link = FunctionLink::new(
+        client.clone(),
+        sync.sid.clone(),
+        webhook.clone(),
+        Duration::from_secs(600),
+    );
     let mut session = webhook.sessions.open();
     link.register(&session.id).await.expect("registered");
-    assert!(client.fetch_sync_list(&sync.sid, &session.id).await.is_ok(), "the relay was told");
+    assert!(
+        client
+            .fetch_sync_list(
+                &sync.sid,
+                &ivr_test::twilio_relay::event_list_name(&session.id)
+            )
+            .await
+            .is_ok(),
+        "the relay was told"
+    );
 
     let call = client
-        .create_call(&CreateCall::new(IVR, CALLER, &webhook.callback_url("twilio-ivr/start", &session.id)))
+        .create_call(&CreateCall::new(
+            IVR,
+            CALLER,
+            webhook.callback_url("twilio-ivr/start", &session.id),
+        ))
         .await
         .expect("a call");
-    let item = |hook: &str, params: serde_json::Value| serde_json::json!({"hook": hook, "params": params});
+    let item =
+        |hook: &str, params: serde_json::Value| serde_json::json!({"hook": hook, "params": params});
     for data in [
-        item("start", serde_json::json!({"CallSid": call.sid, "CallStatus": "in-progress"})),
-        item("partial", serde_json::json!({"UnstableSpeechResult": "Press"})),
-        item("next", serde_json::json!({"SpeechResult": "Press two", "Confidence": "0.9"})),
+        item(
+            "start",
+            serde_json::json!({"CallSid": call.sid, "CallStatus": "in-progress"}),
+        ),
+        item(
+            "partial",
+            serde_json::json!({"UnstableSpeechResult": "Press"}),
+        ),
+        item(
+            "next",
+            serde_json::json!({"SpeechResult": "Press two", "Confidence": "0.9"}),
+        ),
     ] {
         client
-            .create_sync_list_item(&sync.sid, &session.id, &data, None)
+            .create_sync_list_item(
+                &sync.sid,
+                &ivr_test::twilio_relay::event_list_name(&session.id),
+                &data,
+                None,
+            )
             .await
             .expect("an item");
     }
@@ -81,13 +124,24 @@ async fn items_reach_the_session_in_order_and_decisions_reach_the_call() {
     assert_eq!(
         events,
         [
-            CallEvent::Answered { call_sid: call.sid.clone() },
-            CallEvent::Partial { text: "Press".into() },
-            CallEvent::Heard { text: "Press two".into(), confidence: Some(0.9) },
+            CallEvent::Answered {
+                call_sid: call.sid.clone()
+            },
+            CallEvent::Partial {
+                text: "Press".into()
+            },
+            CallEvent::Heard {
+                text: "Press two".into(),
+                confidence: Some(0.9)
+            },
         ]
     );
     session.act(Action::Press("2".into()));
-    let menu = ivr.wait_for("the key at the IVR's menu", |r| r.iter().any(|r| r.path == "/menu")).await;
+    let menu = ivr
+        .wait_for("the key at the IVR's menu", |r| {
+            r.iter().any(|r| r.path == "/menu")
+        })
+        .await;
     let menu: Vec<_> = menu.iter().filter(|r| r.path == "/menu").collect();
     assert_eq!(menu[0].param("Digits"), "2");
     assert_eq!(
@@ -96,6 +150,12 @@ async fn items_reach_the_session_in_order_and_decisions_reach_the_call() {
         "the engine learns that its answer went out"
     );
     link.unregister(&session.id).await;
-    assert!(client.fetch_sync_list(&sync.sid, &session.id).await.is_err(), "the List is deleted");
+    assert!(
+        client
+            .fetch_sync_list(&sync.sid, &session.id)
+            .await
+            .is_err(),
+        "the List is deleted"
+    );
     client.hang_up(&call.sid).await.expect("hang up");
 }

@@ -8,7 +8,9 @@ use std::time::Duration;
 use twilio_emulator::server::RunningEmulator;
 
 use crate::harness::emulator::{emulator, ivr_at, post, serve, ACCOUNT, IVR, TOKEN};
-use crate::harness::run::{acme_ivr, all_passed, botium_json_with, json_report, merged, run, verdicts};
+use crate::harness::run::{
+    acme_ivr, all_passed, botium_json_with, json_report, merged, run, verdicts,
+};
 use crate::harness::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
 use crate::harness::{Output, Project};
 
@@ -97,11 +99,30 @@ async fn after_relay_deploy_a_suite_passes_through_the_relay_in_parallel() {
     let deployed = project(&caps, &[]);
     let out = run(&deployed, &["relay", "deploy"]).await;
     assert_eq!(out.code, Some(0), "{}", out.stderr);
-    let suite = project(&caps, &[("k1", KEYPAD), ("s1", SPEECH), ("k2", &KEYPAD.replace("keypad", "keypad 2"))]);
-    let out = run(&suite, &["run", "convos", "--parallel", "3", "--json", "report.json"]).await;
-    passed(&out, &suite, &["keypad", "speech", "keypad 2"]);
-    assert!(!out.stderr.contains("deploying"), "deployed once only: {}", out.stderr);
-    assert!(!out.stderr.contains(TOKEN), "the token leaked: {}", out.stderr);
+    let suite = project(
+        &caps,
+        &[
+            ("k1", KEYPAD),
+            ("s1", SPEECH),
+            ("k2", &KEYPAD.replace("keypad", "keypad 2")),
+        ],
+    );
+    let out = run(
+        &suite,
+        &["run", "convos", "--parallel", "3", "--json", "report.json"],
+    )
+    .await;
+    passed(&out, &suite, &["keypad", "keypad 2", "speech"]);
+    assert!(
+        !out.stderr.contains("deploying"),
+        "deployed once only: {}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains(TOKEN),
+        "the token leaked: {}",
+        out.stderr
+    );
     let keys: Vec<String> = ivr
         .received_at("/menu")
         .iter()
@@ -109,7 +130,11 @@ async fn after_relay_deploy_a_suite_passes_through_the_relay_in_parallel() {
         .collect();
     assert_eq!(keys.len(), 3, "every call reached the menu: {keys:?}");
     no_live_call(&emulator).await;
-    assert_eq!(sync_lists_left(&emulator).await, 0, "every call's List was deleted");
+    assert_eq!(
+        sync_lists_left(&emulator).await,
+        0,
+        "every call's List was deleted"
+    );
 }
 
 #[tokio::test]
@@ -119,7 +144,10 @@ async fn the_first_run_deploys_the_relay_and_says_so() {
     }
     let ivr = acme_ivr().await;
     let emulator = emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
-    let suite = project(&credentials_only(&emulator, serde_json::json!({})), &[("k", KEYPAD)]);
+    let suite = project(
+        &credentials_only(&emulator, serde_json::json!({})),
+        &[("k", KEYPAD)],
+    );
     let out = run(&suite, &["run", "convos", "--json", "report.json"]).await;
     passed(&out, &suite, &["keypad"]);
     assert!(out.stderr.contains("deploying it (once)"), "{}", out.stderr);
@@ -138,9 +166,15 @@ async fn a_relay_of_another_protocol_is_refused_and_nothing_is_dialed() {
     let out = run(&suite, &["relay", "deploy"]).await;
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     // An older ivr-test deployed it: its protocol variable says 0.
-    let base = format!("{}/serverless/v1/Services/ivr-test-relay", emulator.base_url);
+    let base = format!(
+        "{}/serverless/v1/Services/ivr-test-relay",
+        emulator.base_url
+    );
     let environments = get_json(&format!("{base}/Environments")).await;
-    let environment = environments["environments"][0]["sid"].as_str().expect("environment").to_string();
+    let environment = environments["environments"][0]["sid"]
+        .as_str()
+        .expect("environment")
+        .to_string();
     let variables = get_json(&format!("{base}/Environments/{environment}/Variables")).await;
     let protocol = variables["variables"]
         .as_array()
@@ -167,7 +201,10 @@ async fn a_relay_of_another_protocol_is_refused_and_nothing_is_dialed() {
         "{}",
         out.stderr
     );
-    assert!(emulator.store.calls(|_| true).is_empty(), "nothing was dialed");
+    assert!(
+        emulator.store.calls(|_| true).is_empty(),
+        "nothing was dialed"
+    );
 }
 
 /// GET `url` with the account's credentials, as JSON.
@@ -195,7 +232,10 @@ async fn answers_go_out_on_the_offer_through_the_relay() {
     let emulator = emulator(vec![(IVR, ivr_at(ivr.url("/voice")))]).await;
     let offer =
         "offer\n\n#bot\nWelcome to Acme\n\n#me\nBUTTON 2\n\n#bot\nYour balance is 42 dollars\n";
-    let suite = project(&credentials_only(&emulator, serde_json::json!({})), &[("offer", offer)]);
+    let suite = project(
+        &credentials_only(&emulator, serde_json::json!({})),
+        &[("offer", offer)],
+    );
     let out = run(&suite, &["run", "convos", "--json", "report.json"]).await;
     passed(&out, &suite, &["offer"]);
     let report = json_report(&suite, "report.json");
@@ -219,7 +259,11 @@ async fn texting_ivr(emulator_base: std::sync::Arc<std::sync::Mutex<String>>) ->
                 r.param("From").to_string(),
             );
             tokio::spawn(async move {
-                let form = [("To", to.as_str()), ("From", IVR), ("Body", "Your code is 4711")];
+                let form = [
+                    ("To", to.as_str()),
+                    ("From", IVR),
+                    ("Body", "Your code is 4711"),
+                ];
                 let _ = post(&base, "Messages.json", &form).await;
             });
             Reply::Twiml(
@@ -249,7 +293,10 @@ async fn sms_checks_and_the_ivrs_hang_up_work_through_the_relay() {
     assert_eq!(out.code, Some(1), "{}", out.stderr);
     assert_eq!(
         verdicts(&json_report(&suite, "report.json")),
-        [("texted".to_string(), "passed".to_string()), ("more".to_string(), "failed".to_string())],
+        [
+            ("more".to_string(), "failed".to_string()),
+            ("texted".to_string(), "passed".to_string())
+        ],
         "{}",
         out.stderr
     );
@@ -271,7 +318,10 @@ async fn ctrl_c_through_the_relay_leaves_no_live_call() {
     let caps = credentials_only(&emulator, serde_json::json!({"WAITFORBOTTIMEOUT": 120000}));
     let suite = project(
         &caps,
-        &[("a", &waiting.replace("waiting", "waiting a")), ("b", &waiting.replace("waiting", "waiting b"))],
+        &[
+            ("a", &waiting.replace("waiting", "waiting a")),
+            ("b", &waiting.replace("waiting", "waiting b")),
+        ],
     );
     let request = ivr_test::runner::command::RunRequest {
         paths: vec!["convos".into()],
@@ -288,7 +338,8 @@ async fn ctrl_c_through_the_relay_leaves_no_live_call() {
         // Interrupted once both calls are in conversation through the relay.
         for _ in 0..500 {
             let live = emulator.store.calls(|c| {
-                c.status == twilio_emulator::model::CallStatus::InProgress && c.arrived_from.is_none()
+                c.status == twilio_emulator::model::CallStatus::InProgress
+                    && c.arrived_from.is_none()
             });
             if live.len() == 2 && ivr.received_at("/voice").len() >= 2 {
                 break;
@@ -298,7 +349,12 @@ async fn ctrl_c_through_the_relay_leaves_no_live_call() {
         let _ = interrupt.send(());
     };
     let (outcome, ()) = tokio::join!(run, both_live);
-    assert_eq!(outcome, ivr_test::exit_code::Outcome::Interrupted, "{}", stderr.text());
+    assert_eq!(
+        outcome,
+        ivr_test::exit_code::Outcome::Interrupted,
+        "{}",
+        stderr.text()
+    );
     no_live_call(&emulator).await;
     let statuses: Vec<String> = emulator
         .store
@@ -306,7 +362,10 @@ async fn ctrl_c_through_the_relay_leaves_no_live_call() {
         .iter()
         .map(|c| c.status.as_str().to_string())
         .collect();
-    assert!(!statuses.is_empty() && statuses.iter().all(|s| s == "completed"), "{statuses:?}");
+    assert!(
+        !statuses.is_empty() && statuses.iter().all(|s| s == "completed"),
+        "{statuses:?}"
+    );
 }
 
 #[tokio::test]
@@ -331,13 +390,24 @@ async fn the_demo_suite_passes_through_the_relay() {
     let mut suite = Project::new().file("botium.json", &caps.to_string());
     for entry in std::fs::read_dir(repository.join("convos")).expect("convos/") {
         let path = entry.expect("a convo").path();
-        let name = path.file_name().and_then(|n| n.to_str()).expect("a name").to_string();
-        suite = suite.file(&format!("convos/{name}"), &std::fs::read_to_string(&path).expect("read"));
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("a name")
+            .to_string();
+        suite = suite.file(
+            &format!("convos/{name}"),
+            &std::fs::read_to_string(&path).expect("read"),
+        );
     }
     let out = run(&suite, &["relay", "deploy"]).await;
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     let out = run(&suite, &["run", "convos", "--parallel", "5"]).await;
     assert_eq!(out.code, Some(0), "{}", out.stderr);
-    assert!(out.stderr.contains(": 5 passed, 0 failed, 0 errors"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(": 5 passed, 0 failed, 0 errors"),
+        "{}",
+        out.stderr
+    );
     no_live_call(&emulator).await;
 }

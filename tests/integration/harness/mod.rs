@@ -8,6 +8,7 @@
 //! | [`queue`] | call queues: a queueing IVR, listening callers, staffed queues |
 //! | [`twiml_app`] | a TwiML application over real HTTP that records what it was sent |
 //! | [`studio`] | Studio flows on the emulator and a caller that answers them |
+//! | [`relay`] | the relay on the emulator: node's presence, Builds at once, the account's client |
 //! | [`redis`] | a real `redis-server`, stopped, paused and restarted at will |
 //! | [`proxy`] | the proxy in-process, the runner's side of its protocol by hand, signed webhooks |
 //! | [`balancer`] | a round-robin load balancer in front of several proxies |
@@ -21,6 +22,7 @@ pub mod emulator;
 pub mod proxy;
 pub mod queue;
 pub mod redis;
+pub mod relay;
 pub mod run;
 pub mod studio;
 pub mod twiml_app;

@@ -88,6 +88,8 @@ pub(super) async fn run(
         .update_call(&sid, |c| c.queue_time_ms = queue_ms as u64);
     callbacks.notify(StatusEvent::Initiated, callback("initiated", Vec::new()));
 
+    // The caller's TwiML of a live-call update before the answer: it runs instead once answered.
+    let mut redirected = None;
     let ending = match shared.settings.destinations.get(&request.to).cloned() {
         None => Ending::new(CallStatus::Failed, 404, "no such number"),
         Some(Destination::Failed) => {
@@ -95,7 +97,14 @@ pub(super) async fn run(
         }
         Some(Destination::Busy) => {
             ring(&shared, &sid, &mut callbacks, &callback);
-            match wait(&shared, Duration::from_secs(2), &mut commands).await {
+            match wait(
+                &shared,
+                Duration::from_secs(2),
+                &mut commands,
+                &mut redirected,
+            )
+            .await
+            {
                 Some(ending) => ending,
                 None => Ending::new(CallStatus::Busy, 486, "busy"),
             }
@@ -103,7 +112,7 @@ pub(super) async fn run(
         Some(Destination::NoAnswer) => {
             ring(&shared, &sid, &mut callbacks, &callback);
             let timeout = Duration::from_secs(u64::from(request.timeout_secs));
-            match wait(&shared, timeout, &mut commands).await {
+            match wait(&shared, timeout, &mut commands, &mut redirected).await {
                 Some(ending) => ending,
                 None => Ending::new(CallStatus::NoAnswer, 487, "no answer"),
             }
@@ -117,7 +126,14 @@ pub(super) async fn run(
             ring(&shared, &sid, &mut callbacks, &callback);
             let ringing = shared.settings.ring * rings;
             let timeout = Duration::from_secs(u64::from(request.timeout_secs));
-            match wait(&shared, ringing.min(timeout), &mut commands).await {
+            match wait(
+                &shared,
+                ringing.min(timeout),
+                &mut commands,
+                &mut redirected,
+            )
+            .await
+            {
                 Some(ending) => ending,
                 None if ringing > timeout => Ending::new(CallStatus::NoAnswer, 487, "no answer"),
                 None => {
@@ -140,6 +156,7 @@ pub(super) async fn run(
                         hang_up_after,
                         token: token.clone(),
                         within: timeout - ringing,
+                        redirected: redirected.take(),
                     };
                     talk(
                         &shared,
@@ -225,11 +242,13 @@ fn ring(
     shared.log.event(&format!("{sid} ringing"));
 }
 
-/// Waits an emulated duration before the answer; a hang-up or cancel ends the call first.
+/// Waits an emulated duration before the answer; a hang-up or cancel ends the call first, and
+/// the caller's TwiML of a live-call update meanwhile is kept in `redirected`.
 async fn wait(
     shared: &Shared,
     duration: Duration,
     commands: &mut mpsc::UnboundedReceiver<Command>,
+    redirected: &mut Option<TwimlSource>,
 ) -> Option<Ending> {
     let deadline = tokio::time::Instant::now() + shared.clock.wall(duration);
     loop {
@@ -239,7 +258,8 @@ async fn wait(
                 Some(Command::Cancel | Command::HangUp) | None => {
                     return Some(Ending::new(CallStatus::Canceled, 487, "canceled before answer"));
                 }
-                Some(Command::Redirect(_) | Command::RedirectIvr(_)) => {}
+                Some(Command::Redirect(source)) => *redirected = Some(source),
+                Some(Command::RedirectIvr(_)) => {}
             },
         }
     }
@@ -254,6 +274,9 @@ struct Answered {
     /// How long its TwiML may keep the call unanswered: what is left of the caller's
     /// `Timeout` after the rings.
     within: Duration,
+    /// The caller's TwiML from a live-call update while the call rang: it runs instead of the
+    /// TwiML the call was created with.
+    redirected: Option<TwimlSource>,
 }
 
 /// Runs the IVR's leg until it answers the call (`mark_answered` is called then), then bridges
@@ -262,7 +285,7 @@ async fn talk(
     shared: &Arc<Shared>,
     sid: &str,
     request: &CallRequest,
-    answered: Answered,
+    mut answered: Answered,
     commands: &mut mpsc::UnboundedReceiver<Command>,
     mark_answered: &mut (dyn FnMut() + Send),
 ) -> Ending {
@@ -359,7 +382,12 @@ async fn talk(
     };
     let mut callee_task = start_callee(voice_source, "ringing");
 
-    // Until the IVR's TwiML answers, the call rings: the caller's TwiML has not started.
+    // Until the IVR's TwiML answers, the call rings: the caller's TwiML has not started, and a
+    // live-call update meanwhile replaces the TwiML it starts with.
+    let mut caller_source = answered
+        .redirected
+        .take()
+        .unwrap_or_else(|| request.twiml.clone());
     let unanswered_until = tokio::time::Instant::now() + shared.clock.wall(answered.within);
     let unanswered = loop {
         tokio::select! {
@@ -380,7 +408,10 @@ async fn talk(
                     break Some(Ending::new(CallStatus::Canceled, 487, "canceled before answer"));
                 }
                 // Nothing of the caller's TwiML runs yet: it starts with the new one.
-                Some(Command::Redirect(_)) => {}
+                Some(Command::Redirect(source)) => {
+                    caller.voice.note("redirected through the REST API while ringing");
+                    caller_source = source;
+                }
                 Some(Command::RedirectIvr(source)) => {
                     stop(&mut callee_task).await;
                     callee.voice.note("redirected through the REST API");
@@ -397,7 +428,7 @@ async fn talk(
             let limit = Duration::from_secs(u64::from(request.time_limit_secs));
             let hang_up_after = answered.hang_up_after.unwrap_or(limit).min(limit);
             let deadline = tokio::time::Instant::now() + shared.clock.wall(hang_up_after);
-            let mut caller_task = start_caller(request.twiml.clone());
+            let mut caller_task = start_caller(caller_source);
             let ending = loop {
                 tokio::select! {
                     end = &mut caller_task => break leg_ending(Leg::Caller, end.ok()),
