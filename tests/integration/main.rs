@@ -8,6 +8,7 @@ mod check;
 mod config;
 mod corpus;
 mod demo;
+mod doctor;
 mod emulator;
 mod emulator_dial;
 mod emulator_dial_more;
