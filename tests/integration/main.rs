@@ -26,6 +26,7 @@ mod proxy_faults;
 mod proxy_run;
 mod redial;
 mod run;
+mod run_api_key;
 mod run_script;
 mod sms_inbox;
 mod studio;
