@@ -21,10 +21,18 @@ pub(super) async fn checks(
     twilio: &TwilioCaps,
     findings: &mut Vec<Finding>,
 ) -> Option<TwilioClient> {
-    let client = credentials(twilio, findings).await?;
-    let (client, account) = client;
-    findings.push(status(&account));
-    if account.is_trial() {
+    let (client, account) = credentials(twilio, findings).await?;
+    let trial = account.as_ref().is_some_and(AccountResource::is_trial);
+    findings.push(match &account {
+        Some(account) => status(account),
+        None => Finding::warn(
+            "account",
+            "trial or full, active or not: unknown, as a Standard API key may not read the \
+             Account resource",
+            "run doctor once with a Main key or the auth token to see the account's type",
+        ),
+    });
+    if trial {
         findings.push(Finding::warn(
             "trial",
             "a trial account: calls reach verified numbers only, and Twilio plays its trial \
@@ -46,16 +54,17 @@ pub(super) async fn checks(
         findings.push(finding);
         sms_capable.push((caller_id.as_str(), sms));
     }
-    findings.push(destination(&client, twilio.to.as_deref(), account.is_trial()).await);
+    findings.push(destination(&client, twilio.to.as_deref(), trial).await);
     findings.extend(sms(&sms_capable));
     Some(client)
 }
 
-/// The client, and the account it reads, when Twilio accepts the credentials.
+/// The client, and the account when the credential may read it, once Twilio accepts the
+/// credential.
 async fn credentials(
     twilio: &TwilioCaps,
     findings: &mut Vec<Finding>,
-) -> Option<(TwilioClient, AccountResource)> {
+) -> Option<(TwilioClient, Option<AccountResource>)> {
     let fail = |detail: String, fix: &str| Finding::fail("credentials", detail, fix);
     let Some(account_sid) = &twilio.account_sid else {
         findings.push(fail(
@@ -82,19 +91,36 @@ async fn credentials(
             return None;
         }
     };
-    match client.fetch_account().await {
+    let accepted = Finding::ok(
+        "credentials",
+        format!("the {kind} is accepted for {account_sid}"),
+    );
+    let refused = match client.fetch_account().await {
         Ok(account) => {
-            findings.push(Finding::ok(
-                "credentials",
-                format!("the {kind} is accepted for {account_sid}"),
-            ));
-            Some((client, account))
+            findings.push(accepted);
+            return Some((client, Some(account)));
         }
-        Err(ClientError::Twilio {
+        Err(e) => e,
+    };
+    // A Standard key may not read the Account resource: the call list tells whether it works.
+    let refused = match refused {
+        ClientError::Twilio {
+            status: 401 | 403, ..
+        } if client.uses_api_key() => match client.list_calls(&[]).await {
+            Ok(_) => {
+                findings.push(accepted);
+                return Some((client, None));
+            }
+            Err(e) => e,
+        },
+        other => other,
+    };
+    match refused {
+        ClientError::Twilio {
             status: 401 | 403,
             code,
             ..
-        }) => {
+        } => {
             findings.push(fail(
                 format!("Twilio refused the {kind} for {account_sid} (error {code})"),
                 "check TWILIO_IVR_ACCOUNT_SID and the credential: a key must belong to this \
@@ -102,7 +128,7 @@ async fn credentials(
             ));
             None
         }
-        Err(e) => {
+        e => {
             findings.push(fail(
                 format!("cannot read the account: {e}"),
                 "check the network and TWILIO_IVR_API_URL",

@@ -5,7 +5,9 @@
 
 use serde_json::{json, Value};
 
-use twilio_emulator::config::{ApiKeyConfig, AuthToken, EmulatorConfig, OwnedNumberConfig};
+use twilio_emulator::config::{
+    ApiKeyConfig, AuthToken, EmulatorConfig, KeyKind, OwnedNumberConfig,
+};
 use twilio_emulator::server::{EmulatorOptions, RunningEmulator};
 
 use crate::harness::emulator::{config, ivr_at, serve, ACCOUNT, CALLER, IVR, TOKEN};
@@ -15,6 +17,8 @@ use crate::harness::{free_port, run_in, Output, Project};
 
 const KEY: &str = "SK0123456789abcdef0123456789abcdef";
 const KEY_SECRET: &str = "doctor-key-secret-5be1";
+const MAIN_KEY: &str = "SK0123456789abcdef0123456789abcde0";
+const MAIN_SECRET: &str = "doctor-main-secret-77d0";
 const OTHER_ACCOUNT: &str = "AC99999999999999999999999999999999";
 const OTHER_KEY: &str = "SK99999999999999999999999999999999";
 const VERIFIED: &str = "+15551239999";
@@ -26,11 +30,18 @@ async fn emulator(adjust: impl FnOnce(&mut EmulatorConfig)) -> RunningEmulator {
     config.accounts[0].api_keys.push(ApiKeyConfig {
         sid: KEY.into(),
         secret: AuthToken::new(KEY_SECRET),
+        kind: KeyKind::Standard,
+    });
+    config.accounts[0].api_keys.push(ApiKeyConfig {
+        sid: MAIN_KEY.into(),
+        secret: AuthToken::new(MAIN_SECRET),
+        kind: KeyKind::Main,
     });
     let mut other = EmulatorConfig::with_account(OTHER_ACCOUNT, "other-token").accounts;
     other[0].api_keys.push(ApiKeyConfig {
         sid: OTHER_KEY.into(),
         secret: AuthToken::new("other-key-secret"),
+        kind: KeyKind::Standard,
     });
     config.accounts.extend(other);
     adjust(&mut config);
@@ -128,20 +139,30 @@ async fn a_full_account_with_its_own_number_is_ready_and_nothing_is_dialed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_api_key_is_used_and_named_but_its_secret_never_shown() {
-    let emulator = emulator(|_| {}).await;
-    let key = json!({
-        "TWILIO_IVR_AUTH_TOKEN": null,
-        "TWILIO_IVR_API_KEY": KEY,
-        "TWILIO_IVR_API_SECRET": KEY_SECRET,
-    });
-    let (output, report) = doctor(caps(&emulator, key), &[]).await;
+    let emulator = emulator(|config| config.accounts[0].trial = true).await;
+    let key = |sid: &str, secret: &str| {
+        json!({
+            "TWILIO_IVR_AUTH_TOKEN": null,
+            "TWILIO_IVR_API_KEY": sid,
+            "TWILIO_IVR_API_SECRET": secret,
+        })
+    };
+    // A Main key reads the account like the token.
+    let (output, report) = doctor(caps(&emulator, key(MAIN_KEY, MAIN_SECRET)), &[]).await;
+    assert!(line(&report, "credentials", "ok").contains(&format!("API key {MAIN_KEY}")));
+    assert!(line(&report, "account", "ok").contains("trial account"));
+    assert!(!output.stdout.contains(MAIN_SECRET) && !output.stderr.contains(MAIN_SECRET));
+
+    // A Standard key (Twilio's usual kind) may not read the account: its type is unknown, not
+    // a failure, and the other checks still run.
+    let (output, report) = doctor(caps(&emulator, key(KEY, KEY_SECRET)), &[]).await;
     assert_eq!(output.code, Some(0), "{report:#}");
     assert!(line(&report, "credentials", "ok").contains(&format!("API key {KEY}")));
+    assert!(line(&report, "account", "warn").contains("Standard API key"));
+    line(&report, "caller-id", "ok");
     assert!(!output.stdout.contains(KEY_SECRET) && !output.stderr.contains(KEY_SECRET));
 
-    let wrong =
-        json!({"TWILIO_IVR_API_KEY": OTHER_KEY, "TWILIO_IVR_API_SECRET": "other-key-secret"});
-    let (output, report) = doctor(caps(&emulator, wrong), &[]).await;
+    let (output, report) = doctor(caps(&emulator, key(OTHER_KEY, "other-key-secret")), &[]).await;
     assert_eq!(output.code, Some(2), "{report:#}");
     let refused = line(&report, "credentials", "fail");
     assert!(

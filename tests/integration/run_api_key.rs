@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use twilio_emulator::config::{ApiKeyConfig, AuthToken};
+use twilio_emulator::config::{ApiKeyConfig, AuthToken, KeyKind};
 use twilio_emulator::server::EmulatorOptions;
 
 use crate::harness::emulator::{config, ivr_at, serve, IVR};
@@ -26,6 +26,7 @@ async fn an_api_key_authenticates_the_calls_and_the_token_still_checks_signature
     config.accounts[0].api_keys.push(ApiKeyConfig {
         sid: KEY.into(),
         secret: AuthToken::new(SECRET),
+        kind: KeyKind::Standard,
     });
     let options = EmulatorOptions {
         time_scale: Some(20.0),

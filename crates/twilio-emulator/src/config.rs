@@ -28,7 +28,7 @@ mod account;
 mod json_positions;
 mod latencies;
 pub mod queues;
-pub use account::{AccountConfig, AccountStatus, ApiKeyConfig, OwnedNumberConfig};
+pub use account::{AccountConfig, AccountStatus, ApiKeyConfig, KeyKind, OwnedNumberConfig};
 use json_positions::{child_path, json_positions, line_start};
 pub use latencies::Latencies;
 pub use queues::QueueConfig;

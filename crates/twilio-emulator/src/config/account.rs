@@ -48,6 +48,21 @@ pub struct ApiKeyConfig {
     pub sid: String,
     /// Never printed.
     pub secret: AuthToken,
+    /// `standard` (the default) or `main`.
+    #[serde(default, rename = "type")]
+    pub kind: KeyKind,
+}
+
+/// What a key may reach, as Twilio's key types allow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyKind {
+    /// Everything but the Account resource and the Keys (Twilio's default, and the only kind
+    /// the REST API creates).
+    #[default]
+    Standard,
+    /// Everything the auth token reaches.
+    Main,
 }
 
 /// An account's status.

@@ -325,7 +325,8 @@ fn queues_name_an_answering_agent_and_a_size_twilio_allows() {
 fn accounts_take_keys_trial_numbers_and_blocked_countries() {
     let text = format!(
         r#"{{"accounts":[{{"sid":"{SID}","auth_token":"t","trial":true,"status":"suspended",
-            "api_keys":[{{"sid":"SK00000000000000000000000000000001","secret":"k"}}],
+            "api_keys":[{{"sid":"SK00000000000000000000000000000001","secret":"k"}},
+                {{"sid":"SK00000000000000000000000000000002","secret":"m","type":"main"}}],
             "verified_caller_ids":["+15550001111"],
             "phone_numbers":[{{"number":"+15550002222","sms":false}}],
             "voice_countries_disabled":["CU"]}}]}}"#
@@ -333,6 +334,8 @@ fn accounts_take_keys_trial_numbers_and_blocked_countries() {
     let config = parse(&text).unwrap();
     let account = &config.accounts[0];
     assert!(account.trial && account.has_verified("+15550001111"));
+    let kinds: Vec<KeyKind> = account.api_keys.iter().map(|k| k.kind).collect();
+    assert_eq!(kinds, [KeyKind::Standard, KeyKind::Main]);
     assert_eq!(account.status, AccountStatus::Suspended);
     let owned = account.owned_number("+15550002222").unwrap();
     assert!(owned.voice && !owned.sms);

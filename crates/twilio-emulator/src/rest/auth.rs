@@ -44,6 +44,15 @@ pub fn credentials_account<'a>(
         .ok_or_else(ApiError::authenticate)
 }
 
+/// 401/20003 when the request authenticates with a Standard API key: such keys may not reach
+/// the Account resource or the Keys (call after [`authenticate`]).
+pub fn refuse_standard_key(keys: &KeyRing, headers: &HeaderMap) -> Result<(), ApiError> {
+    match basic_credentials(headers) {
+        Some((user, _)) if keys.is_standard(&user) => Err(ApiError::authenticate()),
+        _ => Ok(()),
+    }
+}
+
 /// `user:password` from an `Authorization: Basic ...` header.
 fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
@@ -133,6 +142,7 @@ mod tests {
             .push(crate::config::ApiKeyConfig {
                 sid: key.into(),
                 secret: crate::config::AuthToken::new("key-secret"),
+                kind: crate::config::KeyKind::Standard,
             });
         let keys = KeyRing::from_config(&config, chrono::Utc::now());
         let account = authenticate(&config, &keys, &basic(key, "key-secret"), SID).unwrap();

@@ -1,8 +1,9 @@
 //! API keys (`SK...` and a secret): the configured ones and those created over REST
 //! (`Accounts/{AC}/Keys.json`: list, create, fetch, update, delete, OpenAPI
 //! `api.v2010.account.key`). A key authenticates as its own account on every API the emulator
-//! serves; a key of another account is refused like a wrong password (401/20003). The secret is
-//! shown once, in the create answer, as Twilio does.
+//! serves, except that a Standard key (the default, and every key created here) may not read
+//! the Account resource or the Keys, as on Twilio; a key of another account is refused like a
+//! wrong password (401/20003). The secret is shown once, in the create answer, as Twilio does.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -16,7 +17,7 @@ use twilio_wire::secret::Secret;
 use twilio_wire::sid::new_sid;
 use twilio_wire::time::rfc2822;
 
-use crate::config::EmulatorConfig;
+use crate::config::{EmulatorConfig, KeyKind};
 
 use super::error::ApiError;
 use super::paging::{page_json, PageRequest};
@@ -33,6 +34,7 @@ struct ApiKey {
     account_sid: String,
     sid: String,
     secret: Secret,
+    kind: KeyKind,
     friendly_name: Option<String>,
     date_created: DateTime<Utc>,
     date_updated: DateTime<Utc>,
@@ -56,6 +58,7 @@ impl KeyRing {
                     account_sid: account.sid.clone(),
                     sid: key.sid.clone(),
                     secret: key.secret.clone(),
+                    kind: key.kind,
                     friendly_name: None,
                     date_created: now,
                     date_updated: now,
@@ -86,6 +89,13 @@ impl KeyRing {
             .iter()
             .find(|key| key.sid == sid && check(key.secret.expose(), password))
             .map(|key| key.account_sid.clone())
+    }
+
+    /// Whether `sid` is a Standard key, which may not reach the Account resource or the Keys.
+    pub fn is_standard(&self, sid: &str) -> bool {
+        self.lock()
+            .iter()
+            .any(|key| key.sid == sid && key.kind == KeyKind::Standard)
     }
 }
 
@@ -136,6 +146,7 @@ pub fn create(state: &RestState, account_sid: &str, params: &Params) -> Result<R
         account_sid: account_sid.to_string(),
         sid: new_sid("SK"),
         secret: Secret::new(new_sid("")),
+        kind: KeyKind::Standard,
         friendly_name: friendly_name(params)?,
         date_created: now,
         date_updated: now,

@@ -192,6 +192,7 @@ async fn account_fetch(
             .filter(|sid| !sid.is_empty())
             .ok_or_else(|| ApiError::not_found(path))?;
         let account = auth::authenticate(&state.config, &state.keys, &headers, sid)?;
+        auth::refuse_standard_key(&state.keys, &headers)?;
         if method != Method::GET {
             return Err(ApiError::method_not_allowed());
         }
@@ -235,6 +236,9 @@ fn serve(
     }
     let account_config = auth::authenticate(&state.config, &state.keys, headers, account_sid)?;
     let resource = resource.ok_or_else(|| ApiError::not_found(path))?;
+    if matches!(resource, Resource::Keys | Resource::Key(_)) {
+        auth::refuse_standard_key(&state.keys, headers)?;
+    }
     let params = if method == Method::POST {
         Params::decode(body)?
     } else {

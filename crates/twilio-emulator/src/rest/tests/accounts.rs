@@ -6,6 +6,7 @@ use super::*;
 
 const VERIFIED: &str = "+15551230200";
 const KEY: &str = "SK00000000000000000000000000000001";
+const MAIN_KEY: &str = "SK00000000000000000000000000000002";
 
 fn trial_config() -> EmulatorConfig {
     let mut config = test_config();
@@ -23,6 +24,12 @@ fn trial_config() -> EmulatorConfig {
     account.api_keys.push(crate::config::ApiKeyConfig {
         sid: KEY.into(),
         secret: crate::config::AuthToken::new("key-secret"),
+        kind: crate::config::KeyKind::Standard,
+    });
+    account.api_keys.push(crate::config::ApiKeyConfig {
+        sid: MAIN_KEY.into(),
+        secret: crate::config::AuthToken::new("main-secret"),
+        kind: crate::config::KeyKind::Main,
     });
     config
 }
@@ -100,7 +107,7 @@ async fn api_keys_authenticate_as_their_account_until_deleted() {
     );
     assert_eq!(with_key(&calls, &sid, &secret).await.unwrap().status(), 200);
     let (_, listed) = api.get(&account_path("Keys.json")).await;
-    assert_eq!(listed["keys"].as_array().unwrap().len(), 2);
+    assert_eq!(listed["keys"].as_array().unwrap().len(), 3);
     assert!(listed["keys"][1].get("secret").is_none());
     let deleted = api
         .client
@@ -115,6 +122,24 @@ async fn api_keys_authenticate_as_their_account_until_deleted() {
         .unwrap();
     assert_eq!(deleted.status(), 204);
     assert_eq!(with_key(&calls, &sid, &secret).await.unwrap().status(), 401);
+}
+
+#[tokio::test]
+async fn standard_keys_may_not_read_the_account_or_the_keys_main_keys_may() {
+    let api = trial().await;
+    let read = |path: String, user: &'static str, secret: &'static str| {
+        api.client
+            .get(format!("{}{path}", api.base))
+            .basic_auth(user, Some(secret))
+            .send()
+    };
+    let account = format!("/2010-04-01/Accounts/{SID}.json");
+    for path in [account.clone(), account_path("Keys.json")] {
+        let standard = read(path.clone(), KEY, "key-secret").await.unwrap();
+        assert_eq!(standard.status(), 401, "{path}");
+        let main = read(path.clone(), MAIN_KEY, "main-secret").await.unwrap();
+        assert_eq!(main.status(), 200, "{path}");
+    }
 }
 
 #[tokio::test]
