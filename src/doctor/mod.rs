@@ -153,6 +153,13 @@ fn config_warning(warning: &str) -> Finding {
 async fn checks(request: &DoctorRequest, config: &Config) -> Vec<Finding> {
     let twilio = &config.capabilities.twilio;
     let mut findings: Vec<Finding> = config.warnings.iter().map(|w| config_warning(w)).collect();
+    if let Some(emulate) = &twilio.emulate {
+        findings.push(Finding::warn(
+            "configuration",
+            format!("TWILIO_IVR_EMULATE is {emulate}: `run` calls the in-process emulator, not Twilio; the checks below are of the Twilio account"),
+            "unset TWILIO_IVR_EMULATE to run the suite against Twilio",
+        ));
+    }
     if findings.is_empty() {
         findings.push(Finding::ok("configuration", "no warnings"));
     }

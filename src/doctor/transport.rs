@@ -20,7 +20,8 @@ use super::Finding;
 /// How long a probe request may take (a tunnel adds a round trip across the internet).
 const PROBE_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The transport's findings, or none when the configuration selects the relay.
+/// The transport's findings, or none when the configuration selects the relay (neither Redis
+/// nor a public URL), whose own check goes in that branch.
 pub(super) async fn checks(twilio: &TwilioCaps, config: &Config) -> Vec<Finding> {
     if let Some(redis_url) = &twilio.redis_url {
         return vec![

@@ -425,6 +425,14 @@ async fn configuration_errors_and_warnings_are_checks_too() {
     let (output, report) = doctor(caps(&emulator, warned), &[]).await;
     assert_eq!(output.code, Some(0), "{report:#}");
     assert!(line(&report, "configuration", "warn").contains("11205"));
+
+    let (output, report) = doctor(
+        caps(&emulator, json!({"TWILIO_IVR_EMULATE": "emu.json"})),
+        &[],
+    )
+    .await;
+    assert_eq!(output.code, Some(0), "{report:#}");
+    assert!(line(&report, "configuration", "warn").contains("in-process emulator"));
 }
 
 #[test]
