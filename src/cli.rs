@@ -23,6 +23,9 @@ pub struct Cli {
 pub enum Command {
     /// Validate configuration and every script; never dials.
     Check(CheckArgs),
+    /// Check that the suite can run: credentials, caller IDs, geo permissions, transport; never
+    /// dials unless --call.
+    Doctor(DoctorArgs),
     /// Serve a local Twilio-compatible API (calls, TwiML, SMS) for offline tests.
     Emulator(EmulatorArgs),
     /// The public webhook proxy, linked to runners through Redis.
@@ -125,6 +128,20 @@ pub struct RunArgs {
     /// Run the calls against the emulator with this configuration (no Twilio account needed).
     #[arg(long, value_name = "FILE")]
     pub emulate: Option<PathBuf>,
+}
+
+/// Arguments of `ivr-test doctor`.
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// The botium.json to read (default: ./botium.json when present).
+    #[arg(long, short = 'c', value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Also place one short test call to TWILIO_IVR_TO that hangs up when answered.
+    #[arg(long)]
+    pub call: bool,
+    /// One JSON document on stdout instead of lines for people.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `ivr-test emulator`.
@@ -241,6 +258,14 @@ pub async fn run(
                 emulate: args.emulate,
             };
             crate::twilio_relay::command::run(&request, env, Path::new("."), output).await
+        }
+        Command::Doctor(args) => {
+            let request = crate::doctor::DoctorRequest {
+                config: args.config,
+                call: args.call,
+                json: args.json,
+            };
+            crate::doctor::run(&request, env, Path::new("."), &mut output.out.clone()).await
         }
         Command::Emulator(args) => {
             let command = crate::emulator_command::EmulatorCommand {

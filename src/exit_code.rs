@@ -9,6 +9,8 @@ pub enum Outcome {
     TestFailed,
     /// Usage, configuration or script error: nothing was dialed.
     InvalidInput,
+    /// `doctor` found a check that fails: the suite would not run as configured.
+    NotReady,
     /// Twilio, Redis or the network failed, so no verdict could be reached.
     Infrastructure,
     /// Stopped by Ctrl-C or SIGTERM.
@@ -21,7 +23,7 @@ impl Outcome {
         match self {
             Outcome::Passed => 0,
             Outcome::TestFailed => 1,
-            Outcome::InvalidInput => 2,
+            Outcome::InvalidInput | Outcome::NotReady => 2,
             Outcome::Infrastructure => 3,
             Outcome::Interrupted => 130,
         }
@@ -37,6 +39,7 @@ mod tests {
         assert_eq!(Outcome::Passed.code(), 0);
         assert_eq!(Outcome::TestFailed.code(), 1);
         assert_eq!(Outcome::InvalidInput.code(), 2);
+        assert_eq!(Outcome::NotReady.code(), 2);
         assert_eq!(Outcome::Infrastructure.code(), 3);
         assert_eq!(Outcome::Interrupted.code(), 130);
     }

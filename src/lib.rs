@@ -18,6 +18,7 @@
 //! | [`cli`] | clap arguments; dispatches to the commands; no business logic |
 //! | [`config`] | `botium.json` + `BOTIUM_<CAP>` environment -> typed [`config::Config`] |
 //! | [`check`] | `ivr-test check`: validate configuration and scripts, report in human or JSON form |
+//! | [`doctor`] | `ivr-test doctor`: the preflight against the account (credentials, caller IDs, geo permissions, SMS: `account`), the transport (`transport`), and `--call`'s test call (`test_call`) |
 //! | [`runner`] | `ivr-test run`: start-up and scheduling (`command`), caller IDs (`caller_ids`), one call per test case (`session`), the step engine on the stream of what the IVR says (`conversation`; `#bot` steps in `conversation::bot_step`, when answers go out in `conversation::answer`, hooks and conditional `#bot` groups in `conversation::{hooks, conditional}`), offers of an answer (`offer`), the live-call update of the caller leg (`live_call`), scripting memory and its `$functions` (`memory`), `asserters` |
 //! | [`turn`] | the turn protocol every transport adapts to: a call's events in, the step engine's actions out (`protocol`), the runner's live sessions (`sessions`; an answer that went out is marked in the events), Twilio's webhooks as each transport reads them (`signed`: route names, callback URLs, the signature check, events from parameters), and the TwiML of an answer (`answer`) |
 //! | [`webhook`] | the in-process transport: the routes Twilio calls when it can reach the runner |
@@ -66,6 +67,7 @@
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod doctor;
 pub mod emulator_command;
 pub mod events;
 pub mod exit_code;

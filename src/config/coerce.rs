@@ -22,6 +22,7 @@ pub(crate) const PORT: Expected = "a port number from 1 to 65535";
 pub(crate) const FRACTION: Expected = "a number from 0 to 1";
 pub(crate) const SPEECH_TIMEOUT: Expected = "\"auto\" or a whole number of seconds >= 1";
 pub(crate) const TEXT: Expected = "a string";
+pub(crate) const API_KEY_SID: Expected = "an API key SID (SK followed by 32 hex digits)";
 pub(crate) const QUERY: Expected =
     "a query string (\"a=1&b=2\") or a JSON object of strings, numbers or booleans";
 pub(crate) const TEXT_LIST: Expected =
@@ -127,6 +128,23 @@ pub(crate) fn text(value: &Value, env_text: Option<&str>) -> Result<Option<Strin
         _ => return Err(TEXT),
     };
     Ok((!text.is_empty()).then_some(text))
+}
+
+/// `TWILIO_IVR_API_KEY`: a key SID as Twilio issues them; anything else would only fail at the
+/// first request, after the suite started.
+pub(crate) fn api_key_sid(
+    value: &Value,
+    env_text: Option<&str>,
+) -> Result<Option<String>, Expected> {
+    let Some(sid) = text(value, env_text).map_err(|_| API_KEY_SID)? else {
+        return Ok(None);
+    };
+    let sid = sid.trim().to_string();
+    if twilio_wire::sid::is_sid(&sid, "SK") {
+        Ok(Some(sid))
+    } else {
+        Err(API_KEY_SID)
+    }
 }
 
 /// `TWILIO_IVR_FROM`: one caller ID or a list of them, each a string as [`text`] reads one

@@ -13,7 +13,7 @@ const UNSET: &str = "(unset)";
 /// Capabilities a call cannot be placed without.
 const REQUIRED_FOR_CALLS: [&str; 5] = [
     "TWILIO_IVR_ACCOUNT_SID",
-    "TWILIO_IVR_AUTH_TOKEN",
+    "TWILIO_IVR_AUTH_TOKEN (or TWILIO_IVR_API_KEY + TWILIO_IVR_API_SECRET)",
     "TWILIO_IVR_FROM",
     "TWILIO_IVR_TO",
     "TWILIO_IVR_PUBLICURL",
@@ -32,6 +32,8 @@ impl Config {
             ("WAITFORBOTTIMEOUT", millis(caps.wait_for_bot_timeout)),
             ("TWILIO_IVR_ACCOUNT_SID", optional(&t.account_sid)),
             ("TWILIO_IVR_AUTH_TOKEN", secret(&t.auth_token)),
+            ("TWILIO_IVR_API_KEY", optional(&t.api_key)),
+            ("TWILIO_IVR_API_SECRET", secret(&t.api_secret)),
             (
                 "TWILIO_IVR_FROM",
                 if t.caller_ids.is_empty() {
@@ -174,7 +176,7 @@ impl Config {
         let t = &self.capabilities.twilio;
         let present = [
             t.account_sid.is_some(),
-            t.auth_token.is_some(),
+            t.rest_credentials().is_some(),
             !t.caller_ids.is_empty(),
             t.to.is_some(),
             t.public_url.is_some(),

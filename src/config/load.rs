@@ -275,8 +275,8 @@ fn merged_secrets(merged: &Merged) -> Vec<String> {
         _ => None,
     };
     let mut secrets = Vec::new();
-    if let Some(token) = merged.get("TWILIO_IVR_AUTH_TOKEN").and_then(text) {
-        secrets.push(token);
+    for name in ["TWILIO_IVR_AUTH_TOKEN", "TWILIO_IVR_API_SECRET"] {
+        secrets.extend(merged.get(name).and_then(text));
     }
     if let Some(url) = merged.get("TWILIO_IVR_REDISURL").and_then(text) {
         secrets.extend(redis_url_secrets(&url));
@@ -335,6 +335,11 @@ fn capability_warnings(merged: &Merged, caps: &Capabilities) -> Vec<String> {
                 "TWILIO_IVR_ACCOUNT_SID \"{sid}\" does not look like an Account SID (AC followed by 32 hex digits)"
             ));
         }
+    }
+    if twilio.api_key.is_some() != twilio.api_secret.is_some() {
+        warnings.push(
+            "only one of TWILIO_IVR_API_KEY and TWILIO_IVR_API_SECRET is set; an API key needs both, so TWILIO_IVR_AUTH_TOKEN is used".to_string(),
+        );
     }
     if twilio.redis_url.is_some() && twilio.inbound_port.is_some() {
         warnings.push(

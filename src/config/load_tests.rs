@@ -105,7 +105,7 @@ fn defaults_equal_the_prior_art_table() {
         config.missing_for_calls(),
         vec![
             "TWILIO_IVR_ACCOUNT_SID",
-            "TWILIO_IVR_AUTH_TOKEN",
+            "TWILIO_IVR_AUTH_TOKEN (or TWILIO_IVR_API_KEY + TWILIO_IVR_API_SECRET)",
             "TWILIO_IVR_FROM",
             "TWILIO_IVR_TO",
             "TWILIO_IVR_PUBLICURL"

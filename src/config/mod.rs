@@ -8,6 +8,7 @@
 //! [`Config::missing_for_calls`]; errors are [`ConfigErrors`] (every problem, not just the first).
 
 mod coerce;
+mod credentials;
 mod describe;
 mod error;
 mod extensions;
@@ -21,6 +22,7 @@ mod types;
 #[cfg(test)]
 mod load_tests;
 
+pub use credentials::{RestCredentials, SIGNING_NEEDS_AUTH_TOKEN};
 pub use error::{ConfigError, ConfigErrors, Origin};
 pub use load::resolve_path;
 pub use secrets::is_secret_capability;

@@ -1,4 +1,4 @@
-//! Keeping secrets (the auth token, the Redis password) out of every message, print and listing.
+//! Keeping secrets (the auth token, the API key's secret, the Redis password) out of every message, print and listing.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -10,7 +10,11 @@ use super::types::{Capabilities, Config};
 pub(crate) use twilio_wire::secret::{Redactor, REDACTED};
 
 /// Capabilities whose whole value is secret.
-pub(crate) const SECRET_CAPABILITIES: [&str; 2] = ["TWILIO_IVR_AUTH_TOKEN", "TWILIO_IVR_REDISURL"];
+pub(crate) const SECRET_CAPABILITIES: [&str; 3] = [
+    "TWILIO_IVR_AUTH_TOKEN",
+    "TWILIO_IVR_API_SECRET",
+    "TWILIO_IVR_REDISURL",
+];
 
 /// Whether the capability `name` holds a secret (its value must never be shown or spoken).
 pub fn is_secret_capability(name: &str) -> bool {
@@ -70,8 +74,12 @@ impl Capabilities {
     /// Every secret value these capabilities hold.
     pub(crate) fn secret_values(&self) -> Vec<String> {
         let mut values = Vec::new();
-        if let Some(token) = &self.twilio.auth_token {
-            values.push(token.expose().to_string());
+        let twilio = &self.twilio;
+        for secret in [&twilio.auth_token, &twilio.api_secret]
+            .into_iter()
+            .flatten()
+        {
+            values.push(secret.expose().to_string());
         }
         if let Some(url) = &self.twilio.redis_url {
             values.extend(redis_url_secrets(url.expose()));

@@ -142,7 +142,11 @@ pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// Capabilities whose string value is a secret in the file text.
-const SECRET_KEYS: [&str; 2] = ["\"TWILIO_IVR_AUTH_TOKEN\"", "\"TWILIO_IVR_REDISURL\""];
+const SECRET_KEYS: [&str; 3] = [
+    "\"TWILIO_IVR_AUTH_TOKEN\"",
+    "\"TWILIO_IVR_API_SECRET\"",
+    "\"TWILIO_IVR_REDISURL\"",
+];
 
 /// Masks the string value after each secret key, keeping byte offsets; works on invalid JSON too,
 /// so a syntax error next to the token does not show it.

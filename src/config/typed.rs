@@ -175,6 +175,10 @@ impl<'a> Typer<'a> {
             auth_token: self.get_secret("TWILIO_IVR_AUTH_TOKEN", None, |v, e| {
                 Ok(coerce::text(v, e)?.map(Secret::new))
             }),
+            api_key: self.get("TWILIO_IVR_API_KEY", None, coerce::api_key_sid),
+            api_secret: self.get_secret("TWILIO_IVR_API_SECRET", None, |v, e| {
+                Ok(coerce::text(v, e)?.map(Secret::new))
+            }),
             caller_ids: self.get("TWILIO_IVR_FROM", Vec::new(), coerce::caller_ids),
             to: self.get("TWILIO_IVR_TO", None, coerce::text),
             language_code: self.get(

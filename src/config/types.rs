@@ -112,8 +112,13 @@ impl AnswerTiming {
 pub struct TwilioCaps {
     /// `TWILIO_IVR_ACCOUNT_SID`.
     pub account_sid: Option<String>,
-    /// `TWILIO_IVR_AUTH_TOKEN`.
+    /// `TWILIO_IVR_AUTH_TOKEN`: REST credential without a key, and the key that signs webhooks.
     pub auth_token: Option<Secret>,
+    /// `TWILIO_IVR_API_KEY` (ours): an API key SID (`SK...`), Twilio's recommended REST
+    /// credential, with `api_secret`.
+    pub api_key: Option<String>,
+    /// `TWILIO_IVR_API_SECRET` (ours): the API key's secret.
+    pub api_secret: Option<Secret>,
     /// `TWILIO_IVR_FROM`: the caller IDs calls are placed from (one or more; empty when unset).
     /// Several let parallel calls that check SMS each have an inbox of their own.
     pub caller_ids: Vec<String>,
@@ -183,6 +188,8 @@ impl Default for TwilioCaps {
         TwilioCaps {
             account_sid: None,
             auth_token: None,
+            api_key: None,
+            api_secret: None,
             caller_ids: Vec::new(),
             to: None,
             language_code: "en-US".into(),

@@ -14,7 +14,7 @@ use super::conversation::ConversationOptions;
 use super::memory::MemorySettings;
 use super::session::{run_test, CallSettings, LiveCalls};
 use super::transport::{SessionLink, Transport};
-use crate::config::{resolve_path, Config, Secret};
+use crate::config::{resolve_path, Config, RestCredentials, Secret, SIGNING_NEEDS_AUTH_TOKEN};
 use crate::events::{RunEvent, RunSummary, TestResult, Verdict};
 use crate::exit_code::Outcome;
 use crate::output::Output;
@@ -31,7 +31,6 @@ use botiumscript::convo::{self, diagnostics::Rendered, Convo, Registry};
 use botiumscript::matching::matcher_from_caps;
 use twilio_emulator::config::EmulatorConfig;
 use twilio_emulator::server::{start as start_emulator, EmulatorOptions, RunningEmulator};
-use twilio_wire::client::TwilioClient;
 use twilio_wire::serve::Serving;
 
 /// What the command line asked for.
@@ -174,7 +173,10 @@ pub async fn run(
             Ok(transport) => transport,
             Err(message) => return refuse(err, message),
         };
-        let client = match TwilioClient::new(&target.api_url, &target.account_sid, &target.token) {
+        let client = match target
+            .credentials
+            .client(&target.api_url, &target.account_sid)
+        {
             Ok(client) => client,
             Err(e) => return refuse(err, format!("TWILIO_IVR_API_URL: {e}")),
         };
@@ -226,12 +228,19 @@ pub async fn run(
                 Err(message) => return refuse(err, message),
             },
         };
+        let auth_token = match (&target.auth_token, transport) {
+            (Some(token), _) => token.clone(),
+            // Behind the proxy or the relay no local webhook is served, so nothing here checks a
+            // signature.
+            (None, Transport::Proxy | Transport::Relay) => Secret::new(""),
+            (None, Transport::Webhook) => return refuse(err, SIGNING_NEEDS_AUTH_TOKEN.to_string()),
+        };
         let mut voice = CallerVoice::from_caps(&caps.twilio);
         voice.gather_timeout = caps.twilio.gather_timeout_secs;
         voice.hints = caps.twilio.hints.clone();
         let webhook = WebhookState {
             sessions: Sessions::default(),
-            auth_token: target.token.clone(),
+            auth_token,
             public_url,
             endpoint: with_slash(&caps.twilio.inbound_endpoint),
             public_url_params: caps.twilio.public_url_params.clone(),
@@ -397,7 +406,10 @@ fn public_url(
 struct Target {
     api_url: String,
     account_sid: String,
-    token: Secret,
+    /// What the REST client authenticates with.
+    credentials: RestCredentials,
+    /// The key Twilio signs webhooks with; absent when only an API key is configured.
+    auth_token: Option<Secret>,
     /// `TWILIO_IVR_FROM` (never empty).
     caller_ids: Vec<String>,
     to: String,
@@ -443,15 +455,16 @@ impl Target {
                 Ok(Target {
                     api_url: running.base_url.clone(),
                     account_sid: account.sid.clone(),
-                    token: account.auth_token.clone(),
+                    credentials: RestCredentials::AuthToken(account.auth_token.clone()),
+                    auth_token: Some(account.auth_token.clone()),
                     caller_ids,
                     to,
                 })
             }
             None => {
-                let (Some(account_sid), Some(token), Some(to), false) = (
+                let (Some(account_sid), Some(credentials), Some(to), false) = (
                     &twilio.account_sid,
-                    &twilio.auth_token,
+                    twilio.rest_credentials(),
                     &twilio.to,
                     twilio.caller_ids.is_empty(),
                 ) else {
@@ -466,7 +479,8 @@ impl Target {
                 Ok(Target {
                     api_url: twilio.api_url.clone(),
                     account_sid: account_sid.clone(),
-                    token: token.clone(),
+                    credentials,
+                    auth_token: twilio.auth_token.clone(),
                     caller_ids: twilio.caller_ids.clone(),
                     to: to.clone(),
                 })

@@ -237,7 +237,7 @@ fn run_names_every_missing_capability_at_once() {
     let out = project.run(&["run", "convos"]).expect_code(2);
     assert!(
         out.stderr.contains(
-            "TWILIO_IVR_ACCOUNT_SID, TWILIO_IVR_AUTH_TOKEN, TWILIO_IVR_TO, TWILIO_IVR_PUBLICURL are required"
+            "TWILIO_IVR_ACCOUNT_SID, TWILIO_IVR_AUTH_TOKEN (or TWILIO_IVR_API_KEY + TWILIO_IVR_API_SECRET), TWILIO_IVR_TO, TWILIO_IVR_PUBLICURL are required"
         ),
         "{}",
         out.stderr

@@ -9,30 +9,12 @@ use crate::harness::balancer::Balancer;
 use crate::harness::emulator::{emulator, ivr_at, ACCOUNT, IVR, TOKEN};
 use crate::harness::proxy::{behind_proxy, bind, proxy_at, TOPIC};
 use crate::harness::redis::{RedisOptions, RedisServer};
-use crate::harness::run::{acme_ivr, all_passed, json_report, run, verdicts};
-use crate::harness::{Output, Project};
+use crate::harness::run::{acme_ivr, json_report, passed, project, run};
 
 const KEYPAD: &str =
     "keypad\n\n#bot\nWelcome to Acme*\n\n#me\nBUTTON 2\n\n#bot\nYour balance is 42 dollars\n";
 const SPEECH: &str =
     "speech\n\n#bot\npress one for sales\n\n#me\nsales please\n\n#bot\nConnecting you to sales\n";
-
-fn project(botium_json: &str, cases: &[(&str, &str)]) -> Project {
-    cases.iter().fold(
-        Project::new().file("botium.json", botium_json),
-        |project, (name, text)| project.file(&format!("convos/{name}.convo.txt"), text),
-    )
-}
-
-fn passed(out: &Output, project: &Project, names: &[&str]) {
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
-    assert_eq!(
-        verdicts(&json_report(project, "report.json")),
-        all_passed(names),
-        "{}",
-        out.stderr
-    );
-}
 
 /// What most tests here start with: Redis, the emulator answering with `ivr`, and one proxy in
 /// front of the runners.

@@ -69,15 +69,28 @@ async fn forward(
         reqwest::Method::from_bytes(method.as_str().as_bytes()).expect("method"),
         format!("{}{uri}", front.emulator),
     );
-    for name in ["authorization", "content-type", "accept"] {
+    // As a reverse proxy: the signature and the host it covers (a relay Function checks both).
+    for name in [
+        "authorization",
+        "content-type",
+        "accept",
+        "x-twilio-signature",
+        "host",
+    ] {
         if let Some(value) = headers.get(name).and_then(|v| v.to_str().ok()) {
             request = request.header(name, value);
         }
     }
     let answer = request.body(body).send().await.expect("emulator answers");
     let status = StatusCode::from_u16(answer.status().as_u16()).expect("status");
+    let content_type = answer
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/json")
+        .to_string();
     let text = answer.text().await.expect("body");
-    (status, [("Content-Type", "application/json")], text).into_response()
+    (status, [("Content-Type", content_type)], text).into_response()
 }
 
 /// Starts the front of `emulator`; returns its base URL.
@@ -151,6 +164,22 @@ async fn behind_the_redis_proxy_a_late_callback_of_an_abandoned_attempt_is_dropp
     })
     .await;
     proxy.stop().await;
+}
+
+#[tokio::test]
+async fn through_the_relay_a_late_callback_of_an_abandoned_attempt_is_dropped_too() {
+    if !crate::harness::relay::node_present() {
+        return;
+    }
+    late_callbacks_never_end_the_next_attempt(|front, extra| {
+        let caps = serde_json::json!({
+            "TWILIO_IVR_ACCOUNT_SID": crate::harness::emulator::ACCOUNT,
+            "TWILIO_IVR_AUTH_TOKEN": TOKEN,
+            "TWILIO_IVR_API_URL": front
+        });
+        crate::harness::run::botium_json_with(IVR, crate::harness::run::merged(caps, extra))
+    })
+    .await;
 }
 
 /// Runs one test case whose first attempt rings past `TWILIO_IVR_WAIT_CALL_STARTED` and whose

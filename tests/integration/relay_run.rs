@@ -8,33 +8,17 @@ use std::time::Duration;
 use twilio_emulator::server::RunningEmulator;
 
 use crate::harness::emulator::{emulator, ivr_at, post, serve, ACCOUNT, IVR, TOKEN};
+use crate::harness::relay::node_present;
 use crate::harness::run::{
-    acme_ivr, all_passed, botium_json_with, json_report, merged, run, verdicts,
+    acme_ivr, botium_json_with, json_report, merged, passed, project, run, verdicts,
 };
 use crate::harness::twiml_app::{Received, Reply, TwimlApp, TwimlAppBuilder};
-use crate::harness::{Output, Project};
+use crate::harness::Project;
 
 const KEYPAD: &str =
     "keypad\n\n#bot\nWelcome to Acme*\n\n#me\nBUTTON 2\n\n#bot\nYour balance is 42 dollars\n";
 const SPEECH: &str =
     "speech\n\n#bot\npress one for sales\n\n#me\nsales please\n\n#bot\nConnecting you to sales\n";
-
-/// Whether node runs here; without it (and without `IVR_TEST_REQUIRE_NODE=1`) a test is
-/// skipped with a message, as the Functions tests are.
-fn node_runs() -> bool {
-    let runs = std::process::Command::new("node")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        runs || std::env::var("IVR_TEST_REQUIRE_NODE").as_deref() != Ok("1"),
-        "IVR_TEST_REQUIRE_NODE=1 but node does not run"
-    );
-    if !runs {
-        eprintln!("skipped: node is not on PATH (set IVR_TEST_REQUIRE_NODE=1 to require it)");
-    }
-    runs
-}
 
 /// Capabilities with nothing but the account, the numbers and the API's URL, plus `extra`.
 fn credentials_only(emulator: &RunningEmulator, extra: serde_json::Value) -> String {
@@ -43,23 +27,6 @@ fn credentials_only(emulator: &RunningEmulator, extra: serde_json::Value) -> Str
         "TWILIO_IVR_API_URL": emulator.base_url
     });
     botium_json_with(IVR, merged(caps, extra))
-}
-
-fn project(botium_json: &str, cases: &[(&str, &str)]) -> Project {
-    cases.iter().fold(
-        Project::new().file("botium.json", botium_json),
-        |project, (name, text)| project.file(&format!("convos/{name}.convo.txt"), text),
-    )
-}
-
-fn passed(out: &Output, project: &Project, names: &[&str]) {
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
-    assert_eq!(
-        verdicts(&json_report(project, "report.json")),
-        all_passed(names),
-        "{}",
-        out.stderr
-    );
 }
 
 /// The Sync Lists left in every Sync Service of the account.
@@ -90,7 +57,7 @@ async fn no_live_call(emulator: &RunningEmulator) {
 async fn after_relay_deploy_a_suite_passes_through_the_relay_in_parallel() {
     // Catches: a runner that still needs a reachable webhook, events of one call reaching
     // another, answers that never reach the call, and Lists the runner leaves behind.
-    if !node_runs() {
+    if !node_present() {
         return;
     }
     let ivr = acme_ivr().await;
@@ -139,7 +106,7 @@ async fn after_relay_deploy_a_suite_passes_through_the_relay_in_parallel() {
 
 #[tokio::test]
 async fn the_first_run_deploys_the_relay_and_says_so() {
-    if !node_runs() {
+    if !node_present() {
         return;
     }
     let ivr = acme_ivr().await;
@@ -156,7 +123,7 @@ async fn the_first_run_deploys_the_relay_and_says_so() {
 
 #[tokio::test]
 async fn a_relay_of_another_protocol_is_refused_and_nothing_is_dialed() {
-    if !node_runs() {
+    if !node_present() {
         return;
     }
     let ivr = acme_ivr().await;
@@ -225,7 +192,7 @@ async fn answers_go_out_on_the_offer_through_the_relay() {
     // Interim results reach the runner through Sync; the answer goes out by the live-call
     // update while the IVR still speaks. Catches: interim results lost, and a redirect whose
     // `<Gather>` reports anywhere but the relay.
-    if !node_runs() {
+    if !node_present() {
         return;
     }
     let ivr = acme_ivr().await;
@@ -278,7 +245,7 @@ async fn texting_ivr(emulator_base: std::sync::Arc<std::sync::Mutex<String>>) ->
 async fn sms_checks_and_the_ivrs_hang_up_work_through_the_relay() {
     // The IVR hangs up by itself: the final status reaches the runner through the relay (a
     // convo expecting more fails with "the IVR hung up"), and CHECKTWILIOSMS finds the text.
-    if !node_runs() {
+    if !node_present() {
         return;
     }
     let base = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
@@ -306,7 +273,7 @@ async fn sms_checks_and_the_ivrs_hang_up_work_through_the_relay() {
 
 #[tokio::test]
 async fn ctrl_c_through_the_relay_leaves_no_live_call() {
-    if !node_runs() {
+    if !node_present() {
         return;
     }
     let ivr = TwimlAppBuilder::new(TOKEN)
@@ -372,7 +339,7 @@ async fn ctrl_c_through_the_relay_leaves_no_live_call() {
 async fn the_demo_suite_passes_through_the_relay() {
     // The README's demo (a Studio flow) on an emulator reached only through its API, after
     // `ivr-test relay deploy`: the first command of a team that has nothing but credentials.
-    if !node_runs() {
+    if !node_present() {
         return;
     }
     let repository = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));

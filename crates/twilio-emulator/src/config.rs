@@ -24,9 +24,11 @@ use serde::{Deserialize, Deserializer};
 use twilio_wire::sid::is_sid;
 use twilio_wire::twiml::HttpMethod;
 
+mod account;
 mod json_positions;
 mod latencies;
 pub mod queues;
+pub use account::{AccountConfig, AccountStatus, ApiKeyConfig, KeyKind, OwnedNumberConfig};
 use json_positions::{child_path, json_positions, line_start};
 pub use latencies::Latencies;
 pub use queues::QueueConfig;
@@ -36,16 +38,6 @@ pub const RING_CYCLE_SECS: u32 = 6;
 
 /// An account's auth token: the crate's [`Secret`](twilio_wire::secret::Secret), never printed.
 pub use twilio_wire::secret::Secret as AuthToken;
-
-/// An account the REST API authenticates (`AccountSid:AuthToken`).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AccountConfig {
-    /// `AC` + 32 hex digits.
-    pub sid: String,
-    /// The account's auth token: Basic-auth password and webhook signing key.
-    pub auth_token: AuthToken,
-}
 
 /// Whether and how a configured number answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
@@ -267,10 +259,7 @@ impl EmulatorConfig {
     /// The defaults plus one account: the usual configuration of a test.
     pub fn with_account(sid: impl Into<String>, auth_token: impl Into<String>) -> EmulatorConfig {
         EmulatorConfig {
-            accounts: vec![AccountConfig {
-                sid: sid.into(),
-                auth_token: AuthToken::new(auth_token),
-            }],
+            accounts: vec![AccountConfig::new(sid, auth_token)],
             ..EmulatorConfig::default()
         }
     }
@@ -306,11 +295,14 @@ impl EmulatorConfig {
                     line_column: None,
                 });
             }
+            // Keep what the file says about the account; the environment's token wins.
+            let mut account = config
+                .account(sid)
+                .cloned()
+                .unwrap_or_else(|| AccountConfig::new(sid.clone(), ""));
+            account.auth_token = AuthToken::new(token.clone());
             config.accounts.retain(|a| &a.sid != sid);
-            config.accounts.push(AccountConfig {
-                sid: sid.clone(),
-                auth_token: AuthToken::new(token.clone()),
-            });
+            config.accounts.push(account);
         }
         if config.accounts.is_empty() {
             return Err(EmulatorConfigError::Invalid {
@@ -342,9 +334,9 @@ impl EmulatorConfig {
         let config: EmulatorConfig = serde_json::from_str(text).map_err(|e| {
             let offset = line_start(text, e.line()) + e.column();
             let json_path = positions.path_at(offset);
-            let message = if json_path.ends_with("auth_token") {
+            let message = if json_path.ends_with("auth_token") || json_path.ends_with(".secret") {
                 // serde quotes the offending value; for a token that is the secret.
-                "expected the auth token as a string".to_string()
+                "expected the secret as a string".to_string()
             } else {
                 strip_position(&e.to_string())
             };
@@ -382,6 +374,14 @@ impl EmulatorConfig {
         self.caller_ids.iter().any(|c| c == number) || self.numbers.contains_key(number)
     }
 
+    /// Whether `account`'s calls may come from `number`: a shared caller id or configured
+    /// number, or one the account owns or verified.
+    pub fn account_may_call_from(&self, account: &AccountConfig, number: &str) -> bool {
+        self.owns_caller_id(number)
+            || account.has_verified(number)
+            || account.owned_number(number).is_some()
+    }
+
     /// Whether geo permissions allow calling `to`.
     pub fn permits_destination(&self, to: &str) -> bool {
         match &self.permitted_prefixes {
@@ -393,18 +393,22 @@ impl EmulatorConfig {
     /// The first semantic problem, as (JSON path, message).
     fn problem(&self) -> Option<(String, String)> {
         let mut seen = Vec::new();
+        let mut keys = Vec::new();
         for (i, account) in self.accounts.iter().enumerate() {
-            if !is_sid(&account.sid, "AC") {
-                let message = format!("`{}` is not an account SID (AC + 32 hex)", account.sid);
-                return Some((format!("accounts[{i}].sid"), message));
-            }
-            if account.auth_token.expose().is_empty() {
-                return Some((format!("accounts[{i}].auth_token"), "is empty".into()));
+            if let Some(found) = account.problem(i) {
+                return Some(found);
             }
             if seen.contains(&&account.sid) {
                 return Some((format!("accounts[{i}].sid"), "duplicate account".into()));
             }
             seen.push(&account.sid);
+            for (k, key) in account.api_keys.iter().enumerate() {
+                if keys.contains(&&key.sid) {
+                    let at = format!("accounts[{i}].api_keys[{k}].sid");
+                    return Some((at, "duplicate API key".into()));
+                }
+                keys.push(&key.sid);
+            }
         }
         for (i, caller_id) in self.caller_ids.iter().enumerate() {
             if !is_e164(caller_id) {
@@ -532,7 +536,7 @@ pub fn is_e164(number: &str) -> bool {
     })
 }
 
-fn not_e164(number: &str) -> String {
+pub(crate) fn not_e164(number: &str) -> String {
     format!("`{number}` is not an E.164 number (+ and 7 to 15 digits)")
 }
 

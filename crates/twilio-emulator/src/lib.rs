@@ -3,7 +3,9 @@
 //! and keys; `<Dial>`led parties; `<Enqueue>`d callers and emulated agents), the TwiML
 //! interpreter, Studio flows ([`studio`]), and signed webhooks; and Twilio's cloud APIs a relay
 //! Function needs: [`serverless`] (deploying Functions, and running them under node) and
-//! [`sync`] (Lists of events), served under path prefixes of the same base URL.
+//! [`sync`] (Lists of events), served under path prefixes of the same base URL; and what a
+//! preflight reads: the account, its numbers and API keys (`rest`), and its voice geo
+//! permissions ([`voice`]).
 //!
 //! ```text
 //! REST API (rest) --CallControl--> engine (one task per call)
@@ -15,7 +17,8 @@
 //! /functions/{domain_name}{path}        --> serverless::invoke --> node --> a warm worker per
 //!                                           deployment (worker.rs, runtime.js)
 //! /sync/v1                              --> sync (its own store, TTLs on the clock)
-//!      both through rest::v1 (credentials, parameters, absolute URLs) and rest's errors, paging
+//! /voice/v1/DialingPermissions          --> voice (from the accounts' configuration)
+//!      all through rest::v1 (credentials, parameters, absolute URLs) and rest's errors, paging
 //! ```
 //!
 //! Time runs on a scaled [`clock::Clock`]; every call record lives in the [`store::Store`], call
@@ -43,3 +46,4 @@ pub mod studio;
 pub mod sync;
 #[cfg(test)]
 mod v1_test_api;
+pub mod voice;

@@ -12,6 +12,7 @@ use super::clock::Clock;
 use super::config::EmulatorConfig;
 use super::engine::{CallEngine, Destination, EngineSettings};
 use super::log::EventLog;
+use super::rest::keys::KeyRing;
 use super::rest::v1::V1State;
 use super::rest::{router, RestState};
 use super::serverless::node::Node;
@@ -19,6 +20,7 @@ use super::serverless::{self, ServerlessStore};
 use super::store::Store;
 use super::studio::{executor::Services, flow_warnings, load_flows, FlowError, StudioRuntime};
 use super::sync::{self, SyncStore};
+use super::voice;
 use twilio_wire::twiml::HttpMethod;
 
 /// Choices made by whoever starts the emulator, on top of its configuration file.
@@ -110,21 +112,31 @@ pub async fn start(
     let engine = CallEngine::new(settings, store.clone(), clock, options.log.clone());
     let forget = studio.clone();
     engine.on_leg_end(Arc::new(move |call_sid| forget.forget(call_sid)));
+    let keys = KeyRing::from_config(&config, clock.now());
     let config = Arc::new(config);
     let app = router(RestState {
         config: config.clone(),
         store: store.clone(),
         clock,
         control: Arc::new(engine.clone()),
+        keys: keys.clone(),
     })
     .merge(sync::router(V1State {
         config: config.clone(),
         clock,
+        keys: keys.clone(),
         store: SyncStore::default(),
+    }))
+    .merge(voice::router(V1State {
+        config: config.clone(),
+        clock,
+        keys: keys.clone(),
+        store: (),
     }))
     .merge(serverless::router(V1State {
         config,
         clock,
+        keys,
         store: ServerlessStore::new(Node::new(options.node.clone(), options.log.clone())),
     }))
     .merge(studio.clone().router());

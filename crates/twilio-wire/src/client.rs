@@ -21,6 +21,7 @@ use url::Url;
 
 use crate::secret::{Redactor, Secret};
 
+mod account;
 mod base;
 mod requests;
 mod resources;
@@ -33,6 +34,9 @@ mod tests;
 mod transport;
 mod v1;
 
+pub use account::{
+    AccountResource, Capabilities, DialingCountry, IncomingNumber, OutgoingCallerId,
+};
 pub use base::{ApiBase, Product, FUNCTIONS_PREFIX};
 pub use requests::{CreateCall, FunctionUpload, MessageFilter};
 pub use resources::{is_final_status, CallResource, MessageResource};
@@ -124,8 +128,11 @@ pub struct TwilioClient {
     http: reqwest::Client,
     base: ApiBase,
     account_sid: String,
-    auth_token: Secret,
-    /// Hides the token, raw or inside the Basic credential, in text an error shows.
+    /// The Basic-auth user: the account SID, or an API key SID (`SK...`).
+    username: String,
+    /// The auth token, or the API key's secret.
+    password: Secret,
+    /// Hides the secret, raw or inside the Basic credential, in text an error shows.
     redactor: Redactor,
 }
 
@@ -134,19 +141,51 @@ impl fmt::Debug for TwilioClient {
         f.debug_struct("TwilioClient")
             .field("base_url", &self.base.url.as_str())
             .field("account_sid", &self.account_sid)
-            .field("auth_token", &"<redacted>")
+            .field("username", &self.username)
+            .field("password", &"<redacted>")
             .finish()
     }
 }
 
 impl TwilioClient {
     /// A client for `account_sid` at `base_url` ([`DEFAULT_BASE_URL`] for Twilio; a path
-    /// prefix such as `/api/laml` is kept). The SID's format is not checked: compatible
-    /// providers use UUIDs.
+    /// prefix such as `/api/laml` is kept), authenticated by the account's auth token. The
+    /// SID's format is not checked: compatible providers use UUIDs.
     pub fn new(
         base_url: &str,
         account_sid: &str,
         auth_token: &Secret,
+    ) -> Result<TwilioClient, ClientError> {
+        let empty = "the auth token is empty: set TWILIO_IVR_AUTH_TOKEN";
+        TwilioClient::build(base_url, account_sid, None, auth_token, empty)
+    }
+
+    /// A client for `account_sid` authenticated by an API key (`SK...`) and its secret,
+    /// Twilio's recommendation: the key is the Basic-auth user while URLs still name the
+    /// account.
+    pub fn with_api_key(
+        base_url: &str,
+        account_sid: &str,
+        key_sid: &str,
+        key_secret: &Secret,
+    ) -> Result<TwilioClient, ClientError> {
+        let key_sid = key_sid.trim();
+        if key_sid.is_empty() || key_sid.contains(':') {
+            return Err(ClientError::InvalidArgument(format!(
+                "invalid API key SID {key_sid:?}: set TWILIO_IVR_API_KEY (SK...)"
+            )));
+        }
+        let empty = "the API key secret is empty: set TWILIO_IVR_API_SECRET";
+        TwilioClient::build(base_url, account_sid, Some(key_sid), key_secret, empty)
+    }
+
+    /// The client authenticating as `key_sid`, or as the account itself without one.
+    fn build(
+        base_url: &str,
+        account_sid: &str,
+        key_sid: Option<&str>,
+        password: &Secret,
+        empty_password: &str,
     ) -> Result<TwilioClient, ClientError> {
         let base = ApiBase::parse(base_url)?;
         let account_sid = account_sid.trim();
@@ -155,11 +194,10 @@ impl TwilioClient {
                 "invalid account SID {account_sid:?}: set TWILIO_IVR_ACCOUNT_SID (AC...)"
             )));
         }
-        if auth_token.expose().is_empty() {
-            return Err(ClientError::InvalidArgument(
-                "the auth token is empty: set TWILIO_IVR_AUTH_TOKEN".to_string(),
-            ));
+        if password.expose().is_empty() {
+            return Err(ClientError::InvalidArgument(empty_password.to_string()));
         }
+        let username = key_sid.unwrap_or(account_sid);
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         let http = reqwest::Client::builder()
@@ -168,16 +206,22 @@ impl TwilioClient {
             .default_headers(headers)
             .build()
             .map_err(|e| ClientError::Http(format!("cannot build the HTTP client: {e}")))?;
-        let token = auth_token.expose();
+        let secret = password.expose();
         let basic =
-            base64::engine::general_purpose::STANDARD.encode(format!("{account_sid}:{token}"));
+            base64::engine::general_purpose::STANDARD.encode(format!("{username}:{secret}"));
         Ok(TwilioClient {
             http,
             base,
             account_sid: account_sid.to_string(),
-            auth_token: auth_token.clone(),
-            redactor: Redactor::new([basic, token.to_string()]),
+            username: username.to_string(),
+            password: password.clone(),
+            redactor: Redactor::new([basic, secret.to_string()]),
         })
+    }
+
+    /// Whether requests authenticate with an API key rather than the auth token.
+    pub fn uses_api_key(&self) -> bool {
+        self.username != self.account_sid
     }
 
     /// The account the client acts for.

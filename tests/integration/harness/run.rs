@@ -196,3 +196,22 @@ pub async fn run_scaled_with(
     let out = run_emulated(&project, &[&["--json", "report.json"], args].concat()).await;
     (project, out)
 }
+
+/// A project with `botium_json` and the convos `cases` (name, text) under `convos/`.
+pub fn project(botium_json: &str, cases: &[(&str, &str)]) -> Project {
+    cases.iter().fold(
+        Project::new().file("botium.json", botium_json),
+        |project, (name, text)| project.file(&format!("convos/{name}.convo.txt"), text),
+    )
+}
+
+/// Asserts that the run exited 0 and its `report.json` has `names`, all passed.
+pub fn passed(out: &Output, project: &Project, names: &[&str]) {
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(
+        verdicts(&json_report(project, "report.json")),
+        all_passed(names),
+        "{}",
+        out.stderr
+    );
+}

@@ -320,3 +320,58 @@ fn queues_name_an_answering_agent_and_a_size_twilio_allows() {
         "{e}"
     );
 }
+
+#[test]
+fn accounts_take_keys_trial_numbers_and_blocked_countries() {
+    let text = format!(
+        r#"{{"accounts":[{{"sid":"{SID}","auth_token":"t","trial":true,"status":"suspended",
+            "api_keys":[{{"sid":"SK00000000000000000000000000000001","secret":"k"}},
+                {{"sid":"SK00000000000000000000000000000002","secret":"m","type":"main"}}],
+            "verified_caller_ids":["+15550001111"],
+            "phone_numbers":[{{"number":"+15550002222","sms":false}}],
+            "voice_countries_disabled":["CU"]}}]}}"#
+    );
+    let config = parse(&text).unwrap();
+    let account = &config.accounts[0];
+    assert!(account.trial && account.has_verified("+15550001111"));
+    let kinds: Vec<KeyKind> = account.api_keys.iter().map(|k| k.kind).collect();
+    assert_eq!(kinds, [KeyKind::Standard, KeyKind::Main]);
+    assert_eq!(account.status, AccountStatus::Suspended);
+    let owned = account.owned_number("+15550002222").unwrap();
+    assert!(owned.voice && !owned.sms);
+    assert!(account.blocks_country("cu") && !account.blocks_country("US"));
+    assert!(config.account_may_call_from(account, "+15550001111"));
+    assert!(!config.account_may_call_from(account, "+15550003333"));
+
+    let secret = r#"{"accounts":[{"sid":"AC00000000000000000000000000000001","auth_token":"t",
+        "api_keys":[{"sid":"SK00000000000000000000000000000001","secret":987654321}]}]}"#;
+    let e = error(secret);
+    assert!(
+        e.contains("accounts[0].api_keys[0].secret") && !e.contains("987654321"),
+        "{e}"
+    );
+    let bad = [
+        (
+            r#""api_keys":[{"sid":"AC1","secret":"k"}]"#,
+            "api_keys[0].sid",
+        ),
+        (
+            r#""verified_caller_ids":["5550001111"]"#,
+            "verified_caller_ids[0]",
+        ),
+        (
+            r#""phone_numbers":[{"number":"x"}]"#,
+            "phone_numbers[0].number",
+        ),
+        (
+            r#""voice_countries_disabled":["Cuba"]"#,
+            "voice_countries_disabled[0]",
+        ),
+    ];
+    for (field, at) in bad {
+        let e = error(&format!(
+            r#"{{"accounts":[{{"sid":"{SID}","auth_token":"t",{field}}}]}}"#
+        ));
+        assert!(e.contains(&format!("accounts[0].{at}")), "{e}");
+    }
+}

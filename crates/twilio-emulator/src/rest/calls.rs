@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
+use crate::config::AccountConfig;
 use crate::model::{CallRecord, CallStatus};
 use twilio_wire::sid::new_sid;
 
@@ -20,8 +21,12 @@ use super::resources::{account_path, call_json};
 use super::RestState;
 
 /// `POST Calls.json`: validate, record as `queued`, hand to the engine, answer 201.
-pub fn create(state: &RestState, account_sid: &str, params: &Params) -> Result<Response, ApiError> {
-    let request = call_request(&state.config, account_sid, params)?;
+pub fn create(
+    state: &RestState,
+    account: &AccountConfig,
+    params: &Params,
+) -> Result<Response, ApiError> {
+    let request = call_request(&state.config, account, params)?;
     let now = state.clock.now();
     let call = CallRecord::new(
         new_sid("CA"),

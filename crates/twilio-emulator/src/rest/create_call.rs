@@ -8,9 +8,10 @@
 //! | none of `Url`/`Twiml` (`ApplicationSid` alone: the emulator has no applications) | 400/21205 `Url parameter is required. For more information, see http://www.twilio.com/docs/api/twiml` |
 //! | `To` not E.164 (7-15 digits), `client:` or `sip:` | 400/21211 `The 'To' number <to> is not a valid phone number.` |
 //! | `From` not E.164 (`client:`/`sip:` only towards `client:`/`sip:`), or the magic `+15005550001` | 400/21212 `Invalid From Number (caller ID): <from>` |
-//! | `From` neither a configured caller id / number nor the magic `+15005550006` | 400/21210 |
+//! | `From` neither a configured caller id / number, one the account owns or verified, nor the magic `+15005550006` | 400/21210 |
 //! | `To` `+15005550001` / `...0002` / `...0004` | 400/21217 / 21214 / 21216 |
-//! | `To` `+15005550003`, or no `permitted_prefixes` entry matches | 400/21215 (exact message) |
+//! | `To` `+15005550003`, no `permitted_prefixes` entry matches, or its country is in the account's `voice_countries_disabled` | 400/21215 (exact message) |
+//! | a trial account's `To` not among its `verified_caller_ids` | 400/21219 |
 //! | `Url`, `FallbackUrl`, `StatusCallback` not absolute http(s) | 400/21205 `<Name> is not a valid URL: <value>` |
 //! | a `*Method` other than GET/POST | 400/21209 |
 //! | `Twiml` over 4000 characters | 400/20001 (Twilio documents no code) |
@@ -20,7 +21,9 @@
 //!
 //! When both `Url` and `Twiml` are given, `Url` wins (Twilio: "Twiml is ignored").
 
-use crate::config::{is_e164, EmulatorConfig};
+use twilio_wire::countries::country_of;
+
+use crate::config::{is_e164, AccountConfig, EmulatorConfig};
 use crate::model::{CallRequest, StatusEvent, TwimlSource};
 
 use super::error::ApiError;
@@ -42,12 +45,13 @@ pub const MAX_TIME_LIMIT_SECS: u32 = 86_400;
 /// Test-credential magic `From` that always succeeds.
 pub const MAGIC_VALID_FROM: &str = "+15005550006";
 
-/// Validates the parameters of a create-call request by `account_sid`.
+/// Validates the parameters of a create-call request by `account`.
 pub fn call_request(
     config: &EmulatorConfig,
-    account_sid: &str,
+    account: &AccountConfig,
     params: &Params,
 ) -> Result<CallRequest, ApiError> {
+    let account_sid = account.sid.as_str();
     let to = params
         .get("To")
         .ok_or_else(|| ApiError::bad_request(21201, "No 'To' number is specified"))?;
@@ -61,8 +65,9 @@ pub fn call_request(
         ));
     }
     check_to_format(to)?;
-    check_from(config, from, to)?;
-    check_destination(config, to)?;
+    check_from(config, account, from, to)?;
+    check_destination(config, account, to)?;
+    check_trial(account, to)?;
     let twiml = twiml_param(params)?;
     let fallback = match url_param(params, "FallbackUrl")? {
         Some(url) => Some((url, method_param(params, "FallbackMethod")?)),
@@ -126,7 +131,12 @@ fn check_to_format(to: &str) -> Result<(), ApiError> {
     }
 }
 
-fn check_from(config: &EmulatorConfig, from: &str, to: &str) -> Result<(), ApiError> {
+fn check_from(
+    config: &EmulatorConfig,
+    account: &AccountConfig,
+    from: &str,
+    to: &str,
+) -> Result<(), ApiError> {
     // A client or SIP caller may only call another client or SIP endpoint (Twilio: "If To is
     // a phone number, From must be one too").
     let endpoint_kind_fits = is_e164(from) || (is_client_or_sip(from) && is_client_or_sip(to));
@@ -136,7 +146,7 @@ fn check_from(config: &EmulatorConfig, from: &str, to: &str) -> Result<(), ApiEr
             format!("Invalid From Number (caller ID): {from}"),
         ));
     }
-    if from != MAGIC_VALID_FROM && is_e164(from) && !config.owns_caller_id(from) {
+    if from != MAGIC_VALID_FROM && is_e164(from) && !config.account_may_call_from(account, from) {
         return Err(ApiError::bad_request(
             21210,
             format!(
@@ -149,7 +159,11 @@ fn check_from(config: &EmulatorConfig, from: &str, to: &str) -> Result<(), ApiEr
     Ok(())
 }
 
-fn check_destination(config: &EmulatorConfig, to: &str) -> Result<(), ApiError> {
+fn check_destination(
+    config: &EmulatorConfig,
+    account: &AccountConfig,
+    to: &str,
+) -> Result<(), ApiError> {
     let not_permitted = || {
         ApiError::bad_request(
             21215,
@@ -174,9 +188,28 @@ fn check_destination(config: &EmulatorConfig, to: &str) -> Result<(), ApiError> 
             21216,
             format!("Call blocked by Twilio: {to}"),
         )),
-        _ if is_client_or_sip(to) || config.permits_destination(to) => Ok(()),
-        _ => Err(not_permitted()),
+        _ if is_client_or_sip(to) => Ok(()),
+        _ if !config.permits_destination(to) => Err(not_permitted()),
+        _ if country_of(to).is_some_and(|c| account.blocks_country(c.iso_code)) => {
+            Err(not_permitted())
+        }
+        _ => Ok(()),
     }
+}
+
+/// A trial account calls verified numbers only.
+fn check_trial(account: &AccountConfig, to: &str) -> Result<(), ApiError> {
+    if !account.trial || is_client_or_sip(to) || account.has_verified(to) {
+        return Ok(());
+    }
+    Err(ApiError::bad_request(
+        21219,
+        format!(
+            "The number {to} is unverified. Trial accounts cannot call unverified numbers; \
+             verify {to} at twilio.com/user/account/phone-numbers/verified, or purchase a \
+             Twilio number to call unverified numbers."
+        ),
+    ))
 }
 
 fn status_events(params: &Params) -> Result<Vec<StatusEvent>, ApiError> {

@@ -1,9 +1,11 @@
-//! The emulator's Twilio REST API (`twilio.md` §1-§3, §8): Calls, Messages, Recordings,
-//! Transcriptions, and call Queues with their Members under `/2010-04-01/Accounts/{AccountSid}/`, with Twilio's authentication, validation,
+//! The emulator's Twilio REST API (`twilio.md` §1-§3, §8): the Account, Calls, Messages,
+//! Recordings, Transcriptions, call Queues with their Members, the account's numbers
+//! (IncomingPhoneNumbers, OutgoingCallerIds) and API Keys under
+//! `/2010-04-01/Accounts/{AccountSid}/`, with Twilio's authentication, validation,
 //! error envelopes, resource JSON and paging, plus the loopback ledger (`/_emulator/...`).
 //!
 //! ```text
-//! request --> authenticate (Basic AccountSid:AuthToken, path account = user)
+//! request --> authenticate (Basic AccountSid:AuthToken or KeySid:Secret, path account = its account)
 //!         --> resource (Calls.json, Calls/CA..json, Messages.json, Recordings/RE.., ...)
 //!         --> handler: validate -> store -> CallControl (start, hang_up, cancel, redirect)
 //! ```
@@ -29,12 +31,14 @@ use crate::control::CallControl;
 use crate::ledger;
 use crate::store::Store;
 
+mod account;
 mod audio;
 mod auth;
 mod calls;
 mod create_call;
 mod date_filter;
 pub(crate) mod error;
+pub(crate) mod keys;
 mod messages;
 pub(crate) mod paging;
 pub(crate) mod params;
@@ -66,12 +70,15 @@ pub struct RestState {
     pub clock: Clock,
     /// The call engine that makes created calls happen.
     pub control: Arc<dyn CallControl>,
+    /// API keys, which authenticate as their accounts.
+    pub keys: keys::KeyRing,
 }
 
 /// The REST API and the ledger as one axum router.
 pub fn router(state: RestState) -> Router {
     let store = state.store.clone();
     Router::new()
+        .route("/2010-04-01/Accounts/{account_json}", any(account_fetch))
         .route(
             "/2010-04-01/Accounts/{account_sid}/{*resource}",
             any(account_resource),
@@ -104,6 +111,10 @@ enum Resource<'a> {
     RecordingTranscription(&'a str, &'a str),
     Queues,
     Queue(&'a str),
+    IncomingPhoneNumbers,
+    OutgoingCallerIds,
+    Keys,
+    Key(&'a str),
     QueueMembers(&'a str),
     /// `Queues/{Sid}/Members/{CallSid|Front}.json`.
     QueueMember(&'a str, &'a str),
@@ -128,6 +139,10 @@ impl<'a> Resource<'a> {
             ["Recordings.json"] => Resource::Recordings,
             ["Transcriptions.json"] => Resource::Transcriptions,
             ["Queues.json"] => Resource::Queues,
+            ["IncomingPhoneNumbers.json"] => Resource::IncomingPhoneNumbers,
+            ["OutgoingCallerIds.json"] => Resource::OutgoingCallerIds,
+            ["Keys.json"] => Resource::Keys,
+            ["Keys", key] => Resource::Key(instance(key)?),
             ["Queues", queue] => Resource::Queue(instance(queue)?),
             ["Queues", queue, "Members.json"] if !queue.is_empty() => Resource::QueueMembers(queue),
             ["Queues", queue, "Members", member] if !queue.is_empty() => {
@@ -160,6 +175,30 @@ impl<'a> Resource<'a> {
             _ => return None,
         })
     }
+}
+
+/// `GET /2010-04-01/Accounts/{AccountSid}.json`: the authenticated account itself.
+async fn account_fetch(
+    State(state): State<RestState>,
+    method: Method,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+) -> Response {
+    let path = uri.path();
+    let served = || {
+        let sid = path
+            .strip_prefix("/2010-04-01/Accounts/")
+            .and_then(|rest| rest.strip_suffix(".json"))
+            .filter(|sid| !sid.is_empty())
+            .ok_or_else(|| ApiError::not_found(path))?;
+        let account = auth::authenticate(&state.config, &state.keys, &headers, sid)?;
+        auth::refuse_standard_key(&state.keys, &headers)?;
+        if method != Method::GET {
+            return Err(ApiError::method_not_allowed());
+        }
+        Ok(account::account_json(account, &state))
+    };
+    served().unwrap_or_else(IntoResponse::into_response)
 }
 
 async fn account_resource(
@@ -199,8 +238,11 @@ fn serve(
         }
         return recordings::media(state, account_sid, sid, format, path);
     }
-    auth::authenticate(&state.config, headers, account_sid)?;
+    let account_config = auth::authenticate(&state.config, &state.keys, headers, account_sid)?;
     let resource = resource.ok_or_else(|| ApiError::not_found(path))?;
+    if matches!(resource, Resource::Keys | Resource::Key(_)) {
+        auth::refuse_standard_key(&state.keys, headers)?;
+    }
     let params = if method == Method::POST {
         Params::decode(body)?
     } else {
@@ -209,7 +251,7 @@ fn serve(
     let account = account_sid;
     match (resource, method.as_str()) {
         (Resource::Calls, "GET") => calls::list(state, account, &params),
-        (Resource::Calls, "POST") => calls::create(state, account, &params),
+        (Resource::Calls, "POST") => calls::create(state, account_config, &params),
         (Resource::Call(sid), "GET") => calls::fetch(state, account, sid, path),
         (Resource::Call(sid), "POST") => calls::update(state, account, sid, path, &params),
         (Resource::Call(sid), "DELETE") => calls::delete(state, account, sid, path),
@@ -258,6 +300,17 @@ fn serve(
         (Resource::QueueMember(sid, call), "POST") => {
             queues::dequeue(state, account, sid, call, path, &params)
         }
+        (Resource::IncomingPhoneNumbers, "GET") => {
+            account::incoming_numbers(state, account_config, &params)
+        }
+        (Resource::OutgoingCallerIds, "GET") => {
+            account::outgoing_caller_ids(state, account_config, &params)
+        }
+        (Resource::Keys, "GET") => keys::list(state, account, &params),
+        (Resource::Keys, "POST") => keys::create(state, account, &params),
+        (Resource::Key(sid), "GET") => keys::fetch(state, account, sid, path),
+        (Resource::Key(sid), "POST") => keys::update(state, account, sid, path, &params),
+        (Resource::Key(sid), "DELETE") => keys::delete(state, account, sid, path),
         _ => Err(ApiError::method_not_allowed()),
     }
 }

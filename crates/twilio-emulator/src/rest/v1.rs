@@ -22,6 +22,7 @@ use crate::config::EmulatorConfig;
 
 use super::auth::credentials_account;
 use super::error::ApiError;
+use super::keys::KeyRing;
 use super::params::Params;
 use super::recordings::origin;
 
@@ -32,6 +33,8 @@ pub struct V1State<S> {
     pub config: Arc<EmulatorConfig>,
     /// Emulated time: dates, TTLs, build durations.
     pub clock: Clock,
+    /// API keys, which authenticate as their accounts.
+    pub keys: KeyRing,
     /// The product's records.
     pub store: S,
 }
@@ -60,6 +63,7 @@ impl V1Request {
     /// [`read_params`](Self::read_params).
     pub fn new(
         config: &EmulatorConfig,
+        keys: &KeyRing,
         product: Product,
         method: Method,
         uri: &Uri,
@@ -73,7 +77,7 @@ impl V1Request {
             .ok_or_else(|| ApiError::not_found(uri.path()))?
             .trim_end_matches('/')
             .to_string();
-        let account = credentials_account(config, &headers)?;
+        let account = credentials_account(config, keys, &headers)?;
         Ok(V1Request {
             account_sid: account.sid.clone(),
             method,

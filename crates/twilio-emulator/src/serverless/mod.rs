@@ -90,8 +90,15 @@ fn serve(
     headers: HeaderMap,
     body: &[u8],
 ) -> Result<Response, ApiError> {
-    let request = V1Request::new(&state.config, Product::Serverless, method, uri, headers)?
-        .read_params(uri, body)?;
+    let request = V1Request::new(
+        &state.config,
+        &state.keys,
+        Product::Serverless,
+        method,
+        uri,
+        headers,
+    )?
+    .read_params(uri, body)?;
     let segments = request.segments();
     let path: Vec<&str> = segments.iter().map(String::as_str).collect();
     let (q, st) = (&request, state);

@@ -52,6 +52,7 @@ pub async fn handle(
 ) -> Response {
     let request = match V1Request::new(
         &state.config,
+        &state.keys,
         Product::ServerlessUpload,
         method,
         &uri,

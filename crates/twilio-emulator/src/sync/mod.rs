@@ -66,8 +66,15 @@ fn serve(
     headers: HeaderMap,
     body: &[u8],
 ) -> Result<Response, ApiError> {
-    let request = V1Request::new(&state.config, Product::Sync, method, uri, headers)?
-        .read_params(uri, body)?;
+    let request = V1Request::new(
+        &state.config,
+        &state.keys,
+        Product::Sync,
+        method,
+        uri,
+        headers,
+    )?
+    .read_params(uri, body)?;
     let segments = request.segments();
     let path: Vec<&str> = segments.iter().map(String::as_str).collect();
     let r = &request;

@@ -18,6 +18,9 @@ pub struct CreateCall {
     pub url: String,
     /// `Method` for `Url`.
     pub method: HttpMethod,
+    /// `Twiml`: inline TwiML sent instead of `Url` (at most 4,000 characters), for a call
+    /// that needs no webhook, such as a preflight's test call.
+    pub twiml: Option<String>,
     /// `StatusCallback`.
     pub status_callback: Option<String>,
     /// `StatusCallbackEvent`s (`initiated`, `ringing`, `answered`, `completed`), sent as
@@ -51,12 +54,14 @@ impl CreateCall {
 
     /// The form parameters, in Twilio's names; lists as repeated keys.
     pub(super) fn form(&self) -> Vec<(&'static str, String)> {
-        let mut form = vec![
-            ("To", self.to.clone()),
-            ("From", self.from.clone()),
-            ("Url", self.url.clone()),
-            ("Method", method_name(self.method).to_string()),
-        ];
+        let mut form = vec![("To", self.to.clone()), ("From", self.from.clone())];
+        match &self.twiml {
+            Some(twiml) => form.push(("Twiml", twiml.clone())),
+            None => {
+                form.push(("Url", self.url.clone()));
+                form.push(("Method", method_name(self.method).to_string()));
+            }
+        }
         let mut optional = |name: &'static str, value: Option<String>| {
             if let Some(value) = value {
                 form.push((name, value));

@@ -78,7 +78,7 @@ impl TwilioClient {
             let mut request = self
                 .http
                 .request(method.clone(), url.clone())
-                .basic_auth(&self.account_sid, Some(self.auth_token.expose()));
+                .basic_auth(&self.username, Some(self.password.expose()));
             if let Some(form) = &form {
                 request = request
                     .header(CONTENT_TYPE, "application/x-www-form-urlencoded")

@@ -1,6 +1,7 @@
 //! The REST API over real HTTP: a router served on `127.0.0.1:0`, a reqwest client, and a
 //! recording fake of the call engine (the real engine is tested elsewhere).
 
+mod accounts;
 mod auth_and_ledger;
 mod create_call;
 mod lists;
@@ -15,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use serde_json::Value;
 
 use crate::clock::Clock;
-use crate::config::{AccountConfig, AuthToken, EmulatorConfig, NumberConfig};
+use crate::config::{AccountConfig, EmulatorConfig, NumberConfig};
 use crate::control::CallControl;
 use crate::model::{CallRequest, CallStatus, TwimlSource};
 use crate::store::Store;
@@ -79,10 +80,9 @@ impl CallControl for RecordingControl {
 /// Two accounts, one caller id, one IVR number.
 pub fn test_config() -> EmulatorConfig {
     let mut config = EmulatorConfig::with_account(SID, TOKEN);
-    config.accounts.push(AccountConfig {
-        sid: OTHER_SID.into(),
-        auth_token: AuthToken::new(OTHER_TOKEN),
-    });
+    config
+        .accounts
+        .push(AccountConfig::new(OTHER_SID, OTHER_TOKEN));
     config.caller_ids.push(CALLER.into());
     config.numbers.insert(
         IVR.into(),
@@ -115,11 +115,13 @@ impl Emulator {
     pub async fn with_config(config: EmulatorConfig) -> Emulator {
         let control = Arc::new(RecordingControl::default());
         let store = Store::default();
+        let keys = super::keys::KeyRing::from_config(&config, chrono::Utc::now());
         let state = RestState {
             config: Arc::new(config),
             store: store.clone(),
             clock: Clock::new(1.0),
             control: control.clone(),
+            keys,
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());

@@ -137,6 +137,34 @@ fn a_create_call_form_uses_twilio_names_and_repeats_events() {
          &FallbackUrl=https%3A%2F%2Fr.example%2Ffallback&Record=false\
          &StatusCallbackEvent=ringing&StatusCallbackEvent=completed"
     );
+    let inline = CreateCall {
+        twiml: Some("<Response><Hangup/></Response>".into()),
+        ..CreateCall::new("+1", "+2", "")
+    };
+    let form = serde_urlencoded::to_string(inline.form()).unwrap();
+    assert_eq!(
+        form,
+        "To=%2B1&From=%2B2&Twiml=%3CResponse%3E%3CHangup%2F%3E%3C%2FResponse%3E&Record=false"
+    );
+}
+
+#[test]
+fn an_api_key_is_the_basic_user_and_its_secret_never_shows() {
+    let key = "SK00000000000000000000000000000001";
+    let client =
+        TwilioClient::with_api_key(DEFAULT_BASE_URL, "AC1", key, &Secret::new("k3y-s3cret"))
+            .unwrap();
+    assert!(client.uses_api_key());
+    assert_eq!(client.account_sid(), "AC1");
+    assert!(!format!("{client:?}").contains("k3y-s3cret"));
+    assert!(TwilioClient::with_api_key(DEFAULT_BASE_URL, "AC1", "", &Secret::new("s")).is_err());
+    let empty = TwilioClient::with_api_key(DEFAULT_BASE_URL, "AC1", key, &Secret::new(""));
+    assert!(empty
+        .unwrap_err()
+        .to_string()
+        .contains("TWILIO_IVR_API_SECRET"));
+    let token = TwilioClient::new(DEFAULT_BASE_URL, "AC1", &Secret::new("t")).unwrap();
+    assert!(!token.uses_api_key());
 }
 
 #[test]
