@@ -19,14 +19,14 @@
 //! | [`config`] | `botium.json` + `BOTIUM_<CAP>` environment -> typed [`config::Config`] |
 //! | [`check`] | `ivr-test check`: validate configuration and scripts, report in human or JSON form |
 //! | [`doctor`] | `ivr-test doctor`: the preflight against the account (credentials, caller IDs, geo permissions, SMS: `account`), the transport (`transport`), and `--call`'s test call (`test_call`) |
-//! | [`runner`] | `ivr-test run`: start-up and scheduling (`command`), caller IDs (`caller_ids`), one call per test case (`session`), the step engine on the stream of what the IVR says (`conversation`; `#bot` steps in `conversation::bot_step`, when answers go out in `conversation::answer`, hooks and conditional `#bot` groups in `conversation::{hooks, conditional}`), offers of an answer (`offer`), the live-call update of the caller leg (`live_call`), scripting memory and its `$functions` (`memory`), `asserters` |
+//! | [`runner`] | `ivr-test run`: start-up and scheduling (`command`), caller IDs (`caller_ids`), one call per test case (`session`), the step engine on the stream of what the IVR says (`conversation`; `#bot` steps in `conversation::bot_step`, when answers go out in `conversation::answer`, hooks and conditional `#bot` groups in `conversation::{hooks, conditional}`), offers of an answer (`offer`), the live-call update of the caller leg (`live_call`), scripting memory and its `$functions` (`memory`), `asserters`, and which transport a run uses with the link of the proxy or the relay (`transport`) |
 //! | [`turn`] | the turn protocol every transport adapts to: a call's events in, the step engine's actions out (`protocol`), the runner's live sessions (`sessions`; an answer that went out is marked in the events), Twilio's webhooks as each transport reads them (`signed`: route names, callback URLs, the signature check, events from parameters), and the TwiML of an answer (`answer`) |
 //! | [`webhook`] | the in-process transport: the routes Twilio calls when it can reach the runner |
 //! | [`events`] | what a run tells its reporters (`RunEvent`, results, typed transcript lines): the runner emits them, the reporters consume them |
 //! | [`report`] | reporters of run events: console progress and summary, JUnit XML, JSON, transcript files |
 //! | [`proxy`] | `ivr-test proxy start`: the Redis transport's public end, the webhook proxy, bridged to runners through Redis (`routes` -> `turn` -> `redis`) |
 //! | [`relay`] | the Redis transport both ends share: key names (`keys`), messages (`message`), and the runner's end (`relay::runner`), which feeds the same `turn::Sessions` |
-//! | [`twilio_relay`] | the relay transport's public end: a Twilio Function (`relay.js`, embedded) on the user's account that stores the webhooks in Sync; its lifecycle (`deploy`: inspect, deploy, remove; its steps in `provision` and `build`) and `ivr-test relay deploy|status|remove` (`command`) |
+//! | [`twilio_relay`] | the relay transport's public end: a Twilio Function (`relay.js`, embedded) on the user's account that stores the webhooks in Sync; its lifecycle (`deploy`: inspect, deploy, remove; its steps in `provision` and `build`), `ivr-test relay deploy|status|remove` (`command`), and the runner's end (`link`), which reads the calls' events from Sync into the same `turn::Sessions` and answers through the live-call update |
 //! | [`emulator_command`] | `ivr-test emulator`: serves `twilio_emulator` until stopped, logging every call |
 //! | [`server_command`] | what the server commands (`emulator`, `proxy start`) share: binding, starting, announcing |
 //! | [`exit_code`] | the named exit codes |
@@ -50,7 +50,10 @@
 //!             v  RunEvents --> report (console, JUnit, JSON)      turn::Sessions <-- webhook::routes <-- Twilio
 //!                                                                        ^
 //!              behind a firewall: relay::runner <--Redis--> proxy::routes <-- Twilio
-//!              (both transports read webhooks through turn::signed and answer with turn::answer)
+//!              credentials only: twilio_relay::link <--Sync (REST)-- relay.js (a Function) <-- Twilio
+//!                                (answers go out through the live-call update)
+//!              (the webhook and the proxy read webhooks through turn::signed and answer with
+//!               turn::answer; the relay's answers are the same TwiML, rendered by the runner)
 //!
 //! Twilio client (REST) --> twilio_emulator::rest --CallControl--> engine (a task per call)
 //!                                                           caller leg <-bridge-> callee leg
