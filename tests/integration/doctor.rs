@@ -454,7 +454,7 @@ fn human_output_has_a_line_per_check_with_its_fix() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_relay_must_be_deployed_in_this_protocol() {
-    use ivr_test::twilio_relay::deploy::{deploy, PROTOCOL_VARIABLE};
+    use ivr_test::twilio_relay::deploy::deploy;
     if !crate::harness::relay::node_present() {
         return;
     }
@@ -474,17 +474,7 @@ async fn the_relay_must_be_deployed_in_this_protocol() {
         "{ready}"
     );
     // An older ivr-test's relay: `run` would refuse it.
-    let protocol = client
-        .list_variables(&info.service_sid, &info.environment_sid)
-        .await
-        .expect("variables")
-        .into_iter()
-        .find(|v| v.key == PROTOCOL_VARIABLE)
-        .expect("the protocol variable");
-    client
-        .update_variable(&info.service_sid, &info.environment_sid, &protocol.sid, "0")
-        .await
-        .expect("update");
+    crate::harness::relay::make_outdated(&client, &info).await;
     let (output, report) = doctor(caps(&emulator, json!({})), &[]).await;
     assert_eq!(output.code, Some(2), "{report:#}");
     let outdated = line(&report, "relay", "fail");

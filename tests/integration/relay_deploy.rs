@@ -141,17 +141,7 @@ async fn relay_of_another_protocol_is_outdated_until_deploy_updates_it() {
     let Some((_emulator, client, info)) = deployed_relay().await else {
         return;
     };
-    let protocol = client
-        .list_variables(&info.service_sid, &info.environment_sid)
-        .await
-        .expect("variables")
-        .into_iter()
-        .find(|v| v.key == PROTOCOL_VARIABLE)
-        .expect("protocol variable");
-    client
-        .update_variable(&info.service_sid, &info.environment_sid, &protocol.sid, "0")
-        .await
-        .expect("update");
+    crate::harness::relay::make_outdated(&client, &info).await;
     assert_eq!(
         inspect(&client).await.expect("inspect"),
         RelayState::Outdated {

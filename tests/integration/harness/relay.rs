@@ -56,3 +56,19 @@ pub async fn deployed_relay() -> Option<(RunningEmulator, TwilioClient, RelayInf
     assert_eq!(done, Deployed::Created);
     Some((emulator, client, info))
 }
+
+/// Makes the deployed relay `info` look as an older ivr-test left it: its protocol Variable
+/// says 0.
+pub async fn make_outdated(client: &TwilioClient, info: &RelayInfo) {
+    let protocol = client
+        .list_variables(&info.service_sid, &info.environment_sid)
+        .await
+        .expect("variables")
+        .into_iter()
+        .find(|v| v.key == ivr_test::twilio_relay::deploy::PROTOCOL_VARIABLE)
+        .expect("the protocol variable");
+    client
+        .update_variable(&info.service_sid, &info.environment_sid, &protocol.sid, "0")
+        .await
+        .expect("update");
+}
