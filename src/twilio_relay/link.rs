@@ -162,7 +162,11 @@ async fn follow(shared: Arc<Shared>, id: String) {
                 Some(turn) if turn.actions.is_empty() => {}
                 Some(turn) => match reader.call_sid.as_deref() {
                     Some(call) => redirect(&shared, &id, call, turn).await,
-                    None => undelivered = Some(turn),
+                    // Several decisions before the SID: one answer, in order.
+                    None => {
+                        let earlier = undelivered.take().into_iter();
+                        undelivered = Some(Turn::merge(earlier.chain([turn]).collect()));
+                    }
                 },
             },
             () = tokio::time::sleep(shared.poll_every) => {}
