@@ -54,6 +54,12 @@ pub enum RunEvent {
         /// Its result.
         result: TestResult,
     },
+    /// What the suite exercised of the IVR, measured after the last call (only when coverage
+    /// was asked for); comes before [`RunEvent::RunFinished`].
+    CoverageMeasured {
+        /// Flows and applications, with the test cases that exercised each part.
+        coverage: crate::coverage::Coverage,
+    },
     /// The run ended.
     RunFinished {
         /// Totals.

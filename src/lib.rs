@@ -17,6 +17,7 @@
 //! |---|---|
 //! | [`cli`] | clap arguments; dispatches to the commands; no business logic |
 //! | [`config`] | `botium.json` + `BOTIUM_<CAP>` environment -> typed [`config::Config`] |
+//! | [`coverage`] | which Studio widgets and transitions, and which TwiML webhooks and `<Gather>` outcomes, the suite exercised, and by which test cases |
 //! | [`check`] | `ivr-test check`: validate configuration and scripts, report in human or JSON form |
 //! | [`doctor`] | `ivr-test doctor`: the preflight against the account (credentials, caller IDs, geo permissions, SMS: `account`), the transport (`transport`), and `--call`'s test call (`test_call`) |
 //! | [`runner`] | `ivr-test run`: start-up and scheduling (`command`), caller IDs (`caller_ids`), one call per test case (`session`), the step engine on the stream of what the IVR says (`conversation`; `#bot` steps in `conversation::bot_step`, when answers go out in `conversation::answer`, hooks and conditional `#bot` groups in `conversation::{hooks, conditional}`), offers of an answer (`offer`), the live-call update of the caller leg (`live_call`), scripting memory and its `$functions` (`memory`), `asserters`, and which transport a run uses with the link of the proxy or the relay (`transport`) |
@@ -70,6 +71,7 @@
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod coverage;
 pub mod doctor;
 pub mod emulator_command;
 pub mod events;

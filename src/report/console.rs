@@ -333,6 +333,8 @@ impl Reporter for ConsoleReporter {
                     self.out.flush()?;
                 }
             },
+            // The summary reads it from the log.
+            RunEvent::CoverageMeasured { .. } => {}
             RunEvent::TestStarted { index, name } => {
                 if let Some(bars) = &mut self.bars {
                     bars.start(*index, name);

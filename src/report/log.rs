@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Local};
 
+use crate::coverage::Coverage;
 use crate::events::{RunEvent, RunSummary, TestResult, Verdict};
 
 /// The results of a run so far, in `index` order whatever order they finished in.
@@ -20,6 +21,8 @@ pub(crate) struct RunLog {
     pub started: Option<(DateTime<Local>, Instant)>,
     /// When each test case started (wall clock), for JUnit timestamps.
     pub test_started: BTreeMap<usize, DateTime<Local>>,
+    /// What the suite exercised, when coverage was measured.
+    pub coverage: Option<Coverage>,
 }
 
 impl RunLog {
@@ -36,6 +39,7 @@ impl RunLog {
             RunEvent::TestFinished { result } => {
                 self.results.insert(result.index, result.clone());
             }
+            RunEvent::CoverageMeasured { coverage } => self.coverage = Some(coverage.clone()),
             RunEvent::RunFinished { summary } => self.summary = Some(summary.clone()),
             RunEvent::CallPlaced { .. }
             | RunEvent::StepStarted { .. }
