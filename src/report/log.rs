@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Local};
 
 use crate::coverage::Coverage;
-use crate::events::{RunEvent, RunSummary, TestResult, Verdict};
+use crate::events::{RunEvent, RunSummary, StepRef, TestResult, Verdict};
 
 /// The results of a run so far, in `index` order whatever order they finished in.
 #[derive(Debug, Default)]
@@ -21,6 +21,8 @@ pub(crate) struct RunLog {
     pub started: Option<(DateTime<Local>, Instant)>,
     /// When each test case started (wall clock), for JUnit timestamps.
     pub test_started: BTreeMap<usize, DateTime<Local>>,
+    /// The steps each test case started, in order.
+    pub steps: BTreeMap<usize, Vec<StepRef>>,
     /// What the suite exercised, when coverage was measured.
     pub coverage: Option<Coverage>,
 }
@@ -41,9 +43,10 @@ impl RunLog {
             }
             RunEvent::CoverageMeasured { coverage } => self.coverage = Some(coverage.clone()),
             RunEvent::RunFinished { summary } => self.summary = Some(summary.clone()),
-            RunEvent::CallPlaced { .. }
-            | RunEvent::StepStarted { .. }
-            | RunEvent::Transcript { .. } => {}
+            RunEvent::StepStarted { index, step } => {
+                self.steps.entry(*index).or_default().push(step.clone());
+            }
+            RunEvent::CallPlaced { .. } | RunEvent::Transcript { .. } => {}
         }
     }
 
@@ -95,6 +98,12 @@ mod tests {
         }
         assert!(!log.complete());
         assert_eq!(log.results.keys().copied().collect::<Vec<_>>(), [0, 1, 2]);
+        let started: usize = log.steps.values().map(Vec::len).sum();
+        let step_events = events
+            .iter()
+            .filter(|e| matches!(e, RunEvent::StepStarted { .. }))
+            .count();
+        assert!(step_events > 0 && started == step_events, "every step kept");
         let summary = log.summary();
         assert_eq!((summary.passed, summary.failed, summary.errors), (1, 1, 1));
         assert_eq!(summary.call_time, Duration::from_millis(11_000 + 7_500));
