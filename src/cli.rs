@@ -122,6 +122,9 @@ pub struct RunArgs {
     /// Write a JSON report here.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Write a self-contained HTML report here (summary, test cases, coverage map).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
     /// Write one transcript per test case into this folder.
     #[arg(long, value_name = "DIR")]
     pub transcripts: Option<PathBuf>,
@@ -240,6 +243,7 @@ pub async fn run(
                 filter: args.filter,
                 junit: args.junit,
                 json: args.json,
+                html: args.html,
                 transcripts: args.transcripts,
                 emulate: args.emulate,
             };

@@ -8,6 +8,7 @@
 //! | [`ConsoleReporter`] | progress bars (terminal) or one line per test (CI, pipes), then a summary with every failure's details | as events arrive; summary at the end |
 //! | [`JunitReporter`] | JUnit XML: one `<testsuite>`, a `<testcase>` per test, `<failure>`/`<error>` | on [`Reporter::finish`] |
 //! | [`JsonReporter`] | one JSON document, field names documented in [`json`] | on [`Reporter::finish`] |
+//! | [`HtmlReporter`] | one self-contained HTML page: summary, test cases, coverage map (see [`html`]) | on [`Reporter::finish`] |
 //! | [`TranscriptWriter`] | `<dir>/<test name>.txt` per test case | as each test case finishes |
 //! | [`Reporters`] | fan-out to several of the above | |
 //!
@@ -30,6 +31,7 @@
 
 pub mod console;
 mod format;
+pub mod html;
 pub mod json;
 pub mod junit;
 mod log;
@@ -42,6 +44,7 @@ use std::path::Path;
 use crate::events::RunEvent;
 
 pub use console::{console_mode, use_colors, ConsoleMode, ConsoleReporter};
+pub use html::HtmlReporter;
 pub use json::JsonReporter;
 pub use junit::JunitReporter;
 pub use transcript::TranscriptWriter;

@@ -35,22 +35,53 @@ fn keys(words: &[&str], heard: bool) -> Vec<Key> {
         .collect()
 }
 
-/// One run of changed words: what was expected, then what was heard instead; `None` if none.
-fn changed(removed: &mut Vec<&str>, added: &mut Vec<&str>) -> Option<String> {
-    let mut change = String::new();
+/// One piece of a word diff: words both texts have (as heard), words only expected, words only
+/// heard. The HTML report renders these as marked-up runs; [`word_diff`] as git's markers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    /// Words in both texts, as heard.
+    Same(String),
+    /// Words expected but not heard.
+    Removed(String),
+    /// Words heard but not expected.
+    Added(String),
+}
+
+/// Moves one run of changed words into `out`: what was expected, then what was heard instead.
+fn changed(removed: &mut Vec<&str>, added: &mut Vec<&str>, out: &mut Vec<Piece>) {
     if !removed.is_empty() {
-        change.push_str(&format!("[-{}-]", removed.join(" ")));
+        out.push(Piece::Removed(removed.join(" ")));
     }
     if !added.is_empty() {
-        change.push_str(&format!("{{+{}+}}", added.join(" ")));
+        out.push(Piece::Added(added.join(" ")));
     }
     removed.clear();
     added.clear();
-    (!change.is_empty()).then_some(change)
 }
 
 /// The diff, or `None` when the texts are too long to diff usefully or have no word in common.
 pub fn word_diff(expected: &str, heard: &str) -> Option<String> {
+    let pieces = word_diff_pieces(expected, heard)?;
+    let mut out = String::new();
+    let mut after_removal = false;
+    for piece in pieces {
+        // A removal followed by an addition is one change, written without a space between.
+        let joined_to_removal = after_removal && matches!(piece, Piece::Added(_));
+        if !out.is_empty() && !joined_to_removal {
+            out.push(' ');
+        }
+        after_removal = matches!(piece, Piece::Removed(_));
+        match piece {
+            Piece::Same(words) => out.push_str(&words),
+            Piece::Removed(words) => out.push_str(&format!("[-{words}-]")),
+            Piece::Added(words) => out.push_str(&format!("{{+{words}+}}")),
+        }
+    }
+    Some(out)
+}
+
+/// The diff as pieces in reading order, or `None` as for [`word_diff`].
+pub fn word_diff_pieces(expected: &str, heard: &str) -> Option<Vec<Piece>> {
     let expected: Vec<&str> = expected.split_whitespace().collect();
     let heard: Vec<&str> = heard.split_whitespace().collect();
     if expected.is_empty()
@@ -65,22 +96,22 @@ pub fn word_diff(expected: &str, heard: &str) -> Option<String> {
         &keys(&expected, false),
         &keys(&heard, true),
     );
-    let mut out: Vec<String> = Vec::new();
+    let mut out: Vec<Piece> = Vec::new();
     let (mut removed, mut added): (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
     let mut common = false;
     for op in ops {
         let (tag, expected_words, heard_words) = op.as_tag_tuple();
         if tag == DiffTag::Equal {
             common = true;
-            out.extend(changed(&mut removed, &mut added));
-            out.extend(heard[heard_words].iter().map(|w| w.to_string()));
+            changed(&mut removed, &mut added, &mut out);
+            out.push(Piece::Same(heard[heard_words].join(" ")));
         } else {
             removed.extend(&expected[expected_words]);
             added.extend(&heard[heard_words]);
         }
     }
-    out.extend(changed(&mut removed, &mut added));
-    common.then(|| out.join(" "))
+    changed(&mut removed, &mut added, &mut out);
+    common.then_some(out)
 }
 
 #[cfg(test)]

@@ -20,8 +20,8 @@ use crate::exit_code::Outcome;
 use crate::output::Output;
 use crate::relay::runner::{RelayLink, RelayOptions};
 use crate::report::{
-    console_mode, use_colors, ConsoleReporter, JsonReporter, JunitReporter, Reporter, Reporters,
-    TranscriptWriter,
+    console_mode, use_colors, ConsoleReporter, HtmlReporter, JsonReporter, JunitReporter, Reporter,
+    Reporters, TranscriptWriter,
 };
 use crate::turn::answer::CallerVoice;
 use crate::turn::Sessions;
@@ -48,6 +48,8 @@ pub struct RunRequest {
     pub junit: Option<PathBuf>,
     /// `--json FILE`.
     pub json: Option<PathBuf>,
+    /// `--html FILE`.
+    pub html: Option<PathBuf>,
     /// `--transcripts DIR`.
     pub transcripts: Option<PathBuf>,
     /// `--emulate FILE`: run the calls against the emulator started in-process.
@@ -360,6 +362,9 @@ impl Reporting<'_> {
         }
         if let Some(path) = &request.json {
             reporters.push(Box::new(JsonReporter::new(path)));
+        }
+        if let Some(path) = &request.html {
+            reporters.push(Box::new(HtmlReporter::new(path)));
         }
         if let Some(dir) = &request.transcripts {
             reporters.push(Box::new(TranscriptWriter::new(dir)));
