@@ -20,6 +20,7 @@ mod emulator_queue_more;
 mod emulator_record;
 mod harness;
 mod hearing;
+mod html_report;
 mod proxy;
 mod proxy_cli;
 mod proxy_faults;

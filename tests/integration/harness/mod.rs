@@ -12,11 +12,14 @@
 //! | [`redis`] | a real `redis-server`, stopped, paused and restarted at will |
 //! | [`proxy`] | the proxy in-process, the runner's side of its protocol by hand, signed webhooks |
 //! | [`balancer`] | a round-robin load balancer in front of several proxies |
+//! | [`browser`] | headless chromium: a page's DOM after its scripts, screenshots, a probe page that measures a framed page |
+//! | [`static_site`] | a folder served over loopback HTTP (for the browser) |
 //!
 //! Fluent where a test builds something: `Project::new().file(..).env(..).run(&[..])`,
 //! `TwimlAppBuilder::new(token).twiml(..).route(..).start()`.
 
 pub mod balancer;
+pub mod browser;
 mod command;
 pub mod emulator;
 pub mod proxy;
@@ -24,6 +27,7 @@ pub mod queue;
 pub mod redis;
 pub mod relay;
 pub mod run;
+pub mod static_site;
 pub mod studio;
 pub mod twiml_app;
 
