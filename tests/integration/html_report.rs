@@ -138,7 +138,10 @@ fn the_demo_suite_report_shows_its_five_passed_test_cases() {
         "5 test cases: 5 passed, 0 failed, 0 errors"
     );
     assert_eq!(found["visible_tests"], 5);
-    assert_eq!(found["badges"], serde_json::json!(["PASS", "PASS", "PASS", "PASS", "PASS"]));
+    assert_eq!(
+        found["badges"],
+        serde_json::json!(["PASS", "PASS", "PASS", "PASS", "PASS"])
+    );
     assert_eq!(found["open"], 0, "passed test cases are closed");
     screenshots(dir.path());
     keep(dir.path(), "demo");
@@ -391,4 +394,132 @@ fn coverage_nodes_show_exercised_apart_and_markup_in_names_stays_text() {
     assert_eq!(found["audio"], true);
     screenshots(dir.path());
     keep(dir.path(), "coverage");
+}
+
+/// The demo flow's definition as a coverage graph, with the widgets and transitions on the
+/// keypad balance path exercised by one test case.
+fn demo_flow_coverage() -> FlowCoverage {
+    let text = std::fs::read_to_string(repository().join("fixtures/acme-energy.flow.json"))
+        .expect("demo flow");
+    let flow: Value = serde_json::from_str(&text).expect("flow JSON");
+    let path = [
+        "Trigger",
+        "greeting",
+        "main_menu",
+        "menu_by_key",
+        "ask_account",
+        "read_back",
+        "goodbye",
+    ];
+    let ran = |name: &str| {
+        if path.contains(&name) {
+            names(&["balance by keypad"])
+        } else {
+            names(&[])
+        }
+    };
+    let states = flow["states"].as_array().expect("states");
+    let mut widgets = Vec::new();
+    let mut transitions = Vec::new();
+    for state in states {
+        let name = state["name"].as_str().expect("name");
+        let offset = &state["properties"]["offset"];
+        widgets.push(WidgetCoverage {
+            name: name.into(),
+            kind: state["type"].as_str().expect("type").into(),
+            position: offset["x"]
+                .as_f64()
+                .zip(offset["y"].as_f64())
+                .map(|(x, y)| Position { x, y }),
+            tests: ran(name),
+        });
+        for transition in state["transitions"].as_array().expect("transitions") {
+            let Some(to) = transition["next"].as_str() else {
+                continue;
+            };
+            let conditions = transition["conditions"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            let labels: Vec<Option<String>> = if conditions.is_empty() {
+                vec![None]
+            } else {
+                conditions
+                    .iter()
+                    .map(|c| c["friendly_name"].as_str().map(str::to_string))
+                    .collect()
+            };
+            for condition in labels {
+                let taken = path.windows(2).any(|pair| pair[0] == name && pair[1] == to)
+                    && condition.as_deref().is_none_or(|c| c == "balance");
+                transitions.push(TransitionCoverage {
+                    from: name.into(),
+                    event: transition["event"].as_str().expect("event").into(),
+                    condition,
+                    to: to.into(),
+                    tests: if taken {
+                        names(&["balance by keypad"])
+                    } else {
+                        names(&[])
+                    },
+                });
+            }
+        }
+    }
+    FlowCoverage {
+        name: "acme-energy".into(),
+        sid: "FW00000000000000000000000000000002".into(),
+        widgets,
+        transitions,
+    }
+}
+
+#[test]
+fn the_demo_flow_is_drawn_with_every_widget_apart_and_inside_its_box() {
+    if !chromium_present() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut reporter = HtmlReporter::new(dir.path().join("report.html"));
+    for event in [RunEvent::CoverageMeasured {
+        coverage: Coverage {
+            flows: vec![demo_flow_coverage()],
+            applications: vec![],
+        },
+    }] {
+        reporter.event(&event).expect("event");
+    }
+    reporter.finish().expect("finish");
+    let found = probe(
+        dir.path(),
+        r##"
+  var svg = doc.querySelector(".graph svg").getBoundingClientRect();
+  var boxes = Array.prototype.map.call(doc.querySelectorAll(".node rect"), function (r) { return r.getBoundingClientRect(); });
+  out.nodes = boxes.length;
+  out.overlapping = 0; out.outside = 0;
+  boxes.forEach(function (a, i) {
+    if (a.left < svg.left || a.right > svg.right || a.top < svg.top || a.bottom > svg.bottom) out.outside += 1;
+    boxes.slice(i + 1).forEach(function (b) {
+      if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) out.overlapping += 1;
+    });
+  });
+  out.edges = doc.querySelectorAll(".edge").length;
+  out.never_edges = doc.querySelectorAll(".edge.never").length;
+  out.counts = helpers.text(doc.querySelector(".flow-counts"));
+  var phone = frames[0].querySelector(".graph");
+  out.phone_box_scrolls = phone.scrollWidth > phone.clientWidth;
+"##,
+    );
+    assert_eq!(found["nodes"], 13, "{found}");
+    assert_eq!(found["overlapping"], 0, "{found}");
+    assert_eq!(found["outside"], 0, "{found}");
+    assert_eq!(found["edges"], 21, "{found}");
+    assert_eq!(found["never_edges"], 15, "{found}");
+    assert_eq!(found["counts"], "7 of 13 widgets, 6 of 21 transitions");
+    assert_eq!(
+        found["phone_box_scrolls"], true,
+        "the graph scrolls in its own box"
+    );
+    screenshots(dir.path());
+    keep(dir.path(), "demo-flow");
 }

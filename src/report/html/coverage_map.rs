@@ -16,6 +16,9 @@ use crate::coverage::Coverage;
 /// Longest widget name drawn in full inside a box; longer ones end with `…` (the full name is
 /// in the node's accessible name and tooltip).
 const LABEL_CHARS: usize = 22;
+/// Where along an edge (0 at its start, 1 at its end) its label goes, by the transition's
+/// index: edges fanning out of one row (a split's conditions) then keep their labels apart.
+const LABEL_AT: [f64; 3] = [0.3, 0.5, 0.7];
 
 /// The whole coverage section, or nothing when coverage was not measured.
 pub fn section(coverage: Option<&Coverage>) -> String {
@@ -147,17 +150,23 @@ fn graph(flow_index: usize, flow: &FlowCoverage) -> String {
         );
     }
     out.push_str("</defs><g class=\"edges\">");
-    // Edges between the same two widgets are bent apart so that each stays visible.
+    // Edges between the same two widgets (either way) are bent apart so that each stays visible.
     let mut seen_pairs: BTreeMap<(usize, usize), usize> = BTreeMap::new();
-    for transition in &flow.transitions {
+    for (number, transition) in flow.transitions.iter().enumerate() {
         let (Some(&from), Some(&to)) = (
             index.get(transition.from.as_str()),
             index.get(transition.to.as_str()),
         ) else {
             continue;
         };
-        let nth = seen_pairs.entry((from, to)).or_default();
-        out.push_str(&edge(flow_index, &placed, from, to, *nth, transition));
+        let nth = seen_pairs.entry((from.min(to), from.max(to))).or_default();
+        let route = Route {
+            from,
+            to,
+            nth: *nth,
+            number,
+        };
+        out.push_str(&edge(flow_index, &placed, route, transition));
         *nth += 1;
     }
     out.push_str("</g><g class=\"nodes\">");
@@ -195,16 +204,30 @@ fn graph(flow_index: usize, flow: &FlowCoverage) -> String {
     out
 }
 
+/// Where an edge goes: its widgets' indexes, how many edges between the same two widgets came
+/// before it, and its transition's index in the flow.
+#[derive(Clone, Copy)]
+struct Route {
+    from: usize,
+    to: usize,
+    nth: usize,
+    number: usize,
+}
+
 /// One transition's arrow and label: clipped to the boxes' borders, bent when it is not the
 /// first between the same two widgets, a loop beside the box when it returns to its widget.
 fn edge(
     flow_index: usize,
     placed: &Layout,
-    from: usize,
-    to: usize,
-    nth: usize,
+    route: Route,
     transition: &TransitionCoverage,
 ) -> String {
+    let Route {
+        from,
+        to,
+        nth,
+        number,
+    } = route;
     let covered = !transition.tests.is_empty();
     let class = if covered { "covered" } else { "never" };
     let label = if covered {
@@ -214,10 +237,12 @@ fn edge(
     };
     let (x1, y1) = placed.centres[from];
     let (x2, y2) = placed.centres[to];
-    let bend = nth as f64 * 22.0;
+    // 0, then 28 px to one side, 28 to the other, 56 to the first...
+    let side = if nth % 2 == 1 { 1.0 } else { -1.0 };
+    let bend = nth.div_ceil(2) as f64 * 28.0 * side;
     let (path, lx, ly) = if from == to {
         let (x, y) = (x1 + NODE_WIDTH / 2.0, y1);
-        let reach = 30.0 + bend;
+        let reach = 30.0 + bend.abs();
         (
             format!(
                 "M{:.1},{:.1} C{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}",
@@ -254,10 +279,14 @@ fn edge(
         let length = dx.hypot(dy).max(1.0);
         let (nx, ny) = (-dy / length, dx / length);
         let (mx, my) = ((sx + ex) / 2.0 + nx * bend, (sy + ey) / 2.0 + ny * bend);
+        let t = LABEL_AT[number % LABEL_AT.len()];
+        let along = |s: f64, m: f64, e: f64| {
+            (1.0 - t) * (1.0 - t) * s + 2.0 * (1.0 - t) * t * m + t * t * e
+        };
         (
             format!("M{sx:.1},{sy:.1} Q{mx:.1},{my:.1} {ex:.1},{ey:.1}"),
-            (sx + ex) / 2.0 + nx * bend / 2.0,
-            (sy + ey) / 2.0 + ny * bend / 2.0,
+            along(sx, mx, ex),
+            along(sy, my, ey),
         )
     };
     format!(

@@ -12,10 +12,11 @@ pub const NODE_WIDTH: f64 = 170.0;
 pub const NODE_HEIGHT: f64 = 46.0;
 /// Space around the drawing (room for edge labels and loops).
 const MARGIN: f64 = 40.0;
-/// Studio's canvas units to SVG units: its widgets sit 400 apart across, 200 down.
-const SCALE_X: f64 = 0.5;
+/// Studio's canvas units to SVG units: its widgets sit 400 apart across, 200 down, which
+/// leaves room between the boxes for the edges' labels.
+const SCALE_X: f64 = 0.6;
 /// See [`SCALE_X`].
-const SCALE_Y: f64 = 0.5;
+const SCALE_Y: f64 = 0.8;
 /// The layered layout's column and row pitch.
 const PITCH_X: f64 = 200.0;
 /// See [`PITCH_X`].
@@ -145,8 +146,8 @@ mod tests {
     fn studio_positions_are_scaled_and_shifted_into_view() {
         let layout = layout(&flow(&[Some((0.0, 0.0)), Some((-400.0, 200.0))], &[]));
         let (w, h) = (NODE_WIDTH / 2.0 + MARGIN, NODE_HEIGHT / 2.0 + MARGIN);
-        assert_eq!(layout.centres, [(200.0 + w, h), (w, 100.0 + h)]);
-        assert_eq!(layout.width, 200.0 + 2.0 * w);
+        assert_eq!(layout.centres, [(240.0 + w, h), (w, 160.0 + h)]);
+        assert_eq!(layout.width, 240.0 + 2.0 * w);
     }
 
     #[test]

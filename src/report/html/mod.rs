@@ -82,10 +82,13 @@ impl HtmlReporter {
         let _ = write!(
             out,
             "<section id=\"summary\" aria-labelledby=\"summary-h\"><h2 id=\"summary-h\">Summary</h2>\
-             <p class=\"counts\">{total} test cases: <span class=\"count passed\">{} passed</span>, \
+             <p class=\"counts\">{total} test {cases}: <span class=\"count passed\">{} passed</span>, \
              <span class=\"count failed\">{} failed</span>, <span class=\"count error\">{} errors\
              </span></p>",
-            summary.passed, summary.failed, summary.errors
+            summary.passed,
+            summary.failed,
+            summary.errors,
+            cases = if total == 1 { "case" } else { "cases" },
         );
         out.push_str(&facts(
             "summary-facts",
