@@ -481,14 +481,13 @@ fn the_demo_flow_is_drawn_with_every_widget_apart_and_inside_its_box() {
     }
     let dir = tempfile::tempdir().expect("tempdir");
     let mut reporter = HtmlReporter::new(dir.path().join("report.html"));
-    for event in [RunEvent::CoverageMeasured {
-        coverage: Coverage {
-            flows: vec![demo_flow_coverage()],
-            applications: vec![],
-        },
-    }] {
-        reporter.event(&event).expect("event");
-    }
+    let coverage = Coverage {
+        flows: vec![demo_flow_coverage()],
+        applications: vec![],
+    };
+    reporter
+        .event(&RunEvent::CoverageMeasured { coverage })
+        .expect("event");
     reporter.finish().expect("finish");
     let found = probe(
         dir.path(),
