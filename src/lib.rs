@@ -24,7 +24,7 @@
 //! | [`turn`] | the turn protocol every transport adapts to: a call's events in, the step engine's actions out (`protocol`), the runner's live sessions (`sessions`; an answer that went out is marked in the events), Twilio's webhooks as each transport reads them (`signed`: route names, callback URLs, the signature check, events from parameters), and the TwiML of an answer (`answer`) |
 //! | [`webhook`] | the in-process transport: the routes Twilio calls when it can reach the runner |
 //! | [`events`] | what a run tells its reporters (`RunEvent`, results, typed transcript lines): the runner emits them, the reporters consume them |
-//! | [`report`] | reporters of run events: console progress and summary, JUnit XML, JSON, transcript files |
+//! | [`report`] | reporters of run events: console progress and summary, JUnit XML, JSON, the self-contained HTML page (`report::html`, with the coverage map), transcript files |
 //! | [`proxy`] | `ivr-test proxy start`: the Redis transport's public end, the webhook proxy, bridged to runners through Redis (`routes` -> `turn` -> `redis`) |
 //! | [`relay`] | the Redis transport both ends share: key names (`keys`), messages (`message`), and the runner's end (`relay::runner`), which feeds the same `turn::Sessions` |
 //! | [`twilio_relay`] | the relay transport's public end: a Twilio Function (`relay.js`, embedded) on the user's account that stores the webhooks in Sync; its lifecycle (`deploy`: inspect, deploy, remove; its steps in `provision` and `build`), `ivr-test relay deploy|status|remove` (`command`), and the runner's end (`link`), which reads the calls' events from Sync into the same `turn::Sessions` and answers through the live-call update |
@@ -48,7 +48,7 @@
 //! Suite --> runner::command --> runner::session (a call per test case) --> runner::conversation
 //!             |  twilio_wire::client (REST: create, hang up, SMS, ^ CallEvent   | Action
 //!             |  live-call update of the caller leg)
-//!             v  RunEvents --> report (console, JUnit, JSON)      turn::Sessions <-- webhook::routes <-- Twilio
+//!             v  RunEvents --> report (console, JUnit, JSON, HTML) turn::Sessions <-- webhook::routes <-- Twilio
 //!                                                                        ^
 //!              behind a firewall: relay::runner <--Redis--> proxy::routes <-- Twilio
 //!              credentials only: twilio_relay::link <--Sync (REST)-- relay.js (a Function) <-- Twilio
