@@ -49,7 +49,7 @@
 //!             |  twilio_wire::client (REST: create, hang up, SMS, ^ CallEvent   | Action
 //!             |  live-call update of the caller leg)
 //!             v  RunEvents --> report (console, JUnit, JSON, HTML) turn::Sessions <-- webhook::routes <-- Twilio
-//!                                                                        ^
+//!                                                                         ^
 //!              behind a firewall: relay::runner <--Redis--> proxy::routes <-- Twilio
 //!              credentials only: twilio_relay::link <--Sync (REST)-- relay.js (a Function) <-- Twilio
 //!                                (answers go out through the live-call update)
