@@ -61,7 +61,7 @@ pub fn section(result: &TestResult, steps: &[StepRef]) -> String {
     if let Some(failure) = failure {
         out.push_str(&failure_block(key, failure));
     }
-    out.push_str(&steps_list(steps, failure));
+    out.push_str(&steps_list(steps, failure, key));
     out.push_str(&transcript_table(&result.transcript));
     if let Some(url) = &result.recording_url {
         let _ = write!(
@@ -144,8 +144,9 @@ pub fn diff_paragraph(pieces: &[Piece]) -> String {
     out
 }
 
-/// The steps the test case started; the one its failure names is marked failed (or error).
-fn steps_list(steps: &[StepRef], failure: Option<&Failure>) -> String {
+/// The steps the test case started; the one its failure names is marked with the verdict
+/// (`failed`, or `error` when the call failed there).
+fn steps_list(steps: &[StepRef], failure: Option<&Failure>, key: &'static str) -> String {
     if steps.is_empty() {
         return "<h4>Steps</h4><p class=\"quiet\">No steps recorded.</p>".into();
     }
@@ -155,7 +156,7 @@ fn steps_list(steps: &[StepRef], failure: Option<&Failure>) -> String {
     let mut out = String::from("<h4>Steps</h4><ol class=\"steps\">");
     for (i, step) in steps.iter().enumerate() {
         let (class, word) = if Some(i) == failed_at {
-            ("failed", "failed")
+            ("failed", key)
         } else {
             ("passed", "passed")
         };

@@ -10,7 +10,7 @@ use crate::coverage::model::{
     WebhookCoverage, WidgetCoverage,
 };
 use crate::coverage::Coverage;
-use crate::events::{Happened, RunEvent, TranscriptEntry};
+use crate::events::{Happened, RunEvent, TranscriptEntry, Verdict};
 use crate::report::fixtures;
 
 fn page(events: &[RunEvent]) -> String {
@@ -218,4 +218,38 @@ fn an_interrupted_run_says_so() {
     let events = fixtures::events();
     let html = page(&events[..events.len() - 1]);
     assert!(html.contains("<dd>3, interrupted after 3</dd>"), "{html}");
+}
+
+#[test]
+fn steps_before_the_failure_passed_and_a_call_error_marks_its_step_error() {
+    let step = |line: usize| crate::events::StepRef {
+        line,
+        tag: format!("Line {line}"),
+        ..fixtures::failed_step()
+    };
+    let mut result = fixtures::error();
+    if let Verdict::Error(failure) = &mut result.verdict {
+        failure.step = Some(step(9));
+    }
+    let events = [
+        RunEvent::StepStarted {
+            index: 2,
+            step: step(3),
+        },
+        RunEvent::StepStarted {
+            index: 2,
+            step: step(9),
+        },
+        RunEvent::TestFinished { result },
+    ];
+    let html = page(&events);
+    assert!(
+        html.contains(
+            "<li class=\"passed\"><span class=\"step-state\">passed</span> \
+         tests/refund.convo.txt:3 (Line 3, #bot)</li>\
+         <li class=\"failed\"><span class=\"step-state\">error</span> \
+         tests/refund.convo.txt:9 (Line 9, #bot)</li>"
+        ),
+        "{html}"
+    );
 }
