@@ -4,12 +4,12 @@
 //! | module | job |
 //! |---|---|
 //! | this file | [`HtmlReporter`], the page: head, summary, filter controls, sections in order |
-//! | [`test_case`] | one test case: verdict, facts, failure with word diff, steps, transcript, recording |
+//! | [`test_case`](mod@test_case) | one test case: verdict, facts, failure with word diff, steps, transcript, recording |
 //! | [`coverage_map`] | the coverage section: flows as SVG graphs with node details, TwiML webhooks |
 //! | [`layout`] | where the graph's widgets go (Studio's positions, or layers) |
 //! | [`markup`] | escaping, and small pieces of markup the others share |
 //!
-//! The reporter depends only on [`RunEvent`]s (through [`RunLog`]), so `report merge` can feed
+//! The reporter depends only on [`RunEvent`]s (through the run log, `report::log::RunLog`), so `report merge` can feed
 //! it events read back from JSON reports. Without JS the page shows everything; with it, the
 //! verdict filter and the search box narrow the test cases, and the coverage map's widgets
 //! show their test cases when clicked (or on Enter).
