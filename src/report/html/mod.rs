@@ -9,10 +9,10 @@
 //! | [`layout`] | where the graph's widgets go (Studio's positions, or layers) |
 //! | [`markup`] | escaping, and small pieces of markup the others share |
 //!
-//! The reporter depends only on [`RunEvent`]s (through the run log, `report::log::RunLog`), so `report merge` can feed
-//! it events read back from JSON reports. Without JS the page shows everything; with it, the
-//! verdict filter and the search box narrow the test cases, and the coverage map's widgets
-//! show their test cases when clicked (or on Enter).
+//! The reporter depends only on [`RunEvent`]s (through the run log, `report::log::RunLog`), so
+//! `report merge` can feed it events read back from JSON reports. Without JS the page shows
+//! everything; with it, the verdict filter and the search box narrow the test cases, and the
+//! coverage map's widgets show their test cases when clicked (or on Enter).
 
 pub mod coverage_map;
 pub mod layout;
