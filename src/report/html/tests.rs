@@ -148,6 +148,10 @@ fn test_cases_come_in_index_order_failures_open() {
     };
     assert!(!opening(0), "passed is closed");
     assert!(opening(1) && opening(2), "failed and error are open");
+    // Without JS the filter controls (which need it) stay hidden and every test case shows.
+    assert!(html.contains("<div class=\"controls\" id=\"controls\" hidden>"));
+    assert_eq!(html.matches("<article class=\"test").count(), 3);
+    assert!(!html.contains("<article hidden") && !html.contains("data-verdict=\"passed\" hidden"));
     assert!(html.contains("3 test cases: <span class=\"count passed\">1 passed</span>"));
     assert!(html.contains("<dt>planned</dt><dd>3, complete</dd>"));
     assert!(html.contains("<dt>call time</dt><dd>18.5 s</dd>"));
