@@ -27,6 +27,7 @@ mod requests;
 mod resources;
 mod serverless;
 mod serverless_resources;
+mod studio;
 mod sync;
 mod sync_resources;
 #[cfg(test)]
@@ -46,6 +47,7 @@ pub use serverless_resources::{
     Build, Dependency, Deployment, Environment, FunctionResource, FunctionVersion,
     ServerlessService, Variable,
 };
+pub use studio::{StudioExecution, StudioFlow, StudioStep};
 pub use sync::ItemQuery;
 pub use sync_resources::{SyncList, SyncListItem, SyncService};
 use transport::Body;
