@@ -297,7 +297,7 @@ impl LegContext {
                     };
                     self.voice
                         .store
-                        .update_call(&self.voice.call_sid, |c| c.webhooks.push(request));
+                        .update_call(&self.own_sid(), |c| c.webhooks.push(request));
                     url.clone()
                 },
                 self.client
@@ -483,7 +483,15 @@ impl LegContext {
         };
         self.voice
             .store
-            .update_call(&self.voice.call_sid, |c| c.gathers.push(gathered));
+            .update_call(&self.own_sid(), |c| c.gathers.push(gathered));
+    }
+
+    /// This leg's own call SID (the voice notes transcripts on the caller's call instead).
+    fn own_sid(&self) -> String {
+        self.params
+            .iter()
+            .find(|(k, _)| k == "CallSid")
+            .map_or_else(|| self.voice.call_sid.clone(), |(_, v)| v.clone())
     }
 
     /// The `action` parameters of what a `<Gather>` heard; `None` when it heard nothing and the
