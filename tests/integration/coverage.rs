@@ -245,3 +245,66 @@ async fn a_minimum_without_a_studio_flow_exits_2_before_dialing() {
     );
     assert!(ivr.received().is_empty(), "nothing was dialed");
 }
+
+#[tokio::test]
+async fn through_twilios_api_executions_are_attributed_by_caller_and_time() {
+    let read = |path: &str| std::fs::read_to_string(repository().join(path)).expect(path);
+    let flow: Value = serde_json::from_str(&read("fixtures/acme-energy.flow.json")).expect("flow");
+    let (emulator, _dir) = crate::harness::studio::studio(&flow).await;
+    let project = Project::new()
+        .file(
+            "botium.json",
+            &crate::harness::run::through_twilio_api(&emulator.base_url, serde_json::json!({})),
+        )
+        .file(
+            "convos/keypad.convo.txt",
+            &read("convos/balance_by_keypad.convo.txt"),
+        )
+        .file(
+            "convos/sms.convo.txt",
+            &read("convos/address_by_sms.convo.txt"),
+        );
+    let out = crate::harness::run::run(
+        &project,
+        &[
+            "run",
+            "convos",
+            "--coverage",
+            "coverage.json",
+            "--coverage-min",
+            "50",
+        ],
+    )
+    .await;
+    // keypad: 6 transitions; SMS adds speech, match "text", sent, address_sent: 10 of 21.
+    assert_eq!(out.code, Some(4), "{}", out.stderr);
+    assert!(out.stderr.contains("2 passed"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("coverage 47.6% is below --coverage-min 50%"),
+        "{}",
+        out.stderr
+    );
+    let coverage = read_json(&project.path().join("coverage.json"));
+    let flow = &coverage["flows"][0];
+    assert_eq!(flow["name"], "flow");
+    assert_eq!(
+        tests_of(flow, "menu_by_key", "balance"),
+        ["balance by keypad"]
+    );
+    assert_eq!(
+        tests_of(flow, "menu_by_speech", "text"),
+        ["address by text message"]
+    );
+    assert_eq!(
+        flow["widgets"][0]["tests"],
+        serde_json::json!(["address by text message", "balance by keypad"])
+    );
+    assert_eq!(
+        transitions(flow, true).len(),
+        10,
+        "{:?}",
+        transitions(flow, true)
+    );
+    emulator.stop().await;
+}
