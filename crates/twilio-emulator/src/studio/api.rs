@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! /studio/v2/Flows[/{FW}]                                            the flows
-//! /studio/v2/Flows/{FW}/Executions[/{FN}[/Context]]                  executions (DateCreatedFrom/To)
+//! /studio/v2/Flows/{FW}/Executions[/{FN}[/Context]]                  executions (DateCreatedFrom/To, status)
 //! /studio/v2/Flows/{FW}/Executions/{FN}/Steps[/{FT}[/Context]]       steps, oldest first
 //! ```
 
@@ -282,7 +282,12 @@ fn list_executions(store: &StudioRecords, r: &V1Request, flow: &str) -> Result<R
     };
     let from = bound("DateCreatedFrom")?;
     let to = bound("DateCreatedTo")?;
-    let status = r.params.get("Status").map(str::to_string);
+    // Twilio's description spells this filter `status`; `Status` is read too.
+    let status = r
+        .params
+        .get("status")
+        .or_else(|| r.params.get("Status"))
+        .map(str::to_string);
     // Newest first, as Twilio lists executions.
     let mut executions = store.store.executions(|e| {
         e.flow_sid == flow
@@ -292,7 +297,7 @@ fn list_executions(store: &StudioRecords, r: &V1Request, flow: &str) -> Result<R
     });
     executions.reverse();
     let mut filters = Vec::new();
-    for name in ["DateCreatedFrom", "DateCreatedTo", "Status"] {
+    for name in ["DateCreatedFrom", "DateCreatedTo", "status", "Status"] {
         if let Some(value) = r.params.get(name) {
             filters.push((name.to_string(), value.to_string()));
         }
