@@ -64,3 +64,113 @@ pub fn application_coverage(
         webhooks,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+    use twilio_emulator::model::{
+        CallRecord, CallRequest, GatherOutcome, TwimlSource, WebhookRequest,
+    };
+    use twilio_wire::twiml::HttpMethod;
+
+    fn request() -> CallRequest {
+        CallRequest {
+            account_sid: "AC1".into(),
+            to: "+1555".into(),
+            from: "+1666".into(),
+            twiml: TwimlSource::Inline("<Response/>".into()),
+            fallback: None,
+            status_callback: None,
+            status_callback_method: HttpMethod::Post,
+            status_callback_events: Vec::new(),
+            record: false,
+            timeout_secs: 60,
+            time_limit_secs: 600,
+            send_digits: None,
+        }
+    }
+
+    /// The IVR's leg of the test call `caller`: requested `urls`, gathered `gathers`.
+    fn leg(store: &Store, caller: &str, urls: &[&str], gathers: &[(&str, &str, Option<&str>)]) {
+        let mut record =
+            CallRecord::arrived(format!("{caller}-ivr"), caller, request(), Utc::now());
+        record.webhooks = urls
+            .iter()
+            .map(|url| WebhookRequest {
+                method: "POST".into(),
+                url: url.to_string(),
+            })
+            .collect();
+        record.gathers = gathers
+            .iter()
+            .map(|(url, outcome, value)| GatherOutcome {
+                url: url.to_string(),
+                outcome: outcome.to_string(),
+                value: value.map(str::to_string),
+            })
+            .collect();
+        store.insert_call(record);
+    }
+
+    fn call(test: &str, sid: &str) -> TestCall {
+        TestCall {
+            test: test.into(),
+            call_sid: sid.into(),
+            from: "+1666".into(),
+            start: Utc::now(),
+            end: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn each_test_cases_ivr_leg_counts_for_it_alone() {
+        let store = Store::default();
+        leg(
+            &store,
+            "CAa",
+            &["https://ivr/voice", "https://ivr/menu?lang=en"],
+            &[("https://ivr/voice", "digits", Some("2"))],
+        );
+        leg(
+            &store,
+            "CAb",
+            &["https://ivr/voice", "https://ivr/voice"],
+            &[
+                ("https://ivr/voice", "timeout", None),
+                ("https://ivr/voice", "digits", Some("2")),
+            ],
+        );
+        // A call no test case made (another run's) counts for nobody.
+        leg(&store, "CAother", &["https://ivr/secret"], &[]);
+        let coverage = application_coverage(&store, "+1555", &[call("a", "CAa"), call("b", "CAb")]);
+        assert_eq!(coverage.number, "+1555");
+        let urls: Vec<&str> = coverage.webhooks.iter().map(|w| w.url.as_str()).collect();
+        assert_eq!(urls, ["https://ivr/menu?lang=en", "https://ivr/voice"]);
+        let voice = &coverage.webhooks[1];
+        assert_eq!(voice.tests, ["a".to_string(), "b".to_string()].into());
+        let gathers: Vec<(String, Option<String>, Vec<String>)> = voice
+            .gathers
+            .iter()
+            .map(|g| {
+                (
+                    g.outcome.clone(),
+                    g.value.clone(),
+                    g.tests.iter().cloned().collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            gathers,
+            [
+                (
+                    "digits".into(),
+                    Some("2".into()),
+                    vec!["a".into(), "b".into()]
+                ),
+                ("timeout".into(), None, vec!["b".into()]),
+            ]
+        );
+        assert!(coverage.webhooks[0].gathers.is_empty());
+    }
+}
