@@ -131,6 +131,14 @@ pub struct RunArgs {
     /// Run the calls against the emulator with this configuration (no Twilio account needed).
     #[arg(long, value_name = "FILE")]
     pub emulate: Option<PathBuf>,
+    /// Write the Studio flow coverage (widgets and transitions exercised, by which test cases)
+    /// here as JSON.
+    #[arg(long, value_name = "FILE")]
+    pub coverage: Option<PathBuf>,
+    /// Fail the run (exit 4) when fewer than this percentage of the flow's transitions were
+    /// taken; 0 to 100.
+    #[arg(long, value_name = "PERCENT", value_parser = crate::coverage::gate::parse_min)]
+    pub coverage_min: Option<f64>,
 }
 
 /// Arguments of `ivr-test doctor`.
@@ -246,6 +254,8 @@ pub async fn run(
                 html: args.html,
                 transcripts: args.transcripts,
                 emulate: args.emulate,
+                coverage: args.coverage,
+                coverage_min: args.coverage_min,
             };
             crate::runner::command::run(&request, env, Path::new("."), output, shutdown).await
         }

@@ -15,6 +15,8 @@ pub enum Outcome {
     Infrastructure,
     /// Stopped by Ctrl-C or SIGTERM.
     Interrupted,
+    /// Every test case passed, but the suite exercised less of the flow than `--coverage-min`.
+    CoverageBelowMinimum,
 }
 
 impl Outcome {
@@ -25,6 +27,7 @@ impl Outcome {
             Outcome::TestFailed => 1,
             Outcome::InvalidInput | Outcome::NotReady => 2,
             Outcome::Infrastructure => 3,
+            Outcome::CoverageBelowMinimum => 4,
             Outcome::Interrupted => 130,
         }
     }
@@ -41,6 +44,7 @@ mod tests {
         assert_eq!(Outcome::InvalidInput.code(), 2);
         assert_eq!(Outcome::NotReady.code(), 2);
         assert_eq!(Outcome::Infrastructure.code(), 3);
+        assert_eq!(Outcome::CoverageBelowMinimum.code(), 4);
         assert_eq!(Outcome::Interrupted.code(), 130);
     }
 }

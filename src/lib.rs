@@ -6,7 +6,7 @@
 //! | crate | job |
 //! |---|---|
 //! | `botiumscript` (`crates/botiumscript`) | the BotiumScript language and Botium's matching: parse, validate, expand, match |
-//! | `twilio_wire` (`crates/twilio-wire`) | Twilio's wire protocol: TwiML, signatures, SIDs, dates, errors, the REST client (every product from one base URL: calls, messages, Serverless, Sync), secrets kept out of text, serving HTTP until stopped |
+//! | `twilio_wire` (`crates/twilio-wire`) | Twilio's wire protocol: TwiML, signatures, SIDs, dates, errors, the REST client (every product from one base URL: calls, messages, Serverless, Sync, Studio), secrets kept out of text, serving HTTP until stopped |
 //! | `twilio_emulator` (`crates/twilio-emulator`) | a local Twilio (REST API, call engine with dialled legs, call queues and emulated agents, TwiML and Studio flows, the Serverless and Sync APIs), for this tool's runs and anyone's tests |
 //!
 //! This crate holds the commands, the runner, the transports and the reports.
@@ -17,7 +17,7 @@
 //! |---|---|
 //! | [`cli`] | clap arguments; dispatches to the commands; no business logic |
 //! | [`config`] | `botium.json` + `BOTIUM_<CAP>` environment -> typed [`config::Config`] |
-//! | [`coverage`] | which Studio widgets and transitions, and which TwiML webhooks and `<Gather>` outcomes, the suite exercised, and by which test cases |
+//! | [`coverage`] | which Studio widgets and transitions, and which TwiML webhooks and `<Gather>` outcomes, the suite exercised, and by which test cases: measured after the last call (`measure`: the flow through the REST API, `studio`; the emulator's TwiML records, `twiml`), the console line (`summary`), `--coverage`/`--coverage-min` (`gate`) |
 //! | [`check`] | `ivr-test check`: validate configuration and scripts, report in human or JSON form |
 //! | [`doctor`] | `ivr-test doctor`: the preflight against the account (credentials, caller IDs, geo permissions, SMS: `account`), the transport (`transport`), and `--call`'s test call (`test_call`) |
 //! | [`runner`] | `ivr-test run`: start-up and scheduling (`command`), caller IDs (`caller_ids`), one call per test case (`session`), the step engine on the stream of what the IVR says (`conversation`; `#bot` steps in `conversation::bot_step`, when answers go out in `conversation::answer`, hooks and conditional `#bot` groups in `conversation::{hooks, conditional}`), offers of an answer (`offer`), the live-call update of the caller leg (`live_call`), scripting memory and its `$functions` (`memory`), `asserters`, and which transport a run uses with the link of the proxy or the relay (`transport`) |

@@ -256,6 +256,12 @@ impl ConsoleReporter {
             summary.call_time.as_secs_f64() / 60.0,
             plural(calls.len(), "call", "calls"),
         ));
+        if let Some(coverage) = &self.log.coverage {
+            for flow in &coverage.flows {
+                out.push_str(&crate::coverage::summary::flow_line(flow));
+                out.push('\n');
+            }
+        }
         for result in self.log.results.values() {
             let (Verdict::Failed(failure) | Verdict::Error(failure)) = &result.verdict else {
                 continue;

@@ -225,3 +225,50 @@ fn a_long_repeated_prompt_shows_once_with_the_closest_passage_and_its_diff() {
         "no repeat left: {out}"
     );
 }
+
+#[test]
+fn measured_coverage_adds_one_line_per_flow_after_the_call_time() {
+    use crate::coverage::model::{FlowCoverage, TransitionCoverage, WidgetCoverage};
+    let widget = |name: &str, ran: bool| WidgetCoverage {
+        name: name.into(),
+        kind: "say-play".into(),
+        position: None,
+        tests: if ran {
+            ["billing/pay by card".to_string()].into()
+        } else {
+            Default::default()
+        },
+    };
+    let flow = FlowCoverage {
+        name: "acme".into(),
+        sid: "FW1".into(),
+        widgets: vec![widget("Trigger", true), widget("hours", false)],
+        transitions: vec![TransitionCoverage {
+            from: "Trigger".into(),
+            event: "incomingCall".into(),
+            condition: None,
+            to: "hours".into(),
+            tests: Default::default(),
+        }],
+    };
+    let mut events = fixtures::events();
+    let finished = events.pop().expect("RunFinished");
+    events.push(RunEvent::CoverageMeasured {
+        coverage: crate::coverage::Coverage {
+            flows: vec![flow],
+            applications: vec![],
+        },
+    });
+    events.push(finished);
+    let sink = Sink::default();
+    let mut reporter = ConsoleReporter::new(Box::new(sink.clone()), ConsoleMode::Lines);
+    run(&mut reporter, &events);
+    let out = sink.text();
+    assert!(
+        out.contains(
+            "(2 min billed, each call rounded up to the minute)\n\
+             coverage acme: 1 of 2 widgets, 0 of 1 transitions; never: hours\n\nFAIL"
+        ),
+        "{out}"
+    );
+}

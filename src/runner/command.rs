@@ -15,6 +15,7 @@ use super::memory::MemorySettings;
 use super::session::{run_test, CallSettings, LiveCalls};
 use super::transport::{SessionLink, Transport};
 use crate::config::{resolve_path, Config, RestCredentials, Secret, SIGNING_NEEDS_AUTH_TOKEN};
+use crate::coverage::{self, gate::CoverageEnd};
 use crate::events::{RunEvent, RunSummary, TestResult, Verdict};
 use crate::exit_code::Outcome;
 use crate::output::Output;
@@ -48,12 +49,23 @@ pub struct RunRequest {
     pub junit: Option<PathBuf>,
     /// `--json FILE`.
     pub json: Option<PathBuf>,
-    /// `--html FILE`.
+    /// `--html FILE`: the HTML report (which draws the coverage).
     pub html: Option<PathBuf>,
     /// `--transcripts DIR`.
     pub transcripts: Option<PathBuf>,
     /// `--emulate FILE`: run the calls against the emulator started in-process.
     pub emulate: Option<PathBuf>,
+    /// `--coverage FILE`: the flow coverage as JSON.
+    pub coverage: Option<PathBuf>,
+    /// `--coverage-min PERCENT`: exit 4 below this share of transitions taken (0 to 100).
+    pub coverage_min: Option<f64>,
+}
+
+impl RunRequest {
+    /// Whether coverage is measured after the last call: a report asks for it.
+    pub fn measure_coverage(&self) -> bool {
+        self.coverage.is_some() || self.coverage_min.is_some() || self.html.is_some()
+    }
 }
 
 /// How long an interrupted run waits for `calls.create` requests already sent, so their calls
@@ -91,6 +103,11 @@ pub async fn run(
     shutdown: impl Future<Output = ()>,
 ) -> Outcome {
     let err = &mut output.err.clone();
+    if let Some(min) = request.coverage_min {
+        if let Err(problem) = coverage::gate::parse_min(&min.to_string()) {
+            return refuse(err, format!("--coverage-min: {problem}"));
+        }
+    }
     let config = match load_config(request.config.as_deref(), cwd, env, err) {
         Ok(config) => config,
         Err(outcome) => return outcome,
@@ -182,6 +199,12 @@ pub async fn run(
             Ok(client) => client,
             Err(e) => return refuse(err, format!("TWILIO_IVR_API_URL: {e}")),
         };
+        if request.coverage_min.is_some() {
+            if let Err((outcome, problem)) = coverage::gate::measurable(&client, &target.to).await {
+                let _ = writeln!(err, "error: {}", config.redact(&problem));
+                return outcome;
+            }
+        }
         // Only this process's own webhook listens; the proxy and the relay are reached by Twilio.
         let listener = if transport == Transport::Webhook {
             let port = caps.twilio.inbound_port.unwrap_or(0);
@@ -600,15 +623,33 @@ async fn run_cases(
         duration: started.elapsed(),
         call_time: results.iter().map(|r| r.call_duration).sum(),
     };
+    let request = report_to.request;
+    let measured = if request.measure_coverage() {
+        let emulator = settings.emulator.as_ref();
+        let measured = coverage::measure(&settings.client, &settings.to, emulator, &results).await;
+        let _ = tx.send(RunEvent::CoverageMeasured {
+            coverage: measured.coverage.clone(),
+        });
+        Some(measured)
+    } else {
+        None
+    };
     let _ = tx.send(RunEvent::RunFinished {
         summary: summary.clone(),
     });
     drop(tx);
     let reported = reporting.await.unwrap_or(false);
-    if summary.errors > 0 || !reported {
+    let covered = measured.map_or(CoverageEnd::Met, |measured| {
+        let err = &mut report_to.output.err.clone();
+        let path = request.coverage.as_deref();
+        coverage::gate::finish(&measured, path, request.coverage_min, err)
+    });
+    if summary.errors > 0 || !reported || covered == CoverageEnd::NotWritten {
         Outcome::Infrastructure
     } else if summary.failed > 0 {
         Outcome::TestFailed
+    } else if covered == CoverageEnd::Below {
+        Outcome::CoverageBelowMinimum
     } else {
         Outcome::Passed
     }

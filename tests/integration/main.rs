@@ -7,6 +7,7 @@ mod call_state;
 mod check;
 mod config;
 mod corpus;
+mod coverage;
 mod demo;
 mod doctor;
 mod emulator;

@@ -1,7 +1,8 @@
 //! A local Twilio-compatible service: the REST API (calls, messages, recordings,
 //! transcriptions, queues), the call engine (the caller's and the IVR's legs bridged by speech
 //! and keys; `<Dial>`led parties; `<Enqueue>`d callers and emulated agents), the TwiML
-//! interpreter, Studio flows ([`studio`]), and signed webhooks; and Twilio's cloud APIs a relay
+//! interpreter, Studio flows ([`studio`], with the Studio v2 API of their executions and
+//! steps), and signed webhooks; and Twilio's cloud APIs a relay
 //! Function needs: [`serverless`] (deploying Functions, and running them under node) and
 //! [`sync`] (Lists of events), served under path prefixes of the same base URL; and what a
 //! preflight reads: the account, its numbers and API keys (`rest`), and its voice geo
@@ -18,6 +19,7 @@
 //!                                           deployment (worker.rs, runtime.js)
 //! /sync/v1                              --> sync (its own store, TTLs on the clock)
 //! /voice/v1/DialingPermissions          --> voice (from the accounts' configuration)
+//! /studio/v2/Flows[/..Executions/..Steps] --> studio::api (flows; executions from the store)
 //!      all through rest::v1 (credentials, parameters, absolute URLs) and rest's errors, paging
 //! ```
 //!

@@ -195,6 +195,30 @@ pub struct CallRecord {
     /// Twilio's `inbound` call, whose `<Dial>`s are its children), the caller's call it
     /// arrived from, whose transcript holds what both sides did.
     pub arrived_from: Option<String>,
+    /// Every TwiML document this leg requested, in order (coverage of a TwiML application).
+    pub webhooks: Vec<WebhookRequest>,
+    /// What each `<Gather>` of this leg got, in order, with the document that held it.
+    pub gathers: Vec<GatherOutcome>,
+}
+
+/// A TwiML document a leg requested.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookRequest {
+    /// `GET` or `POST`.
+    pub method: String,
+    /// The URL as requested (a `GET` without the call's parameters).
+    pub url: String,
+}
+
+/// What a `<Gather>` got.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GatherOutcome {
+    /// The URL of the document that held the `<Gather>`.
+    pub url: String,
+    /// `digits`, `speech` or `timeout`.
+    pub outcome: String,
+    /// The digits or the recognised words; `None` for a timeout.
+    pub value: Option<String>,
 }
 
 impl CallRecord {
@@ -220,6 +244,8 @@ impl CallRecord {
             recording_sid: None,
             parent_call_sid,
             arrived_from: None,
+            webhooks: Vec::new(),
+            gathers: Vec::new(),
         }
     }
 

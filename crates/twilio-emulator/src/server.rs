@@ -133,6 +133,15 @@ pub async fn start(
         keys: keys.clone(),
         store: (),
     }))
+    .merge(super::studio::api::router(V1State {
+        config: config.clone(),
+        clock,
+        keys: keys.clone(),
+        store: super::studio::api::StudioRecords {
+            runtime: studio.clone(),
+            store: store.clone(),
+        },
+    }))
     .merge(serverless::router(V1State {
         config,
         clock,

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::model::{CallRecord, MessageRecord, RecordingRecord, TranscriptionRecord};
 use super::queues::QueueRecord;
+use super::studio::records::{ExecutionRecord, StepRecord};
 
 #[derive(Debug, Default)]
 struct State {
@@ -14,6 +15,7 @@ struct State {
     recordings: Vec<RecordingRecord>,
     transcriptions: Vec<TranscriptionRecord>,
     queues: Vec<QueueRecord>,
+    executions: Vec<ExecutionRecord>,
 }
 
 /// Shared, cheaply cloned handle on the emulator's records.
@@ -139,5 +141,39 @@ impl Store {
     /// closure's result. See [`super::queues`] for the changes.
     pub fn update_queues<T>(&self, change: impl FnOnce(&mut Vec<QueueRecord>) -> T) -> T {
         change(&mut self.lock().queues)
+    }
+
+    /// Adds a Studio execution.
+    pub fn insert_execution(&self, execution: ExecutionRecord) {
+        self.lock().executions.push(execution);
+    }
+
+    /// Adds a step to the execution `sid` and refreshes its context and `date_updated`.
+    pub fn add_step(&self, sid: &str, step: StepRecord, context: serde_json::Value) {
+        if let Some(execution) = self.lock().executions.iter_mut().find(|e| e.sid == sid) {
+            execution.date_updated = step.date_created;
+            execution.context = context;
+            execution.steps.push(step);
+        }
+    }
+
+    /// Marks the execution `sid` ended.
+    pub fn end_execution(&self, sid: &str, at: chrono::DateTime<chrono::Utc>) {
+        if let Some(execution) = self.lock().executions.iter_mut().find(|e| e.sid == sid) {
+            if execution.status != "ended" {
+                execution.status = "ended".to_string();
+                execution.date_updated = at;
+            }
+        }
+    }
+
+    /// Copies of every Studio execution (oldest first) that passes `filter`.
+    pub fn executions(&self, filter: impl Fn(&ExecutionRecord) -> bool) -> Vec<ExecutionRecord> {
+        self.lock()
+            .executions
+            .iter()
+            .filter(|e| filter(e))
+            .cloned()
+            .collect()
     }
 }

@@ -1,6 +1,7 @@
 //! The runner's thin Twilio REST client: place, fetch, hang up and redirect calls, and list
 //! the SMS a test expects (`twilio.md` §1, §2, §8); deploy a Function through Serverless
-//! (`serverless`) and exchange events through Sync Lists (`sync`). It works against Twilio,
+//! (`serverless`), exchange events through Sync Lists (`sync`), and read a Studio flow's
+//! executions and steps for coverage (`studio`). It works against Twilio,
 //! the emulator and Twilio-compatible providers whose API lives under a path prefix
 //! (SignalWire's `https://<space>.signalwire.com/api/laml`, §10); each product's base follows
 //! from the one configured base URL (`base`).
@@ -27,6 +28,7 @@ mod requests;
 mod resources;
 mod serverless;
 mod serverless_resources;
+mod studio;
 mod sync;
 mod sync_resources;
 #[cfg(test)]
@@ -46,6 +48,7 @@ pub use serverless_resources::{
     Build, Dependency, Deployment, Environment, FunctionResource, FunctionVersion,
     ServerlessService, Variable,
 };
+pub use studio::{StudioExecution, StudioFlow, StudioStep};
 pub use sync::ItemQuery;
 pub use sync_resources::{SyncList, SyncListItem, SyncService};
 use transport::Body;

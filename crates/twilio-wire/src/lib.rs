@@ -3,7 +3,7 @@
 //!
 //! Which country a number dials ([`countries`]) serves voice geo permissions.
 //!
-//! The runner's REST client ([`client`]: the 2010-04-01 API, Serverless and Sync, each product
+//! The runner's REST client ([`client`]: the 2010-04-01 API, Serverless, Sync and Studio, each product
 //! reached from one configured base URL) and its error hints ([`explain`]) live here too.
 //!
 //! It holds no call state; see `shared/reference/twilio.md` for the specification.

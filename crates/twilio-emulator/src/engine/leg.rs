@@ -25,7 +25,7 @@ use super::bridge::{Cut, Ear, Mouth, SoundKind};
 use super::webhook::{FetchError, WebhookClient};
 use crate::clock::Clock;
 use crate::log::EventLog;
-use crate::model::{Leg, TranscriptLine, TwimlSource};
+use crate::model::{GatherOutcome, Leg, TranscriptLine, TwimlSource, WebhookRequest};
 use crate::recogniser::{speaking_time, RecogniserModel};
 use crate::store::Store;
 use twilio_wire::twiml::{self, HttpMethod, RejectReason, Response, Verb};
@@ -285,7 +285,21 @@ impl LegContext {
                 }),
             ),
             TwimlSource::Url { url, method } => (
-                url.clone(),
+                {
+                    let request = WebhookRequest {
+                        method: if *method == HttpMethod::Get {
+                            "GET"
+                        } else {
+                            "POST"
+                        }
+                        .into(),
+                        url: url.clone(),
+                    };
+                    self.voice
+                        .store
+                        .update_call(&self.own_sid(), |c| c.webhooks.push(request));
+                    url.clone()
+                },
                 self.client
                     .fetch_twiml(url, *method, params, &self.auth_token)
                     .await,
@@ -340,7 +354,9 @@ impl LegContext {
                 Verb::Say(_) | Verb::Play(_) | Verb::Pause(_) => self.voice.play(verb).await,
                 Verb::Gather(gather) => {
                     let heard = self.gather(gather, url).await;
-                    let Some(extra) = self.gathered(heard, gather) else {
+                    let extra = self.gathered(heard, gather);
+                    self.note_gather(url, extra.as_deref());
+                    let Some(extra) = extra else {
                         continue;
                     };
                     return self.follow(gather.action.as_deref(), url, gather.method, extra);
@@ -443,6 +459,39 @@ impl LegContext {
             },
             self.request_params("in-progress", extra),
         )
+    }
+
+    /// Keeps what the `<Gather>` of the document at `url` got (`extra`: its action's
+    /// parameters, `None` when it heard nothing), for coverage.
+    fn note_gather(&self, url: &str, extra: Option<&[(String, String)]>) {
+        let param = |name: &str| {
+            extra
+                .unwrap_or_default()
+                .iter()
+                .find(|(k, v)| k == name && !v.is_empty())
+                .map(|(_, v)| v.clone())
+        };
+        let (outcome, value) = match (param("Digits"), param("SpeechResult")) {
+            (Some(digits), _) => ("digits", Some(digits)),
+            (None, Some(speech)) => ("speech", Some(speech)),
+            (None, None) => ("timeout", None),
+        };
+        let gathered = GatherOutcome {
+            url: url.to_string(),
+            outcome: outcome.to_string(),
+            value,
+        };
+        self.voice
+            .store
+            .update_call(&self.own_sid(), |c| c.gathers.push(gathered));
+    }
+
+    /// This leg's own call SID (the voice notes transcripts on the caller's call instead).
+    fn own_sid(&self) -> String {
+        self.params
+            .iter()
+            .find(|(k, _)| k == "CallSid")
+            .map_or_else(|| self.voice.call_sid.clone(), |(_, v)| v.clone())
     }
 
     /// The `action` parameters of what a `<Gather>` heard; `None` when it heard nothing and the

@@ -103,6 +103,7 @@ pub fn incoming_numbers(
     state: &RestState,
     account: &AccountConfig,
     params: &Params,
+    headers: &axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
     let paging = PageRequest::from_params(params)?;
     let shared = state
@@ -114,8 +115,25 @@ pub fn incoming_numbers(
             voice: true,
             sms: true,
         });
+    // The numbers that run a Studio flow belong to the flows' account (the first), as a
+    // number must be the account's own to run its flow on Twilio.
+    let flows_account = state.config.accounts.first().map(|a| a.sid.as_str());
+    let flow_numbers = state
+        .config
+        .numbers
+        .iter()
+        .filter(|(_, entry)| entry.studio_flow.is_some())
+        .filter(|_| flows_account == Some(account.sid.as_str()))
+        .map(|(number, _)| OwnedNumberConfig {
+            number: number.clone(),
+            voice: true,
+            sms: false,
+        });
     let mut owned: Vec<OwnedNumberConfig> = Vec::new();
-    for number in shared.chain(account.phone_numbers.iter().cloned()) {
+    for number in shared
+        .chain(account.phone_numbers.iter().cloned())
+        .chain(flow_numbers)
+    {
         if matches_filter(&number.number, params)
             && !owned.iter().any(|o| o.number == number.number)
         {
@@ -123,10 +141,31 @@ pub fn incoming_numbers(
         }
     }
     let now = rfc2822(state.clock.now());
+    let origin = super::recordings::origin(headers);
+    let voice_url = |number: &str| {
+        let runs_flow = state
+            .config
+            .numbers
+            .get(number)
+            .is_some_and(|entry| entry.studio_flow.is_some());
+        runs_flow.then(|| {
+            format!(
+                "{origin}/v1/Accounts/{}/Flows/{}",
+                account.sid,
+                crate::studio::flow_sid(number)
+            )
+        })
+    };
     let body = page_json(
         &owned,
         |owned| owned.number.as_str(),
-        |owned| incoming_number_json(&account.sid, owned, &now),
+        |owned| {
+            let mut json = incoming_number_json(&account.sid, owned, &now);
+            if let Some(url) = voice_url(&owned.number) {
+                json["voice_url"] = Value::String(url);
+            }
+            json
+        },
         &paging,
         &format!("{}/IncomingPhoneNumbers.json", account_path(&account.sid)),
         &filters(params),

@@ -33,10 +33,10 @@ use crate::store::Store;
 
 mod account;
 mod audio;
-mod auth;
+pub(crate) mod auth;
 mod calls;
 mod create_call;
-mod date_filter;
+pub(crate) mod date_filter;
 pub(crate) mod error;
 pub(crate) mod keys;
 mod messages;
@@ -301,7 +301,7 @@ fn serve(
             queues::dequeue(state, account, sid, call, path, &params)
         }
         (Resource::IncomingPhoneNumbers, "GET") => {
-            account::incoming_numbers(state, account_config, &params)
+            account::incoming_numbers(state, account_config, &params, headers)
         }
         (Resource::OutgoingCallerIds, "GET") => {
             account::outgoing_caller_ids(state, account_config, &params)

@@ -52,6 +52,8 @@ pub struct V1Request {
     origin: String,
     /// The product whose URLs the answer holds.
     product: Product,
+    /// The API version in the path: `v1`, or `v2` for Studio.
+    version: &'static str,
     /// The form body of a `POST`, the query string otherwise.
     pub params: Params,
     /// The request's headers (`If-Match`).
@@ -69,7 +71,19 @@ impl V1Request {
         uri: &Uri,
         headers: HeaderMap,
     ) -> Result<V1Request, ApiError> {
-        let prefix = format!("{}/v1", product.path_prefix());
+        V1Request::versioned(config, keys, (product, "v1"), method, uri, headers)
+    }
+
+    /// As [`new`](Self::new), for a product whose paths carry another version (Studio's `v2`).
+    pub fn versioned(
+        config: &EmulatorConfig,
+        keys: &KeyRing,
+        (product, version): (Product, &'static str),
+        method: Method,
+        uri: &Uri,
+        headers: HeaderMap,
+    ) -> Result<V1Request, ApiError> {
+        let prefix = format!("{}/{version}", product.path_prefix());
         let path = uri
             .path()
             .strip_prefix(prefix.as_str())
@@ -83,6 +97,7 @@ impl V1Request {
             method,
             origin: origin(&headers),
             product,
+            version,
             path,
             params: Params::default(),
             headers,
@@ -119,9 +134,14 @@ impl V1Request {
         self
     }
 
-    /// The absolute URL of the resource at `path` (after `/v1`).
+    /// The absolute URL of the resource at `path` (after `/v1` or the product's version).
     pub fn url(&self, path: &str) -> String {
-        format!("{}{}/v1{path}", self.origin, self.product.path_prefix())
+        format!(
+            "{}{}/{}{path}",
+            self.origin,
+            self.product.path_prefix(),
+            self.version
+        )
     }
 
     /// 404/20404 naming this request's path, as Twilio's v1 APIs do.

@@ -12,6 +12,7 @@ use super::context::{variable_value, Execution};
 use super::effects;
 use super::liquid::RenderEnv;
 use super::load::LoadedFlow;
+use super::records::{StepRecord, ENDED};
 use super::twiml::Renderer;
 use super::widgets::{Kind, Widget};
 use crate::clock::Clock;
@@ -56,6 +57,25 @@ impl Request<'_> {
     fn log(&self, execution: &Execution, line: &str) {
         let call = execution.call_param("CallSid");
         self.services.log.event(&format!("{call} studio: {line}"));
+    }
+
+    /// Keeps the step `from --event--> to` of the execution, as Studio's Steps list shows it.
+    fn step(&self, execution: &Execution, from: &str, event: &str, to: Option<&str>) {
+        let now = self.services.clock.now();
+        let step = StepRecord {
+            sid: twilio_wire::sid::new_sid("FT"),
+            name: event.to_string(),
+            transitioned_from: from.to_string(),
+            transitioned_to: to.unwrap_or(ENDED).to_string(),
+            context: json!({
+                "widgets": execution.context["widgets"].clone(),
+                "flow": execution.context["flow"].clone(),
+            }),
+            date_created: now,
+        };
+        self.services
+            .store
+            .add_step(&execution.sid, step, execution.context.clone());
     }
 
     /// A call reached a widget the emulator does not run: the call's transcript names it,
@@ -231,7 +251,9 @@ impl Request<'_> {
             execution.set_outputs(&name, outputs);
         }
         self.log(execution, &format!("{name} -> {fired}"));
-        Ok(widget.next_for(fired).map(str::to_string))
+        let next = widget.next_for(fired);
+        self.step(execution, &name, fired, next);
+        Ok(next.map(str::to_string))
     }
 
     fn widget(&self, name: &str) -> Result<&Widget, String> {
@@ -327,6 +349,7 @@ impl Request<'_> {
                     });
                     if let Some(branch) = matched {
                         self.log(execution, &format!("{name} -> match"));
+                        self.step(execution, &name, "match", branch.next.as_deref());
                         next = branch.next.clone();
                         continue;
                     }
@@ -358,6 +381,7 @@ impl Request<'_> {
             };
             self.log(execution, &format!("{name} -> {fired}"));
             next = widget.next_for(fired).map(str::to_string);
+            self.step(execution, &name, fired, next.as_deref());
         }
         self.log(
             execution,

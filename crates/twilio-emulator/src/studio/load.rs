@@ -22,6 +22,8 @@ pub struct LoadedFlow {
     /// The widgets a call can reach that the emulator does not run, in the order a call meets
     /// them (breadth first from the trigger).
     pub unrunnable: Vec<Unrunnable>,
+    /// The definition as the file holds it, served by the Flows API.
+    pub definition: serde_json::Value,
 }
 
 /// A widget an incoming call can reach but the emulator does not run (`capture-payments`,
@@ -67,7 +69,9 @@ pub fn load(path: &Path) -> Result<LoadedFlow, FlowError> {
     };
     let text = std::fs::read_to_string(path)
         .map_err(|e| fail(None, format!("cannot read the Studio flow: {e}")))?;
-    let definition: FlowDefinition = serde_json::from_str(&text)
+    let raw: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| fail(None, format!("not a Studio flow definition: {e}")))?;
+    let definition: FlowDefinition = serde_json::from_value(raw.clone())
         .map_err(|e| fail(None, format!("not a Studio flow definition: {e}")))?;
     check(&definition)
         .map_err(|(widget, message)| fail(widget.as_deref(), message))
@@ -76,6 +80,7 @@ pub fn load(path: &Path) -> Result<LoadedFlow, FlowError> {
             unrunnable: unrunnable(&definition, &widgets, &trigger),
             widgets,
             trigger,
+            definition: raw,
         })
 }
 

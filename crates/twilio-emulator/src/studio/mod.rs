@@ -23,9 +23,11 @@
 //! | `props`, `build`, [`widgets`], [`refused`], [`load`] | checking a flow when the emulator starts |
 //! | [`conditions`] | `split-based-on` predicates |
 //! | [`runtime`] | the flows' webhook routes and the executions under way |
+//! | [`records`], `api` | executions and their steps as Studio keeps them; the Studio v2 REST API that serves them and the flows |
 //! | [`executor`], [`context`] | running widgets for one request; an execution's Liquid context |
 //! | `twiml`, `effects` | a voice widget's TwiML; HTTP requests and messages |
 
+pub(crate) mod api;
 mod build;
 pub mod conditions;
 pub mod context;
@@ -35,6 +37,7 @@ pub mod flow;
 pub mod liquid;
 pub mod load;
 mod props;
+pub mod records;
 pub mod refused;
 pub mod runtime;
 mod twiml;

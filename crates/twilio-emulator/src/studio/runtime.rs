@@ -19,6 +19,7 @@ use sha1::{Digest, Sha1};
 use super::context::Execution;
 use super::executor::{hang_up, Request, Services};
 use super::load::{load, FlowError, LoadedFlow};
+use super::records::ExecutionRecord;
 use crate::config::EmulatorConfig;
 
 /// A flow and the number it answers.
@@ -116,9 +117,37 @@ impl StudioRuntime {
         all
     }
 
-    /// Drops the executions of a leg whose call has ended.
+    /// Drops the executions of a leg whose call has ended; their records end too.
     pub fn forget(&self, call_sid: &str) {
         self.lock().retain(|(_, call), _| call != call_sid);
+        let store = &self.services.store;
+        let now = self.services.clock.now();
+        for record in store.executions(|e| {
+            e.status == "active" && e.context["trigger"]["call"]["CallSid"] == call_sid
+        }) {
+            store.end_execution(&record.sid, now);
+        }
+    }
+
+    /// Every flow served: its SID, its number and the flow, by SID.
+    pub fn flows(&self) -> Vec<(&str, &str, &LoadedFlow)> {
+        let mut all: Vec<_> = self
+            .flows
+            .iter()
+            .map(|(sid, served)| (sid.as_str(), served.number.as_str(), &served.flow))
+            .collect();
+        all.sort_by_key(|(sid, _, _)| *sid);
+        all
+    }
+
+    /// The account that owns the flows.
+    pub fn account_sid(&self) -> &str {
+        &self.account_sid
+    }
+
+    /// The flow's webhook URL (its numbers' voice URL).
+    pub fn webhook_url(&self, flow_sid: &str) -> String {
+        self.webhook(flow_sid)
     }
 
     /// How many executions are under way.
@@ -176,8 +205,20 @@ impl StudioRuntime {
                     .await
             }
             (None, None) => {
-                let execution =
-                    Arc::new(tokio::sync::Mutex::new(Execution::start(flow_sid, &params)));
+                let started = Execution::start(flow_sid, &params);
+                let now = self.services.clock.now();
+                self.services.store.insert_execution(ExecutionRecord {
+                    sid: started.sid.clone(),
+                    flow_sid: flow_sid.to_string(),
+                    account_sid: self.account_sid.clone(),
+                    contact_channel_address: started.call_param("From"),
+                    status: "active".to_string(),
+                    date_created: now,
+                    date_updated: now,
+                    context: started.context.clone(),
+                    steps: Vec::new(),
+                });
+                let execution = Arc::new(tokio::sync::Mutex::new(started));
                 self.lock().insert(key.clone(), execution.clone());
                 let mut execution = execution.lock().await;
                 request.start(&mut execution).await
@@ -198,7 +239,11 @@ impl StudioRuntime {
     async fn finish(&self, key: &ExecutionKey) {
         let execution = self.lock().get(key).cloned();
         if let Some(execution) = execution {
-            if execution.lock().await.current.is_none() {
+            let execution = execution.lock().await;
+            if execution.current.is_none() {
+                self.services
+                    .store
+                    .end_execution(&execution.sid, self.services.clock.now());
                 self.lock().remove(key);
             }
         }

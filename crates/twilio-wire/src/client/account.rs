@@ -56,6 +56,9 @@ pub struct IncomingNumber {
     pub phone_number: String,
     /// Voice, SMS, MMS.
     pub capabilities: Capabilities,
+    /// What Twilio requests when a call comes in: a Studio flow's is
+    /// `https://webhooks.twilio.com/v1/Accounts/{AC}/Flows/{FW}`.
+    pub voice_url: Option<String>,
 }
 
 /// A number verified for the account: it may be a call's `From`, and a trial's `To`.

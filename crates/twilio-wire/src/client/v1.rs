@@ -14,13 +14,23 @@ use super::{ClientError, Product, TwilioClient, DEFAULT_MAX_PAGES};
 impl TwilioClient {
     /// `<product base>/v1/<segments...>`, or an error naming an empty SID or name.
     pub(super) fn v1_url(&self, product: Product, segments: &[&str]) -> Result<Url, ClientError> {
+        self.versioned_url(product, "v1", segments)
+    }
+
+    /// `<product base>/<version>/<segments...>` (Studio's version is `v2`).
+    pub(super) fn versioned_url(
+        &self,
+        product: Product,
+        version: &str,
+        segments: &[&str],
+    ) -> Result<Url, ClientError> {
         if segments.iter().any(|segment| segment.trim().is_empty()) {
             return Err(ClientError::InvalidArgument(format!(
-                "an empty SID or name in /v1/{}",
+                "an empty SID or name in /{version}/{}",
                 segments.join("/")
             )));
         }
-        let mut path = vec!["v1"];
+        let mut path = vec![version];
         path.extend(segments.iter().map(|segment| segment.trim()));
         Ok(self.base.product_url(product, &path))
     }
@@ -67,8 +77,19 @@ impl TwilioClient {
         query: &[(&str, String)],
         max_pages: Option<u32>,
     ) -> Result<Vec<T>, ClientError> {
+        let url = self.v1_url(product, segments)?;
+        self.list_from(product, url, query, max_pages).await
+    }
+
+    /// Every resource of the list at `url` (a v1 or v2 list: both page with `meta`).
+    pub(super) async fn list_from<T: DeserializeOwned>(
+        &self,
+        product: Product,
+        mut url: Url,
+        query: &[(&str, String)],
+        max_pages: Option<u32>,
+    ) -> Result<Vec<T>, ClientError> {
         let max_pages = max_pages.unwrap_or(DEFAULT_MAX_PAGES).max(1);
-        let mut url = self.v1_url(product, segments)?;
         if !query.is_empty() {
             let encoded = serde_urlencoded::to_string(query).map_err(|e| {
                 ClientError::InvalidArgument(format!("cannot encode the query: {e}"))
