@@ -83,6 +83,7 @@ pub mod report;
 pub mod retry;
 pub mod runner;
 pub mod server_command;
+pub mod shard;
 pub mod shutdown;
 pub mod turn;
 pub mod twilio_relay;

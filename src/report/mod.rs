@@ -31,8 +31,10 @@
 pub mod console;
 mod format;
 pub mod json;
+pub mod json_read;
 pub mod junit;
 mod log;
+pub mod suite;
 pub mod transcript;
 mod word_diff;
 
