@@ -128,6 +128,13 @@ pub struct RunArgs {
     /// Run the calls against the emulator with this configuration (no Twilio account needed).
     #[arg(long, value_name = "FILE")]
     pub emulate: Option<PathBuf>,
+    /// Run only shard K of N (1 <= K <= N) of the test cases; the N shards together run each
+    /// test case once.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::shard::Shard>,
+    /// Balance the shards by the test cases' durations in this JSON report (of an earlier run).
+    #[arg(long, value_name = "REPORT.json", requires = "shard")]
+    pub shard_durations: Option<PathBuf>,
 }
 
 /// Arguments of `ivr-test doctor`.
@@ -242,6 +249,8 @@ pub async fn run(
                 json: args.json,
                 transcripts: args.transcripts,
                 emulate: args.emulate,
+                shard: args.shard,
+                shard_durations: args.shard_durations,
             };
             crate::runner::command::run(&request, env, Path::new("."), output, shutdown).await
         }

@@ -3,7 +3,9 @@
 //! | module | job |
 //! |---|---|
 //! | [`model`] | the data: flows (widgets, transitions), TwiML applications (webhooks, gather outcomes) |
+//! | [`merge`] | the union of two runs' coverage (shards of one suite), by test case names |
 
+pub mod merge;
 pub mod model;
 
 pub use model::Coverage;

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use super::caller_ids::{caller_id_summary, CallerIdUse, CallerIds};
 use super::conversation::ConversationOptions;
 use super::memory::MemorySettings;
+use super::selection::{select, SelectionRequest};
 use super::session::{run_test, CallSettings, LiveCalls};
 use super::transport::{SessionLink, Transport};
 use crate::config::{resolve_path, Config, RestCredentials, Secret, SIGNING_NEEDS_AUTH_TOKEN};
@@ -19,10 +20,12 @@ use crate::events::{RunEvent, RunSummary, TestResult, Verdict};
 use crate::exit_code::Outcome;
 use crate::output::Output;
 use crate::relay::runner::{RelayLink, RelayOptions};
+use crate::report::suite::SuiteIdentity;
 use crate::report::{
     console_mode, use_colors, ConsoleReporter, JsonReporter, JunitReporter, Reporter, Reporters,
     TranscriptWriter,
 };
+use crate::shard::Shard;
 use crate::turn::answer::CallerVoice;
 use crate::turn::Sessions;
 use crate::twilio_relay::link::FunctionLink;
@@ -52,6 +55,10 @@ pub struct RunRequest {
     pub transcripts: Option<PathBuf>,
     /// `--emulate FILE`: run the calls against the emulator started in-process.
     pub emulate: Option<PathBuf>,
+    /// `--shard K/N`: run only this shard's test cases.
+    pub shard: Option<Shard>,
+    /// `--shard-durations REPORT.json`: balance the shards by these durations.
+    pub shard_durations: Option<PathBuf>,
 }
 
 /// How long an interrupted run waits for `calls.create` requests already sent, so their calls
@@ -142,6 +149,37 @@ pub async fn run(
             .as_ref()
             .map(|p| resolve_path(cwd, Path::new(p)))
     });
+    let durations = request
+        .shard_durations
+        .as_ref()
+        .map(|p| resolve_path(cwd, p));
+    let selection = match select(
+        cases,
+        &SelectionRequest {
+            shard: request.shard,
+            durations: durations.as_deref(),
+            filter: request.filter.as_deref(),
+            emulate: emulate.as_deref(),
+        },
+        &config,
+        cwd,
+    ) {
+        Ok(selection) => selection,
+        Err(message) => return refuse(err, message),
+    };
+    if let Some(shard) = request.shard {
+        let _ = writeln!(
+            err,
+            "shard {shard}: {} of {} test cases{}",
+            selection.cases.len(),
+            selection.suite.test_cases,
+            if selection.cases.is_empty() {
+                " (nothing to run: this shard passes)"
+            } else {
+                ""
+            }
+        );
+    }
     let options = ConversationOptions {
         wait_for_bot: caps.wait_for_bot_timeout,
         join_fragments: caps.twilio.join_fragments,
@@ -313,11 +351,12 @@ pub async fn run(
         let outcome = run_cases(
             settings,
             caller_ids,
-            cases,
+            selection.cases,
             Reporting {
                 request,
                 env,
                 output,
+                suite: selection.suite,
             },
             caps.twilio.calls_per_second,
             shutdown,
@@ -342,6 +381,8 @@ struct Reporting<'a> {
     request: &'a RunRequest,
     env: &'a BTreeMap<String, String>,
     output: &'a Output,
+    /// The suite identity of the JSON report.
+    suite: SuiteIdentity,
 }
 
 impl Reporting<'_> {
@@ -359,7 +400,9 @@ impl Reporting<'_> {
             reporters.push(Box::new(JunitReporter::new(path)));
         }
         if let Some(path) = &request.json {
-            reporters.push(Box::new(JsonReporter::new(path)));
+            reporters.push(Box::new(
+                JsonReporter::new(path).with_suite(self.suite.clone()),
+            ));
         }
         if let Some(dir) = &request.transcripts {
             reporters.push(Box::new(TranscriptWriter::new(dir)));
@@ -502,7 +545,7 @@ fn with_slash(url: &str) -> String {
 async fn run_cases(
     settings: Arc<CallSettings>,
     caller_ids: CallerIds,
-    cases: Vec<Convo>,
+    cases: Vec<(usize, Convo)>,
     report_to: Reporting<'_>,
     calls_per_second: u32,
     shutdown: impl Future<Output = ()>,
@@ -532,7 +575,8 @@ async fn run_cases(
     // that order, and SMS test cases get caller IDs in that order too.
     let all = async {
         let mut tasks = Vec::new();
-        for (index, case) in cases.into_iter().enumerate() {
+        // The index is the position in the whole suite, so shards number as one run does.
+        for (index, case) in cases {
             let Ok(permit) = permits.clone().acquire_owned().await else {
                 break;
             };
