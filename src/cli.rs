@@ -35,8 +35,40 @@ pub enum Command {
     /// runs against Twilio need no public URL.
     #[command(subcommand)]
     Relay(RelayCommand),
+    /// Work with JSON reports of earlier runs.
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Run the test cases: one phone call each.
     Run(RunArgs),
+}
+
+/// The `report` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Merge the JSON reports of a suite's shards (`run --shard K/N --json ...`) into the
+    /// reports of one run; exit 0 all passed, 1 a test failed, 3 a test had an error, 2 the
+    /// reports cannot be merged.
+    Merge(MergeArgs),
+}
+
+/// Arguments of `ivr-test report merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shards' JSON reports, one per shard.
+    #[arg(required = true, value_name = "REPORT.json")]
+    pub reports: Vec<PathBuf>,
+    /// Write the merged JSON report here.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Write the merged JUnit XML report here.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Write the merged HTML report here.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Write the merged coverage (JSON) here.
+    #[arg(long, value_name = "FILE")]
+    pub coverage: Option<PathBuf>,
 }
 
 /// The `relay` subcommands; each reads TWILIO_IVR_ACCOUNT_SID + TWILIO_IVR_AUTH_TOKEN (and
@@ -253,6 +285,16 @@ pub async fn run(
                 shard_durations: args.shard_durations,
             };
             crate::runner::command::run(&request, env, Path::new("."), output, shutdown).await
+        }
+        Command::Report(ReportCommand::Merge(args)) => {
+            let request = crate::report_command::MergeRequest {
+                reports: args.reports,
+                json: args.json,
+                junit: args.junit,
+                html: args.html,
+                coverage: args.coverage,
+            };
+            crate::report_command::merge(&request, env, Path::new("."), output)
         }
         Command::Relay(command) => {
             use crate::twilio_relay::command::{RelayAction, RelayRequest};

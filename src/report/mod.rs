@@ -34,6 +34,7 @@ pub mod json;
 pub mod json_read;
 pub mod junit;
 mod log;
+pub mod merge;
 pub mod suite;
 pub mod transcript;
 mod word_diff;
@@ -104,7 +105,7 @@ impl Reporter for Reporters {
 
 /// Writes a report file whole: into a temporary sibling first, then renamed over `path`, so
 /// that a CI step never reads half a report. Creates missing parent directories.
-pub(crate) fn write_report_file(path: &Path, contents: &[u8]) -> io::Result<()> {
+pub fn write_report_file(path: &Path, contents: &[u8]) -> io::Result<()> {
     let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
     if let Some(parent) = parent {
         std::fs::create_dir_all(parent)?;
