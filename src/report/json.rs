@@ -13,6 +13,11 @@
 //!     "duration_ms": 25400,          // wall time of the run
 //!     "call_time_ms": 18500          // total call time (answer to hang-up)
 //!   },
+//!   "suite": {                       // which suite, configuration and shard (see report::suite)
+//!     "fingerprint": "sha256:...", "configuration": "sha256:...",
+//!     "test_cases": 20,              // the whole (filtered) suite
+//!     "shard": { "index": 2, "count": 4 }   // null for a whole run or a merged report
+//!   },
 //!   "tests": [                       // in index order, whatever order they finished in
 //!     {
 //!       "index": 1,
@@ -34,13 +39,17 @@
 //!         "confidence": 0.84,        // the recogniser's, 0..1, or null
 //!         "at_ms": 14200             // time into the call
 //!       },
+//!       "steps": [                   // the steps it started, in order
+//!         { "tag": "Line 12", "sender": "bot", "file": "tests/refund.convo.txt", "line": 12 }
+//!       ],
 //!       "transcript": [
 //!         { "at_ms": 1000, "speaker": "ivr", "text": "Welcome to Acme.",
 //!           "text_display": "Welcome to Acme.",    // IVR lines: repeats collapsed
 //!           "confidence": 0.9, "response_time_ms": 1000 }    // speaker: "caller" | "ivr" | "system"
 //!       ]
 //!     }
-//!   ]
+//!   ],
+//!   "coverage": null                 // or the coverage document (crate::coverage::model)
 //! }
 //! ```
 //!

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use super::caller_ids::{caller_id_summary, CallerIdUse, CallerIds};
 use super::conversation::ConversationOptions;
 use super::memory::MemorySettings;
+use super::reporting::{report_empty_shard, Reporting};
 use super::selection::{select, SelectionRequest};
 use super::session::{run_test, CallSettings, LiveCalls};
 use super::transport::{SessionLink, Transport};
@@ -20,11 +21,7 @@ use crate::events::{RunEvent, RunSummary, TestResult, Verdict};
 use crate::exit_code::Outcome;
 use crate::output::Output;
 use crate::relay::runner::{RelayLink, RelayOptions};
-use crate::report::suite::SuiteIdentity;
-use crate::report::{
-    console_mode, use_colors, ConsoleReporter, JsonReporter, JunitReporter, Reporter, Reporters,
-    TranscriptWriter,
-};
+use crate::report::Reporter;
 use crate::shard::Shard;
 use crate::turn::answer::CallerVoice;
 use crate::turn::Sessions;
@@ -385,70 +382,6 @@ pub async fn run(
 
 /// How long the run's webhook server may take to answer the requests under way at the end.
 const SERVER_STOP_LIMIT: Duration = Duration::from_secs(15);
-
-/// Where a run reports: the command line's report files, and the console.
-struct Reporting<'a> {
-    request: &'a RunRequest,
-    env: &'a BTreeMap<String, String>,
-    output: &'a Output,
-    /// The suite identity of the JSON report.
-    suite: SuiteIdentity,
-}
-
-impl Reporting<'_> {
-    /// The console reporter and those the command line asked for.
-    fn reporters(&self) -> Reporters {
-        let (request, env, terminal) = (self.request, self.env, self.output.terminal);
-        let mut reporters = Reporters::new(vec![Box::new(
-            ConsoleReporter::new(
-                Box::new(self.output.err.clone()),
-                console_mode(terminal, env),
-            )
-            .with_colors(use_colors(terminal, env)),
-        )]);
-        if let Some(path) = &request.junit {
-            reporters.push(Box::new(JunitReporter::new(path)));
-        }
-        if let Some(path) = &request.json {
-            reporters.push(Box::new(
-                JsonReporter::new(path).with_suite(self.suite.clone()),
-            ));
-        }
-        if let Some(dir) = &request.transcripts {
-            reporters.push(Box::new(TranscriptWriter::new(dir)));
-        }
-        reporters
-    }
-}
-
-/// The reports of a shard with no test cases: an empty run that passed.
-fn report_empty_shard(mut reporters: Reporters) -> Outcome {
-    let events = [
-        RunEvent::RunStarted {
-            test_cases: 0,
-            parallel: 1,
-        },
-        RunEvent::RunFinished {
-            summary: RunSummary {
-                passed: 0,
-                failed: 0,
-                errors: 0,
-                duration: Duration::ZERO,
-                call_time: Duration::ZERO,
-            },
-        },
-    ];
-    let mut written = true;
-    for event in &events {
-        written &= reporters.event(event).is_ok();
-    }
-    written &= reporters.finish().is_ok();
-    if written {
-        Outcome::Passed
-    } else {
-        Outcome::Infrastructure
-    }
-}
 
 /// Starts the emulator of `--emulate` (or `TWILIO_IVR_EMULATE`) on a free loopback port.
 pub(crate) async fn start_emulated(
