@@ -138,3 +138,132 @@ fn earliest<'a>(times: impl Iterator<Item = &'a str>) -> Option<String> {
         .min_by_key(|(at, _)| *at)
         .map(|(_, t)| t.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixtures;
+    use crate::report::json_read::ReadTest;
+    use crate::report::suite::{ShardJson, SuiteIdentity};
+
+    fn shard(index: usize, count: usize, tests: Vec<ReadTest>, summary: ReadSummary) -> ReadReport {
+        ReadReport {
+            summary,
+            suite: Some(SuiteIdentity {
+                fingerprint: "sha256:suite".into(),
+                configuration: "sha256:config".into(),
+                test_cases: 3,
+                shard: Some(ShardJson { index, count }),
+            }),
+            tests,
+            coverage: None,
+        }
+    }
+
+    fn summary(
+        started_at: &str,
+        duration_ms: u64,
+        call_time_ms: u64,
+        planned: usize,
+    ) -> ReadSummary {
+        ReadSummary {
+            passed: 0,
+            failed: 0,
+            errors: 0,
+            planned: Some(planned),
+            complete: true,
+            started_at: Some(started_at.into()),
+            duration_ms,
+            call_time_ms,
+        }
+    }
+
+    fn test(result: crate::events::TestResult) -> ReadTest {
+        ReadTest {
+            result,
+            steps: vec![],
+        }
+    }
+
+    fn two_shards() -> Vec<(PathBuf, ReadReport)> {
+        vec![
+            (
+                "b.json".into(),
+                shard(
+                    2,
+                    2,
+                    vec![test(fixtures::failed())],
+                    summary("2025-01-31T09:00:05.000+01:00", 9_000, 7_500, 1),
+                ),
+            ),
+            (
+                "a.json".into(),
+                shard(
+                    1,
+                    2,
+                    vec![test(fixtures::passed()), test(fixtures::error())],
+                    summary("2025-01-31T08:59:59.000+01:00", 20_000, 11_000, 2),
+                ),
+            ),
+        ]
+    }
+
+    #[test]
+    fn totals_are_counted_again_and_times_combined() {
+        let merged = merge_reports(two_shards()).expect("merges");
+        let indices: Vec<usize> = merged.tests.iter().map(|t| t.result.index).collect();
+        assert_eq!(indices, [0, 1, 2]);
+        let s = &merged.summary;
+        assert_eq!(
+            (s.passed, s.failed, s.errors, s.planned),
+            (1, 1, 1, Some(3))
+        );
+        assert_eq!(
+            s.started_at.as_deref(),
+            Some("2025-01-31T08:59:59.000+01:00")
+        );
+        assert_eq!((s.duration_ms, s.call_time_ms), (20_000, 18_500));
+        assert!(s.complete);
+        assert_eq!(merged.suite.and_then(|suite| suite.shard), None);
+
+        let mut interrupted = two_shards();
+        interrupted[0].1.summary.complete = false;
+        assert!(!merge_reports(interrupted).expect("merges").summary.complete);
+    }
+
+    #[test]
+    fn mixed_or_incomplete_shard_sets_are_refused() {
+        let mut overlapping = two_shards();
+        overlapping[0].1.tests.push(test(fixtures::passed()));
+        let err = merge_reports(overlapping).expect_err("index 0 twice");
+        assert_eq!(err, "test case index 0 is in both b.json and a.json");
+
+        let mut other_suite = two_shards();
+        if let Some(suite) = &mut other_suite[1].1.suite {
+            suite.fingerprint = "sha256:other".into();
+        }
+        let err = merge_reports(other_suite).expect_err("other suite");
+        assert!(
+            err.starts_with("b.json and a.json are reports of different suites"),
+            "{err}"
+        );
+
+        let mut out_of_range = two_shards();
+        if let Some(suite) = &mut out_of_range[1].1.suite {
+            suite.shard = Some(ShardJson { index: 3, count: 2 });
+        }
+        let err = merge_reports(out_of_range).expect_err("shard 3 of 2");
+        assert_eq!(err, "a.json: shard 3/2 does not exist");
+
+        let mut without_identity = two_shards();
+        without_identity[1].1.suite = None;
+        let err = merge_reports(without_identity).expect_err("no identity");
+        assert!(
+            err.starts_with("a.json: the report has no suite identity"),
+            "{err}"
+        );
+
+        let err = merge_reports(two_shards().into_iter().take(1).collect()).expect_err("missing");
+        assert_eq!(err, "shard 1/2 is missing");
+    }
+}
