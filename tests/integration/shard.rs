@@ -1,7 +1,8 @@
 //! `run --shard K/N` and `report merge`: four shards of a 20-convo suite against the emulator
 //! run each test case exactly once, and merged they give a single run's report.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -131,6 +132,40 @@ async fn four_shards_run_each_case_once_and_merge_into_a_single_runs_report() {
         "each test case exactly once"
     );
     assert_eq!(indices(&single), seen);
+
+    // Balanced by the single run's durations: the shard runs what the assignment says.
+    let tests = single["tests"].as_array().expect("tests");
+    let names: Vec<&str> = tests.iter().filter_map(|t| t["name"].as_str()).collect();
+    let durations: BTreeMap<String, Duration> = tests
+        .iter()
+        .filter_map(|t| {
+            Some((
+                t["name"].as_str()?.to_string(),
+                Duration::from_millis(t["duration_ms"].as_u64()?),
+            ))
+        })
+        .collect();
+    let expected: Vec<u64> = Shard { index: 1, count: 4 }
+        .select(&names, Some(&durations))
+        .into_iter()
+        .map(|i| i as u64)
+        .collect();
+    run_emulated(
+        &project,
+        &[
+            "--parallel",
+            "2",
+            "--shard",
+            "1/4",
+            "--shard-durations",
+            "single.json",
+            "--json",
+            "by-duration.json",
+        ],
+    )
+    .await;
+    let by_duration = json_report(&project, "by-duration.json");
+    assert_eq!(indices(&by_duration), expected);
 
     let merge = |args: &[&str]| {
         let args: Vec<&str> = [&["report", "merge"][..], args].concat();
