@@ -11,6 +11,10 @@
 //! | [`TranscriptWriter`] | `<dir>/<test name>.txt` per test case | as each test case finishes |
 //! | [`Reporters`] | fan-out to several of the above | |
 //!
+//! Around the JSON report: [`suite`] (the suite identity it records: fingerprints of the suite
+//! and configuration, the shard), [`json_read`] (reading it back, and replaying it as events),
+//! [`merge`] (shards' reports merged into one run's, for `ivr-test report merge`).
+//!
 //! Results may arrive out of order (calls run in parallel); every final output lists test
 //! cases in `index` order, so two runs of the same suite give comparable reports.
 //!
