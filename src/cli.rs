@@ -35,8 +35,40 @@ pub enum Command {
     /// runs against Twilio need no public URL.
     #[command(subcommand)]
     Relay(RelayCommand),
+    /// Work with JSON reports of earlier runs.
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Run the test cases: one phone call each.
     Run(RunArgs),
+}
+
+/// The `report` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Merge the JSON reports of a suite's shards (`run --shard K/N --json ...`) into the
+    /// reports of one run; exit 0 all passed, 1 a test failed, 3 a test had an error, 2 the
+    /// reports cannot be merged.
+    Merge(MergeArgs),
+}
+
+/// Arguments of `ivr-test report merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shards' JSON reports, one per shard.
+    #[arg(required = true, value_name = "REPORT.json")]
+    pub reports: Vec<PathBuf>,
+    /// Write the merged JSON report here.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Write the merged JUnit XML report here.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Write the merged HTML report here.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Write the merged coverage (JSON) here.
+    #[arg(long, value_name = "FILE")]
+    pub coverage: Option<PathBuf>,
 }
 
 /// The `relay` subcommands; each reads TWILIO_IVR_ACCOUNT_SID + TWILIO_IVR_AUTH_TOKEN (and
@@ -139,6 +171,13 @@ pub struct RunArgs {
     /// taken; 0 to 100.
     #[arg(long, value_name = "PERCENT", value_parser = crate::coverage::gate::parse_min)]
     pub coverage_min: Option<f64>,
+    /// Run only shard K of N (1 <= K <= N) of the test cases; the N shards together run each
+    /// test case once.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::shard::Shard>,
+    /// Balance the shards by the test cases' durations in this JSON report (of an earlier run).
+    #[arg(long, value_name = "REPORT.json", requires = "shard")]
+    pub shard_durations: Option<PathBuf>,
 }
 
 /// Arguments of `ivr-test doctor`.
@@ -256,8 +295,20 @@ pub async fn run(
                 emulate: args.emulate,
                 coverage: args.coverage,
                 coverage_min: args.coverage_min,
+                shard: args.shard,
+                shard_durations: args.shard_durations,
             };
             crate::runner::command::run(&request, env, Path::new("."), output, shutdown).await
+        }
+        Command::Report(ReportCommand::Merge(args)) => {
+            let request = crate::report_command::MergeRequest {
+                reports: args.reports,
+                json: args.json,
+                junit: args.junit,
+                html: args.html,
+                coverage: args.coverage,
+            };
+            crate::report_command::merge(&request, env, Path::new("."), output)
         }
         Command::Relay(command) => {
             use crate::twilio_relay::command::{RelayAction, RelayRequest};

@@ -24,7 +24,9 @@
 //! | [`turn`] | the turn protocol every transport adapts to: a call's events in, the step engine's actions out (`protocol`), the runner's live sessions (`sessions`; an answer that went out is marked in the events), Twilio's webhooks as each transport reads them (`signed`: route names, callback URLs, the signature check, events from parameters), and the TwiML of an answer (`answer`) |
 //! | [`webhook`] | the in-process transport: the routes Twilio calls when it can reach the runner |
 //! | [`events`] | what a run tells its reporters (`RunEvent`, results, typed transcript lines): the runner emits them, the reporters consume them |
-//! | [`report`] | reporters of run events: console progress and summary, JUnit XML, JSON, the self-contained HTML page (`report::html`, with the coverage map), transcript files |
+//! | [`report`] | reporters of run events: console progress and summary, JUnit XML, JSON (and reading it back: `json_read`; the suite identity: `suite`; merging shards' reports: `merge`), the self-contained HTML page (`report::html`, with the coverage map), transcript files |
+//! | [`report_command`] | `ivr-test report merge`: shards' JSON reports replayed as one run's into the reporters |
+//! | [`shard`] | `--shard K/N`: which test cases each of N machines runs (by count, or by earlier durations) |
 //! | [`proxy`] | `ivr-test proxy start`: the Redis transport's public end, the webhook proxy, bridged to runners through Redis (`routes` -> `turn` -> `redis`) |
 //! | [`relay`] | the Redis transport both ends share: key names (`keys`), messages (`message`), and the runner's end (`relay::runner`), which feeds the same `turn::Sessions` |
 //! | [`twilio_relay`] | the relay transport's public end: a Twilio Function (`relay.js`, embedded) on the user's account that stores the webhooks in Sync; its lifecycle (`deploy`: inspect, deploy, remove; its steps in `provision` and `build`), `ivr-test relay deploy|status|remove` (`command`), and the runner's end (`link`), which reads the calls' events from Sync into the same `turn::Sessions` and answers through the live-call update |
@@ -80,9 +82,11 @@ pub mod output;
 pub mod proxy;
 pub mod relay;
 pub mod report;
+pub mod report_command;
 pub mod retry;
 pub mod runner;
 pub mod server_command;
+pub mod shard;
 pub mod shutdown;
 pub mod turn;
 pub mod twilio_relay;

@@ -17,11 +17,13 @@
 //! | [`twiml`] | a TwiML application's webhooks and gather outcomes on the emulator |
 //! | [`measure`] | all of it after a run |
 //! | [`summary`] | the console's line per flow |
+//! | [`merge`] | the union of two runs' coverage (shards of one suite), by test case names |
 //! | [`gate`] | after the reports: notes, the `--coverage` file, the `--coverage-min` verdict |
 
 pub mod gate;
 pub mod graph;
 pub mod measure;
+pub mod merge;
 pub mod model;
 pub mod steps;
 pub mod studio;

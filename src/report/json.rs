@@ -13,6 +13,11 @@
 //!     "duration_ms": 25400,          // wall time of the run
 //!     "call_time_ms": 18500          // total call time (answer to hang-up)
 //!   },
+//!   "suite": {                       // which suite, configuration and shard (see report::suite)
+//!     "fingerprint": "sha256:...", "configuration": "sha256:...",
+//!     "test_cases": 20,              // the whole (filtered) suite
+//!     "shard": { "index": 2, "count": 4 }   // null for a whole run or a merged report
+//!   },
 //!   "tests": [                       // in index order, whatever order they finished in
 //!     {
 //!       "index": 1,
@@ -34,13 +39,17 @@
 //!         "confidence": 0.84,        // the recogniser's, 0..1, or null
 //!         "at_ms": 14200             // time into the call
 //!       },
+//!       "steps": [                   // the steps it started, in order
+//!         { "tag": "Line 12", "sender": "bot", "file": "tests/refund.convo.txt", "line": 12 }
+//!       ],
 //!       "transcript": [
 //!         { "at_ms": 1000, "speaker": "ivr", "text": "Welcome to Acme.",
 //!           "text_display": "Welcome to Acme.",    // IVR lines: repeats collapsed
 //!           "confidence": 0.9, "response_time_ms": 1000 }    // speaker: "caller" | "ivr" | "system"
 //!       ]
 //!     }
-//!   ]
+//!   ],
+//!   "coverage": null                 // or the coverage document (crate::coverage::model)
 //! }
 //! ```
 //!
@@ -74,7 +83,9 @@ use serde::Serialize;
 
 use super::format::millis;
 use super::log::RunLog;
+use super::suite::SuiteIdentity;
 use super::{write_report_file, Reporter};
+use crate::coverage::Coverage;
 use crate::events::{
     Failure, Happened, RunEvent, Speaker, StepRef, TestResult, TranscriptEntry, Verdict,
 };
@@ -85,6 +96,8 @@ use botiumscript::matching::{collapse_repeats, Passage};
 pub struct JsonReporter {
     path: PathBuf,
     log: RunLog,
+    suite: Option<SuiteIdentity>,
+    started_at: Option<String>,
 }
 
 impl JsonReporter {
@@ -93,7 +106,22 @@ impl JsonReporter {
         JsonReporter {
             path: path.into(),
             log: RunLog::default(),
+            suite: None,
+            started_at: None,
         }
+    }
+
+    /// The report's `suite` object (which suite, configuration and shard it is of).
+    pub fn with_suite(mut self, suite: SuiteIdentity) -> Self {
+        self.suite = Some(suite);
+        self
+    }
+
+    /// Reports this `started_at` instead of when the events began (for a merged report: the
+    /// earliest shard's).
+    pub fn with_started_at(mut self, started_at: Option<String>) -> Self {
+        self.started_at = started_at;
+        self
     }
 
     /// The document for what has been seen so far.
@@ -107,14 +135,25 @@ impl JsonReporter {
                 errors: summary.errors,
                 planned: self.log.planned,
                 complete: self.log.complete(),
-                started_at: self
-                    .log
-                    .started
-                    .map(|(at, _)| at.to_rfc3339_opts(chrono::SecondsFormat::Millis, false)),
+                started_at: self.started_at.clone().or_else(|| {
+                    self.log
+                        .started
+                        .map(|(at, _)| at.to_rfc3339_opts(chrono::SecondsFormat::Millis, false))
+                }),
                 duration_ms: millis(summary.duration),
                 call_time_ms: millis(summary.call_time),
             },
-            tests: self.log.results.values().map(Test::from).collect(),
+            suite: self.suite.as_ref(),
+            tests: self
+                .log
+                .results
+                .values()
+                .map(|result| {
+                    let steps = self.log.steps.get(&result.index);
+                    Test::new(result, steps.map_or(&[][..], Vec::as_slice))
+                })
+                .collect(),
+            coverage: self.log.coverage.as_ref(),
         }
     }
 }
@@ -135,7 +174,9 @@ impl Reporter for JsonReporter {
 #[derive(Serialize)]
 struct Document<'a> {
     summary: Summary,
+    suite: Option<&'a SuiteIdentity>,
     tests: Vec<Test<'a>>,
+    coverage: Option<&'a Coverage>,
 }
 
 #[derive(Serialize)]
@@ -162,11 +203,12 @@ struct Test<'a> {
     call_duration_ms: u64,
     recording_url: Option<&'a str>,
     failure: Option<FailureJson<'a>>,
+    steps: Vec<Step<'a>>,
     transcript: Vec<Line<'a>>,
 }
 
-impl<'a> From<&'a TestResult> for Test<'a> {
-    fn from(result: &'a TestResult) -> Self {
+impl<'a> Test<'a> {
+    fn new(result: &'a TestResult, steps: &'a [StepRef]) -> Self {
         let (verdict, failure) = match &result.verdict {
             Verdict::Passed => ("passed", None),
             Verdict::Failed(failure) => ("failed", Some(failure)),
@@ -182,6 +224,7 @@ impl<'a> From<&'a TestResult> for Test<'a> {
             call_duration_ms: millis(result.call_duration),
             recording_url: result.recording_url.as_deref(),
             failure: failure.map(FailureJson::from),
+            steps: steps.iter().map(Step::from).collect(),
             transcript: result.transcript.iter().map(Line::from).collect(),
         }
     }
@@ -350,6 +393,9 @@ mod tests {
                     "confidence": 0.84,
                     "at_ms": 14200
                 },
+                "steps": [
+                    {"tag": "Line 12", "sender": "bot", "file": "tests/refund.convo.txt", "line": 12}
+                ],
                 "transcript": [
                     {"at_ms": 0, "speaker": "system", "text": "call answered", "text_display": "call answered", "confidence": null, "response_time_ms": null},
                     {"at_ms": 1000, "speaker": "ivr", "text": "Welcome to Acme.", "text_display": "Welcome to Acme.", "confidence": 0.9, "response_time_ms": 1000},
@@ -361,6 +407,9 @@ mod tests {
             })
         );
         assert_eq!(tests[0]["verdict"], "passed");
+        assert_eq!(tests[0]["steps"], json!([]), "no step started");
+        assert_eq!(doc["suite"], Value::Null, "a run without a suite identity");
+        assert_eq!(doc["coverage"], Value::Null, "coverage not measured");
         assert_eq!(tests[0]["failure"], Value::Null);
         assert_eq!(tests[0]["recording_url"], "https://api.twilio.com/rec/RE1");
         assert_eq!(tests[2]["verdict"], "error");

@@ -12,6 +12,10 @@
 //! | [`TranscriptWriter`] | `<dir>/<test name>.txt` per test case | as each test case finishes |
 //! | [`Reporters`] | fan-out to several of the above | |
 //!
+//! Around the JSON report: [`suite`] (the suite identity it records: fingerprints of the suite
+//! and configuration, the shard), [`json_read`] (reading it back, and replaying it as events),
+//! [`merge`] (shards' reports merged into one run's, for `ivr-test report merge`).
+//!
 //! Results may arrive out of order (calls run in parallel); every final output lists test
 //! cases in `index` order, so two runs of the same suite give comparable reports.
 //!
@@ -33,8 +37,11 @@ pub mod console;
 mod format;
 pub mod html;
 pub mod json;
+pub mod json_read;
 pub mod junit;
 mod log;
+pub mod merge;
+pub mod suite;
 pub mod transcript;
 mod word_diff;
 
@@ -105,7 +112,7 @@ impl Reporter for Reporters {
 
 /// Writes a report file whole: into a temporary sibling first, then renamed over `path`, so
 /// that a CI step never reads half a report. Creates missing parent directories.
-pub(crate) fn write_report_file(path: &Path, contents: &[u8]) -> io::Result<()> {
+pub fn write_report_file(path: &Path, contents: &[u8]) -> io::Result<()> {
     let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
     if let Some(parent) = parent {
         std::fs::create_dir_all(parent)?;

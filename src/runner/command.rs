@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 use super::caller_ids::{caller_id_summary, CallerIdUse, CallerIds};
 use super::conversation::ConversationOptions;
 use super::memory::MemorySettings;
+use super::reporting::{report_empty_shard, Reporting};
+use super::selection::{select, SelectionRequest};
 use super::session::{run_test, CallSettings, LiveCalls};
 use super::transport::{SessionLink, Transport};
 use crate::config::{resolve_path, Config, RestCredentials, Secret, SIGNING_NEEDS_AUTH_TOKEN};
@@ -20,10 +22,8 @@ use crate::events::{RunEvent, RunSummary, TestResult, Verdict};
 use crate::exit_code::Outcome;
 use crate::output::Output;
 use crate::relay::runner::{RelayLink, RelayOptions};
-use crate::report::{
-    console_mode, use_colors, ConsoleReporter, HtmlReporter, JsonReporter, JunitReporter, Reporter,
-    Reporters, TranscriptWriter,
-};
+use crate::report::Reporter;
+use crate::shard::Shard;
 use crate::turn::answer::CallerVoice;
 use crate::turn::Sessions;
 use crate::twilio_relay::link::FunctionLink;
@@ -59,6 +59,10 @@ pub struct RunRequest {
     pub coverage: Option<PathBuf>,
     /// `--coverage-min PERCENT`: exit 4 below this share of transitions taken (0 to 100).
     pub coverage_min: Option<f64>,
+    /// `--shard K/N`: run only this shard's test cases.
+    pub shard: Option<Shard>,
+    /// `--shard-durations REPORT.json`: balance the shards by these durations.
+    pub shard_durations: Option<PathBuf>,
 }
 
 impl RunRequest {
@@ -161,6 +165,47 @@ pub async fn run(
             .as_ref()
             .map(|p| resolve_path(cwd, Path::new(p)))
     });
+    let durations = request
+        .shard_durations
+        .as_ref()
+        .map(|p| resolve_path(cwd, p));
+    let selection = match select(
+        cases,
+        &SelectionRequest {
+            shard: request.shard,
+            durations: durations.as_deref(),
+            filter: request.filter.as_deref(),
+            emulate: emulate.as_deref(),
+        },
+        &config,
+        cwd,
+    ) {
+        Ok(selection) => selection,
+        Err(message) => return refuse(err, message),
+    };
+    if let Some(shard) = request.shard {
+        let _ = writeln!(
+            err,
+            "shard {shard}: {} of {} test cases{}",
+            selection.cases.len(),
+            selection.suite.test_cases,
+            if selection.cases.is_empty() {
+                " (nothing to run: this shard passes)"
+            } else {
+                ""
+            }
+        );
+    }
+    if request.shard.is_some() && selection.cases.is_empty() {
+        // Nothing to dial: no emulator, Twilio or transport is needed, only the reports.
+        let reporting = Reporting {
+            request,
+            env,
+            output,
+            suite: selection.suite,
+        };
+        return report_empty_shard(reporting.reporters());
+    }
     let options = ConversationOptions {
         wait_for_bot: caps.wait_for_bot_timeout,
         join_fragments: caps.twilio.join_fragments,
@@ -338,11 +383,12 @@ pub async fn run(
         let outcome = run_cases(
             settings,
             caller_ids,
-            cases,
+            selection.cases,
             Reporting {
                 request,
                 env,
                 output,
+                suite: selection.suite,
             },
             caps.twilio.calls_per_second,
             shutdown,
@@ -361,40 +407,6 @@ pub async fn run(
 
 /// How long the run's webhook server may take to answer the requests under way at the end.
 const SERVER_STOP_LIMIT: Duration = Duration::from_secs(15);
-
-/// Where a run reports: the command line's report files, and the console.
-struct Reporting<'a> {
-    request: &'a RunRequest,
-    env: &'a BTreeMap<String, String>,
-    output: &'a Output,
-}
-
-impl Reporting<'_> {
-    /// The console reporter and those the command line asked for.
-    fn reporters(&self) -> Reporters {
-        let (request, env, terminal) = (self.request, self.env, self.output.terminal);
-        let mut reporters = Reporters::new(vec![Box::new(
-            ConsoleReporter::new(
-                Box::new(self.output.err.clone()),
-                console_mode(terminal, env),
-            )
-            .with_colors(use_colors(terminal, env)),
-        )]);
-        if let Some(path) = &request.junit {
-            reporters.push(Box::new(JunitReporter::new(path)));
-        }
-        if let Some(path) = &request.json {
-            reporters.push(Box::new(JsonReporter::new(path)));
-        }
-        if let Some(path) = &request.html {
-            reporters.push(Box::new(HtmlReporter::new(path)));
-        }
-        if let Some(dir) = &request.transcripts {
-            reporters.push(Box::new(TranscriptWriter::new(dir)));
-        }
-        reporters
-    }
-}
 
 /// Starts the emulator of `--emulate` (or `TWILIO_IVR_EMULATE`) on a free loopback port.
 pub(crate) async fn start_emulated(
@@ -530,7 +542,7 @@ fn with_slash(url: &str) -> String {
 async fn run_cases(
     settings: Arc<CallSettings>,
     caller_ids: CallerIds,
-    cases: Vec<Convo>,
+    cases: Vec<(usize, Convo)>,
     report_to: Reporting<'_>,
     calls_per_second: u32,
     shutdown: impl Future<Output = ()>,
@@ -560,7 +572,8 @@ async fn run_cases(
     // that order, and SMS test cases get caller IDs in that order too.
     let all = async {
         let mut tasks = Vec::new();
-        for (index, case) in cases.into_iter().enumerate() {
+        // The index is the position in the whole suite, so shards number as one run does.
+        for (index, case) in cases {
             let Ok(permit) = permits.clone().acquire_owned().await else {
                 break;
             };

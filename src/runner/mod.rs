@@ -17,6 +17,9 @@
 //! - [`asserters`]: the asserters that need no network; [`call_checks`]: `CHECKTWILIOCALL`, once
 //!   the call has ended.
 //! - [`live_call`]: answers given mid-prompt, through the live-call update of the caller leg.
+//! - `reporting`: the console and report files a run writes to.
+//! - `selection`: which test cases this run dials (`--shard`), with their index in the whole
+//!   suite, and the suite identity of the JSON report.
 //! - [`transport`]: the Redis proxy's or the Function relay's link, told about each session
 //!   before its call is placed.
 
@@ -28,5 +31,7 @@ pub mod conversation;
 pub mod live_call;
 pub mod memory;
 pub mod offer;
+pub(crate) mod reporting;
+pub(crate) mod selection;
 pub mod session;
 pub mod transport;

@@ -34,6 +34,7 @@ mod relay_run;
 mod run;
 mod run_api_key;
 mod run_script;
+mod shard;
 mod sms_inbox;
 mod studio;
 mod studio_connect;
