@@ -69,6 +69,10 @@ pub struct MergeArgs {
     /// Write the merged coverage (JSON) here.
     #[arg(long, value_name = "FILE")]
     pub coverage: Option<PathBuf>,
+    /// Exit 4 when every test case passed but fewer than this percentage of the flows'
+    /// transitions were taken by the shards together; 0 to 100.
+    #[arg(long, value_name = "PERCENT", value_parser = crate::coverage::gate::parse_min)]
+    pub coverage_min: Option<f64>,
 }
 
 /// The `relay` subcommands; each reads TWILIO_IVR_ACCOUNT_SID + TWILIO_IVR_AUTH_TOKEN (and
@@ -307,6 +311,7 @@ pub async fn run(
                 junit: args.junit,
                 html: args.html,
                 coverage: args.coverage,
+                coverage_min: args.coverage_min,
             };
             crate::report_command::merge(&request, env, Path::new("."), output)
         }

@@ -10,13 +10,15 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::config::resolve_path;
+use crate::coverage::gate::{finish, CoverageEnd};
+use crate::coverage::Measured;
 use crate::exit_code::Outcome;
 use crate::output::Output;
 use crate::report::json_read::read_report;
 use crate::report::merge::merge_reports;
 use crate::report::{
-    console_mode, use_colors, write_report_file, ConsoleReporter, HtmlReporter, JsonReporter,
-    JunitReporter, Reporter, Reporters,
+    console_mode, use_colors, ConsoleReporter, HtmlReporter, JsonReporter, JunitReporter, Reporter,
+    Reporters,
 };
 
 /// What `report merge` was asked for.
@@ -32,6 +34,8 @@ pub struct MergeRequest {
     pub html: Option<PathBuf>,
     /// `--coverage FILE`: the merged coverage.
     pub coverage: Option<PathBuf>,
+    /// `--coverage-min PERCENT`: exit 4 below this share of transitions taken.
+    pub coverage_min: Option<f64>,
 }
 
 /// Merges the reports and writes what was asked; see the module documentation.
@@ -57,13 +61,15 @@ pub fn merge(
         Ok(merged) => merged,
         Err(message) => return refuse(err, message),
     };
-    if let (Some(path), None) = (&request.coverage, &merged.coverage) {
+    let asked = match (&request.coverage, request.coverage_min) {
+        (Some(path), _) => Some(format!("--coverage {}", path.display())),
+        (None, Some(min)) => Some(format!("--coverage-min {min}")),
+        (None, None) => None,
+    };
+    if let (Some(asked), None) = (asked, &merged.coverage) {
         return refuse(
             err,
-            format!(
-                "--coverage {}: the reports have no coverage (run the shards with --coverage)",
-                path.display()
-            ),
+            format!("{asked}: the reports have no coverage (run the shards with --coverage)"),
         );
     }
     let mut reporters = Reporters::new(vec![Box::new(
@@ -92,17 +98,15 @@ pub fn merge(
         failed_write |= reporters.event(&event).is_err();
     }
     failed_write |= reporters.finish().is_err();
-    if let (Some(path), Some(coverage)) = (&request.coverage, &merged.coverage) {
-        let written = serde_json::to_vec_pretty(coverage)
-            .map_err(std::io::Error::other)
-            .and_then(|mut json| {
-                json.push(b'\n');
-                write_report_file(&resolve_path(cwd, path), &json)
-            });
-        if let Err(e) = written {
-            let _ = writeln!(err, "error: --coverage {}: {e}", path.display());
-            failed_write = true;
-        }
+    let mut coverage_end = CoverageEnd::Met;
+    if let Some(coverage) = &merged.coverage {
+        let measured = Measured {
+            coverage: coverage.clone(),
+            notes: Vec::new(),
+        };
+        let path = request.coverage.as_ref().map(|p| resolve_path(cwd, p));
+        coverage_end = finish(&measured, path.as_deref(), request.coverage_min, err);
+        failed_write |= coverage_end == CoverageEnd::NotWritten;
     }
     if failed_write {
         let _ = writeln!(err, "error: a merged report could not be written");
@@ -112,6 +116,8 @@ pub fn merge(
         Outcome::Infrastructure
     } else if summary.failed > 0 {
         Outcome::TestFailed
+    } else if coverage_end == CoverageEnd::Below {
+        Outcome::CoverageBelowMinimum
     } else {
         Outcome::Passed
     }

@@ -35,6 +35,7 @@ mod run;
 mod run_api_key;
 mod run_script;
 mod shard;
+mod shard_coverage;
 mod sms_inbox;
 mod studio;
 mod studio_connect;

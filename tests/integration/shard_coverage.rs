@@ -1,0 +1,113 @@
+//! Shards that measure coverage: `report merge` unites their coverage into a single run's, draws
+//! it in the merged HTML report, and holds the union to `--coverage-min`.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::harness::Project;
+
+/// The demo (its five convos, its flow, its emulator) in a project of its own.
+fn demo() -> Project {
+    let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut project = Project::new();
+    for entry in [
+        "botium.json",
+        "fixtures/demo-emulator.json",
+        "fixtures/acme-energy.flow.json",
+    ]
+    .into_iter()
+    .map(str::to_string)
+    .chain(
+        std::fs::read_dir(repository.join("convos"))
+            .expect("convos")
+            .map(|e| format!("convos/{}", e.expect("entry").file_name().to_string_lossy())),
+    ) {
+        let text = std::fs::read_to_string(repository.join(&entry)).expect("demo file");
+        project = project.file(&entry, &text);
+    }
+    project
+}
+
+fn read(project: &Project, name: &str) -> Value {
+    let text = std::fs::read_to_string(project.path().join(name)).expect(name);
+    serde_json::from_str(&text).expect("JSON")
+}
+
+#[test]
+fn merged_shards_cover_what_a_single_run_covers_and_meet_the_minimum_together() {
+    let project = demo();
+    project
+        .run(&[
+            "run",
+            "convos/",
+            "--parallel",
+            "5",
+            "--coverage",
+            "single.json",
+        ])
+        .expect_code(0);
+    for k in 1..=2 {
+        let (shard, json) = (format!("{k}/2"), format!("shard-{k}.json"));
+        let coverage = format!("shard-{k}.coverage.json");
+        // A shard's JSON report carries its coverage, which alone is less than the suite's.
+        project
+            .run(&[
+                "run",
+                "convos/",
+                "--parallel",
+                "3",
+                "--shard",
+                &shard,
+                "--json",
+                &json,
+                "--coverage",
+                &coverage,
+            ])
+            .expect_code(0);
+        let report = read(&project, &json);
+        let flow = &report["coverage"]["flows"][0];
+        let taken = flow["transitions"]
+            .as_array()
+            .expect("transitions")
+            .iter()
+            .filter(|t| t["tests"].as_array().is_some_and(|a| !a.is_empty()))
+            .count();
+        assert!(taken > 0 && taken < 15, "shard {k} took {taken}");
+    }
+    let merge = |extra: &[&str]| {
+        let mut args = vec!["report", "merge", "shard-1.json", "shard-2.json"];
+        args.extend_from_slice(extra);
+        project.run(&args)
+    };
+    let out = merge(&[
+        "--coverage",
+        "merged.json",
+        "--html",
+        "merged.html",
+        "--coverage-min",
+        "70",
+    ])
+    .expect_code(0);
+    assert!(
+        out.stderr
+            .contains("coverage acme-energy: 13 of 13 widgets, 15 of 21 transitions"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        read(&project, "merged.json"),
+        read(&project, "single.json"),
+        "the union is the single run's coverage, test case by test case"
+    );
+    let html = std::fs::read_to_string(project.path().join("merged.html")).expect("html");
+    assert!(html.contains("<svg") && html.contains("acme-energy"));
+
+    let out = merge(&["--coverage-min", "80"]).expect_code(4);
+    assert!(
+        out.stderr
+            .contains("coverage 71.4% is below --coverage-min 80%"),
+        "{}",
+        out.stderr
+    );
+}
