@@ -16,13 +16,10 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use crate::harness::demo::{demo_project, repository};
 use crate::harness::emulator::IVR;
 use crate::harness::run::{acme_ivr, botium_json, emulated, run_emulated};
 use crate::harness::{run_in, Project};
-
-fn repository() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn read_json(path: &Path) -> Value {
     let text = std::fs::read_to_string(path).expect("coverage written");
@@ -125,27 +122,9 @@ fn the_demo_suites_coverage_is_exact_and_attributed_to_its_test_cases() {
 }
 
 /// The demo project with only the keypad balance test case.
-fn demo_with_one_convo() -> Project {
-    let read = |path: &str| std::fs::read_to_string(repository().join(path)).expect(path);
-    Project::new()
-        .file("botium.json", &read("botium.json"))
-        .file(
-            "fixtures/demo-emulator.json",
-            &read("fixtures/demo-emulator.json"),
-        )
-        .file(
-            "fixtures/acme-energy.flow.json",
-            &read("fixtures/acme-energy.flow.json"),
-        )
-        .file(
-            "convos/balance_by_keypad.convo.txt",
-            &read("convos/balance_by_keypad.convo.txt"),
-        )
-}
-
 #[test]
 fn a_suite_that_covers_less_fails_the_minimum_with_exit_4() {
-    let project = demo_with_one_convo();
+    let project = demo_project(&["balance_by_keypad"]);
     // Transitions: incomingCall, audioComplete, keypress, match "balance", keypress,
     // read_back's audioComplete: 6 of 21; widgets: those 6 transitions' ends and the trigger.
     let out = project
@@ -172,7 +151,7 @@ fn a_suite_that_covers_less_fails_the_minimum_with_exit_4() {
 
 #[test]
 fn a_minimum_out_of_range_or_not_a_number_exits_2_before_dialing() {
-    let project = demo_with_one_convo();
+    let project = demo_project(&["balance_by_keypad"]);
     for bad in ["101", "abc"] {
         let out = project
             .run(&["run", "convos/", "--coverage-min", bad])

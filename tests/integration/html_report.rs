@@ -10,16 +10,13 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::harness::browser::{chromium_present, dump_dom, findings, probe_page, screenshot};
+use crate::harness::demo::{demo_project, read, repository};
+use crate::harness::run_in;
 use crate::harness::static_site::StaticSite;
-use crate::harness::{run_in, Project};
 use ivr_test::coverage::model::{FlowCoverage, Position, TransitionCoverage, WidgetCoverage};
 use ivr_test::coverage::Coverage;
 use ivr_test::events::{Happened, RunEvent, RunSummary, TestResult, TranscriptEntry, Verdict};
 use ivr_test::report::{HtmlReporter, Reporter};
-
-fn repository() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// Checks every page gets: what is visible at 390 px (frame 0) and 1280 px (frame 1).
 const LAYOUT_CHECKS: &str = r##"
@@ -152,24 +149,10 @@ fn a_failed_step_shows_its_word_diff_and_the_filter_and_search_narrow() {
     if !chromium_present() {
         return;
     }
-    let read = |path: &str| std::fs::read_to_string(repository().join(path)).expect(path);
     let wrong = read("convos/balance_by_keypad.convo.txt")
         .replace("42 dollars and 17 cents", "24 dollars and 71 cents");
-    let mut project = Project::new()
-        .file("botium.json", &read("botium.json"))
-        .file(
-            "fixtures/demo-emulator.json",
-            &read("fixtures/demo-emulator.json"),
-        )
-        .file(
-            "fixtures/acme-energy.flow.json",
-            &read("fixtures/acme-energy.flow.json"),
-        );
-    for name in ["address_by_sms", "agent", "balance_by_speech", "no_input"] {
-        let path = format!("convos/{name}.convo.txt");
-        project = project.file(&path, &read(&path));
-    }
-    let project = project.file("convos/balance_by_keypad.convo.txt", &wrong);
+    let project = demo_project(&["address_by_sms", "agent", "balance_by_speech", "no_input"])
+        .file("convos/balance_by_keypad.convo.txt", &wrong);
     project
         .run(&[
             "run",

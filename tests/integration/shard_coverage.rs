@@ -1,33 +1,10 @@
 //! Shards that measure coverage: `report merge` unites their coverage into a single run's, draws
 //! it in the merged HTML report, and holds the union to `--coverage-min`.
 
-use std::path::Path;
-
 use serde_json::Value;
 
+use crate::harness::demo::{demo_project, DEMO_CONVOS};
 use crate::harness::Project;
-
-/// The demo (its five convos, its flow, its emulator) in a project of its own.
-fn demo() -> Project {
-    let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut project = Project::new();
-    for entry in [
-        "botium.json",
-        "fixtures/demo-emulator.json",
-        "fixtures/acme-energy.flow.json",
-    ]
-    .into_iter()
-    .map(str::to_string)
-    .chain(
-        std::fs::read_dir(repository.join("convos"))
-            .expect("convos")
-            .map(|e| format!("convos/{}", e.expect("entry").file_name().to_string_lossy())),
-    ) {
-        let text = std::fs::read_to_string(repository.join(&entry)).expect("demo file");
-        project = project.file(&entry, &text);
-    }
-    project
-}
 
 fn read(project: &Project, name: &str) -> Value {
     let text = std::fs::read_to_string(project.path().join(name)).expect(name);
@@ -36,7 +13,7 @@ fn read(project: &Project, name: &str) -> Value {
 
 #[test]
 fn merged_shards_cover_what_a_single_run_covers_and_meet_the_minimum_together() {
-    let project = demo();
+    let project = demo_project(&DEMO_CONVOS);
     project
         .run(&[
             "run",

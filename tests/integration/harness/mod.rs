@@ -3,6 +3,7 @@
 //! | module | what |
 //! |---|---|
 //! | [`command`] (re-exported here) | a temporary [`Project`], the binary run in it ([`Output`]), the shared corpus |
+//! | [`demo`] | the repository's own demo suite, where it is or copied into a project |
 //! | [`run`] | `ivr-test run` against the emulator or a Twilio-like API, and its JSON report |
 //! | [`emulator`] | the emulator in-process, its REST API, callers and agents |
 //! | [`queue`] | call queues: a queueing IVR, listening callers, staffed queues |
@@ -21,6 +22,7 @@
 pub mod balancer;
 pub mod browser;
 mod command;
+pub mod demo;
 pub mod emulator;
 pub mod proxy;
 pub mod queue;
