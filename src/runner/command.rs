@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+pub use super::request::RunRequest;
+
 use super::caller_ids::{caller_id_summary, CallerIdUse, CallerIds};
 use super::conversation::ConversationOptions;
 use super::memory::MemorySettings;
@@ -23,7 +25,6 @@ use crate::exit_code::Outcome;
 use crate::output::Output;
 use crate::relay::runner::{RelayLink, RelayOptions};
 use crate::report::Reporter;
-use crate::shard::Shard;
 use crate::turn::answer::CallerVoice;
 use crate::turn::Sessions;
 use crate::twilio_relay::link::FunctionLink;
@@ -33,44 +34,6 @@ use botiumscript::matching::matcher_from_caps;
 use twilio_emulator::config::EmulatorConfig;
 use twilio_emulator::server::{start as start_emulator, EmulatorOptions, RunningEmulator};
 use twilio_wire::serve::Serving;
-
-/// What the command line asked for.
-#[derive(Debug, Clone, Default)]
-pub struct RunRequest {
-    /// Convo files or folders.
-    pub paths: Vec<PathBuf>,
-    /// `--config`.
-    pub config: Option<PathBuf>,
-    /// `--parallel`: calls at once.
-    pub parallel: usize,
-    /// `--filter`: a glob on test case names.
-    pub filter: Option<String>,
-    /// `--junit FILE`.
-    pub junit: Option<PathBuf>,
-    /// `--json FILE`.
-    pub json: Option<PathBuf>,
-    /// `--html FILE`: the HTML report (which draws the coverage).
-    pub html: Option<PathBuf>,
-    /// `--transcripts DIR`.
-    pub transcripts: Option<PathBuf>,
-    /// `--emulate FILE`: run the calls against the emulator started in-process.
-    pub emulate: Option<PathBuf>,
-    /// `--coverage FILE`: the flow coverage as JSON.
-    pub coverage: Option<PathBuf>,
-    /// `--coverage-min PERCENT`: exit 4 below this share of transitions taken (0 to 100).
-    pub coverage_min: Option<f64>,
-    /// `--shard K/N`: run only this shard's test cases.
-    pub shard: Option<Shard>,
-    /// `--shard-durations REPORT.json`: balance the shards by these durations.
-    pub shard_durations: Option<PathBuf>,
-}
-
-impl RunRequest {
-    /// Whether coverage is measured after the last call: a report asks for it.
-    pub fn measure_coverage(&self) -> bool {
-        self.coverage.is_some() || self.coverage_min.is_some() || self.html.is_some()
-    }
-}
 
 /// How long an interrupted run waits for `calls.create` requests already sent, so their calls
 /// can be hung up too (the REST client's own timeout is 30 s).

@@ -17,6 +17,7 @@
 //! - [`asserters`]: the asserters that need no network; [`call_checks`]: `CHECKTWILIOCALL`, once
 //!   the call has ended.
 //! - [`live_call`]: answers given mid-prompt, through the live-call update of the caller leg.
+//! - [`request`]: what the command line asked for (`RunRequest`).
 //! - `reporting`: the console and report files a run writes to.
 //! - `selection`: which test cases this run dials (`--shard`), with their index in the whole
 //!   suite, and the suite identity of the JSON report.
@@ -32,6 +33,7 @@ pub mod live_call;
 pub mod memory;
 pub mod offer;
 pub(crate) mod reporting;
+pub mod request;
 pub(crate) mod selection;
 pub mod session;
 pub mod transport;

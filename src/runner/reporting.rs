@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use super::command::RunRequest;
+use super::request::RunRequest;
 use crate::events::{RunEvent, RunSummary};
 use crate::exit_code::Outcome;
 use crate::output::Output;
