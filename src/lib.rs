@@ -47,6 +47,7 @@
 //!                      (grammar -> steps -> includes -> expansion), every error collected,
 //!                      files and convos on every core (rayon), results in file order
 //!
+//! Suite --shard::assign (--shard K/N)--> the cases this machine dials, with their suite index
 //! Suite --> runner::command --> runner::session (a call per test case) --> runner::conversation
 //!             |  twilio_wire::client (REST: create, hang up, SMS, ^ CallEvent   | Action
 //!             |  live-call update of the caller leg)
@@ -57,6 +58,11 @@
 //!                                (answers go out through the live-call update)
 //!              (the webhook and the proxy read webhooks through turn::signed and answer with
 //!               turn::answer; the relay's answers are the same TwiML, rendered by the runner)
+//!
+//! after the last call: coverage::measure (Studio: number -> flow -> Executions -> Steps, REST;
+//!   TwiML: the emulator's records) --> RunEvent::CoverageMeasured --> report (console line,
+//!   JSON, HTML map), coverage::gate (--coverage FILE, --coverage-min: exit 4)
+//! shards' JSON reports --report::json_read--> report::merge --> replayed RunEvents --> report
 //!
 //! Twilio client (REST) --> twilio_emulator::rest --CallControl--> engine (a task per call)
 //!                                                           caller leg <-bridge-> callee leg
