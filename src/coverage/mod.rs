@@ -15,7 +15,7 @@
 //! | [`steps`] | marking the graph with an execution's steps |
 //! | [`studio`] | the dialled number's flow and its executions through the REST API; attribution to test cases |
 //! | [`twiml`] | a TwiML application's webhooks and gather outcomes on the emulator |
-//! | [`measure`] | all of it after a run |
+//! | [`measure`](mod@measure) | all of it after a run |
 //! | [`summary`] | the console's line per flow |
 //! | [`merge`] | the union of two runs' coverage (shards of one suite), by test case names |
 //! | [`gate`] | after the reports: notes, the `--coverage` file, the `--coverage-min` verdict |
