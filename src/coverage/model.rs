@@ -10,7 +10,7 @@
 //! definition). Events that lead nowhere end the execution; real Studio records no step for
 //! them, so they cannot be measured on Twilio and are not counted anywhere.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -108,6 +108,15 @@ pub struct GatherCoverage {
 }
 
 impl FlowCoverage {
+    /// Each widget's position in `widgets`, by name (transitions name their widgets).
+    pub fn widget_index(&self) -> BTreeMap<&str, usize> {
+        self.widgets
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.name.as_str(), i))
+            .collect()
+    }
+
     /// Widgets some test case ran.
     pub fn widgets_covered(&self) -> usize {
         self.widgets.iter().filter(|w| !w.tests.is_empty()).count()

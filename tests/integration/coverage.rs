@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use crate::harness::demo::{demo_project, repository};
 use crate::harness::emulator::IVR;
-use crate::harness::run::{acme_ivr, botium_json, emulated, run_emulated};
+use crate::harness::run::{acme_ivr, botium_json, emulated, json_report, run_emulated};
 use crate::harness::{run_in, Project};
 
 fn read_json(path: &Path) -> Value {
@@ -174,7 +174,7 @@ async fn a_twiml_application_lists_its_webhooks_and_gather_outcomes() {
     let out = run_emulated(&project, &["--coverage", "coverage.json"])
         .await
         .expect_code(0);
-    let coverage = read_json(&project.path().join("coverage.json"));
+    let coverage = json_report(&project, "coverage.json");
     assert_eq!(coverage["flows"], Value::Array(vec![]), "{}", out.stderr);
     let app = &coverage["applications"][0];
     assert_eq!(app["number"], IVR);
@@ -264,7 +264,7 @@ async fn through_twilios_api_executions_are_attributed_by_caller_and_time() {
         "{}",
         out.stderr
     );
-    let coverage = read_json(&project.path().join("coverage.json"));
+    let coverage = json_report(&project, "coverage.json");
     let flow = &coverage["flows"][0];
     assert_eq!(flow["name"], "flow");
     assert_eq!(

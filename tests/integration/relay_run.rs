@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use twilio_emulator::server::RunningEmulator;
 
-use crate::harness::emulator::{emulator, ivr_at, post, serve, ACCOUNT, IVR, TOKEN};
+use crate::harness::emulator::{
+    emulator, emulator_at_scale, ivr_at, post, serve, ACCOUNT, IVR, TOKEN,
+};
 use crate::harness::relay::node_present;
 use crate::harness::run::{
     acme_ivr, botium_json_with, json_report, merged, passed, project, run, verdicts,
@@ -199,14 +201,7 @@ async fn answers_go_out_on_the_offer_through_the_relay() {
     // At a quarter of the other tests' pace, the welcome prompt lasts long enough in wall time
     // for interim results to travel through Sync and the answer to come back on a loaded CI
     // machine; at 20x the answer could only go out after the silence.
-    let mut config = crate::harness::emulator::config(vec![(IVR, ivr_at(ivr.url("/voice")))]);
-    config.calls_per_second = 100.0;
-    let options = twilio_emulator::server::EmulatorOptions {
-        time_scale: Some(5.0),
-        webhook_budget: Some(Duration::from_secs(2)),
-        ..Default::default()
-    };
-    let emulator = serve(config, options).await;
+    let emulator = emulator_at_scale(vec![(IVR, ivr_at(ivr.url("/voice")))], 5.0).await;
     let offer =
         "offer\n\n#bot\nWelcome to Acme\n\n#me\nBUTTON 2\n\n#bot\nYour balance is 42 dollars\n";
     let suite = project(

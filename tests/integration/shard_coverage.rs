@@ -1,15 +1,8 @@
 //! Shards that measure coverage: `report merge` unites their coverage into a single run's, draws
 //! it in the merged HTML report, and holds the union to `--coverage-min`.
 
-use serde_json::Value;
-
 use crate::harness::demo::{demo_project, DEMO_CONVOS};
-use crate::harness::Project;
-
-fn read(project: &Project, name: &str) -> Value {
-    let text = std::fs::read_to_string(project.path().join(name)).expect(name);
-    serde_json::from_str(&text).expect("JSON")
-}
+use crate::harness::run::json_report;
 
 #[test]
 fn merged_shards_cover_what_a_single_run_covers_and_meet_the_minimum_together() {
@@ -42,7 +35,7 @@ fn merged_shards_cover_what_a_single_run_covers_and_meet_the_minimum_together() 
                 &coverage,
             ])
             .expect_code(0);
-        let report = read(&project, &json);
+        let report = json_report(&project, &json);
         let flow = &report["coverage"]["flows"][0];
         let taken = flow["transitions"]
             .as_array()
@@ -73,8 +66,8 @@ fn merged_shards_cover_what_a_single_run_covers_and_meet_the_minimum_together() 
         out.stderr
     );
     assert_eq!(
-        read(&project, "merged.json"),
-        read(&project, "single.json"),
+        json_report(&project, "merged.json"),
+        json_report(&project, "single.json"),
         "the union is the single run's coverage, test case by test case"
     );
     let html = std::fs::read_to_string(project.path().join("merged.html")).expect("html");

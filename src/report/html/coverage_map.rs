@@ -127,12 +127,7 @@ fn short(name: &str) -> String {
 /// The SVG drawing, in a box that scrolls on its own.
 fn graph(flow_index: usize, flow: &FlowCoverage) -> String {
     let placed = layout(flow);
-    let index: BTreeMap<&str, usize> = flow
-        .widgets
-        .iter()
-        .enumerate()
-        .map(|(i, w)| (w.name.as_str(), i))
-        .collect();
+    let index = flow.widget_index();
     let mut out = format!(
         "<div class=\"scroll graph\" tabindex=\"-1\"><svg xmlns=\"http://www.w3.org/2000/svg\" \
          width=\"{w:.0}\" height=\"{h:.0}\" viewBox=\"0 0 {w:.0} {h:.0}\" role=\"group\" \

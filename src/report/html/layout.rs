@@ -72,12 +72,7 @@ pub fn layout(flow: &FlowCoverage) -> Layout {
 /// Rows by distance from the first widget (unreached widgets in a last row), columns in
 /// definition order within a row.
 fn layered(flow: &FlowCoverage) -> Vec<(f64, f64)> {
-    let index: BTreeMap<&str, usize> = flow
-        .widgets
-        .iter()
-        .enumerate()
-        .map(|(i, w)| (w.name.as_str(), i))
-        .collect();
+    let index = flow.widget_index();
     let mut depth: Vec<Option<usize>> = vec![None; flow.widgets.len()];
     let mut queue = VecDeque::new();
     if !flow.widgets.is_empty() {

@@ -18,10 +18,18 @@ pub const IVR: &str = "+15551230001";
 
 /// An emulator with one account, the caller ID, and `numbers`, running 20 times faster.
 pub async fn emulator(numbers: Vec<(&str, NumberConfig)>) -> RunningEmulator {
+    emulator_at_scale(numbers, 20.0).await
+}
+
+/// [`emulator`] at another pace: `time_scale` times faster than a real call.
+pub async fn emulator_at_scale(
+    numbers: Vec<(&str, NumberConfig)>,
+    time_scale: f64,
+) -> RunningEmulator {
     let mut config = config(numbers);
     config.calls_per_second = 100.0;
     let options = EmulatorOptions {
-        time_scale: Some(20.0),
+        time_scale: Some(time_scale),
         webhook_budget: Some(Duration::from_secs(2)),
         // Shown with --nocapture, to follow a failing test's calls.
         log: twilio_emulator::log::EventLog::new(true, |l| eprintln!("[emulator] {l}")),
