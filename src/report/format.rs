@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use crate::events::{Failure, Happened, Speaker, StepRef, TranscriptEntry, Verdict};
-use botiumscript::matching::collapse_repeats;
+use botiumscript::matching::{collapse_repeats, Passage};
 
 /// Seconds with one decimal: `12.3 s`.
 pub fn secs(d: Duration) -> String {
@@ -120,10 +120,7 @@ pub fn failure_details(failure: &Failure) -> Vec<(&'static str, String)> {
             ),
         ));
     }
-    if let (Some(expected), Some(heard)) = (&failure.expected, &failure.heard) {
-        // Against the passage when there is one: a short phrase against a paragraph would show
-        // the whole paragraph as added words.
-        let heard = passage.as_ref().map_or(heard.as_str(), |p| p.text.as_str());
+    if let Some((expected, heard)) = diff_texts(failure, passage.as_ref()) {
         if let Some(diff) = super::word_diff::word_diff(expected, heard) {
             details.push(("diff", diff));
         }
@@ -139,6 +136,17 @@ pub fn failure_details(failure: &Failure) -> Vec<(&'static str, String)> {
         format!("{:.2} s into the call", failure.at.as_secs_f64()),
     ));
     details
+}
+
+/// What a failure's word diff compares: the expected text, and what was heard or, when there is
+/// one, its closest passage (a short phrase against a paragraph would show the whole paragraph
+/// as added words).
+pub fn diff_texts<'a>(
+    failure: &'a Failure,
+    passage: Option<&'a Passage>,
+) -> Option<(&'a str, &'a str)> {
+    let (expected, heard) = (failure.expected.as_deref()?, failure.heard.as_deref()?);
+    Some((expected, passage.map_or(heard, |p| p.text.as_str())))
 }
 
 /// Label/value pairs as aligned lines, each starting with `indent`. Continuation lines of a

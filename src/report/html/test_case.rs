@@ -8,7 +8,7 @@ use std::fmt::Write;
 
 use super::markup::{escape, facts};
 use crate::events::{Failure, Happened, Speaker, StepRef, TestResult, TranscriptEntry, Verdict};
-use crate::report::format::{secs, step_location};
+use crate::report::format::{diff_texts, failure_details, secs, step_location};
 use crate::report::word_diff::{word_diff_pieces, Piece};
 use botiumscript::matching::collapse_repeats;
 
@@ -83,39 +83,14 @@ fn failure_block(key: &str, failure: &Failure) -> String {
         "<div class=\"failure\"><h4>{title}</h4><p class=\"message\">{}</p>",
         escape(&failure.message)
     );
-    let mut pairs = Vec::new();
-    if let Some(step) = &failure.step {
-        pairs.push(("step", step_location(step)));
-    }
-    if let Some(expected) = &failure.expected {
-        pairs.push(("expected", expected.clone()));
-    }
-    if let Some(heard) = failure.heard_display() {
-        pairs.push(("heard", heard));
-    }
-    let passage = failure.closest_passage();
-    if let Some(passage) = &passage {
-        pairs.push((
-            "closest passage",
-            format!(
-                "{} (similarity {:.0}%)",
-                passage.text,
-                passage.similarity * 100.0
-            ),
-        ));
-    }
-    if let Some(similarity) = failure.similarity {
-        pairs.push(("similarity", format!("{:.0}%", similarity * 100.0)));
-    }
-    if let Some(confidence) = failure.confidence {
-        pairs.push(("confidence", format!("{confidence:.2}")));
-    }
-    pairs.push(("at", format!("{} into the call", secs(failure.at))));
+    // The console's details, but for the message (above) and the diff (drawn below).
+    let pairs: Vec<(&str, String)> = failure_details(failure)
+        .into_iter()
+        .filter(|(label, _)| !matches!(*label, "message" | "diff"))
+        .collect();
     out.push_str(&facts("facts failure-facts", &pairs));
-    if let (Some(expected), Some(heard)) = (&failure.expected, &failure.heard) {
-        // Against the passage when there is one, as the console does: a short phrase against a
-        // paragraph would show the whole paragraph as added words.
-        let heard = passage.as_ref().map_or(heard.as_str(), |p| p.text.as_str());
+    let passage = failure.closest_passage();
+    if let Some((expected, heard)) = diff_texts(failure, passage.as_ref()) {
         if let Some(pieces) = word_diff_pieces(expected, heard) {
             out.push_str(&diff_paragraph(&pieces));
         }
