@@ -225,6 +225,28 @@ pub struct RunSummary {
     pub call_time: Duration,
 }
 
+impl RunSummary {
+    /// The totals of `results`, whose run took `duration` of wall time.
+    pub fn of<'a>(results: impl IntoIterator<Item = &'a TestResult>, duration: Duration) -> Self {
+        let mut summary = RunSummary {
+            passed: 0,
+            failed: 0,
+            errors: 0,
+            duration,
+            call_time: Duration::ZERO,
+        };
+        for result in results {
+            match result.verdict {
+                Verdict::Passed => summary.passed += 1,
+                Verdict::Failed(_) => summary.failed += 1,
+                Verdict::Error(_) => summary.errors += 1,
+            }
+            summary.call_time += result.call_duration;
+        }
+        summary
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

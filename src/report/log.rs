@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Local};
 
 use crate::coverage::Coverage;
-use crate::events::{RunEvent, RunSummary, StepRef, TestResult, Verdict};
+use crate::events::{RunEvent, RunSummary, StepRef, TestResult};
 
 /// The results of a run so far, in `index` order whatever order they finished in.
 #[derive(Debug, Default)]
@@ -61,25 +61,11 @@ impl RunLog {
         if let Some(summary) = &self.summary {
             return summary.clone();
         }
-        let mut summary = RunSummary {
-            passed: 0,
-            failed: 0,
-            errors: 0,
-            duration: self
-                .started
-                .map(|(_, at)| at.elapsed())
-                .unwrap_or(Duration::ZERO),
-            call_time: Duration::ZERO,
-        };
-        for result in self.results.values() {
-            match result.verdict {
-                Verdict::Passed => summary.passed += 1,
-                Verdict::Failed(_) => summary.failed += 1,
-                Verdict::Error(_) => summary.errors += 1,
-            }
-            summary.call_time += result.call_duration;
-        }
-        summary
+        let elapsed = self
+            .started
+            .map(|(_, at)| at.elapsed())
+            .unwrap_or(Duration::ZERO);
+        RunSummary::of(self.results.values(), elapsed)
     }
 }
 

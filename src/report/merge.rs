@@ -8,11 +8,12 @@
 //! [`crate::coverage::merge`]).
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use super::json_read::{ReadReport, ReadSummary, ReadTest};
 use crate::coverage::merge::merge_into;
 use crate::coverage::Coverage;
-use crate::events::Verdict;
+use crate::events::RunSummary;
 
 /// Merges `reports` (each with the file it came from); the error names the files at fault.
 pub fn merge_reports(reports: Vec<(PathBuf, ReadReport)>) -> Result<ReadReport, String> {
@@ -99,11 +100,11 @@ pub fn merge_reports(reports: Vec<(PathBuf, ReadReport)>) -> Result<ReadReport, 
         }
     }
     let tests: Vec<ReadTest> = tests.into_iter().map(|(_, _, t)| t).collect();
-    let count_of = |f: fn(&Verdict) -> bool| tests.iter().filter(|t| f(&t.result.verdict)).count();
+    let totals = RunSummary::of(tests.iter().map(|t| &t.result), Duration::ZERO);
     let summary = ReadSummary {
-        passed: count_of(|v| matches!(v, Verdict::Passed)),
-        failed: count_of(|v| matches!(v, Verdict::Failed(_))),
-        errors: count_of(|v| matches!(v, Verdict::Error(_))),
+        passed: totals.passed,
+        failed: totals.failed,
+        errors: totals.errors,
         planned: summaries.iter().map(|s| s.planned).sum(),
         complete: summaries.iter().all(|s| s.complete),
         started_at: earliest(summaries.iter().filter_map(|s| s.started_at.as_deref())),

@@ -20,7 +20,7 @@ use super::session::{run_test, CallSettings, LiveCalls};
 use super::transport::{SessionLink, Transport};
 use crate::config::{resolve_path, Config, RestCredentials, Secret, SIGNING_NEEDS_AUTH_TOKEN};
 use crate::coverage::{self, gate::CoverageEnd};
-use crate::events::{RunEvent, RunSummary, TestResult, Verdict};
+use crate::events::{RunEvent, RunSummary, TestResult};
 use crate::exit_code::Outcome;
 use crate::output::Output;
 use crate::relay::runner::{RelayLink, RelayOptions};
@@ -591,14 +591,7 @@ async fn run_cases(
     for sid in settings.live.sids() {
         let _ = settings.client.hang_up(&sid).await;
     }
-    let count = |f: fn(&Verdict) -> bool| results.iter().filter(|r| f(&r.verdict)).count();
-    let summary = RunSummary {
-        passed: count(|v| matches!(v, Verdict::Passed)),
-        failed: count(|v| matches!(v, Verdict::Failed(_))),
-        errors: count(|v| matches!(v, Verdict::Error(_))),
-        duration: started.elapsed(),
-        call_time: results.iter().map(|r| r.call_duration).sum(),
-    };
+    let summary = RunSummary::of(&results, started.elapsed());
     let request = report_to.request;
     let measured = if request.measure_coverage() {
         let emulator = settings.emulator.as_ref();
